@@ -1,0 +1,21 @@
+//! Types that Warren's relay and browser page share: pure data, no I/O, builds for `wasm32` and
+//! native alike.
+//!
+//! # Layout
+//! - [`scenario`]: the scenario document users build, share and run.
+//! - [`validate`]: every problem in a scenario at once, with a path and a sentence each; limits.
+//! - [`event`]: what the relay observed on the broker during a run.
+//! - [`summary`]: the run summary, folded from events.
+//! - [`protocol`]: the WebSocket messages between page and relay.
+
+pub mod event;
+pub mod protocol;
+pub mod scenario;
+pub mod summary;
+pub mod validate;
+
+pub use event::{BrokerInfo, Event, EventKind, NodeStatus, Outcome, QueueSnapshot};
+pub use protocol::{ClientMessage, PROTOCOL_VERSION, ServerMessage};
+pub use scenario::*;
+pub use summary::{Summary, SummaryBuilder};
+pub use validate::{Limits, Problem, parse_scenario, validate};

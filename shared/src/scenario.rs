@@ -1,0 +1,741 @@
+//! The scenario document: what a user builds and what the relay runs.
+//!
+//! A scenario is plain data. It says which exchanges, queues, bindings and policies exist, which
+//! publishers send what, which consumers read where, and what happens when on a timeline. The
+//! JSON form is the file format, the share-link payload and the wire format at once; its
+//! `version` lets later releases migrate old documents.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The scenario format this build reads and writes.
+pub const SCENARIO_VERSION: u32 = 1;
+
+/// Free-form AMQP arguments (`x-max-priority`, `alternate-exchange`, header values...).
+pub type Arguments = BTreeMap<String, serde_json::Value>;
+
+/// A whole scenario.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Format version; must equal [`SCENARIO_VERSION`].
+    pub version: u32,
+    /// A short title shown in the gallery and the run log.
+    #[serde(default)]
+    pub name: String,
+    /// What the scenario demonstrates and what to look for.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// Run-wide timing settings.
+    #[serde(default)]
+    pub settings: Settings,
+    /// Exchanges to declare, in order.
+    #[serde(default)]
+    pub exchanges: Vec<Exchange>,
+    /// Queues to declare, in order.
+    #[serde(default)]
+    pub queues: Vec<Queue>,
+    /// Bindings to create after every exchange and queue exists.
+    #[serde(default)]
+    pub bindings: Vec<Binding>,
+    /// Policies applied before anything is declared.
+    #[serde(default)]
+    pub policies: Vec<Policy>,
+    /// Actors that publish messages.
+    #[serde(default)]
+    pub publishers: Vec<Publisher>,
+    /// Actors that consume messages.
+    #[serde(default)]
+    pub consumers: Vec<Consumer>,
+    /// Steps executed at fixed times after the run starts.
+    #[serde(default)]
+    pub timeline: Vec<Step>,
+}
+
+impl Scenario {
+    /// An empty scenario of the current version.
+    pub fn empty(name: impl Into<String>) -> Self {
+        Self {
+            version: SCENARIO_VERSION,
+            name: name.into(),
+            description: String::new(),
+            settings: Settings::default(),
+            exchanges: Vec::new(),
+            queues: Vec::new(),
+            bindings: Vec::new(),
+            policies: Vec::new(),
+            publishers: Vec::new(),
+            consumers: Vec::new(),
+            timeline: Vec::new(),
+        }
+    }
+
+    /// Total number of messages all publishers will send.
+    pub fn total_messages(&self) -> u64 {
+        self.publishers.iter().map(|p| p.count).sum()
+    }
+
+    /// Every actor name (publishers first, then consumers).
+    pub fn actor_names(&self) -> impl Iterator<Item = &str> {
+        self.publishers
+            .iter()
+            .map(|p| p.name.as_str())
+            .chain(self.consumers.iter().map(|c| c.name.as_str()))
+    }
+
+    /// The start rule of the named actor, if such an actor exists.
+    pub fn actor_start(&self, name: &str) -> Option<&Start> {
+        self.publishers
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| &p.start)
+            .or_else(|| {
+                self.consumers
+                    .iter()
+                    .find(|c| c.name == name)
+                    .map(|c| &c.start)
+            })
+    }
+}
+
+/// Run-wide timing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// The run is stopped (with a warning) when it lasts longer than this.
+    pub max_duration_ms: u64,
+    /// After every publisher is done, the run ends once no consumer has received anything for
+    /// this long (consumers with `stop_after` end on their own).
+    pub settle_ms: u64,
+    /// How often queue state is read from the management API.
+    pub snapshot_interval_ms: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            max_duration_ms: 60_000,
+            settle_ms: 1_000,
+            snapshot_interval_ms: 1_000,
+        }
+    }
+}
+
+/// The exchange types RabbitMQ ships.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ExchangeType {
+    /// Routes on an exact routing-key match.
+    #[default]
+    Direct,
+    /// Routes to every bound queue.
+    Fanout,
+    /// Routes on dotted routing-key patterns with `*` and `#`.
+    Topic,
+    /// Routes on message headers (`x-match` all or any).
+    Headers,
+}
+
+impl ExchangeType {
+    /// The AMQP name of the type.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Direct => "direct",
+            Self::Fanout => "fanout",
+            Self::Topic => "topic",
+            Self::Headers => "headers",
+        }
+    }
+}
+
+/// An exchange declaration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exchange {
+    /// Exchange name.
+    pub name: String,
+    /// Exchange type.
+    #[serde(rename = "type", default)]
+    pub kind: ExchangeType,
+    /// Survives a broker restart.
+    #[serde(default = "yes")]
+    pub durable: bool,
+    /// Deleted when its last binding goes.
+    #[serde(default)]
+    pub auto_delete: bool,
+    /// Cannot be published to directly, only through exchange-to-exchange bindings.
+    #[serde(default)]
+    pub internal: bool,
+    /// Declaration arguments, e.g. `alternate-exchange`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub arguments: Arguments,
+}
+
+/// Classic or quorum queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueType {
+    /// The classic queue (supports priorities, lazy mode, mirroring on 3.x).
+    #[default]
+    Classic,
+    /// The Raft-replicated queue.
+    Quorum,
+}
+
+impl QueueType {
+    /// The value of the `x-queue-type` argument.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Classic => "classic",
+            Self::Quorum => "quorum",
+        }
+    }
+}
+
+/// A queue declaration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Queue {
+    /// Queue name.
+    pub name: String,
+    /// Classic or quorum; sent as `x-queue-type`.
+    #[serde(rename = "type", default)]
+    pub kind: QueueType,
+    /// Survives a broker restart.
+    #[serde(default = "yes")]
+    pub durable: bool,
+    /// Used by one connection only and deleted with it.
+    #[serde(default)]
+    pub exclusive: bool,
+    /// Deleted when its last consumer goes.
+    #[serde(default)]
+    pub auto_delete: bool,
+    /// Declaration arguments: `x-max-priority`, `x-queue-mode`, `x-max-length`, `x-overflow`...
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub arguments: Arguments,
+}
+
+/// What a binding points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum DestinationType {
+    /// Exchange to queue.
+    #[default]
+    Queue,
+    /// Exchange to exchange.
+    Exchange,
+}
+
+/// A binding from an exchange to a queue or another exchange.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Binding {
+    /// Source exchange.
+    pub source: String,
+    /// Destination queue or exchange.
+    pub destination: String,
+    /// Whether `destination` names a queue or an exchange.
+    #[serde(default)]
+    pub destination_type: DestinationType,
+    /// Routing key (or topic pattern); ignored by fanout and headers exchanges.
+    #[serde(default)]
+    pub routing_key: String,
+    /// Binding arguments; for headers exchanges `x-match` and the header values.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub arguments: Arguments,
+}
+
+impl Binding {
+    /// A one-line label such as `confirm-exchange → confirm-queue (default)`.
+    pub fn label(&self) -> String {
+        if self.routing_key.is_empty() {
+            format!("{} → {}", self.source, self.destination)
+        } else {
+            format!(
+                "{} → {} ({})",
+                self.source, self.destination, self.routing_key
+            )
+        }
+    }
+}
+
+/// What a policy applies to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ApplyTo {
+    /// Queues and exchanges.
+    #[default]
+    All,
+    /// Exchanges only.
+    Exchanges,
+    /// Queues only.
+    Queues,
+}
+
+impl ApplyTo {
+    /// The management API's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::All => "all",
+            Self::Exchanges => "exchanges",
+            Self::Queues => "queues",
+        }
+    }
+}
+
+/// A policy, applied through the management API inside the run's vhost.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    /// Policy name.
+    pub name: String,
+    /// Regular expression matched against entity names.
+    pub pattern: String,
+    /// Which entities it matches.
+    #[serde(default)]
+    pub apply_to: ApplyTo,
+    /// Higher wins when several policies match.
+    #[serde(default)]
+    pub priority: i32,
+    /// Keys such as `alternate-exchange`, `queue-mode`, `max-length`, `ha-mode`.
+    pub definition: Arguments,
+}
+
+/// When an actor starts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Start {
+    /// This many milliseconds after the run starts.
+    AtMs(u64),
+    /// When the named actor has finished (a publisher: every confirm is in).
+    After(String),
+    /// Only when a timeline step starts it.
+    OnStep,
+}
+
+impl Default for Start {
+    fn default() -> Self {
+        Self::AtMs(0)
+    }
+}
+
+/// How priorities are assigned to a publisher's messages (numbered from 1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum PriorityRule {
+    /// No priority property.
+    #[default]
+    None,
+    /// Every message gets `priority`.
+    Fixed {
+        /// The priority.
+        priority: u8,
+    },
+    /// Every `n`-th message gets `priority`; the others have none.
+    EveryNth {
+        /// The period.
+        n: u64,
+        /// The priority of every n-th message.
+        priority: u8,
+    },
+    /// The priorities in order, repeated when the list is shorter than the count.
+    List {
+        /// The priorities.
+        priorities: Vec<u8>,
+    },
+    /// A reproducible pseudo-random priority between `min` and `max` inclusive.
+    Random {
+        /// The seed; the same seed gives the same priorities.
+        seed: u64,
+        /// Smallest priority.
+        min: u8,
+        /// Largest priority.
+        max: u8,
+    },
+}
+
+impl PriorityRule {
+    /// The priority of message number `seq` (1-based), or `None` when it carries none.
+    pub fn priority_for(&self, seq: u64) -> Option<u8> {
+        match self {
+            Self::None => None,
+            Self::Fixed { priority } => Some(*priority),
+            Self::EveryNth { n, priority } => {
+                (*n > 0 && seq.is_multiple_of(*n)).then_some(*priority)
+            }
+            Self::List { priorities } => {
+                let len = priorities.len() as u64;
+                (len > 0).then(|| priorities[((seq.saturating_sub(1)) % len) as usize])
+            }
+            Self::Random { seed, min, max } => {
+                let (lo, hi) = (u64::from(*min.min(max)), u64::from(*min.max(max)));
+                let span = hi - lo + 1;
+                Some((lo + splitmix64(seed ^ seq.wrapping_mul(0x9E37_79B9_7F4A_7C15)) % span) as u8)
+            }
+        }
+    }
+}
+
+/// A small, well-known mixing function: deterministic pseudo-random numbers without a dependency.
+fn splitmix64(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    x ^ (x >> 31)
+}
+
+/// How a publisher uses publisher confirms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum ConfirmMode {
+    /// No confirms: fire and forget.
+    Off,
+    /// Wait for each message's confirm before sending the next.
+    PerMessage,
+    /// Send `size` messages, then wait for all their confirms.
+    Batch {
+        /// Messages per batch.
+        size: u32,
+    },
+    /// Keep at most `window` messages unconfirmed at any time.
+    #[serde(rename = "stream")]
+    Streaming {
+        /// Most messages in flight.
+        window: u32,
+    },
+}
+
+impl Default for ConfirmMode {
+    fn default() -> Self {
+        Self::Streaming { window: 100 }
+    }
+}
+
+impl ConfirmMode {
+    /// Whether the channel is put in confirm mode.
+    pub fn enabled(self) -> bool {
+        !matches!(self, Self::Off)
+    }
+}
+
+/// An actor that publishes messages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Publisher {
+    /// Actor name; message ids are `name#n`.
+    pub name: String,
+    /// Target exchange (`""` is the default exchange).
+    pub exchange: String,
+    /// Routing key.
+    #[serde(default)]
+    pub routing_key: String,
+    /// How many messages to send.
+    pub count: u64,
+    /// Messages per second; absent means as fast as possible.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_per_sec: Option<f64>,
+    /// Body template: `{n}` is the message number, `{id}` the Warren id, `{publisher}` the name.
+    #[serde(default = "default_body")]
+    pub body: String,
+    /// Pad every body with spaces to at least this many bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_bytes: Option<u32>,
+    /// Delivery mode 2: written to disk on durable queues.
+    #[serde(default)]
+    pub persistent: bool,
+    /// Ask the broker to return unroutable messages (`basic.return`).
+    #[serde(default)]
+    pub mandatory: bool,
+    /// Priority assignment.
+    #[serde(default)]
+    pub priority: PriorityRule,
+    /// Headers sent with every message (for headers exchanges).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: Arguments,
+    /// Confirm mode.
+    #[serde(default)]
+    pub confirm: ConfirmMode,
+    /// When it starts.
+    #[serde(default)]
+    pub start: Start,
+}
+
+/// The message id Warren gives message `seq` of `publisher`.
+pub fn message_id(publisher: &str, seq: u64) -> String {
+    format!("{publisher}#{seq}")
+}
+
+impl Publisher {
+    /// The body of message `seq`, rendered from the template and padded.
+    pub fn render_body(&self, seq: u64) -> String {
+        let id = message_id(&self.name, seq);
+        let mut body = self
+            .body
+            .replace("{n}", &seq.to_string())
+            .replace("{id}", &id)
+            .replace("{publisher}", &self.name);
+        if let Some(min) = self.body_bytes {
+            let min = min as usize;
+            if body.len() < min {
+                body.extend(std::iter::repeat_n(' ', min - body.len()));
+            }
+        }
+        body
+    }
+
+    /// The largest body this publisher can produce, in bytes (template with the largest number).
+    pub fn max_body_len(&self) -> usize {
+        self.render_body(self.count.max(1)).len()
+    }
+}
+
+fn default_body() -> String {
+    "message {n}".to_owned()
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// How a consumer acknowledges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum AckMode {
+    /// The broker considers a message handled once sent (`no_ack`).
+    Auto,
+    /// The consumer acks, nacks or rejects each message.
+    #[default]
+    Manual,
+}
+
+/// What a rule does to a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleAction {
+    /// `basic.nack`.
+    Nack,
+    /// `basic.reject`.
+    Reject,
+}
+
+/// Which deliveries a rule matches (counted per consumer from 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleMatch {
+    /// Every delivery.
+    Always,
+    /// Every n-th delivery.
+    EveryNth(u64),
+    /// Deliveries whose priority is at least this.
+    PriorityAtLeast(u8),
+    /// Deliveries the broker marks as redelivered.
+    Redelivered,
+}
+
+/// A rule that nacks or rejects some deliveries instead of acking them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsumerRule {
+    /// Which deliveries.
+    pub when: RuleMatch,
+    /// Nack or reject.
+    pub action: RuleAction,
+    /// Put the message back in the queue (otherwise it is dropped or dead-lettered).
+    #[serde(default)]
+    pub requeue: bool,
+}
+
+impl ConsumerRule {
+    /// Whether the rule matches delivery number `nth` (1-based) with this priority.
+    pub fn matches(&self, nth: u64, priority: Option<u8>, redelivered: bool) -> bool {
+        match self.when {
+            RuleMatch::Always => true,
+            RuleMatch::EveryNth(n) => n > 0 && nth.is_multiple_of(n),
+            RuleMatch::PriorityAtLeast(p) => priority.unwrap_or(0) >= p,
+            RuleMatch::Redelivered => redelivered,
+        }
+    }
+}
+
+/// An actor that consumes from one queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Consumer {
+    /// Actor name, also the consumer tag.
+    pub name: String,
+    /// Queue to consume from.
+    pub queue: String,
+    /// When it starts.
+    #[serde(default)]
+    pub start: Start,
+    /// `basic.qos` prefetch count; 0 means unlimited.
+    #[serde(default)]
+    pub prefetch: u16,
+    /// Automatic or manual acknowledgements.
+    #[serde(default)]
+    pub ack: AckMode,
+    /// Simulated work per message before it is settled, in milliseconds.
+    #[serde(default)]
+    pub processing_ms: u64,
+    /// Nack or reject rules; the first that matches applies, otherwise the message is acked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<ConsumerRule>,
+    /// Cancel after this many deliveries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop_after: Option<u64>,
+}
+
+impl Consumer {
+    /// The rule that applies to a delivery, if any.
+    pub fn rule_for(
+        &self,
+        nth: u64,
+        priority: Option<u8>,
+        redelivered: bool,
+    ) -> Option<&ConsumerRule> {
+        self.rules
+            .iter()
+            .find(|r| r.matches(nth, priority, redelivered))
+    }
+}
+
+/// A timeline step.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Step {
+    /// Start an actor that has not started yet.
+    Start {
+        /// When, after the run starts.
+        at_ms: u64,
+        /// The actor.
+        actor: String,
+    },
+    /// Stop an actor: a publisher stops sending, a consumer cancels.
+    Stop {
+        /// When.
+        at_ms: u64,
+        /// The actor.
+        actor: String,
+    },
+    /// Remove every ready message from a queue.
+    Purge {
+        /// When.
+        at_ms: u64,
+        /// The queue.
+        queue: String,
+    },
+    /// Apply (or replace) a policy.
+    ApplyPolicy {
+        /// When.
+        at_ms: u64,
+        /// The policy.
+        policy: Policy,
+    },
+    /// Remove a policy.
+    ClearPolicy {
+        /// When.
+        at_ms: u64,
+        /// The policy name.
+        name: String,
+    },
+}
+
+impl Step {
+    /// When the step runs.
+    pub fn at_ms(&self) -> u64 {
+        match self {
+            Self::Start { at_ms, .. }
+            | Self::Stop { at_ms, .. }
+            | Self::Purge { at_ms, .. }
+            | Self::ApplyPolicy { at_ms, .. }
+            | Self::ClearPolicy { at_ms, .. } => *at_ms,
+        }
+    }
+
+    /// A one-line description for the log.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Start { actor, .. } => format!("start {actor}"),
+            Self::Stop { actor, .. } => format!("stop {actor}"),
+            Self::Purge { queue, .. } => format!("purge {queue}"),
+            Self::ApplyPolicy { policy, .. } => format!("apply policy {}", policy.name),
+            Self::ClearPolicy { name, .. } => format!("clear policy {name}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_nth_priority_marks_only_multiples() {
+        let rule = PriorityRule::EveryNth { n: 5, priority: 5 };
+        let marked: Vec<u64> = (1..=20)
+            .filter(|s| rule.priority_for(*s).is_some())
+            .collect();
+        assert_eq!(marked, vec![5, 10, 15, 20]);
+    }
+
+    #[test]
+    fn list_priority_cycles() {
+        let rule = PriorityRule::List {
+            priorities: vec![1, 2, 3],
+        };
+        let got: Vec<_> = (1..=5).map(|s| rule.priority_for(s)).collect();
+        assert_eq!(got, vec![Some(1), Some(2), Some(3), Some(1), Some(2)]);
+    }
+
+    #[test]
+    fn random_priority_is_reproducible_and_in_range() {
+        let rule = PriorityRule::Random {
+            seed: 7,
+            min: 2,
+            max: 4,
+        };
+        let a: Vec<_> = (1..=200).map(|s| rule.priority_for(s)).collect();
+        let b: Vec<_> = (1..=200).map(|s| rule.priority_for(s)).collect();
+        assert_eq!(a, b);
+        assert!(a.iter().all(|p| matches!(p, Some(2..=4))));
+        assert!(a.contains(&Some(2)) && a.contains(&Some(4)));
+    }
+
+    #[test]
+    fn body_template_is_rendered_and_padded() {
+        let mut p: Publisher = serde_json::from_value(serde_json::json!({
+            "name": "producer", "exchange": "x", "count": 3, "body": "{id}: {n}"
+        }))
+        .expect("valid publisher");
+        assert_eq!(p.render_body(2), "producer#2: 2");
+        p.body_bytes = Some(20);
+        assert_eq!(p.render_body(2).len(), 20);
+    }
+
+    #[test]
+    fn start_forms_parse() {
+        let at: Start = serde_json::from_str(r#"{"at_ms": 5}"#).expect("at_ms");
+        let after: Start = serde_json::from_str(r#"{"after": "producer"}"#).expect("after");
+        let on_step: Start = serde_json::from_str(r#""on_step""#).expect("on_step");
+        assert_eq!(at, Start::AtMs(5));
+        assert_eq!(after, Start::After("producer".into()));
+        assert_eq!(on_step, Start::OnStep);
+    }
+
+    #[test]
+    fn consumer_rules_match_by_position_and_priority() {
+        let every_third = ConsumerRule {
+            when: RuleMatch::EveryNth(3),
+            action: RuleAction::Nack,
+            requeue: false,
+        };
+        assert!(!every_third.matches(2, None, false));
+        assert!(every_third.matches(3, None, false));
+        let high = ConsumerRule {
+            when: RuleMatch::PriorityAtLeast(5),
+            action: RuleAction::Reject,
+            requeue: true,
+        };
+        assert!(high.matches(1, Some(7), false));
+        assert!(!high.matches(1, None, false));
+    }
+}
