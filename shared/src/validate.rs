@@ -371,44 +371,9 @@ impl Validator<'_> {
     }
 
     fn arguments_queue(&mut self, path: &str, kind: crate::scenario::QueueType, args: &Arguments) {
-        let arg = |k: &str| format!("{path}.arguments.{k}");
         for (key, value) in args {
-            match key.as_str() {
-                "x-max-priority" => match value.as_u64() {
-                    Some(1..=255) => {}
-                    _ => self.push(arg(key), "x-max-priority must be a whole number from 1 to 255 (RabbitMQ recommends at most 10)"),
-                },
-                "x-queue-mode" => {
-                    if !matches!(value.as_str(), Some("default" | "lazy")) {
-                        self.push(arg(key), "x-queue-mode must be \"default\" or \"lazy\"");
-                    }
-                }
-                "x-overflow" => {
-                    if !matches!(value.as_str(), Some("drop-head" | "reject-publish" | "reject-publish-dlx")) {
-                        self.push(arg(key), "x-overflow must be \"drop-head\", \"reject-publish\" or \"reject-publish-dlx\"");
-                    }
-                }
-                "x-max-length" | "x-max-length-bytes" | "x-message-ttl" | "x-delivery-limit" => {
-                    if value.as_u64().is_none() {
-                        self.push(arg(key), format!("{key} must be a whole number of 0 or more"));
-                    }
-                }
-                "x-expires" => {
-                    if !matches!(value.as_u64(), Some(1..)) {
-                        self.push(arg(key), "x-expires must be a whole number of milliseconds, 1 or more");
-                    }
-                }
-                "x-dead-letter-exchange" | "x-dead-letter-routing-key" | "x-queue-master-locator" | "x-queue-leader-locator" => {
-                    if !value.is_string() {
-                        self.push(arg(key), format!("{key} must be a string"));
-                    }
-                }
-                "x-queue-type" => {
-                    if value.as_str() != Some(kind.as_str()) {
-                        self.push(arg(key), "set the queue type with the queue's \"type\" field, not x-queue-type");
-                    }
-                }
-                _ => {}
+            if let Some(message) = queue_argument_problem(key, value, kind) {
+                self.push(format!("{path}.arguments.{key}"), message);
             }
         }
     }
@@ -599,6 +564,57 @@ impl Validator<'_> {
             }
         }
     }
+}
+
+/// What is wrong with one queue argument, if anything. Unknown arguments pass through.
+fn queue_argument_problem(
+    key: &str,
+    value: &Value,
+    kind: crate::scenario::QueueType,
+) -> Option<String> {
+    let ok = match key {
+        "x-max-priority" => matches!(value.as_u64(), Some(1..=255)),
+        "x-queue-mode" => matches!(value.as_str(), Some("default" | "lazy")),
+        "x-overflow" => matches!(
+            value.as_str(),
+            Some("drop-head" | "reject-publish" | "reject-publish-dlx")
+        ),
+        "x-max-length" | "x-max-length-bytes" | "x-message-ttl" | "x-delivery-limit" => {
+            value.as_u64().is_some()
+        }
+        "x-expires" => matches!(value.as_u64(), Some(1..)),
+        "x-dead-letter-exchange"
+        | "x-dead-letter-routing-key"
+        | "x-queue-master-locator"
+        | "x-queue-leader-locator" => value.is_string(),
+        "x-queue-type" => value.as_str() == Some(kind.as_str()),
+        _ => true,
+    };
+    if ok {
+        return None;
+    }
+    Some(match key {
+        "x-max-priority" => {
+            "x-max-priority must be a whole number from 1 to 255 (RabbitMQ recommends at most 10)"
+                .to_owned()
+        }
+        "x-queue-mode" => "x-queue-mode must be \"default\" or \"lazy\"".to_owned(),
+        "x-overflow" => {
+            "x-overflow must be \"drop-head\", \"reject-publish\" or \"reject-publish-dlx\""
+                .to_owned()
+        }
+        "x-expires" => "x-expires must be a whole number of milliseconds, 1 or more".to_owned(),
+        "x-queue-type" => {
+            "set the queue type with the queue's \"type\" field, not x-queue-type".to_owned()
+        }
+        "x-dead-letter-exchange"
+        | "x-dead-letter-routing-key"
+        | "x-queue-master-locator"
+        | "x-queue-leader-locator" => {
+            format!("{key} must be a string")
+        }
+        _ => format!("{key} must be a whole number of 0 or more"),
+    })
 }
 
 fn waits_in_a_cycle(me: &str, s: &Scenario) -> bool {

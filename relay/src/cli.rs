@@ -1,0 +1,286 @@
+//! The `warren` command line: flags and environment read in one place, then dispatched.
+
+use clap::{Args, Parser, Subcommand};
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+use warren_shared::{Limits, Summary, parse_scenario, validate};
+
+use crate::broker::managed::ManagedBroker;
+use crate::connect::{Broker, BrokerConfig};
+use crate::run;
+use crate::server::{self, AppState, ServerConfig};
+
+/// Default address of `warren serve`.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+/// Default number of concurrent runs (a workshop of 50 from one laptop).
+pub const DEFAULT_MAX_RUNS: usize = 60;
+
+/// Warren: run RabbitMQ reliability scenarios on a real broker and watch every message.
+#[derive(Debug, Parser)]
+#[command(name = "warren", version, about)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the playground page and its WebSocket.
+    Serve(ServeArgs),
+    /// Run one scenario file and print every event as a JSON line, then the summary.
+    Run(RunArgs),
+    /// Manage the RabbitMQ that Warren runs itself.
+    Broker {
+        /// up, down or status.
+        #[command(subcommand)]
+        action: BrokerAction,
+    },
+}
+
+/// Where the broker is; without either URL Warren uses the broker it manages itself.
+#[derive(Debug, Args, Clone)]
+pub struct BrokerArgs {
+    /// AMQP URL of an existing broker, e.g. amqp://guest:guest@127.0.0.1:5672 (its vhost is not used).
+    #[arg(long, env = "WARREN_AMQP_URL")]
+    pub amqp_url: Option<String>,
+    /// Management API URL of that broker, e.g. http://guest:guest@127.0.0.1:15672.
+    #[arg(long, env = "WARREN_MANAGEMENT_URL")]
+    pub management_url: Option<String>,
+}
+
+impl BrokerArgs {
+    fn config(&self) -> BrokerConfig {
+        BrokerConfig {
+            amqp_url: self.amqp_url.clone(),
+            management_url: self.management_url.clone(),
+        }
+    }
+}
+
+/// `warren serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "WARREN_LISTEN", default_value = DEFAULT_LISTEN)]
+    pub listen: SocketAddr,
+    /// Folder with the built page.
+    #[arg(long, env = "WARREN_STATIC_DIR")]
+    pub static_dir: Option<PathBuf>,
+    /// Most runs at once.
+    #[arg(long, env = "WARREN_MAX_RUNS", default_value_t = DEFAULT_MAX_RUNS)]
+    pub max_runs: usize,
+    /// The broker.
+    #[command(flatten)]
+    pub broker: BrokerArgs,
+}
+
+/// `warren run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The scenario file (JSON).
+    pub file: PathBuf,
+    /// The broker.
+    #[command(flatten)]
+    pub broker: BrokerArgs,
+}
+
+/// `warren broker ...`.
+#[derive(Debug, Subcommand)]
+pub enum BrokerAction {
+    /// Start the managed broker (or find it running).
+    Up,
+    /// Stop the managed broker.
+    Down,
+    /// Show whether the managed broker runs, and where.
+    Status,
+}
+
+/// The page built by `cargo xtask build-frontend`, next to this crate in the workspace.
+pub fn default_static_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../frontend/dist")
+}
+
+/// Execute a parsed command line.
+pub async fn main(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Serve(args) => serve(args).await,
+        Command::Run(args) => run_file(args).await,
+        Command::Broker { action } => broker(action).await,
+    }
+}
+
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("warren: {message}");
+    ExitCode::FAILURE
+}
+
+async fn connect(args: &BrokerArgs) -> Result<Broker, ExitCode> {
+    let broker = Broker::resolve(&args.config()).await.map_err(fail)?;
+    match broker.remove_leftover_vhosts().await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!("removed {n} run vhosts left behind by an earlier relay"),
+        Err(error) => tracing::warn!(%error, "could not look for run vhosts left behind earlier"),
+    }
+    Ok(broker)
+}
+
+async fn serve(args: ServeArgs) -> ExitCode {
+    let broker = match connect(&args.broker).await {
+        Ok(broker) => broker,
+        Err(code) => return code,
+    };
+    let listener = match tokio::net::TcpListener::bind(args.listen).await {
+        Ok(listener) => listener,
+        Err(error) => {
+            return fail(format!(
+                "could not listen on {}: {error}; choose another address with --listen",
+                args.listen
+            ));
+        }
+    };
+    let config = ServerConfig {
+        limits: Limits::default(),
+        max_concurrent_runs: args.max_runs,
+        static_dir: args.static_dir.unwrap_or_else(default_static_dir),
+    };
+    let version = broker
+        .management
+        .overview()
+        .await
+        .map(|i| i.version)
+        .unwrap_or_default();
+    println!(
+        "Warren is serving http://{} (RabbitMQ {version}{}); press Ctrl-C to stop",
+        args.listen,
+        if broker.managed {
+            ", managed by Warren"
+        } else {
+            ""
+        }
+    );
+    match server::serve(
+        listener,
+        AppState::new(broker, config),
+        server::shutdown_signal(),
+    )
+    .await
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => fail(format!("the server stopped: {error}")),
+    }
+}
+
+async fn run_file(args: RunArgs) -> ExitCode {
+    let text = match std::fs::read_to_string(&args.file) {
+        Ok(text) => text,
+        Err(error) => return fail(format!("could not read {}: {error}", args.file.display())),
+    };
+    let value: serde_json::Value = match serde_json::from_str(&text) {
+        Ok(value) => value,
+        Err(error) => {
+            return fail(format!(
+                "{} is not valid JSON: {error}",
+                args.file.display()
+            ));
+        }
+    };
+    let problems = match parse_scenario(&value) {
+        Ok(scenario) => match validate(&scenario, &Limits::default()) {
+            problems if problems.is_empty() => return execute(scenario, &args.broker).await,
+            problems => problems,
+        },
+        Err(problems) => problems,
+    };
+    eprintln!("warren: {} is not a valid scenario:", args.file.display());
+    for problem in problems {
+        eprintln!("  - {problem}");
+    }
+    ExitCode::from(2)
+}
+
+async fn execute(scenario: warren_shared::Scenario, broker_args: &BrokerArgs) -> ExitCode {
+    let broker = match connect(broker_args).await {
+        Ok(broker) => broker,
+        Err(code) => return code,
+    };
+    let (tx, mut rx) = mpsc::channel(4096);
+    let cancel = CancellationToken::new();
+    let printer = tokio::task::spawn_blocking(move || {
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        while let Some(event) = rx.blocking_recv() {
+            if serde_json::to_writer(&mut out, &event).is_err() || out.write_all(b"\n").is_err() {
+                break;
+            }
+            if rx.is_empty() {
+                let _ = out.flush();
+            }
+        }
+        let _ = out.flush();
+    });
+    let stop = cancel.clone();
+    tokio::spawn(async move {
+        server::shutdown_signal().await;
+        stop.cancel();
+    });
+    let run_id = run::new_run_id();
+    let result = run::execute(&scenario, &broker, &run_id, tx, cancel).await;
+    let _ = printer.await;
+    match result {
+        Ok(summary) => {
+            println!("{}", summary_line(&summary));
+            ExitCode::SUCCESS
+        }
+        Err(error) => fail(error),
+    }
+}
+
+/// The last line of `warren run`: the summary as one JSON object with `"type": "summary"`.
+pub fn summary_line(summary: &Summary) -> String {
+    let mut value = serde_json::to_value(summary).unwrap_or_default();
+    if let Some(object) = value.as_object_mut() {
+        object.insert("type".to_owned(), "summary".into());
+    }
+    value.to_string()
+}
+
+async fn broker(action: BrokerAction) -> ExitCode {
+    let managed = ManagedBroker::new(ManagedBroker::default_data_dir());
+    match action {
+        BrokerAction::Up => match managed.ensure_running().await {
+            Ok(endpoints) => {
+                println!("RabbitMQ managed by Warren is running");
+                println!(
+                    "  AMQP:       {}",
+                    crate::connect::redact(&endpoints.amqp_url)
+                );
+                println!(
+                    "  management: {}",
+                    crate::connect::redact(&endpoints.management_url)
+                );
+                ExitCode::SUCCESS
+            }
+            Err(error) => fail(error),
+        },
+        BrokerAction::Down => match managed.stop().await {
+            Ok(()) => {
+                println!("RabbitMQ managed by Warren is stopped");
+                ExitCode::SUCCESS
+            }
+            Err(error) => fail(error),
+        },
+        BrokerAction::Status => match managed.status().await {
+            Ok(status) => {
+                println!("{status}");
+                ExitCode::SUCCESS
+            }
+            Err(error) => fail(error),
+        },
+    }
+}

@@ -1,0 +1,19 @@
+//! Warren's relay: runs scenarios on a real RabbitMQ and streams what happened to the browser.
+//!
+//! # Layout
+//! - [`cli`]: the `warren` command line (`serve`, `run`, `broker up|down|status`).
+//! - [`connect`]: choosing the broker, configured or managed; removing vhosts left by a crash.
+//! - [`broker`]: the managed RabbitMQ and the management API client.
+//! - [`run`]: one scenario on the broker, from its own vhost to its summary.
+//! - [`server`]: the router (`/`, `/ws`, `/healthz`) and graceful shutdown.
+//! - [`ws`]: one WebSocket session.
+//!
+//! The binary is a thin wrapper over [`cli::main`]; tests drive [`server::app`] and
+//! [`run::execute`] directly.
+
+pub mod broker;
+pub mod cli;
+pub mod connect;
+pub mod run;
+pub mod server;
+pub mod ws;

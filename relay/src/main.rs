@@ -1,0 +1,17 @@
+//! The `warren` binary: parses the command line and hands over to the library.
+
+use clap::Parser;
+use std::process::ExitCode;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_env("WARREN_LOG")
+                .unwrap_or_else(|_| EnvFilter::new("warn,lapin=off")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    warren_relay::cli::main(warren_relay::cli::Cli::parse()).await
+}

@@ -1,0 +1,115 @@
+//! Actor bookkeeping shared by the run: when each actor may start, whether it is done, and
+//! how a timeline step starts or stops it.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use tokio::sync::{Notify, watch};
+use tokio_util::sync::CancellationToken;
+use warren_shared::{Scenario, Start};
+
+use super::emitter::Emitter;
+
+/// Where an actor is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Not started yet.
+    Waiting,
+    /// Publishing or consuming.
+    Running,
+    /// Finished, stopped or failed.
+    Done,
+}
+
+/// The controls of one actor.
+#[derive(Debug)]
+pub struct ActorControl {
+    /// Current phase, watched by actors that start after this one.
+    pub phase: watch::Sender<Phase>,
+    /// Signalled by a timeline `start` step.
+    pub start_now: Notify,
+    /// Cancelled by a timeline `stop` step or when the run ends.
+    pub stop: CancellationToken,
+}
+
+/// All actors of a run, by name.
+#[derive(Debug, Clone)]
+pub struct Actors {
+    controls: Arc<HashMap<String, ActorControl>>,
+    /// Run time (ms) of the last sign of progress: a delivery, an actor starting or finishing.
+    last_activity_ms: Arc<AtomicU64>,
+}
+
+impl Actors {
+    /// Controls for every actor of the scenario; each actor's stop token is a child of `run`.
+    pub fn new(scenario: &Scenario, run: &CancellationToken) -> Self {
+        let controls = scenario
+            .actor_names()
+            .map(|name| {
+                let control = ActorControl {
+                    phase: watch::channel(Phase::Waiting).0,
+                    start_now: Notify::new(),
+                    stop: run.child_token(),
+                };
+                (name.to_owned(), control)
+            })
+            .collect();
+        Self {
+            controls: Arc::new(controls),
+            last_activity_ms: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// The controls of one actor.
+    pub fn get(&self, name: &str) -> Option<&ActorControl> {
+        self.controls.get(name)
+    }
+
+    /// The phase of one actor.
+    pub fn phase(&self, name: &str) -> Option<Phase> {
+        self.controls.get(name).map(|c| *c.phase.borrow())
+    }
+
+    /// Record progress at run time `ms`.
+    pub fn touch(&self, ms: u64) {
+        self.last_activity_ms.fetch_max(ms, Ordering::Relaxed);
+    }
+
+    /// Run time of the last progress.
+    pub fn last_activity_ms(&self) -> u64 {
+        self.last_activity_ms.load(Ordering::Relaxed)
+    }
+
+    /// Mark an actor's phase and note the activity.
+    pub fn set_phase(&self, name: &str, phase: Phase, emitter: &Emitter) {
+        if let Some(control) = self.controls.get(name) {
+            control.phase.send_replace(phase);
+        }
+        self.touch(emitter.now_ms());
+    }
+
+    /// Wait until `name` may start. Returns `false` when it was stopped first.
+    pub async fn wait_for_start(&self, name: &str, start: &Start, emitter: &Emitter) -> bool {
+        let Some(me) = self.controls.get(name) else {
+            return false;
+        };
+        let gate = async {
+            match start {
+                Start::AtMs(ms) => tokio::time::sleep_until(emitter.at(*ms)).await,
+                Start::After(other) => match self.controls.get(other) {
+                    Some(other) => {
+                        let mut rx = other.phase.subscribe();
+                        let _ = rx.wait_for(|p| *p == Phase::Done).await;
+                    }
+                    None => std::future::pending().await,
+                },
+                Start::OnStep => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            () = me.stop.cancelled() => false,
+            () = me.start_now.notified() => true,
+            () = gate => true,
+        }
+    }
+}

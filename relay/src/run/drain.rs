@@ -1,0 +1,79 @@
+//! After the run: read what is still in each queue, so that messages waiting in a queue are
+//! told apart from messages that were really lost.
+
+use futures_util::StreamExt;
+use lapin::Connection;
+use lapin::options::{BasicConsumeOptions, QueueDeclareOptions};
+use lapin::types::FieldTable;
+use std::time::Duration;
+use warren_shared::EventKind;
+
+use super::amqp;
+use super::consumer::warren_id;
+use super::emitter::Emitter;
+
+/// Longest wait for the next message while draining one queue.
+const NEXT_MESSAGE_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Drain every listed queue and emit `left_in_queue` for each one that held messages.
+pub async fn drain_all(connection: &Connection, queues: &[String], emitter: &Emitter) {
+    for queue in queues {
+        match drain(connection, queue).await {
+            Ok(ids) if ids.is_empty() => {}
+            Ok(ids) => {
+                emitter
+                    .emit(EventKind::LeftInQueue {
+                        queue: queue.clone(),
+                        ids,
+                    })
+                    .await
+            }
+            Err(error) => {
+                emitter
+                    .warn(format!(
+                        "could not read what was left in {queue}: {}",
+                        amqp::describe(&error)
+                    ))
+                    .await;
+            }
+        }
+    }
+}
+
+async fn drain(connection: &Connection, queue: &str) -> lapin::Result<Vec<String>> {
+    let channel = connection.create_channel().await?;
+    let declared = channel
+        .queue_declare(
+            amqp::short(queue),
+            QueueDeclareOptions {
+                passive: true,
+                ..QueueDeclareOptions::default()
+            },
+            FieldTable::default(),
+        )
+        .await?;
+    let count = declared.message_count() as usize;
+    let mut ids = Vec::with_capacity(count);
+    if count > 0 {
+        let mut stream = channel
+            .basic_consume(
+                amqp::short(queue),
+                "warren-drain".into(),
+                BasicConsumeOptions {
+                    no_ack: true,
+                    ..BasicConsumeOptions::default()
+                },
+                FieldTable::default(),
+            )
+            .await?;
+        while ids.len() < count {
+            match tokio::time::timeout(NEXT_MESSAGE_TIMEOUT, stream.next()).await {
+                Ok(Some(Ok(delivery))) => ids.push(warren_id(&delivery)),
+                Ok(Some(Err(error))) => return Err(error),
+                Ok(None) | Err(_) => break,
+            }
+        }
+    }
+    let _ = channel.close(200, "drained".into()).await;
+    Ok(ids)
+}

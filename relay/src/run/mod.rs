@@ -1,0 +1,343 @@
+//! Running one scenario on the broker, from its own vhost to its summary.
+//!
+//! # Layout
+//! - [`emitter`]: the run clock and the event channel every actor writes to.
+//! - [`actors`]: start gates, phases and stop tokens of publishers and consumers.
+//! - [`topology`]: declaring policies, exchanges, queues and bindings.
+//! - [`publisher`], [`consumer`]: the actors.
+//! - [`timeline`]: steps at fixed times.
+//! - [`snapshots`]: queue state from the management API.
+//! - [`drain`]: what was left in the queues at the end.
+//! - [`amqp`]: conversions between scenario values and AMQP.
+//! - [`version`]: warnings for features this broker version ignores.
+//!
+//! A run always happens in a vhost of its own, created first and deleted last on every path
+//! (completed, refused, stopped, failed, or the client gone), so runs never see each other.
+
+pub mod actors;
+pub mod amqp;
+pub mod consumer;
+pub mod drain;
+pub mod emitter;
+pub mod publisher;
+pub mod snapshots;
+pub mod timeline;
+pub mod topology;
+pub mod version;
+
+use lapin::{Connection, ConnectionProperties};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+use warren_shared::{BrokerInfo, Event, EventKind, Outcome, Scenario, Summary, SummaryBuilder};
+
+use crate::broker::management::{Management, ManagementError};
+use crate::connect::Broker;
+use actors::{Actors, Phase};
+use emitter::Emitter;
+
+/// Prefix of every vhost Warren creates; anything else on the broker is never touched.
+pub const VHOST_PREFIX: &str = "warren-run-";
+/// Capacity of the channel from actors to the collector.
+const EVENT_BUFFER: usize = 4096;
+/// How often the run checks whether it is over.
+const END_CHECK: Duration = Duration::from_millis(50);
+/// How long actors get to wind down once the run is over.
+const WIND_DOWN: Duration = Duration::from_secs(10);
+
+/// Why a run could not start. Once it has started, problems become events instead.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The run's vhost could not be created.
+    #[error("could not create the run's vhost: {0}")]
+    Vhost(#[source] ManagementError),
+    /// The AMQP connection could not be opened.
+    #[error(
+        "could not connect to RabbitMQ over AMQP at {url}: {reason}. Check that the broker is running and that --amqp-url is right"
+    )]
+    Connect {
+        /// The URL without credentials.
+        url: String,
+        /// The client's error.
+        reason: String,
+    },
+}
+
+/// A new run id: time-ordered, unique within this process and very likely across relays.
+pub fn new_run_id() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let millis = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis());
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!("{millis}-{}-{n}", std::process::id())
+}
+
+/// The vhost of a run.
+pub fn vhost_for(run_id: &str) -> String {
+    format!("{VHOST_PREFIX}{run_id}")
+}
+
+/// When a Warren vhost was created, read from its name.
+pub fn vhost_created_ms(vhost: &str) -> Option<u128> {
+    vhost
+        .strip_prefix(VHOST_PREFIX)?
+        .split('-')
+        .next()?
+        .parse()
+        .ok()
+}
+
+/// Run a validated scenario: create its vhost, declare, run the actors and the timeline, take
+/// snapshots, and stream every event to `out`; returns the summary. `cancel` stops the run
+/// early (its vhost is still deleted). If `out` closes, the run goes on to clean up.
+pub async fn execute(
+    scenario: &Scenario,
+    broker: &Broker,
+    run_id: &str,
+    out: mpsc::Sender<Event>,
+    cancel: CancellationToken,
+) -> Result<Summary, RunError> {
+    let vhost = vhost_for(run_id);
+    let management = broker.management.clone();
+    management
+        .create_vhost(
+            &vhost,
+            &format!("Warren run {run_id}: deleted when the run ends"),
+        )
+        .await
+        .map_err(RunError::Vhost)?;
+    let result = run_in_vhost(scenario, broker, run_id, &vhost, out, cancel).await;
+    if let Err(error) = management.delete_vhost(&vhost).await {
+        tracing::warn!(%vhost, %error, "could not delete a run's vhost; the next start-up removes it");
+    }
+    result
+}
+
+async fn run_in_vhost(
+    scenario: &Scenario,
+    broker: &Broker,
+    run_id: &str,
+    vhost: &str,
+    out: mpsc::Sender<Event>,
+    cancel: CancellationToken,
+) -> Result<Summary, RunError> {
+    let url = broker.endpoints.amqp_url_for_vhost(vhost);
+    let properties =
+        ConnectionProperties::default().with_connection_name(format!("warren run {run_id}").into());
+    let connection = Connection::connect(&url, properties)
+        .await
+        .map_err(|error| RunError::Connect {
+            url: crate::connect::redact(&broker.endpoints.amqp_url),
+            reason: amqp::describe(&error),
+        })?;
+    let (tx, rx) = mpsc::channel(EVENT_BUFFER);
+    let emitter = Emitter::new(tx);
+    let collector = tokio::spawn(collect(rx, out, SummaryBuilder::for_scenario(scenario)));
+    let info = broker
+        .management
+        .overview()
+        .await
+        .unwrap_or_else(|error| BrokerInfo {
+            version: format!("unknown ({error})"),
+            erlang_version: String::new(),
+            cluster_name: String::new(),
+            nodes: Vec::new(),
+        });
+    let warnings = version::warnings(scenario, &info.version);
+    emitter
+        .emit(EventKind::RunStarted {
+            run_id: run_id.to_owned(),
+            vhost: vhost.to_owned(),
+            broker: info,
+        })
+        .await;
+    for warning in warnings {
+        emitter.warn(warning).await;
+    }
+
+    let connection = Arc::new(connection);
+    let (outcome, message) = drive(
+        scenario,
+        &connection,
+        &broker.management,
+        vhost,
+        &emitter,
+        &cancel,
+    )
+    .await;
+    emitter
+        .emit(EventKind::RunFinished { outcome, message })
+        .await;
+    drop(emitter);
+    let _ = connection.close(200, "run finished".into()).await;
+    Ok(collector.await.unwrap_or_default())
+}
+
+/// Folds events into the summary and forwards them; ends after `run_finished`.
+async fn collect(
+    mut rx: mpsc::Receiver<Event>,
+    out: mpsc::Sender<Event>,
+    mut builder: SummaryBuilder,
+) -> Summary {
+    let mut forwarding = true;
+    while let Some(event) = rx.recv().await {
+        builder.apply(&event);
+        let last = matches!(event.kind, EventKind::RunFinished { .. });
+        if forwarding && out.send(event).await.is_err() {
+            forwarding = false;
+        }
+        if last {
+            break;
+        }
+    }
+    builder.finish()
+}
+
+/// Declare, run, wind down; returns how the run ended.
+async fn drive(
+    scenario: &Scenario,
+    connection: &Arc<Connection>,
+    management: &Management,
+    vhost: &str,
+    emitter: &Emitter,
+    cancel: &CancellationToken,
+) -> (Outcome, Option<String>) {
+    let control = match connection.create_channel().await {
+        Ok(channel) => channel,
+        Err(error) => {
+            return (
+                Outcome::Failed,
+                Some(format!(
+                    "could not open a channel: {}",
+                    amqp::describe(&error)
+                )),
+            );
+        }
+    };
+    if topology::declare(scenario, &control, management, vhost, emitter)
+        .await
+        .is_err()
+    {
+        return (
+            Outcome::Refused,
+            Some("RabbitMQ refused part of the topology (see the refused event); no message was sent".to_owned()),
+        );
+    }
+
+    let actor_token = CancellationToken::new();
+    let actors = Actors::new(scenario, &actor_token);
+    let mut tasks = JoinSet::new();
+    for spec in &scenario.publishers {
+        tasks.spawn(publisher::run(
+            spec.clone(),
+            Arc::clone(connection),
+            actors.clone(),
+            emitter.clone(),
+        ));
+    }
+    for spec in &scenario.consumers {
+        tasks.spawn(consumer::run(
+            spec.clone(),
+            Arc::clone(connection),
+            actors.clone(),
+            emitter.clone(),
+        ));
+    }
+    let steps = tokio::spawn(timeline::run(
+        scenario.timeline.clone(),
+        timeline::StepContext {
+            connection: Arc::clone(connection),
+            management: management.clone(),
+            vhost: vhost.to_owned(),
+            actors: actors.clone(),
+            emitter: emitter.clone(),
+        },
+    ));
+    let snapshot_stop = CancellationToken::new();
+    let snapshots = tokio::spawn(snapshots::periodic(
+        management.clone(),
+        vhost.to_owned(),
+        Duration::from_millis(scenario.settings.snapshot_interval_ms),
+        emitter.clone(),
+        snapshot_stop.clone(),
+    ));
+
+    let deadline = emitter.at(scenario.settings.max_duration_ms);
+    let mut check = tokio::time::interval(END_CHECK);
+    let (outcome, message) = loop {
+        tokio::select! {
+            () = cancel.cancelled() => break (Outcome::Stopped, Some("stopped before it finished".to_owned())),
+            () = tokio::time::sleep_until(deadline) => {
+                let text = format!(
+                    "the run reached its time limit of {} ms and was stopped (raise settings.max_duration_ms to let it go on)",
+                    scenario.settings.max_duration_ms
+                );
+                emitter.warn(text.clone()).await;
+                break (Outcome::TimeLimit, Some(text));
+            }
+            _ = check.tick() => {
+                if is_over(scenario, &actors, steps.is_finished(), emitter) {
+                    break (Outcome::Completed, None);
+                }
+            }
+        }
+    };
+
+    actor_token.cancel();
+    if tokio::time::timeout(WIND_DOWN, async {
+        while tasks.join_next().await.is_some() {}
+    })
+    .await
+    .is_err()
+    {
+        emitter
+            .warn("some actors did not stop in time and were abandoned")
+            .await;
+        tasks.abort_all();
+    }
+    if !steps.is_finished() {
+        steps.abort();
+        if outcome == Outcome::Completed {
+            emitter
+                .warn("the run ended before every timeline step ran")
+                .await;
+        }
+    }
+    snapshot_stop.cancel();
+    let _ = snapshots.await;
+    let queues: Vec<String> = scenario.queues.iter().map(|q| q.name.clone()).collect();
+    snapshots::settled(management, vhost, &control, &queues, emitter).await;
+    drain::drain_all(connection, &queues, emitter).await;
+    (outcome, message)
+}
+
+/// Every publisher is done, the timeline has run, and the consumers are done or idle.
+fn is_over(scenario: &Scenario, actors: &Actors, steps_done: bool, emitter: &Emitter) -> bool {
+    let done = |name: &str| actors.phase(name) == Some(Phase::Done);
+    if !steps_done || !scenario.publishers.iter().all(|p| done(&p.name)) {
+        return false;
+    }
+    if scenario.consumers.iter().all(|c| done(&c.name)) {
+        return true;
+    }
+    emitter.now_ms().saturating_sub(actors.last_activity_ms()) >= scenario.settings.settle_ms
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn run_ids_are_unique_and_vhosts_carry_their_creation_time() {
+        let a = new_run_id();
+        let b = new_run_id();
+        assert_ne!(a, b);
+        let created = vhost_created_ms(&vhost_for(&a)).expect("time in name");
+        assert!(created > 1_700_000_000_000);
+        assert_eq!(vhost_created_ms("other-vhost"), None);
+    }
+}

@@ -1,0 +1,110 @@
+//! Queue state from the management API: periodic snapshots while the run goes on, and a final
+//! one taken once the API's statistics agree with what AMQP reports.
+
+use lapin::Channel;
+use lapin::options::QueueDeclareOptions;
+use lapin::types::FieldTable;
+use std::collections::HashMap;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+use warren_shared::{EventKind, QueueSnapshot};
+
+use super::amqp;
+use super::emitter::Emitter;
+use crate::broker::management::Management;
+
+/// How long the final snapshot waits for the statistics to catch up.
+const FINAL_SETTLE_LIMIT: Duration = Duration::from_secs(8);
+/// Poll interval while waiting for them.
+const FINAL_POLL: Duration = Duration::from_millis(250);
+
+/// Emit a snapshot of every queue whose state changed, every `interval`, until `stop`.
+pub async fn periodic(
+    management: Management,
+    vhost: String,
+    interval: Duration,
+    emitter: Emitter,
+    stop: CancellationToken,
+) {
+    let mut last: HashMap<String, QueueSnapshot> = HashMap::new();
+    let mut ticker = tokio::time::interval(interval);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut failures = 0_u32;
+    loop {
+        tokio::select! {
+            () = stop.cancelled() => return,
+            _ = ticker.tick() => {}
+        }
+        match management.queues(&vhost).await {
+            Ok(queues) => {
+                failures = 0;
+                for snapshot in queues {
+                    if last.get(&snapshot.queue) != Some(&snapshot) {
+                        last.insert(snapshot.queue.clone(), snapshot.clone());
+                        emitter.emit(EventKind::QueueSnapshot(snapshot)).await;
+                    }
+                }
+            }
+            Err(error) => {
+                failures += 1;
+                if failures == 1 {
+                    emitter
+                        .warn(format!("queue snapshots are unavailable for now: {error}"))
+                        .await;
+                }
+            }
+        }
+    }
+}
+
+/// Emit one snapshot of every listed queue, after waiting (a bounded time) until the
+/// management API's ready counts equal the counts AMQP reports.
+pub async fn settled(
+    management: &Management,
+    vhost: &str,
+    channel: &Channel,
+    queues: &[String],
+    emitter: &Emitter,
+) {
+    let mut expected = HashMap::new();
+    for queue in queues {
+        if let Ok(q) = channel
+            .queue_declare(
+                amqp::short(queue),
+                QueueDeclareOptions {
+                    passive: true,
+                    ..QueueDeclareOptions::default()
+                },
+                FieldTable::default(),
+            )
+            .await
+        {
+            expected.insert(queue.clone(), u64::from(q.message_count()));
+        }
+    }
+    let deadline = tokio::time::Instant::now() + FINAL_SETTLE_LIMIT;
+    let mut latest = Vec::new();
+    loop {
+        if let Ok(snapshots) = management.queues(vhost).await {
+            let agree = expected.iter().all(|(name, count)| {
+                snapshots
+                    .iter()
+                    .any(|s| &s.queue == name && s.ready == *count)
+            });
+            latest = snapshots;
+            if agree {
+                break;
+            }
+        }
+        if tokio::time::Instant::now() >= deadline {
+            emitter
+                .warn("the management API's statistics had not caught up when the run ended; the last queue snapshot may be a few seconds old")
+                .await;
+            break;
+        }
+        tokio::time::sleep(FINAL_POLL).await;
+    }
+    for snapshot in latest.into_iter().filter(|s| queues.contains(&s.queue)) {
+        emitter.emit(EventKind::QueueSnapshot(snapshot)).await;
+    }
+}

@@ -1,0 +1,106 @@
+//! What this broker version does with the features a scenario asks for: a warning in words for
+//! each feature it ignores, instead of a silent no-op.
+
+use warren_shared::{QueueType, Scenario};
+
+/// A RabbitMQ version as (major, minor); unknown parts read as 0.
+pub fn parse(version: &str) -> (u32, u32) {
+    let mut parts = version
+        .split(['.', '-', ' '])
+        .map(|p| p.parse::<u32>().unwrap_or(0));
+    (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+}
+
+/// One sentence per feature of `scenario` that RabbitMQ `version` ignores or treats differently.
+pub fn warnings(scenario: &Scenario, version: &str) -> Vec<String> {
+    let v = parse(version);
+    let mut out = Vec::new();
+    if v.0 == 0 {
+        return out;
+    }
+    let lazy_queues: Vec<&str> = scenario
+        .queues
+        .iter()
+        .filter(|q| q.arguments.get("x-queue-mode").and_then(|m| m.as_str()) == Some("lazy"))
+        .map(|q| q.name.as_str())
+        .collect();
+    let lazy_policy = scenario
+        .policies
+        .iter()
+        .any(|p| p.definition.get("queue-mode").and_then(|m| m.as_str()) == Some("lazy"));
+    if v >= (3, 12) && (!lazy_queues.is_empty() || lazy_policy) {
+        out.push(format!(
+            "RabbitMQ {version} ignores lazy mode: since 3.12 every classic queue keeps its messages on disk and \
+             only a small part in memory, so {} will behave like a default queue",
+            if lazy_queues.is_empty() { "the queues the policy matches".to_owned() } else { lazy_queues.join(", ") }
+        ));
+    }
+    let mirroring = scenario
+        .policies
+        .iter()
+        .any(|p| p.definition.keys().any(|k| k.starts_with("ha-")));
+    if v >= (4, 0) && mirroring {
+        out.push(format!(
+            "RabbitMQ {version} has no classic queue mirroring: it refuses ha-* policy keys; use quorum queues \
+             (\"type\": \"quorum\") for replicated queues"
+        ));
+    } else if v >= (3, 13) && mirroring {
+        out.push(format!(
+            "classic queue mirroring is deprecated in RabbitMQ {version} and removed in 4.0; quorum queues are the replacement"
+        ));
+    }
+    for queue in scenario
+        .queues
+        .iter()
+        .filter(|q| q.kind == QueueType::Quorum)
+    {
+        if queue.arguments.contains_key("x-max-priority") && v < (4, 0) {
+            out.push(format!(
+                "RabbitMQ {version} does not support priorities on quorum queues (from 4.0 it does): expect it to refuse {}",
+                queue.name
+            ));
+        }
+        if queue.arguments.contains_key("x-queue-mode") {
+            out.push(format!(
+                "quorum queues have no lazy mode: expect RabbitMQ to refuse x-queue-mode on {}",
+                queue.name
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario(json: serde_json::Value) -> Scenario {
+        warren_shared::parse_scenario(&json).expect("valid")
+    }
+
+    #[test]
+    fn versions_parse() {
+        assert_eq!(parse("3.10.8"), (3, 10));
+        assert_eq!(parse("4.1.0-rc.1"), (4, 1));
+        assert_eq!(parse("unknown"), (0, 0));
+    }
+
+    #[test]
+    fn lazy_mode_warns_from_3_12() {
+        let s = scenario(
+            serde_json::json!({"version": 1, "queues": [{"name": "q", "arguments": {"x-queue-mode": "lazy"}}]}),
+        );
+        assert!(warnings(&s, "3.10.8").is_empty());
+        let w = warnings(&s, "3.12.1");
+        assert_eq!(w.len(), 1);
+        assert!(w[0].contains("ignores lazy mode") && w[0].contains('q'));
+    }
+
+    #[test]
+    fn mirroring_on_4_points_to_quorum_queues() {
+        let s = scenario(serde_json::json!({"version": 1, "policies": [
+            {"name": "ha", "pattern": ".*", "definition": {"ha-mode": "all"}}]}));
+        assert!(warnings(&s, "3.10.8").is_empty());
+        assert!(warnings(&s, "4.0.2")[0].contains("quorum"));
+    }
+}

@@ -1,0 +1,250 @@
+//! Helpers for Warren's integration tests. Every test talks to a real RabbitMQ: the one named by
+//! `WARREN_AMQP_URL` / `WARREN_MANAGEMENT_URL`, or else the broker Warren manages itself (started
+//! on first use, reused after).
+//!
+//! # Layout
+//! - [`broker`], [`run_example`], [`run_scenario`]: runs through the library, as `warren run` does.
+//! - [`Relay`]: a relay serving on a free loopback port, and [`Client`]: a WebSocket client.
+
+use futures_util::{SinkExt, StreamExt};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_util::sync::CancellationToken;
+use warren_relay::connect::{Broker, BrokerConfig};
+use warren_relay::run;
+use warren_relay::server::{self, AppState, ServerConfig};
+use warren_shared::{Event, Limits, Scenario, ServerMessage, Summary};
+
+/// The broker under test.
+pub async fn broker() -> Broker {
+    let config = BrokerConfig {
+        amqp_url: std::env::var("WARREN_AMQP_URL").ok(),
+        management_url: std::env::var("WARREN_MANAGEMENT_URL").ok(),
+    };
+    match Broker::resolve(&config).await {
+        Ok(broker) => broker,
+        Err(error) => panic!("these tests need a RabbitMQ: {error}"),
+    }
+}
+
+/// The path of a file in `examples/`.
+pub fn example_path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples")
+        .join(name)
+}
+
+/// Load and validate an example scenario.
+pub fn example(name: &str) -> Scenario {
+    let path = example_path(name);
+    let text =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let value: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let scenario =
+        warren_shared::parse_scenario(&value).unwrap_or_else(|p| panic!("{name}: {p:?}"));
+    let problems = warren_shared::validate(&scenario, &Limits::default());
+    assert!(problems.is_empty(), "{name} is invalid: {problems:?}");
+    scenario
+}
+
+/// Run a scenario through the library and collect its events and summary.
+pub async fn run_scenario(scenario: &Scenario) -> (Vec<Event>, Summary) {
+    let broker = broker().await;
+    let (tx, mut rx) = mpsc::channel(1024);
+    let collect = tokio::spawn(async move {
+        let mut events = Vec::new();
+        while let Some(event) = rx.recv().await {
+            events.push(event);
+        }
+        events
+    });
+    let run_id = run::new_run_id();
+    let summary = run::execute(scenario, &broker, &run_id, tx, CancellationToken::new())
+        .await
+        .unwrap_or_else(|e| panic!("run failed to start: {e}"));
+    let events = collect.await.expect("collector");
+    (events, summary)
+}
+
+/// Run an example by file name.
+pub async fn run_example(name: &str) -> (Vec<Event>, Summary) {
+    run_scenario(&example(name)).await
+}
+
+/// Names of the run vhosts on the broker.
+pub async fn run_vhosts(broker: &Broker) -> Vec<String> {
+    broker
+        .management
+        .list_vhosts()
+        .await
+        .expect("list vhosts")
+        .into_iter()
+        .map(|v| v.name)
+        .filter(|n| n.starts_with(run::VHOST_PREFIX))
+        .collect()
+}
+
+/// Wait until a vhost is gone, up to `limit`; returns whether it went.
+pub async fn vhost_gone(broker: &Broker, vhost: &str, limit: Duration) -> bool {
+    let deadline = tokio::time::Instant::now() + limit;
+    while tokio::time::Instant::now() < deadline {
+        if !run_vhosts(broker).await.iter().any(|v| v == vhost) {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    false
+}
+
+/// A relay serving on a free loopback port until dropped.
+pub struct Relay {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// Its state (for the broker handle).
+    pub state: AppState,
+    stop: CancellationToken,
+}
+
+impl Relay {
+    /// Start one.
+    pub async fn start() -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
+        let addr = listener.local_addr().expect("local addr");
+        let config = ServerConfig {
+            limits: Limits::default(),
+            max_concurrent_runs: 8,
+            static_dir: warren_relay::cli::default_static_dir(),
+        };
+        let state = AppState::new(broker().await, config);
+        let stop = CancellationToken::new();
+        let signal = stop.clone();
+        let serving = state.clone();
+        tokio::spawn(async move {
+            let _ = server::serve(listener, serving, async move { signal.cancelled().await }).await;
+        });
+        Self { addr, state, stop }
+    }
+
+    /// Open a WebSocket and read the hello.
+    pub async fn connect(&self) -> (Client, ServerMessage) {
+        let (socket, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws", self.addr))
+            .await
+            .expect("websocket handshake");
+        let mut client = Client { socket };
+        let hello = client.recv().await;
+        (client, hello)
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        self.stop.cancel();
+    }
+}
+
+/// How long a test waits for the next message before failing.
+pub const RECV_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A WebSocket client speaking Warren's protocol.
+pub struct Client {
+    socket: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+}
+
+/// Everything one run sent, in order.
+#[derive(Debug, Default)]
+pub struct RunRecord {
+    /// The run id from `accepted`.
+    pub run_id: String,
+    /// Every event.
+    pub events: Vec<Event>,
+    /// The summary from `finished`.
+    pub summary: Option<Summary>,
+}
+
+impl Client {
+    /// Send a raw text frame.
+    pub async fn send_text(&mut self, text: &str) {
+        self.socket.send(Message::text(text)).await.expect("send");
+    }
+
+    /// Send a binary frame.
+    pub async fn send_binary(&mut self, bytes: Vec<u8>) {
+        self.socket
+            .send(Message::binary(bytes))
+            .await
+            .expect("send");
+    }
+
+    /// Ask for a run.
+    pub async fn run(&mut self, scenario: &Scenario) {
+        let message = serde_json::json!({"type": "run", "scenario": scenario});
+        self.send_text(&message.to_string()).await;
+    }
+
+    /// Read the next server message.
+    pub async fn recv(&mut self) -> ServerMessage {
+        loop {
+            let frame = tokio::time::timeout(RECV_TIMEOUT, self.socket.next())
+                .await
+                .expect("a message within the timeout")
+                .expect("socket open")
+                .expect("valid frame");
+            if let Message::Text(text) = frame {
+                return serde_json::from_str(text.as_str())
+                    .unwrap_or_else(|e| panic!("bad message {text}: {e}"));
+            }
+        }
+    }
+
+    /// Read messages until the run ends.
+    pub async fn follow_run(&mut self) -> RunRecord {
+        self.follow_run_into(RunRecord::default()).await
+    }
+
+    /// Read messages until an event matches `stop_at`; returns what was read so far.
+    pub async fn read_until(&mut self, stop_at: impl Fn(&Event) -> bool) -> RunRecord {
+        let mut record = RunRecord::default();
+        loop {
+            match self.recv().await {
+                ServerMessage::Accepted { run_id } => record.run_id = run_id,
+                ServerMessage::Events { events, .. } => {
+                    let hit = events.iter().any(&stop_at);
+                    record.events.extend(events);
+                    if hit {
+                        return record;
+                    }
+                }
+                other => panic!("unexpected message before the awaited event: {other:?}"),
+            }
+        }
+    }
+
+    /// Continue reading a run until it ends.
+    pub async fn follow_run_into(&mut self, mut record: RunRecord) -> RunRecord {
+        loop {
+            match self.recv().await {
+                ServerMessage::Accepted { run_id } => record.run_id = run_id,
+                ServerMessage::Events { events, .. } => record.events.extend(events),
+                ServerMessage::Finished { summary, .. } => {
+                    record.summary = Some(summary);
+                    return record;
+                }
+                other => panic!("unexpected message during a run: {other:?}"),
+            }
+        }
+    }
+
+    /// Close the socket abruptly (no close frame).
+    pub fn drop_connection(self) {
+        drop(self.socket);
+    }
+}
