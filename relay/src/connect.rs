@@ -29,6 +29,18 @@ pub enum BrokerError {
     /// The management API could not be used.
     #[error(transparent)]
     Management(#[from] ManagementError),
+    /// The configured broker did not answer.
+    #[error(
+        "Warren could not use the RabbitMQ configured with --amqp-url/--management-url: {cause} \
+         Check that RabbitMQ runs there with the management plugin enabled \
+         (rabbitmq-plugins enable rabbitmq_management). Or leave both URLs out so that Warren starts a \
+         RabbitMQ of its own (that needs `apt-get install rabbitmq-server`), or run one in a container, e.g. \
+         `docker run -d -p 5672:5672 -p 15672:15672 rabbitmq:3-management`, and point the URLs at it."
+    )]
+    Unreachable {
+        /// What failed, from the management client.
+        cause: String,
+    },
     /// A URL could not be read.
     #[error("could not read the AMQP URL {url}: it must look like amqp://user:password@host:5672")]
     AmqpUrl {
@@ -64,12 +76,19 @@ impl Broker {
             (None, Some(management)) => (endpoints(&amqp_url_for(management), management), false),
         };
         let management = Management::new(&endpoints.management_url)?;
-        management.overview().await?;
-        Ok(Self {
-            endpoints,
-            management,
-            managed,
-        })
+        match management.overview().await {
+            Ok(_) => Ok(Self {
+                endpoints,
+                management,
+                managed,
+            }),
+            Err(error @ ManagementError::Unreachable { .. }) if !managed => {
+                Err(BrokerError::Unreachable {
+                    cause: format!("{error}."),
+                })
+            }
+            Err(error) => Err(error.into()),
+        }
     }
 
     /// Delete run vhosts an earlier relay left behind when it crashed: older than a minute and
