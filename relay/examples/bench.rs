@@ -10,8 +10,8 @@ use clap::Parser;
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use lapin::options::{
-    BasicAckOptions, BasicConsumeOptions, BasicPublishOptions, BasicQosOptions,
-    ConfirmSelectOptions, QueueDeclareOptions,
+    BasicAckOptions, BasicConsumeOptions, BasicPublishOptions, BasicQosOptions, ConfirmSelectOptions,
+    QueueDeclareOptions,
 };
 use lapin::types::FieldTable;
 use lapin::{BasicProperties, Connection, ConnectionProperties};
@@ -72,9 +72,7 @@ async fn warren(broker: &Broker, args: &Args) -> (f64, usize) {
         while rx.recv_many(&mut batch, 512).await > 0 {
             for event in &batch {
                 match event.kind {
-                    EventKind::Published { .. } if first_publish.is_none() => {
-                        first_publish = Some(event.t_ms)
-                    }
+                    EventKind::Published { .. } if first_publish.is_none() => first_publish = Some(event.t_ms),
                     EventKind::Settled { .. } => last_ack = event.t_ms,
                     _ => {}
                 }
@@ -87,21 +85,12 @@ async fn warren(broker: &Broker, args: &Args) -> (f64, usize) {
         }
         (first_publish.unwrap_or(0), last_ack, bytes)
     });
-    let summary = run::execute(
-        &scenario,
-        broker,
-        &run::new_run_id(),
-        tx,
-        CancellationToken::new(),
-    )
-    .await
-    .unwrap_or_else(|e| panic!("the run could not start: {e}"));
+    let summary = run::execute(&scenario, broker, &run::new_run_id(), tx, CancellationToken::new())
+        .await
+        .unwrap_or_else(|e| panic!("the run could not start: {e}"));
     let (first, last, bytes) = frames.await.unwrap_or_default();
     let delivered = summary.delivered_total() as u64;
-    assert_eq!(
-        delivered, args.messages,
-        "every message must be delivered once"
-    );
+    assert_eq!(delivered, args.messages, "every message must be delivered once");
     let seconds = (last.saturating_sub(first)).max(1) as f64 / 1000.0;
     (args.messages as f64 / seconds, bytes)
 }
@@ -120,14 +109,8 @@ async fn bare(broker: &Broker, args: &Args, messages: u64) -> f64 {
     )
     .await
     .unwrap_or_else(|e| panic!("connect: {e}"));
-    let publish = connection
-        .create_channel()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let consume = connection
-        .create_channel()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let publish = connection.create_channel().await.unwrap_or_else(|e| panic!("{e}"));
+    let consume = connection.create_channel().await.unwrap_or_else(|e| panic!("{e}"));
     publish
         .queue_declare(
             QUEUE.into(),
@@ -213,9 +196,7 @@ async fn main() {
         amqp_url: args.amqp_url.clone(),
         management_url: args.management_url.clone(),
     };
-    let broker = Broker::resolve(&config)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let broker = Broker::resolve(&config).await.unwrap_or_else(|e| panic!("{e}"));
     let version = broker
         .management
         .overview()

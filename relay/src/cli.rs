@@ -158,19 +158,9 @@ async fn serve(args: ServeArgs) -> ExitCode {
     println!(
         "Warren is serving http://{} (RabbitMQ {version}{}); press Ctrl-C to stop",
         args.listen,
-        if broker.managed {
-            ", managed by Warren"
-        } else {
-            ""
-        }
+        if broker.managed { ", managed by Warren" } else { "" }
     );
-    match server::serve(
-        listener,
-        AppState::new(broker, config),
-        server::shutdown_signal(),
-    )
-    .await
-    {
+    match server::serve(listener, AppState::new(broker, config), server::shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => fail(format!("the server stopped: {error}")),
     }
@@ -184,10 +174,11 @@ async fn run_file(args: RunArgs) -> ExitCode {
     let value: serde_json::Value = match serde_json::from_str(&text) {
         Ok(value) => value,
         Err(error) => {
-            return fail(format!(
-                "{} is not valid JSON: {error}",
+            eprintln!(
+                "warren: {} is not a valid scenario: it is not valid JSON: {error}",
                 args.file.display()
-            ));
+            );
+            return ExitCode::from(2);
         }
     };
     let problems = match parse_scenario(&value) {
@@ -241,13 +232,20 @@ async fn execute(scenario: warren_shared::Scenario, broker_args: &BrokerArgs) ->
     }
 }
 
-/// The last line of `warren run`: the summary as one JSON object with `"type": "summary"`.
+/// The last line of `warren run`: the summary as one JSON object that starts with
+/// `"type": "summary"`, its fields in the summary's own order.
 pub fn summary_line(summary: &Summary) -> String {
-    let mut value = serde_json::to_value(summary).unwrap_or_default();
-    if let Some(object) = value.as_object_mut() {
-        object.insert("type".to_owned(), "summary".into());
+    #[derive(serde::Serialize)]
+    struct Line<'a> {
+        r#type: &'static str,
+        #[serde(flatten)]
+        summary: &'a Summary,
     }
-    value.to_string()
+    serde_json::to_string(&Line {
+        r#type: "summary",
+        summary,
+    })
+    .unwrap_or_else(|error| format!(r#"{{"type":"summary","error":"could not encode the summary: {error}"}}"#))
 }
 
 async fn broker(action: BrokerAction) -> ExitCode {
@@ -256,14 +254,8 @@ async fn broker(action: BrokerAction) -> ExitCode {
         BrokerAction::Up => match managed.ensure_running().await {
             Ok(endpoints) => {
                 println!("RabbitMQ managed by Warren is running");
-                println!(
-                    "  AMQP:       {}",
-                    crate::connect::redact(&endpoints.amqp_url)
-                );
-                println!(
-                    "  management: {}",
-                    crate::connect::redact(&endpoints.management_url)
-                );
+                println!("  AMQP:       {}", crate::connect::redact(&endpoints.amqp_url));
+                println!("  management: {}", crate::connect::redact(&endpoints.management_url));
                 ExitCode::SUCCESS
             }
             Err(error) => fail(error),

@@ -82,11 +82,9 @@ impl Broker {
                 management,
                 managed,
             }),
-            Err(error @ ManagementError::Unreachable { .. }) if !managed => {
-                Err(BrokerError::Unreachable {
-                    cause: format!("{error}."),
-                })
-            }
+            Err(error @ ManagementError::Unreachable { .. }) if !managed => Err(BrokerError::Unreachable {
+                cause: format!("{error}."),
+            }),
             Err(error) => Err(error.into()),
         }
     }
@@ -140,8 +138,7 @@ fn authority(url: &str) -> Option<(Option<&str>, &str)> {
 
 /// The management URL RabbitMQ uses by default for an AMQP URL: same host and user, port 15672.
 fn management_url_for(amqp: &str) -> Result<String, BrokerError> {
-    let (userinfo, host) =
-        authority(amqp).ok_or_else(|| BrokerError::AmqpUrl { url: redact(amqp) })?;
+    let (userinfo, host) = authority(amqp).ok_or_else(|| BrokerError::AmqpUrl { url: redact(amqp) })?;
     Ok(match userinfo {
         Some(user) => format!("http://{user}@{host}:15672"),
         None => format!("http://{host}:15672"),
@@ -192,10 +189,7 @@ mod tests {
             management_url_for("amqp://u:p@rabbit.local:5672/%2f").expect("url"),
             "http://u:p@rabbit.local:15672"
         );
-        assert_eq!(
-            amqp_url_for("http://u:p@10.0.0.1:15672"),
-            "amqp://u:p@10.0.0.1:5672"
-        );
+        assert_eq!(amqp_url_for("http://u:p@10.0.0.1:15672"), "amqp://u:p@10.0.0.1:5672");
         assert!(management_url_for("not a url").is_err());
     }
 }

@@ -7,10 +7,7 @@ use tracing_subscriber::EnvFilter;
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_env("WARREN_LOG")
-                .unwrap_or_else(|_| EnvFilter::new("warn,lapin=off")),
-        )
+        .with_env_filter(EnvFilter::try_from_env("WARREN_LOG").unwrap_or_else(|_| EnvFilter::new("warn,lapin=off")))
         .with_writer(std::io::stderr)
         .init();
     warren_relay::cli::main(warren_relay::cli::Cli::parse()).await

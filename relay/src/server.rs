@@ -121,18 +121,11 @@ pub async fn serve(
             }
         }
     };
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(signal)
-        .await?;
+    axum::serve(listener, app(state)).with_graceful_shutdown(signal).await?;
     token.cancel();
     runs.close();
-    if tokio::time::timeout(SHUTDOWN_GRACE, runs.wait())
-        .await
-        .is_err()
-    {
-        tracing::warn!(
-            "some runs had not cleaned up when the relay stopped; the next start-up removes their vhosts"
-        );
+    if tokio::time::timeout(SHUTDOWN_GRACE, runs.wait()).await.is_err() {
+        tracing::warn!("some runs had not cleaned up when the relay stopped; the next start-up removes their vhosts");
     }
     Ok(())
 }

@@ -10,15 +10,17 @@ use tokio::sync::{OwnedSemaphorePermit, mpsc};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use warren_shared::{
-    ClientMessage, Event, Outcome, PROTOCOL_VERSION, ServerMessage, Summary, parse_scenario,
-    validate,
+    ClientMessage, Event, Outcome, PROTOCOL_VERSION, ServerMessage, Summary, parse_scenario, validate,
 };
 
 use crate::run::{self, RunError};
 use crate::server::AppState;
 
-/// Largest frame the relay reads from a page (a scenario is far smaller).
-pub const MAX_FRAME_BYTES: usize = 1024 * 1024;
+/// Largest message the relay accepts from a page (a scenario is far smaller).
+pub const MAX_MESSAGE_BYTES: usize = 1024 * 1024;
+/// Largest frame the socket reads at all; a frame between the two limits gets an error message,
+/// a larger one closes the socket.
+pub const MAX_FRAME_BYTES: usize = 16 * 1024 * 1024;
 /// Most events sent in one frame.
 const MAX_BATCH: usize = 512;
 /// Events buffered between a run and its socket.
@@ -62,31 +64,23 @@ pub async fn session(socket: WebSocket, state: AppState) {
             }
         };
         let keep_open = match input {
-            Input::Frame(Some(Ok(Message::Text(text)))) => {
-                on_text(&text, &state, &mut active, &mut out).await
-            }
+            Input::Frame(Some(Ok(Message::Text(text)))) => on_text(&text, &state, &mut active, &mut out).await,
             Input::Frame(Some(Ok(Message::Binary(_)))) => {
-                out.error(
-                    "binary frames are not understood: send JSON text such as {\"type\":\"stop\"}",
-                )
-                .await
+                out.error("binary frames are not understood: send JSON text such as {\"type\":\"stop\"}")
+                    .await
             }
             Input::Frame(Some(Ok(Message::Close(_))) | None | Some(Err(_))) => false,
             Input::Frame(Some(Ok(_))) => true,
             Input::Events(events) => {
                 let run_id = active.as_ref().map(|r| r.id.clone()).unwrap_or_default();
-                out.send(&ServerMessage::Events { run_id, events })
-                    .await
-                    .is_ok()
+                out.send(&ServerMessage::Events { run_id, events }).await.is_ok()
             }
             Input::RunEnded(result) => match active.take() {
                 Some(run) => finish(run, result, &mut out).await,
                 None => true,
             },
             Input::Shutdown => {
-                let _ = out
-                    .error("the relay is shutting down; runs are being stopped")
-                    .await;
+                let _ = out.error("the relay is shutting down; runs are being stopped").await;
                 false
             }
         };
@@ -115,12 +109,15 @@ async fn hello(state: &AppState) -> ServerMessage {
     }
 }
 
-async fn on_text(
-    text: &Utf8Bytes,
-    state: &AppState,
-    active: &mut Option<ActiveRun>,
-    out: &mut Outbox<'_>,
-) -> bool {
+async fn on_text(text: &Utf8Bytes, state: &AppState, active: &mut Option<ActiveRun>, out: &mut Outbox<'_>) -> bool {
+    if text.len() > MAX_MESSAGE_BYTES {
+        return out
+            .error(&format!(
+                "a message of {} bytes is larger than this relay accepts ({MAX_MESSAGE_BYTES} bytes); a scenario is normally a few kilobytes",
+                text.len()
+            ))
+            .await;
+    }
     let message: ClientMessage = match serde_json::from_str(text.as_str()) {
         Ok(message) => message,
         Err(error) => {
@@ -137,10 +134,7 @@ async fn on_text(
                 run.cancel.cancel();
                 true
             }
-            None => {
-                out.error("there is no run to stop on this connection")
-                    .await
-            }
+            None => out.error("there is no run to stop on this connection").await,
         },
         ClientMessage::Run { .. } if active.is_some() => {
             out.error("a run is already going on this connection: stop it or wait for it to finish")
@@ -166,20 +160,14 @@ async fn on_text(
                     .await;
             };
             let run = start(scenario, state, permit);
-            let accepted = ServerMessage::Accepted {
-                run_id: run.id.clone(),
-            };
+            let accepted = ServerMessage::Accepted { run_id: run.id.clone() };
             *active = Some(run);
             out.send(&accepted).await.is_ok()
         }
     }
 }
 
-fn start(
-    scenario: warren_shared::Scenario,
-    state: &AppState,
-    permit: OwnedSemaphorePermit,
-) -> ActiveRun {
+fn start(scenario: warren_shared::Scenario, state: &AppState, permit: OwnedSemaphorePermit) -> ActiveRun {
     let id = run::new_run_id();
     let cancel = state.shutdown.child_token();
     let (tx, events) = mpsc::channel(RUN_EVENT_BUFFER);
@@ -232,10 +220,7 @@ async fn finish(
             .is_ok()
         }
         Ok(Err(error)) => out.error(&error.to_string()).await,
-        Err(error) => {
-            out.error(&format!("the run failed inside the relay: {error}"))
-                .await
-        }
+        Err(error) => out.error(&format!("the run failed inside the relay: {error}")).await,
     }
 }
 
@@ -272,9 +257,8 @@ struct Outbox<'a> {
 
 impl Outbox<'_> {
     async fn send(&mut self, message: &ServerMessage) -> Result<(), axum::Error> {
-        let text = serde_json::to_string(message).unwrap_or_else(|error| {
-            format!(r#"{{"type":"error","message":"could not encode a message: {error}"}}"#)
-        });
+        let text = serde_json::to_string(message)
+            .unwrap_or_else(|error| format!(r#"{{"type":"error","message":"could not encode a message: {error}"}}"#));
         self.sink.send(Message::Text(text.into())).await
     }
 

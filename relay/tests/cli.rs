@@ -32,11 +32,7 @@ fn run_prints_json_lines_and_ends_with_the_summary() {
     assert_eq!(summary["nacked"], 0);
     assert_eq!(summary["returned"], 100);
     assert_eq!(summary["return_codes"]["312 NO_ROUTE"], 100);
-    assert!(
-        summary["delivered"]
-            .as_object()
-            .is_some_and(|d| d.is_empty())
-    );
+    assert!(summary["delivered"].as_object().is_some_and(|d| d.is_empty()));
     assert_eq!(summary["lost"], serde_json::json!([]));
     assert_eq!(summary["duplicates"], serde_json::json!([]));
     let returns = lines.iter().filter(|l| l["type"] == "returned").count();
@@ -56,11 +52,7 @@ fn an_invalid_file_exits_2_with_every_problem_on_stderr() {
     let out = warren(&["run", file.to_str().expect("utf-8 path")]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
-    for path in [
-        "queues[0].name",
-        "publishers[0].exchange",
-        "publishers[0].count",
-    ] {
+    for path in ["queues[0].name", "publishers[0].exchange", "publishers[0].count"] {
         assert!(stderr.contains(path), "{path} missing from: {stderr}");
     }
     assert!(out.stdout.is_empty());
@@ -79,17 +71,11 @@ fn an_unreachable_broker_is_explained_in_one_paragraph() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
     assert_eq!(stderr.trim().lines().count(), 1, "one paragraph: {stderr}");
-    assert!(
-        stderr.contains("127.0.0.1:1"),
-        "names what it tried: {stderr}"
-    );
+    assert!(stderr.contains("127.0.0.1:1"), "names what it tried: {stderr}");
     assert!(
         stderr.contains("apt-get install rabbitmq-server"),
         "says how to get one: {stderr}"
     );
-    assert!(
-        !stderr.contains("secret"),
-        "never prints the password: {stderr}"
-    );
+    assert!(!stderr.contains("secret"), "never prints the password: {stderr}");
     assert!(!stderr.contains("panicked"));
 }

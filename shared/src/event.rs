@@ -345,9 +345,6 @@ mod tests {
         };
         let text = serde_json::to_string(&event).expect("serialize");
         assert!(text.contains(r#""type":"queue_snapshot""#));
-        assert_eq!(
-            serde_json::from_str::<Event>(&text).expect("deserialize"),
-            event
-        );
+        assert_eq!(serde_json::from_str::<Event>(&text).expect("deserialize"), event);
     }
 }

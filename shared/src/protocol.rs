@@ -86,8 +86,7 @@ mod tests {
     fn client_messages_use_a_type_tag() {
         let stop: ClientMessage = serde_json::from_str(r#"{"type":"stop"}"#).expect("stop");
         assert_eq!(stop, ClientMessage::Stop);
-        let run: ClientMessage =
-            serde_json::from_str(r#"{"type":"run","scenario":{"version":1}}"#).expect("run");
+        let run: ClientMessage = serde_json::from_str(r#"{"type":"run","scenario":{"version":1}}"#).expect("run");
         assert!(matches!(run, ClientMessage::Run { .. }));
     }
 }

@@ -89,12 +89,7 @@ impl Scenario {
             .iter()
             .find(|p| p.name == name)
             .map(|p| &p.start)
-            .or_else(|| {
-                self.consumers
-                    .iter()
-                    .find(|c| c.name == name)
-                    .map(|c| &c.start)
-            })
+            .or_else(|| self.consumers.iter().find(|c| c.name == name).map(|c| &c.start))
     }
 }
 
@@ -251,10 +246,7 @@ impl Binding {
         if self.routing_key.is_empty() {
             format!("{} → {}", self.source, self.destination)
         } else {
-            format!(
-                "{} → {} ({})",
-                self.source, self.destination, self.routing_key
-            )
+            format!("{} → {} ({})", self.source, self.destination, self.routing_key)
         }
     }
 }
@@ -321,7 +313,7 @@ impl Default for Start {
 
 /// How priorities are assigned to a publisher's messages (numbered from 1).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[serde(tag = "rule", rename_all = "snake_case")]
+#[serde(tag = "rule", rename_all = "snake_case", deny_unknown_fields)]
 pub enum PriorityRule {
     /// No priority property.
     #[default]
@@ -360,9 +352,7 @@ impl PriorityRule {
         match self {
             Self::None => None,
             Self::Fixed { priority } => Some(*priority),
-            Self::EveryNth { n, priority } => {
-                (*n > 0 && seq.is_multiple_of(*n)).then_some(*priority)
-            }
+            Self::EveryNth { n, priority } => (*n > 0 && seq.is_multiple_of(*n)).then_some(*priority),
             Self::List { priorities } => {
                 let len = priorities.len() as u64;
                 (len > 0).then(|| priorities[((seq.saturating_sub(1)) % len) as usize])
@@ -386,7 +376,7 @@ fn splitmix64(mut x: u64) -> u64 {
 
 /// How a publisher uses publisher confirms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "mode", rename_all = "snake_case")]
+#[serde(tag = "mode", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ConfirmMode {
     /// No confirms: fire and forget.
     Off,
@@ -587,15 +577,8 @@ pub struct Consumer {
 
 impl Consumer {
     /// The rule that applies to a delivery, if any.
-    pub fn rule_for(
-        &self,
-        nth: u64,
-        priority: Option<u8>,
-        redelivered: bool,
-    ) -> Option<&ConsumerRule> {
-        self.rules
-            .iter()
-            .find(|r| r.matches(nth, priority, redelivered))
+    pub fn rule_for(&self, nth: u64, priority: Option<u8>, redelivered: bool) -> Option<&ConsumerRule> {
+        self.rules.iter().find(|r| r.matches(nth, priority, redelivered))
     }
 }
 
@@ -671,9 +654,7 @@ mod tests {
     #[test]
     fn every_nth_priority_marks_only_multiples() {
         let rule = PriorityRule::EveryNth { n: 5, priority: 5 };
-        let marked: Vec<u64> = (1..=20)
-            .filter(|s| rule.priority_for(*s).is_some())
-            .collect();
+        let marked: Vec<u64> = (1..=20).filter(|s| rule.priority_for(*s).is_some()).collect();
         assert_eq!(marked, vec![5, 10, 15, 20]);
     }
 

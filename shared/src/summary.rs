@@ -80,10 +80,7 @@ impl SummaryBuilder {
     /// A builder that knows which publishers use confirms and which consumers auto-ack.
     pub fn new(confirming_publishers: &[&str], auto_ack_consumers: &[&str]) -> Self {
         Self {
-            confirm_channel: confirming_publishers
-                .iter()
-                .map(|s| (*s).to_owned())
-                .collect(),
+            confirm_channel: confirming_publishers.iter().map(|s| (*s).to_owned()).collect(),
             auto_ack_consumers: auto_ack_consumers.iter().map(|s| (*s).to_owned()).collect(),
             ..Self::default()
         }
@@ -133,9 +130,7 @@ impl SummaryBuilder {
                 ..
             } => {
                 s.returned += 1;
-                *s.return_codes
-                    .entry(format!("{reply_code} {reply_text}"))
-                    .or_default() += 1;
+                *s.return_codes.entry(format!("{reply_code} {reply_text}")).or_default() += 1;
                 self.accounted.insert(id.clone());
             }
             EventKind::PublishFailed { id, .. } => {
@@ -150,14 +145,11 @@ impl SummaryBuilder {
                 priority,
                 ..
             } => {
-                s.delivered
-                    .entry(queue.clone())
-                    .or_default()
-                    .push(DeliveredMessage {
-                        id: id.clone(),
-                        priority: *priority,
-                        redelivered: *redelivered,
-                    });
+                s.delivered.entry(queue.clone()).or_default().push(DeliveredMessage {
+                    id: id.clone(),
+                    priority: *priority,
+                    redelivered: *redelivered,
+                });
                 self.accounted.insert(id.clone());
                 let key = (queue.clone(), id.clone());
                 if self.acked_in_queue.contains(&key) && self.duplicate_set.insert(id.clone()) {
@@ -171,10 +163,7 @@ impl SummaryBuilder {
                 }
             }
             EventKind::Settled {
-                consumer,
-                id,
-                action,
-                ..
+                consumer, id, action, ..
             } => {
                 if let Some(queue) = self.pending_settle.remove(&(consumer.clone(), id.clone()))
                     && *action == Settlement::Ack

@@ -6,8 +6,7 @@
 //! broker, so the run can show RabbitMQ's own answer.
 
 use crate::scenario::{
-    AckMode, Arguments, ConfirmMode, DestinationType, Policy, PriorityRule, SCENARIO_VERSION,
-    Scenario, Start, Step,
+    AckMode, Arguments, ConfirmMode, DestinationType, Policy, PriorityRule, SCENARIO_VERSION, Scenario, Start, Step,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -87,18 +86,13 @@ pub fn parse_scenario(value: &Value) -> Result<Scenario, Vec<Problem>> {
     {
         return Err(vec![Problem::new(
             "version",
-            format!(
-                "this Warren reads scenario format version {SCENARIO_VERSION}, but the document says {version}"
-            ),
+            format!("this Warren reads scenario format version {SCENARIO_VERSION}, but the document says {version}"),
         )]);
     }
     serde_path_to_error::deserialize::<_, Scenario>(value).map_err(|err| {
         let path = err.path().to_string();
         let path = if path == "." { String::new() } else { path };
-        vec![Problem::new(
-            path,
-            describe_serde_error(&err.into_inner().to_string()),
-        )]
+        vec![Problem::new(path, describe_serde_error(&err.into_inner().to_string()))]
     })
 }
 
@@ -143,16 +137,15 @@ impl Validator<'_> {
         if s.version != SCENARIO_VERSION {
             self.push(
                 "version",
-                format!("this Warren reads scenario format version {SCENARIO_VERSION}, but the document says {}", s.version),
+                format!(
+                    "this Warren reads scenario format version {SCENARIO_VERSION}, but the document says {}",
+                    s.version
+                ),
             );
         }
         self.limits_of(s);
         self.settings(s);
-        let exchanges = self.names(
-            "exchanges",
-            s.exchanges.iter().map(|e| e.name.as_str()),
-            "exchange",
-        );
+        let exchanges = self.names("exchanges", s.exchanges.iter().map(|e| e.name.as_str()), "exchange");
         let queues = self.names("queues", s.queues.iter().map(|q| q.name.as_str()), "queue");
         for (i, e) in s.exchanges.iter().enumerate() {
             self.arguments_exchange(&format!("exchanges[{i}].arguments"), &e.arguments);
@@ -167,9 +160,7 @@ impl Validator<'_> {
                     format!("{path}.source"),
                     "the default exchange cannot be bound; bind a named exchange instead",
                 );
-            } else if !exchanges.contains(b.source.as_str())
-                && !BUILTIN_EXCHANGES.contains(&b.source.as_str())
-            {
+            } else if !exchanges.contains(b.source.as_str()) && !BUILTIN_EXCHANGES.contains(&b.source.as_str()) {
                 self.push(
                     format!("{path}.source"),
                     format!("there is no exchange named \"{}\"", b.source),
@@ -193,14 +184,11 @@ impl Validator<'_> {
                 );
             }
             if let Some(m) = b.arguments.get("x-match")
-                && !matches!(
-                    m.as_str(),
-                    Some("all" | "any" | "all-with-x" | "any-with-x")
-                )
+                && !matches!(m.as_str(), Some("all" | "any" | "all-with-x" | "any-with-x"))
             {
                 self.push(
                     format!("{path}.arguments.x-match"),
-                    "x-match must be \"all\" or \"any\"",
+                    "x-match must be \"all\", \"any\", \"all-with-x\" or \"any-with-x\"",
                 );
             }
         }
@@ -272,10 +260,7 @@ impl Validator<'_> {
         ];
         for (path, n, max) in counts {
             if n > max {
-                self.push(
-                    path,
-                    format!("{n} {path} is more than this relay's limit of {max}"),
-                );
+                self.push(path, format!("{n} {path} is more than this relay's limit of {max}"));
             }
         }
         let actors = s.publishers.len() + s.consumers.len();
@@ -292,7 +277,10 @@ impl Validator<'_> {
         if total > l.max_messages {
             self.push(
                 "publishers",
-                format!("the publishers send {total} messages in all, more than this relay's limit of {} per run", l.max_messages),
+                format!(
+                    "the publishers send {total} messages in all, more than this relay's limit of {} per run",
+                    l.max_messages
+                ),
             );
         }
     }
@@ -322,12 +310,7 @@ impl Validator<'_> {
     }
 
     /// Checks names of one kind and returns the set of valid ones.
-    fn names<'s>(
-        &mut self,
-        path: &str,
-        names: impl Iterator<Item = &'s str>,
-        what: &str,
-    ) -> HashSet<&'s str> {
+    fn names<'s>(&mut self, path: &str, names: impl Iterator<Item = &'s str>, what: &str) -> HashSet<&'s str> {
         let mut seen = HashSet::new();
         for (i, name) in names.enumerate() {
             let at = if path == "actors" {
@@ -348,9 +331,7 @@ impl Validator<'_> {
             } else if name.starts_with("amq.") && path != "actors" {
                 self.push(
                     at,
-                    format!(
-                        "names starting with \"amq.\" are reserved by RabbitMQ: rename \"{name}\""
-                    ),
+                    format!("names starting with \"amq.\" are reserved by RabbitMQ: rename \"{name}\""),
                 );
             } else if !seen.insert(name) {
                 self.push(at, format!("another {what} is already named \"{name}\""));
@@ -383,7 +364,10 @@ impl Validator<'_> {
             self.push(format!("{path}.name"), "every policy needs a name");
         }
         if p.pattern.is_empty() {
-            self.push(format!("{path}.pattern"), "the pattern is a regular expression matched against names; \".*\" matches everything");
+            self.push(
+                format!("{path}.pattern"),
+                "the pattern is a regular expression matched against names; \".*\" matches everything",
+            );
         }
         if p.definition.is_empty() {
             self.push(
@@ -391,8 +375,7 @@ impl Validator<'_> {
                 "a policy needs at least one key, e.g. \"alternate-exchange\" or \"max-length\"",
             );
         }
-        if p.definition.contains_key("max-priority") || p.definition.contains_key("x-max-priority")
-        {
+        if p.definition.contains_key("max-priority") || p.definition.contains_key("x-max-priority") {
             self.push(
                 format!("{path}.definition"),
                 "RabbitMQ does not accept priorities in a policy: set x-max-priority on the queue",
@@ -400,17 +383,9 @@ impl Validator<'_> {
         }
     }
 
-    fn publisher(
-        &mut self,
-        i: usize,
-        p: &crate::scenario::Publisher,
-        exchanges: &HashSet<&str>,
-        s: &Scenario,
-    ) {
+    fn publisher(&mut self, i: usize, p: &crate::scenario::Publisher, exchanges: &HashSet<&str>, s: &Scenario) {
         let path = format!("publishers[{i}]");
-        if !exchanges.contains(p.exchange.as_str())
-            && !BUILTIN_EXCHANGES.contains(&p.exchange.as_str())
-        {
+        if !exchanges.contains(p.exchange.as_str()) && !BUILTIN_EXCHANGES.contains(&p.exchange.as_str()) {
             self.push(
                 format!("{path}.exchange"),
                 format!(
@@ -420,21 +395,18 @@ impl Validator<'_> {
             );
         }
         if p.routing_key.len() > 255 {
-            self.push(
-                format!("{path}.routing_key"),
-                "a routing key is at most 255 bytes",
-            );
+            self.push(format!("{path}.routing_key"), "a routing key is at most 255 bytes");
         }
         if p.count == 0 {
-            self.push(
-                format!("{path}.count"),
-                "a publisher sends at least one message",
-            );
+            self.push(format!("{path}.count"), "a publisher sends at least one message");
         }
         if let Some(rate) = p.rate_per_sec
             && !(rate.is_finite() && rate > 0.0)
         {
-            self.push(format!("{path}.rate_per_sec"), "the rate must be a positive number of messages per second (leave it out for as fast as possible)");
+            self.push(
+                format!("{path}.rate_per_sec"),
+                "the rate must be a positive number of messages per second (leave it out for as fast as possible)",
+            );
         }
         let body = p.max_body_len();
         if body > self.limits.max_body_bytes {
@@ -447,24 +419,19 @@ impl Validator<'_> {
             );
         }
         match &p.priority {
-            PriorityRule::EveryNth { n: 0, .. } => {
-                self.push(format!("{path}.priority.n"), "n must be 1 or more")
+            PriorityRule::EveryNth { n: 0, .. } => self.push(format!("{path}.priority.n"), "n must be 1 or more"),
+            PriorityRule::List { priorities } if priorities.is_empty() => {
+                self.push(format!("{path}.priority.priorities"), "give at least one priority")
             }
-            PriorityRule::List { priorities } if priorities.is_empty() => self.push(
-                format!("{path}.priority.priorities"),
-                "give at least one priority",
-            ),
-            PriorityRule::Random { min, max, .. } if min > max => self.push(
-                format!("{path}.priority"),
-                "min must not be larger than max",
-            ),
+            PriorityRule::Random { min, max, .. } if min > max => {
+                self.push(format!("{path}.priority"), "min must not be larger than max")
+            }
             _ => {}
         }
         match p.confirm {
-            ConfirmMode::Batch { size: 0 } => self.push(
-                format!("{path}.confirm.size"),
-                "a batch holds at least one message",
-            ),
+            ConfirmMode::Batch { size: 0 } => {
+                self.push(format!("{path}.confirm.size"), "a batch holds at least one message")
+            }
             ConfirmMode::Streaming { window: 0 } => self.push(
                 format!("{path}.confirm.window"),
                 "the window must allow at least one message in flight",
@@ -486,9 +453,7 @@ impl Validator<'_> {
                     ),
                 );
             }
-            Start::After(other) if other == me => {
-                self.push(path, "an actor cannot wait for itself")
-            }
+            Start::After(other) if other == me => self.push(path, "an actor cannot wait for itself"),
             Start::After(other) if !actors.contains(other.as_str()) => {
                 self.push(
                     path,
@@ -496,7 +461,10 @@ impl Validator<'_> {
                 );
             }
             Start::After(_) if waits_in_a_cycle(me, s) => {
-                self.push(path, format!("\"{me}\" waits for an actor that (in the end) waits for \"{me}\": nothing would start"));
+                self.push(
+                    path,
+                    format!("\"{me}\" waits for an actor that (in the end) waits for \"{me}\": nothing would start"),
+                );
             }
             Start::OnStep
                 if !s
@@ -513,13 +481,7 @@ impl Validator<'_> {
         }
     }
 
-    fn timeline(
-        &mut self,
-        s: &Scenario,
-        actors: &HashSet<&str>,
-        queues: &HashSet<&str>,
-        policies: &HashSet<&str>,
-    ) {
+    fn timeline(&mut self, s: &Scenario, actors: &HashSet<&str>, queues: &HashSet<&str>, policies: &HashSet<&str>) {
         let mut applied: HashSet<&str> = policies.clone();
         let mut order: Vec<(usize, &Step)> = s.timeline.iter().enumerate().collect();
         order.sort_by_key(|(_, st)| st.at_ms());
@@ -536,19 +498,14 @@ impl Validator<'_> {
                 );
             }
             match step {
-                Step::Start { actor, .. } | Step::Stop { actor, .. }
-                    if !actors.contains(actor.as_str()) =>
-                {
+                Step::Start { actor, .. } | Step::Stop { actor, .. } if !actors.contains(actor.as_str()) => {
                     self.push(
                         format!("{path}.actor"),
                         format!("there is no publisher or consumer named \"{actor}\""),
                     );
                 }
                 Step::Purge { queue, .. } if !queues.contains(queue.as_str()) => {
-                    self.push(
-                        format!("{path}.queue"),
-                        format!("there is no queue named \"{queue}\""),
-                    );
+                    self.push(format!("{path}.queue"), format!("there is no queue named \"{queue}\""));
                 }
                 Step::ApplyPolicy { policy, .. } => {
                     self.policy(&format!("{path}.policy"), policy);
@@ -567,11 +524,7 @@ impl Validator<'_> {
 }
 
 /// What is wrong with one queue argument, if anything. Unknown arguments pass through.
-fn queue_argument_problem(
-    key: &str,
-    value: &Value,
-    kind: crate::scenario::QueueType,
-) -> Option<String> {
+fn queue_argument_problem(key: &str, value: &Value, kind: crate::scenario::QueueType) -> Option<String> {
     let ok = match key {
         "x-max-priority" => matches!(value.as_u64(), Some(1..=255)),
         "x-queue-mode" => matches!(value.as_str(), Some("default" | "lazy")),
@@ -579,9 +532,7 @@ fn queue_argument_problem(
             value.as_str(),
             Some("drop-head" | "reject-publish" | "reject-publish-dlx")
         ),
-        "x-max-length" | "x-max-length-bytes" | "x-message-ttl" | "x-delivery-limit" => {
-            value.as_u64().is_some()
-        }
+        "x-max-length" | "x-max-length-bytes" | "x-message-ttl" | "x-delivery-limit" => value.as_u64().is_some(),
         "x-expires" => matches!(value.as_u64(), Some(1..)),
         "x-dead-letter-exchange"
         | "x-dead-letter-routing-key"
@@ -595,18 +546,12 @@ fn queue_argument_problem(
     }
     Some(match key {
         "x-max-priority" => {
-            "x-max-priority must be a whole number from 1 to 255 (RabbitMQ recommends at most 10)"
-                .to_owned()
+            "x-max-priority must be a whole number from 1 to 255 (RabbitMQ recommends at most 10)".to_owned()
         }
         "x-queue-mode" => "x-queue-mode must be \"default\" or \"lazy\"".to_owned(),
-        "x-overflow" => {
-            "x-overflow must be \"drop-head\", \"reject-publish\" or \"reject-publish-dlx\""
-                .to_owned()
-        }
+        "x-overflow" => "x-overflow must be \"drop-head\", \"reject-publish\" or \"reject-publish-dlx\"".to_owned(),
         "x-expires" => "x-expires must be a whole number of milliseconds, 1 or more".to_owned(),
-        "x-queue-type" => {
-            "set the queue type with the queue's \"type\" field, not x-queue-type".to_owned()
-        }
+        "x-queue-type" => "set the queue type with the queue's \"type\" field, not x-queue-type".to_owned(),
         "x-dead-letter-exchange"
         | "x-dead-letter-routing-key"
         | "x-queue-master-locator"
@@ -700,25 +645,20 @@ mod tests {
             "publishers": [{"name": "p", "exchange": "x", "count": 300000}]
         }));
         let problems = validate(&s, &Limits::default());
-        assert!(
-            problems.iter().any(|p| p.message.contains("200000")),
-            "{problems:?}"
-        );
+        assert!(problems.iter().any(|p| p.message.contains("200000")), "{problems:?}");
     }
 
     #[test]
     fn type_errors_carry_a_path() {
         let err =
-            parse_scenario(&json!({"version": 1, "queues": [{"name": "q", "durable": "yes"}]}))
-                .expect_err("must fail");
+            parse_scenario(&json!({"version": 1, "queues": [{"name": "q", "durable": "yes"}]})).expect_err("must fail");
         assert_eq!(err[0].path, "queues[0].durable");
     }
 
     #[test]
     fn unknown_fields_are_named() {
         let err =
-            parse_scenario(&json!({"version": 1, "queues": [{"name": "q", "dureble": true}]}))
-                .expect_err("must fail");
+            parse_scenario(&json!({"version": 1, "queues": [{"name": "q", "dureble": true}]})).expect_err("must fail");
         assert!(err[0].message.contains("dureble"), "{err:?}");
     }
 
@@ -739,9 +679,6 @@ mod tests {
             ]
         }));
         let problems = validate(&s, &Limits::default());
-        assert_eq!(
-            paths(&problems),
-            vec!["consumers[0].start", "consumers[1].start"]
-        );
+        assert_eq!(paths(&problems), vec!["consumers[0].start", "consumers[1].start"]);
     }
 }

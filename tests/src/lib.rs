@@ -33,20 +33,15 @@ pub async fn broker() -> Broker {
 
 /// The path of a file in `examples/`.
 pub fn example_path(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../examples")
-        .join(name)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples").join(name)
 }
 
 /// Load and validate an example scenario.
 pub fn example(name: &str) -> Scenario {
     let path = example_path(name);
-    let text =
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
-    let value: serde_json::Value =
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
-    let scenario =
-        warren_shared::parse_scenario(&value).unwrap_or_else(|p| panic!("{name}: {p:?}"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let scenario = warren_shared::parse_scenario(&value).unwrap_or_else(|p| panic!("{name}: {p:?}"));
     let problems = warren_shared::validate(&scenario, &Limits::default());
     assert!(problems.is_empty(), "{name} is invalid: {problems:?}");
     scenario
@@ -113,9 +108,7 @@ pub struct Relay {
 impl Relay {
     /// Start one.
     pub async fn start() -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind loopback");
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
         let config = ServerConfig {
             limits: Limits::default(),
@@ -154,9 +147,7 @@ pub const RECV_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A WebSocket client speaking Warren's protocol.
 pub struct Client {
-    socket: tokio_tungstenite::WebSocketStream<
-        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
-    >,
+    socket: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
 }
 
 /// Everything one run sent, in order.
@@ -178,10 +169,7 @@ impl Client {
 
     /// Send a binary frame.
     pub async fn send_binary(&mut self, bytes: Vec<u8>) {
-        self.socket
-            .send(Message::binary(bytes))
-            .await
-            .expect("send");
+        self.socket.send(Message::binary(bytes)).await.expect("send");
     }
 
     /// Ask for a run.
@@ -199,8 +187,7 @@ impl Client {
                 .expect("socket open")
                 .expect("valid frame");
             if let Message::Text(text) = frame {
-                return serde_json::from_str(text.as_str())
-                    .unwrap_or_else(|e| panic!("bad message {text}: {e}"));
+                return serde_json::from_str(text.as_str()).unwrap_or_else(|e| panic!("bad message {text}: {e}"));
             }
         }
     }

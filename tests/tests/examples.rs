@@ -11,14 +11,8 @@ fn ids(prefix: &str, range: impl Iterator<Item = u64>) -> Vec<String> {
 async fn confirms_acks_and_delivers_all_100() {
     let (events, s) = run_example("confirms.json").await;
     assert_eq!(s.outcome, Some(Outcome::Completed));
-    assert_eq!(
-        (s.published, s.acked, s.nacked, s.returned),
-        (100, 100, 0, 0)
-    );
-    let delivered: Vec<_> = s.delivered["confirm-queue"]
-        .iter()
-        .map(|d| d.id.clone())
-        .collect();
+    assert_eq!((s.published, s.acked, s.nacked, s.returned), (100, 100, 0, 0));
+    let delivered: Vec<_> = s.delivered["confirm-queue"].iter().map(|d| d.id.clone()).collect();
     assert_eq!(delivered, ids("producer", 1..=100));
     assert!(s.lost.is_empty() && s.duplicates.is_empty());
     assert!(matches!(
@@ -30,20 +24,14 @@ async fn confirms_acks_and_delivers_all_100() {
         Some(EventKind::RunFinished { .. })
     ));
     let times: Vec<u64> = events.iter().map(|e| e.t_ms).collect();
-    assert!(
-        times.windows(2).all(|w| w[0] <= w[1]),
-        "event times go forward"
-    );
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "event times go forward");
 }
 
 #[tokio::test]
 async fn nack_shows_the_broker_refusing_90_of_100() {
     let (_, s) = run_example("nack.json").await;
     assert_eq!((s.published, s.acked, s.nacked), (100, 10, 90));
-    let delivered: Vec<_> = s.delivered["confirm-queue"]
-        .iter()
-        .map(|d| d.id.clone())
-        .collect();
+    let delivered: Vec<_> = s.delivered["confirm-queue"].iter().map(|d| d.id.clone()).collect();
     assert_eq!(delivered, ids("producer", 1..=10));
     assert!(
         s.lost.is_empty(),
@@ -75,10 +63,7 @@ async fn backup_exchange_catches_everything_with_its_original_route() {
     let (events, s) = run_example("backup-exchange.json").await;
     assert_eq!((s.published, s.acked, s.returned), (100, 100, 0));
     assert_eq!(s.delivered.get("backup-queue").map(Vec::len), Some(100));
-    assert_eq!(
-        s.delivered.get("confirm-queue2").map(Vec::len).unwrap_or(0),
-        0
-    );
+    assert_eq!(s.delivered.get("confirm-queue2").map(Vec::len).unwrap_or(0), 0);
     let routes: Vec<_> = events
         .iter()
         .filter_map(|e| match &e.kind {
@@ -93,9 +78,7 @@ async fn backup_exchange_catches_everything_with_its_original_route() {
         .collect();
     assert_eq!(routes.len(), 100);
     assert!(
-        routes
-            .iter()
-            .all(|r| *r == ("confirm-exchange2", "default2")),
+        routes.iter().all(|r| *r == ("confirm-exchange2", "default2")),
         "{routes:?}"
     );
 }
@@ -144,10 +127,7 @@ async fn lazy_queue_pages_out_what_the_default_queue_keeps_in_ram() {
         let warned = events
             .iter()
             .any(|e| matches!(&e.kind, EventKind::Warning { message } if message.contains("lazy")));
-        assert!(
-            warned,
-            "RabbitMQ {version} ignores lazy mode and the run must say so"
-        );
+        assert!(warned, "RabbitMQ {version} ignores lazy mode and the run must say so");
     }
     assert_eq!(s.left_in_queues.get("lazy-queue"), Some(&3000));
     assert_eq!(s.left_in_queues.get("normal-queue"), Some(&3000));

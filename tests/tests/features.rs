@@ -109,10 +109,7 @@ async fn nack_with_requeue_brings_the_message_back_redelivered() {
             ("p#3", true)
         ]
     );
-    assert!(
-        summary.duplicates.is_empty(),
-        "a requeued message is not a duplicate"
-    );
+    assert!(summary.duplicates.is_empty(), "a requeued message is not a duplicate");
 }
 
 #[tokio::test]
@@ -149,10 +146,7 @@ async fn timeline_steps_start_stop_purge_and_apply_policies() {
         .get("spare-queue")
         .map(|d| d.iter().map(|m| m.id.clone()).collect())
         .unwrap_or_default();
-    assert_eq!(
-        spare,
-        (1..=5).map(|n| format!("late#{n}")).collect::<Vec<_>>()
-    );
+    assert_eq!(spare, (1..=5).map(|n| format!("late#{n}")).collect::<Vec<_>>());
     // Unroutable before the policy, or purged: never delivered, so lost.
     let mut lost = summary.lost.clone();
     lost.sort();
@@ -162,9 +156,11 @@ async fn timeline_steps_start_stop_purge_and_apply_policies() {
         .collect();
     expected.sort();
     assert_eq!(lost, expected);
-    assert!(events.iter().any(
-        |e| matches!(&e.kind, EventKind::QueuePurged { queue, messages: 50 } if queue == "backlog")
-    ));
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(&e.kind, EventKind::QueuePurged { queue, messages: 50 } if queue == "backlog"))
+    );
     let steps = events
         .iter()
         .filter(|e| matches!(e.kind, EventKind::StepExecuted { .. }))
@@ -186,7 +182,9 @@ async fn a_stop_step_cancels_a_consumer_and_its_unacked_messages_return() {
         "timeline": [{"action": "stop", "at_ms": 700, "actor": "slow"}]
     }));
     let (events, summary) = run_scenario(&s).await;
-    assert!(events.iter().any(|e| matches!(&e.kind, EventKind::ActorStopped { actor, reason } if actor == "slow" && reason == "stopped")));
+    assert!(events.iter().any(
+        |e| matches!(&e.kind, EventKind::ActorStopped { actor, reason } if actor == "slow" && reason == "stopped")
+    ));
     let deliveries = &summary.delivered["q"];
     let acked: std::collections::HashSet<_> = events
         .iter()
@@ -199,11 +197,7 @@ async fn a_stop_step_cancels_a_consumer_and_its_unacked_messages_return() {
             _ => None,
         })
         .collect();
-    assert_eq!(
-        acked.len(),
-        10,
-        "every message is acked by one consumer or the other"
-    );
+    assert_eq!(acked.len(), 10, "every message is acked by one consumer or the other");
     assert!(
         deliveries.iter().any(|d| d.redelivered),
         "the slow consumer's unacked messages come back redelivered"
@@ -226,13 +220,12 @@ async fn a_run_that_outlasts_its_limit_is_stopped_with_a_warning() {
         "{}",
         summary.published
     );
-    assert!(events.iter().any(
-        |e| matches!(&e.kind, EventKind::Warning { message } if message.contains("time limit"))
-    ));
-    assert_eq!(
-        summary.left_in_queues.get("q").copied(),
-        Some(summary.published)
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(&e.kind, EventKind::Warning { message } if message.contains("time limit")))
     );
+    assert_eq!(summary.left_in_queues.get("q").copied(), Some(summary.published));
 }
 
 #[tokio::test]

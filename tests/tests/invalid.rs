@@ -36,17 +36,11 @@ async fn an_invalid_scenario_lists_all_its_problems_and_declares_nothing() {
         assert!(paths.contains(&want), "missing {want} in {paths:?}");
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(
-        run_vhosts(&relay.state.broker).await,
-        before,
-        "no vhost was created"
-    );
+    assert_eq!(run_vhosts(&relay.state.broker).await, before, "no vhost was created");
 
     // A document that does not even parse is refused the same way, with a path.
     client
-        .send_text(
-            r#"{"type":"run","scenario":{"version":1,"queues":[{"name":"q","durable":"yes"}]}}"#,
-        )
+        .send_text(r#"{"type":"run","scenario":{"version":1,"queues":[{"name":"q","durable":"yes"}]}}"#)
         .await;
     match client.recv().await {
         ServerMessage::Invalid { problems } => assert_eq!(problems[0].path, "queues[0].durable"),

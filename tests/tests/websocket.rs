@@ -53,12 +53,7 @@ async fn a_run_streams_events_then_its_summary_and_its_vhost_is_deleted() {
 async fn garbage_frames_get_an_error_and_the_socket_stays_usable() {
     let relay = Relay::start().await;
     let (mut client, _) = relay.connect().await;
-    for garbage in [
-        "not json",
-        r#"{"type":"launch"}"#,
-        r#"{"type":"run"}"#,
-        "[1,2,3]",
-    ] {
+    for garbage in ["not json", r#"{"type":"launch"}"#, r#"{"type":"run"}"#, "[1,2,3]"] {
         client.send_text(garbage).await;
         match client.recv().await {
             ServerMessage::Error { message } => {
@@ -66,6 +61,15 @@ async fn garbage_frames_get_an_error_and_the_socket_stays_usable() {
             }
             other => panic!("expected an error for {garbage:?}, got {other:?}"),
         }
+    }
+    let oversized = format!(
+        r#"{{"type":"run","scenario":{{"version":1,"name":"{}"}}}}"#,
+        "x".repeat(2 << 20)
+    );
+    client.send_text(&oversized).await;
+    match client.recv().await {
+        ServerMessage::Error { message } => assert!(message.contains("larger than"), "{message}"),
+        other => panic!("expected an error for an oversized message, got {other:?}"),
     }
     client.send_binary(vec![0, 159, 146, 150]).await;
     assert!(matches!(client.recv().await, ServerMessage::Error { .. }));
@@ -140,10 +144,7 @@ async fn two_runs_with_the_same_names_do_not_see_each_other() {
     a.run(&first).await;
     b.run(&second).await;
     let (ra, rb) = tokio::join!(a.follow_run(), b.follow_run());
-    let (sa, sb) = (
-        ra.summary.expect("summary a"),
-        rb.summary.expect("summary b"),
-    );
+    let (sa, sb) = (ra.summary.expect("summary a"), rb.summary.expect("summary b"));
     assert_ne!(ra.run_id, rb.run_id);
     let got_a = &sa.delivered["confirm-queue"];
     let got_b = &sb.delivered["confirm-queue"];
@@ -160,10 +161,7 @@ async fn one_socket_runs_one_scenario_at_a_time() {
     let mut slow = example("confirms.json");
     slow.publishers[0].rate_per_sec = Some(50.0);
     client.run(&slow).await;
-    assert!(matches!(
-        client.recv().await,
-        ServerMessage::Accepted { .. }
-    ));
+    assert!(matches!(client.recv().await, ServerMessage::Accepted { .. }));
     client.run(&slow).await;
     let mut saw_refusal = false;
     let mut finished = false;

@@ -285,15 +285,9 @@ impl ManagedNode {
             ("RABBITMQ_NODE_PORT", self.amqp_port.to_string()),
             ("RABBITMQ_DIST_PORT", self.dist_port.to_string()),
             ("RABBITMQ_CONFIG_FILE", path(self.config_base())),
-            (
-                "RABBITMQ_ADVANCED_CONFIG_FILE",
-                path(self.advanced_config_file()),
-            ),
+            ("RABBITMQ_ADVANCED_CONFIG_FILE", path(self.advanced_config_file())),
             ("RABBITMQ_CONF_ENV_FILE", path(self.env_file())),
-            (
-                "RABBITMQ_ENABLED_PLUGINS_FILE",
-                path(self.enabled_plugins_file()),
-            ),
+            ("RABBITMQ_ENABLED_PLUGINS_FILE", path(self.enabled_plugins_file())),
             ("RABBITMQ_MNESIA_BASE", path(self.mnesia_dir())),
             ("RABBITMQ_LOG_BASE", path(self.log_dir())),
             ("RABBITMQ_PID_FILE", path(self.pid_file())),
@@ -309,18 +303,11 @@ impl ManagedNode {
     /// Writes the node's folders and configuration (again), owned by `owner` when given.
     fn prepare_files(&self, owner: Option<&str>) -> Result<(), ManagedError> {
         for dir in [self.dir.clone(), self.mnesia_dir(), self.log_dir()] {
-            fs::create_dir_all(&dir)
-                .map_err(|e| io_error(format!("create {}", dir.display()), e))?;
+            fs::create_dir_all(&dir).map_err(|e| io_error(format!("create {}", dir.display()), e))?;
         }
         let files = [
-            (
-                self.config_base().with_extension("conf"),
-                self.rabbitmq_conf(),
-            ),
-            (
-                self.enabled_plugins_file(),
-                "[rabbitmq_management].\n".to_owned(),
-            ),
+            (self.config_base().with_extension("conf"), self.rabbitmq_conf()),
+            (self.enabled_plugins_file(), "[rabbitmq_management].\n".to_owned()),
             (
                 self.env_file(),
                 "# Written by Warren: the node's settings are in its environment.\n".to_owned(),
@@ -339,16 +326,10 @@ impl ManagedNode {
 
     /// The node's process id, when its pid file names a live Erlang VM.
     fn live_pid(&self) -> Option<u32> {
-        let pid: u32 = fs::read_to_string(self.pid_file())
-            .ok()?
-            .trim()
-            .parse()
-            .ok()?;
+        let pid: u32 = fs::read_to_string(self.pid_file()).ok()?.trim().parse().ok()?;
         let cmdline = fs::read(format!("/proc/{pid}/cmdline")).ok()?;
         // A pid may be reused after a crash; only an Erlang VM counts.
-        String::from_utf8_lossy(&cmdline)
-            .contains("beam")
-            .then_some(pid)
+        String::from_utf8_lossy(&cmdline).contains("beam").then_some(pid)
     }
 
     fn management(&self) -> Result<Management, ManagedError> {
@@ -364,15 +345,8 @@ impl ManagedNode {
     /// What the node's management API says, `Ok(None)` when nothing listens, an error when another
     /// RabbitMQ answers on its port.
     async fn probe(&self) -> Result<Option<BrokerInfo>, ManagedError> {
-        match self
-            .management()?
-            .with_timeout(PROBE_TIMEOUT)
-            .overview()
-            .await
-        {
-            Ok(info) if info.nodes.iter().any(|n| n.name == self.name && n.running) => {
-                Ok(Some(info))
-            }
+        match self.management()?.with_timeout(PROBE_TIMEOUT).overview().await {
+            Ok(info) if info.nodes.iter().any(|n| n.name == self.name && n.running) => Ok(Some(info)),
             Ok(info) if info.nodes.iter().any(|n| n.name == self.name) => Ok(None),
             Ok(info) => Err(ManagedError::PortTaken {
                 node: self.name.clone(),
@@ -462,10 +436,7 @@ impl ManagedNode {
         .map_err(|e| self.start_failed(e, since))?;
         if !output.status.success() {
             let detail = if began.elapsed() >= BOOT_TIMEOUT {
-                format!(
-                    "it did not finish booting within {} s",
-                    BOOT_TIMEOUT.as_secs()
-                )
+                format!("it did not finish booting within {} s", BOOT_TIMEOUT.as_secs())
             } else {
                 "it stopped while booting".to_owned()
             };
@@ -513,8 +484,8 @@ impl ManagedNode {
     /// folder, because the detached VM may keep a pipe open long after the script returned.
     async fn spawn_detached(&self, since: u64) -> Result<(), ManagedError> {
         let output_path = self.startup_output_file();
-        let output_file = fs::File::create(&output_path)
-            .map_err(|e| io_error(format!("create {}", output_path.display()), e))?;
+        let output_file =
+            fs::File::create(&output_path).map_err(|e| io_error(format!("create {}", output_path.display()), e))?;
         let errors_file = output_file
             .try_clone()
             .map_err(|e| io_error(format!("open {}", output_path.display()), e))?;
@@ -567,10 +538,7 @@ impl ManagedNode {
             && !wait_for_exit(pid, Duration::from_secs(10)).await
         {
             tracing::warn!(node = %self.name, pid, "RabbitMQ did not stop; killing it");
-            let _ = Command::new("kill")
-                .args(["-KILL", &pid.to_string()])
-                .status()
-                .await;
+            let _ = Command::new("kill").args(["-KILL", &pid.to_string()]).status().await;
             if !wait_for_exit(pid, Duration::from_secs(10)).await {
                 let detail = match outcome {
                     Ok(output) => last_lines(&output, 3),
@@ -943,10 +911,7 @@ fn newest_log_tail(dir: &Path) -> Option<String> {
 /// The message of the first `[error]` line in `log` after byte `since`, without its timestamp.
 fn first_logged_error(log: &Path, since: u64) -> Option<String> {
     let bytes = fs::read(log).ok()?;
-    let start = usize::try_from(since)
-        .ok()
-        .filter(|&s| s <= bytes.len())
-        .unwrap_or(0);
+    let start = usize::try_from(since).ok().filter(|&s| s <= bytes.len()).unwrap_or(0);
     let text = String::from_utf8_lossy(&bytes[start..]);
     first_error_in(&text)
 }
@@ -955,10 +920,7 @@ fn first_error_in(text: &str) -> Option<String> {
     text.lines().find_map(|line| {
         // `2026-11-26 03:00:29.507277+00:00 [error] <0.695.0> Failed to start ...`
         let (_, after) = line.split_once(" [error] ")?;
-        let message = after
-            .split_once("> ")
-            .map_or(after, |(_, message)| message)
-            .trim();
+        let message = after.split_once("> ").map_or(after, |(_, message)| message).trim();
         if message.is_empty() {
             return None;
         }
@@ -984,11 +946,7 @@ fn last_lines(output: &Output, lines: usize) -> String {
     } else {
         stderr
     };
-    let kept: Vec<&str> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
+    let kept: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
     let said = kept[kept.len().saturating_sub(lines)..].join(" / ");
     if said.is_empty() {
         format!("exit status {}", output.status)
@@ -1016,10 +974,7 @@ mod tests {
             (5701, 15701, 25701)
         );
         assert_eq!(node.dir, Path::new("/var/lib/warren/node-1"));
-        assert_eq!(
-            node.pid_file(),
-            Path::new("/var/lib/warren/node-1/rabbitmq.pid")
-        );
+        assert_eq!(node.pid_file(), Path::new("/var/lib/warren/node-1/rabbitmq.pid"));
         assert_eq!(node.log_dir(), Path::new("/var/lib/warren/node-1/log"));
         let third = ManagedNode::new(Path::new("/d"), 3);
         assert_eq!(third.name, "warren-3@localhost");
@@ -1072,20 +1027,14 @@ mod tests {
         assert_eq!(get("RABBITMQ_NODENAME"), "warren-1@localhost");
         assert_eq!(get("RABBITMQ_NODE_PORT"), "5701");
         assert_eq!(get("RABBITMQ_DIST_PORT"), "25701");
-        assert_eq!(
-            get("RABBITMQ_CONFIG_FILE"),
-            "/var/lib/warren/node-1/rabbitmq"
-        );
+        assert_eq!(get("RABBITMQ_CONFIG_FILE"), "/var/lib/warren/node-1/rabbitmq");
         assert_eq!(
             get("RABBITMQ_ENABLED_PLUGINS_FILE"),
             "/var/lib/warren/node-1/enabled_plugins"
         );
         assert_eq!(get("RABBITMQ_MNESIA_BASE"), "/var/lib/warren/node-1/mnesia");
         assert_eq!(get("RABBITMQ_LOG_BASE"), "/var/lib/warren/node-1/log");
-        assert_eq!(
-            get("RABBITMQ_PID_FILE"),
-            "/var/lib/warren/node-1/rabbitmq.pid"
-        );
+        assert_eq!(get("RABBITMQ_PID_FILE"), "/var/lib/warren/node-1/rabbitmq.pid");
     }
 
     #[test]
@@ -1108,11 +1057,7 @@ mod tests {
 
     #[test]
     fn relative_data_dirs_become_absolute() {
-        assert!(
-            ManagedBroker::new(PathBuf::from("data"))
-                .data_dir()
-                .is_absolute()
-        );
+        assert!(ManagedBroker::new(PathBuf::from("data")).data_dir().is_absolute());
     }
 
     #[test]
@@ -1198,10 +1143,7 @@ mod tests {
             }],
         };
         let text = status.to_string();
-        assert!(
-            text.contains("warren-1@localhost: running RabbitMQ 3.10.8"),
-            "{text}"
-        );
+        assert!(text.contains("warren-1@localhost: running RabbitMQ 3.10.8"), "{text}");
         assert!(text.contains("amqp://127.0.0.1:5701"), "{text}");
         assert!(text.contains("/var/lib/warren/node-1/log"), "{text}");
     }
@@ -1244,19 +1186,12 @@ mod tests {
         let info = management.overview().await.expect("overview");
         println!("{info:?}");
         assert_eq!(info.version, "3.10.8");
-        assert!(
-            info.nodes
-                .iter()
-                .any(|n| n.name == "warren-1@localhost" && n.running)
-        );
+        assert!(info.nodes.iter().any(|n| n.name == "warren-1@localhost" && n.running));
 
         let vhost = "warren-test/ü b";
         let enc = crate::broker::encode_segment(vhost);
         // A failed earlier run may have left it behind.
-        management
-            .delete_vhost(vhost)
-            .await
-            .expect("old vhost deleted");
+        management.delete_vhost(vhost).await.expect("old vhost deleted");
         management
             .create_vhost(vhost, "integration test")
             .await
@@ -1271,13 +1206,7 @@ mod tests {
                 .iter()
                 .any(|v| v.name == vhost && v.description == "integration test")
         );
-        assert_eq!(
-            management
-                .vhost_connection_count(vhost)
-                .await
-                .expect("count"),
-            0
-        );
+        assert_eq!(management.vhost_connection_count(vhost).await.expect("count"), 0);
         assert_eq!(management.queues(vhost).await.expect("queues"), vec![]);
         assert_eq!(management.queue(vhost, "nope").await.expect("queue"), None);
 
@@ -1286,14 +1215,8 @@ mod tests {
             "definition": {"queue-mode": "lazy"}
         }))
         .expect("policy");
-        management
-            .set_policy(vhost, &lazy)
-            .await
-            .expect("policy set");
-        for (queue, arguments) in [
-            ("lazy", json!({})),
-            ("qq", json!({"x-queue-type": "quorum"})),
-        ] {
+        management.set_policy(vhost, &lazy).await.expect("policy set");
+        for (queue, arguments) in [("lazy", json!({})), ("qq", json!({"x-queue-type": "quorum"}))] {
             let status = raw(
                 Method::PUT,
                 &format!("/api/queues/{enc}/{queue}"),
@@ -1313,17 +1236,12 @@ mod tests {
         let began = Instant::now();
         let snapshots = loop {
             let snapshots = management.queues(vhost).await.expect("queues");
-            if snapshots.iter().all(|q| q.messages == 30)
-                || began.elapsed() > Duration::from_secs(20)
-            {
+            if snapshots.iter().all(|q| q.messages == 30) || began.elapsed() > Duration::from_secs(20) {
                 break snapshots;
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
         };
-        println!(
-            "statistics caught up after {:?}: {snapshots:#?}",
-            began.elapsed()
-        );
+        println!("statistics caught up after {:?}: {snapshots:#?}", began.elapsed());
         let lazy_q = &snapshots[0];
         assert_eq!(lazy_q.queue, "lazy");
         assert_eq!((lazy_q.messages, lazy_q.ready, lazy_q.unacked), (30, 30, 0));
@@ -1331,19 +1249,10 @@ mod tests {
         assert_eq!(lazy_q.mode.as_deref(), Some("lazy"));
         assert_eq!(lazy_q.state.as_deref(), Some("running"));
         let qq = &snapshots[1];
-        assert_eq!(
-            (qq.queue.as_str(), qq.messages, qq.persistent),
-            ("qq", 30, 30)
-        );
+        assert_eq!((qq.queue.as_str(), qq.messages, qq.persistent), ("qq", 30, 30));
         assert_eq!(qq.node.as_deref(), Some("warren-1@localhost"));
-        assert_eq!(
-            management.queue(vhost, "qq").await.expect("queue").as_ref(),
-            Some(qq)
-        );
-        management
-            .clear_policy(vhost, "lazy/policy")
-            .await
-            .expect("cleared");
+        assert_eq!(management.queue(vhost, "qq").await.expect("queue").as_ref(), Some(qq));
+        management.clear_policy(vhost, "lazy/policy").await.expect("cleared");
         management
             .clear_policy(vhost, "lazy/policy")
             .await
@@ -1353,19 +1262,10 @@ mod tests {
             "name": "bad", "pattern": ".*", "definition": {"ha-mode": "bogus"}
         }))
         .expect("policy");
-        let e = management
-            .set_policy(vhost, &bad)
-            .await
-            .expect_err("refused");
+        let e = management.set_policy(vhost, &bad).await.expect_err("refused");
         println!("{e}");
-        assert!(
-            matches!(e, ManagementError::Status { status: 400, .. }),
-            "{e:?}"
-        );
-        assert!(
-            e.to_string().contains("is not a valid ha-mode value"),
-            "{e}"
-        );
+        assert!(matches!(e, ManagementError::Status { status: 400, .. }), "{e:?}");
+        assert!(e.to_string().contains("is not a valid ha-mode value"), "{e}");
 
         let wrong = Management::new("http://guest:pw-xyz@127.0.0.1:15701").expect("client");
         let e = wrong.overview().await.expect_err("wrong password");
@@ -1375,32 +1275,18 @@ mod tests {
 
         let user = "warren-test-plain";
         let path = format!("/api/users/{user}");
-        let created = raw(
-            Method::PUT,
-            &path,
-            json!({"password": "pw", "tags": "management"}),
-        )
-        .await;
+        let created = raw(Method::PUT, &path, json!({"password": "pw", "tags": "management"})).await;
         assert!(created == 201 || created == 204, "{created}");
         let plain = Management::new(&format!("http://{user}:pw@127.0.0.1:15701")).expect("client");
-        let e = plain
-            .create_vhost("warren-test-2", "")
-            .await
-            .expect_err("forbidden");
+        let e = plain.create_vhost("warren-test-2", "").await.expect_err("forbidden");
         println!("{e}");
         assert!(matches!(e, ManagementError::Forbidden { .. }), "{e:?}");
-        let info = plain
-            .overview()
-            .await
-            .expect("overview without monitoring tag");
+        let info = plain.overview().await.expect("overview without monitoring tag");
         println!("as a plain user: {info:?}");
         assert_eq!(raw(Method::DELETE, &path, json!({})).await, 204);
 
         management.delete_vhost(vhost).await.expect("vhost deleted");
-        management
-            .delete_vhost(vhost)
-            .await
-            .expect("deleting again is fine");
+        management.delete_vhost(vhost).await.expect("deleting again is fine");
         assert!(
             !management
                 .list_vhosts()
@@ -1427,10 +1313,7 @@ mod tests {
         let status = broker.status().await.expect("status");
         println!("{status}");
         assert!(!status.nodes[0].running && status.nodes[0].pid.is_none());
-        broker
-            .stop()
-            .await
-            .expect("stopping a stopped node is fine");
+        broker.stop().await.expect("stopping a stopped node is fine");
 
         let began = Instant::now();
         broker.ensure_running().await.expect("restarted");
@@ -1444,10 +1327,7 @@ mod tests {
         assert!(killed.success());
         assert!(wait_for_exit(pid, Duration::from_secs(5)).await);
         let began = Instant::now();
-        broker
-            .ensure_running()
-            .await
-            .expect("restarted after a crash");
+        broker.ensure_running().await.expect("restarted after a crash");
         println!("start after kill -9 took {:?}", began.elapsed());
 
         let stopped = ctl(&["-n", &node.name, "stop_app"], CTL_TIMEOUT)

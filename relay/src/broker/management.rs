@@ -105,9 +105,7 @@ pub enum ManagementError {
         body: String,
     },
     /// The answer was not the JSON expected.
-    #[error(
-        "could not {what}: the management API at {url} sent an answer that could not be read: {cause}"
-    )]
+    #[error("could not {what}: the management API at {url} sent an answer that could not be read: {cause}")]
     Decode {
         /// What the request was for.
         what: String,
@@ -245,10 +243,7 @@ impl Management {
             None => overview
                 .node
                 .into_iter()
-                .map(|name| NodeStatus {
-                    name,
-                    running: true,
-                })
+                .map(|name| NodeStatus { name, running: true })
                 .collect(),
         };
         Ok(BrokerInfo {
@@ -273,9 +268,7 @@ impl Management {
         let (status, text) = match self.send(Method::PUT, &path, Some(body), &what).await {
             // RabbitMQ 3.10 answers a user without the administrator tag with 401
             // "Not administrator user", not 403.
-            Err(ManagementError::Unauthorized { reason, .. })
-                if reason.starts_with("Not administrator") =>
-            {
+            Err(ManagementError::Unauthorized { reason, .. }) if reason.starts_with("Not administrator") => {
                 return Err(forbidden());
             }
             other => other?,
@@ -317,8 +310,7 @@ impl Management {
         if status == StatusCode::NOT_FOUND {
             return Ok(0);
         }
-        let connections: Vec<serde::de::IgnoredAny> =
-            self.decode(self.expect_ok(status, text, &what)?, &what)?;
+        let connections: Vec<serde::de::IgnoredAny> = self.decode(self.expect_ok(status, text, &what)?, &what)?;
         Ok(connections.len())
     }
 
@@ -344,31 +336,20 @@ impl Management {
     /// Removes policy `name` from `vhost`. A policy that does not exist counts as removed.
     pub async fn clear_policy(&self, vhost: &str, name: &str) -> Result<(), ManagementError> {
         let what = format!("clear policy {name} on vhost {vhost}");
-        let path = format!(
-            "/api/policies/{}/{}",
-            encode_segment(vhost),
-            encode_segment(name)
-        );
+        let path = format!("/api/policies/{}/{}", encode_segment(vhost), encode_segment(name));
         self.delete(&path, &what).await
     }
 
     /// A snapshot of every queue on `vhost`, in the API's order (by name).
     pub async fn queues(&self, vhost: &str) -> Result<Vec<QueueSnapshot>, ManagementError> {
         let what = format!("list the queues on vhost {vhost}");
-        let path = format!(
-            "/api/queues/{}?columns={QUEUE_COLUMNS}",
-            encode_segment(vhost)
-        );
+        let path = format!("/api/queues/{}?columns={QUEUE_COLUMNS}", encode_segment(vhost));
         let raw: Vec<RawQueue> = self.get_json(&path, &what).await?;
         Ok(raw.into_iter().map(RawQueue::into_snapshot).collect())
     }
 
     /// A snapshot of queue `name` on `vhost`, or `None` when there is no such queue (or vhost).
-    pub async fn queue(
-        &self,
-        vhost: &str,
-        name: &str,
-    ) -> Result<Option<QueueSnapshot>, ManagementError> {
+    pub async fn queue(&self, vhost: &str, name: &str) -> Result<Option<QueueSnapshot>, ManagementError> {
         let what = format!("read queue {name} on vhost {vhost}");
         let path = format!(
             "/api/queues/{}/{}?columns={QUEUE_COLUMNS}",
@@ -384,11 +365,7 @@ impl Management {
     }
 
     /// GET `path` and decode a 2xx answer as JSON.
-    async fn get_json<T: serde::de::DeserializeOwned>(
-        &self,
-        path: &str,
-        what: &str,
-    ) -> Result<T, ManagementError> {
+    async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str, what: &str) -> Result<T, ManagementError> {
         let (status, text) = self.send(Method::GET, path, None, what).await?;
         self.decode(self.expect_ok(status, text, what)?, what)
     }
@@ -440,12 +417,7 @@ impl Management {
     }
 
     /// The body of a 2xx answer, or [`ManagementError::Status`].
-    fn expect_ok(
-        &self,
-        status: StatusCode,
-        text: String,
-        what: &str,
-    ) -> Result<String, ManagementError> {
+    fn expect_ok(&self, status: StatusCode, text: String, what: &str) -> Result<String, ManagementError> {
         if status.is_success() {
             Ok(text)
         } else {
@@ -458,11 +430,7 @@ impl Management {
         }
     }
 
-    fn decode<T: serde::de::DeserializeOwned>(
-        &self,
-        text: String,
-        what: &str,
-    ) -> Result<T, ManagementError> {
+    fn decode<T: serde::de::DeserializeOwned>(&self, text: String, what: &str) -> Result<T, ManagementError> {
         serde_json::from_str(&text).map_err(|e| ManagementError::Decode {
             what: what.to_owned(),
             url: self.base.clone(),
@@ -512,9 +480,7 @@ impl ParsedUrl {
             return Err(invalid(base, "it names no host"));
         }
         let host = if host_port.starts_with('[') {
-            host_port
-                .find(']')
-                .map_or(host_port, |end| &host_port[..=end])
+            host_port.find(']').map_or(host_port, |end| &host_port[..=end])
         } else {
             host_port.split(':').next().unwrap_or(host_port)
         };
@@ -553,9 +519,7 @@ fn is_loopback(host: &str) -> bool {
     host.eq_ignore_ascii_case("localhost")
         || host.starts_with("127.")
         || host == "[::1]"
-        || host
-            .parse::<std::net::Ipv4Addr>()
-            .is_ok_and(|ip| ip.is_loopback())
+        || host.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// A short reason for a transport failure: `connection refused`, `no answer within 10 s`...
@@ -573,11 +537,7 @@ fn describe_transport_error(e: &reqwest::Error, timeout: Duration) -> String {
         innermost = source;
     }
     let cause = innermost.to_string();
-    if cause.is_empty() {
-        e.to_string()
-    } else {
-        cause
-    }
+    if cause.is_empty() { e.to_string() } else { cause }
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {
@@ -608,8 +568,7 @@ fn error_reason(body: &str) -> String {
     };
     match serde_json::from_str::<ErrorBody>(body) {
         Ok(ErrorBody {
-            reason: Some(reason),
-            ..
+            reason: Some(reason), ..
         }) => as_text(reason),
         Ok(ErrorBody {
             error: Some(error),
@@ -754,9 +713,7 @@ mod tests {
         let text = e.to_string();
         println!("{text}");
         assert!(matches!(e, ManagementError::Unreachable { .. }), "{e:?}");
-        assert!(
-            text.starts_with("could not reach the RabbitMQ management API at http://127.0.0.1:1")
-        );
+        assert!(text.starts_with("could not reach the RabbitMQ management API at http://127.0.0.1:1"));
         assert!(text.contains("rabbitmq_management"), "{text}");
         assert!(!text.contains("hunter2"), "{text}");
     }
@@ -767,10 +724,7 @@ mod tests {
             error_reason(r#"{"error":"bad_request","reason":"inequivalent arg 'durable'"}"#),
             "inequivalent arg 'durable'"
         );
-        assert_eq!(
-            error_reason(r#"{"error":"Object Not Found"}"#),
-            "Object Not Found"
-        );
+        assert_eq!(error_reason(r#"{"error":"Object Not Found"}"#), "Object Not Found");
         assert_eq!(error_reason("<html>oops</html>\n"), "<html>oops</html>");
         assert_eq!(error_reason(""), "(empty body)");
         assert_eq!(

@@ -13,11 +13,7 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// Characters escaped in one URL path segment: everything except RFC 3986's unreserved characters,
 /// so that a vhost or queue named `/`, `a b` or `x?y` stays one segment.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
 
 /// Percent-encodes `value` as one URL path segment (`/` becomes `%2F`).
 fn encode_segment(value: &str) -> String {
@@ -90,10 +86,7 @@ mod tests {
     #[test]
     fn encodes_the_default_vhost_and_special_characters() {
         let e = endpoints("amqp://guest:guest@127.0.0.1:5701");
-        assert_eq!(
-            e.amqp_url_for_vhost("/"),
-            "amqp://guest:guest@127.0.0.1:5701/%2F"
-        );
+        assert_eq!(e.amqp_url_for_vhost("/"), "amqp://guest:guest@127.0.0.1:5701/%2F");
         assert_eq!(
             e.amqp_url_for_vhost("a b/c?d#e%f"),
             "amqp://guest:guest@127.0.0.1:5701/a%20b%2Fc%3Fd%23e%25f"
@@ -120,10 +113,7 @@ mod tests {
         let e = endpoints("amqp://localhost/");
         assert_eq!(e.amqp_url_for_vhost("run"), "amqp://localhost/run");
         let e = endpoints("amqp://localhost?heartbeat=5#x");
-        assert_eq!(
-            e.amqp_url_for_vhost("run"),
-            "amqp://localhost/run?heartbeat=5"
-        );
+        assert_eq!(e.amqp_url_for_vhost("run"), "amqp://localhost/run?heartbeat=5");
     }
 
     #[test]

@@ -8,7 +8,10 @@ use tokio::sync::{Notify, watch};
 use tokio_util::sync::CancellationToken;
 use warren_shared::{Scenario, Start};
 
+use super::amqp;
 use super::emitter::Emitter;
+use std::future::Future;
+use warren_shared::EventKind;
 
 /// Where an actor is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -112,4 +115,36 @@ impl Actors {
             () = gate => true,
         }
     }
+}
+
+/// The life of one actor: wait for its start, announce it, do `work`, announce how it ended.
+/// `work` returns why it stopped (`finished`, `stopped`...), or the AMQP error that ended it.
+pub async fn live<Fut>(name: &str, start: &Start, actors: &Actors, emitter: &Emitter, work: impl FnOnce() -> Fut)
+where
+    Fut: Future<Output = lapin::Result<String>>,
+{
+    if !actors.wait_for_start(name, start, emitter).await {
+        actors.set_phase(name, Phase::Done, emitter);
+        let reason = "never started: it was stopped, or the run ended, before its start".to_owned();
+        emitter
+            .emit(EventKind::ActorStopped {
+                actor: name.to_owned(),
+                reason,
+            })
+            .await;
+        return;
+    }
+    actors.set_phase(name, Phase::Running, emitter);
+    emitter.emit(EventKind::ActorStarted { actor: name.to_owned() }).await;
+    let reason = match work().await {
+        Ok(reason) => reason,
+        Err(error) => format!("failed: {}", amqp::describe(&error)),
+    };
+    actors.set_phase(name, Phase::Done, emitter);
+    emitter
+        .emit(EventKind::ActorStopped {
+            actor: name.to_owned(),
+            reason,
+        })
+        .await;
 }

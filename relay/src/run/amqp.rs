@@ -37,9 +37,9 @@ fn amqp_value(value: &Value) -> AMQPValue {
             (None, None) => AMQPValue::LongString(LongString::from(n.to_string())),
         },
         Value::String(s) => AMQPValue::LongString(LongString::from(s.as_str())),
-        Value::Array(items) => AMQPValue::FieldArray(FieldArray::from(
-            items.iter().map(amqp_value).collect::<Vec<_>>(),
-        )),
+        Value::Array(items) => {
+            AMQPValue::FieldArray(FieldArray::from(items.iter().map(amqp_value).collect::<Vec<_>>()))
+        }
         Value::Object(map) => {
             let mut table = FieldTable::default();
             for (k, v) in map {
@@ -67,25 +67,15 @@ pub fn first_death(headers: &FieldTable) -> Option<(String, String)> {
     let AMQPValue::FieldTable(first) = deaths.as_slice().first()? else {
         return None;
     };
-    let queue = first
-        .inner()
-        .get("queue")
-        .and_then(as_text)
-        .unwrap_or_default();
-    let reason = first
-        .inner()
-        .get("reason")
-        .and_then(as_text)
-        .unwrap_or_default();
+    let queue = first.inner().get("queue").and_then(as_text).unwrap_or_default();
+    let reason = first.inner().get("reason").and_then(as_text).unwrap_or_default();
     Some((queue, reason))
 }
 
 /// The AMQP reply code and RabbitMQ's text for an error the broker sent, when it was one.
 pub fn broker_refusal(error: &lapin::Error) -> Option<(u16, String)> {
     match error.kind() {
-        lapin::ErrorKind::ProtocolError(amqp) => {
-            Some((amqp.get_id(), amqp.get_message().as_str().to_owned()))
-        }
+        lapin::ErrorKind::ProtocolError(amqp) => Some((amqp.get_id(), amqp.get_message().as_str().to_owned())),
         _ => None,
     }
 }
@@ -111,18 +101,13 @@ mod tests {
         .expect("arguments");
         let table = field_table(&args);
         let inner = table.inner();
-        assert_eq!(
-            inner.get("x-max-priority"),
-            Some(&AMQPValue::LongLongInt(10))
-        );
+        assert_eq!(inner.get("x-max-priority"), Some(&AMQPValue::LongLongInt(10)));
         assert_eq!(
             inner.get("alternate-exchange").and_then(as_text),
             Some("backup".to_owned())
         );
         assert_eq!(inner.get("x-flag"), Some(&AMQPValue::Boolean(true)));
-        assert!(
-            matches!(inner.get("x-list"), Some(AMQPValue::FieldArray(a)) if a.as_slice().len() == 2)
-        );
+        assert!(matches!(inner.get("x-list"), Some(AMQPValue::FieldArray(a)) if a.as_slice().len() == 2));
     }
 
     #[test]
@@ -135,10 +120,7 @@ mod tests {
             "x-death".into(),
             AMQPValue::FieldArray(FieldArray::from(vec![AMQPValue::FieldTable(death)])),
         );
-        assert_eq!(
-            first_death(&headers),
-            Some(("work".into(), "rejected".into()))
-        );
+        assert_eq!(first_death(&headers), Some(("work".into(), "rejected".into())));
     }
 
     #[test]

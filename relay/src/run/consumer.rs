@@ -4,8 +4,7 @@
 use futures_util::StreamExt;
 use lapin::message::Delivery;
 use lapin::options::{
-    BasicAckOptions, BasicCancelOptions, BasicConsumeOptions, BasicNackOptions, BasicQosOptions,
-    BasicRejectOptions,
+    BasicAckOptions, BasicCancelOptions, BasicConsumeOptions, BasicNackOptions, BasicQosOptions, BasicRejectOptions,
 };
 use lapin::types::FieldTable;
 use lapin::{Channel, Connection};
@@ -14,34 +13,16 @@ use std::time::Duration;
 use warren_shared::event::Settlement;
 use warren_shared::{AckMode, Consumer, EventKind, RuleAction};
 
-use super::actors::{Actors, Phase};
+use super::actors::{self, Actors};
 use super::amqp::{self, ID_HEADER};
 use super::emitter::Emitter;
 
 /// Run one consumer until it is stopped, reaches `stop_after`, or the broker cancels it.
 pub async fn run(spec: Consumer, connection: Arc<Connection>, actors: Actors, emitter: Emitter) {
-    let name = spec.name.clone();
-    if !actors.wait_for_start(&name, &spec.start, &emitter).await {
-        actors.set_phase(&name, Phase::Done, &emitter);
-        return;
-    }
-    actors.set_phase(&name, Phase::Running, &emitter);
-    emitter
-        .emit(EventKind::ActorStarted {
-            actor: name.clone(),
-        })
-        .await;
-    let reason = match consume(&spec, &connection, &actors, &emitter).await {
-        Ok(reason) => reason,
-        Err(error) => format!("failed: {}", amqp::describe(&error)),
-    };
-    actors.set_phase(&name, Phase::Done, &emitter);
-    emitter
-        .emit(EventKind::ActorStopped {
-            actor: name,
-            reason,
-        })
-        .await;
+    actors::live(&spec.name, &spec.start, &actors, &emitter, || {
+        consume(&spec, &connection, &actors, &emitter)
+    })
+    .await;
 }
 
 async fn consume(
@@ -52,9 +33,7 @@ async fn consume(
 ) -> lapin::Result<String> {
     let channel = connection.create_channel().await?;
     if spec.prefetch > 0 {
-        channel
-            .basic_qos(spec.prefetch, BasicQosOptions::default())
-            .await?;
+        channel.basic_qos(spec.prefetch, BasicQosOptions::default()).await?;
     }
     let no_ack = spec.ack == AckMode::Auto;
     let mut stream = channel
@@ -68,10 +47,7 @@ async fn consume(
             FieldTable::default(),
         )
         .await?;
-    let stop = actors
-        .get(&spec.name)
-        .map(|c| c.stop.clone())
-        .unwrap_or_default();
+    let stop = actors.get(&spec.name).map(|c| c.stop.clone()).unwrap_or_default();
     let mut received = 0_u64;
     let reason = loop {
         let next = tokio::select! {
@@ -94,13 +70,7 @@ async fn consume(
     Ok(reason)
 }
 
-async fn handle(
-    spec: &Consumer,
-    delivery: &Delivery,
-    nth: u64,
-    no_ack: bool,
-    emitter: &Emitter,
-) -> lapin::Result<()> {
+async fn handle(spec: &Consumer, delivery: &Delivery, nth: u64, no_ack: bool, emitter: &Emitter) -> lapin::Result<()> {
     let id = warren_id(delivery);
     let priority = *delivery.properties.priority();
     emitter
@@ -114,12 +84,7 @@ async fn handle(
             routing_key: delivery.routing_key.as_str().to_owned(),
         })
         .await;
-    if let Some((from_queue, reason)) = delivery
-        .properties
-        .headers()
-        .as_ref()
-        .and_then(amqp::first_death)
-    {
+    if let Some((from_queue, reason)) = delivery.properties.headers().as_ref().and_then(amqp::first_death) {
         emitter
             .emit(EventKind::DeadLettered {
                 id: id.clone(),
@@ -151,11 +116,7 @@ async fn handle(
             (Settlement::Nack, rule.requeue)
         }
         Some(rule) => {
-            delivery
-                .reject(BasicRejectOptions {
-                    requeue: rule.requeue,
-                })
-                .await?;
+            delivery.reject(BasicRejectOptions { requeue: rule.requeue }).await?;
             (Settlement::Reject, rule.requeue)
         }
     };

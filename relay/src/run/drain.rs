@@ -28,6 +28,14 @@ pub async fn drain_all(connection: &Connection, queues: &[String], emitter: &Emi
                     })
                     .await
             }
+            Err(error) if amqp::broker_refusal(&error).is_some_and(|(code, _)| code == 404) => {
+                emitter
+                    .warn(format!(
+                        "{queue} no longer existed when the run ended (an auto-delete queue goes with its last \
+                         consumer), so whatever it held is gone"
+                    ))
+                    .await;
+            }
             Err(error) => {
                 emitter
                     .warn(format!(

@@ -83,12 +83,7 @@ pub fn vhost_for(run_id: &str) -> String {
 
 /// When a Warren vhost was created, read from its name.
 pub fn vhost_created_ms(vhost: &str) -> Option<u128> {
-    vhost
-        .strip_prefix(VHOST_PREFIX)?
-        .split('-')
-        .next()?
-        .parse()
-        .ok()
+    vhost.strip_prefix(VHOST_PREFIX)?.split('-').next()?.parse().ok()
 }
 
 /// Run a validated scenario: create its vhost, declare, run the actors and the timeline, take
@@ -104,10 +99,7 @@ pub async fn execute(
     let vhost = vhost_for(run_id);
     let management = broker.management.clone();
     management
-        .create_vhost(
-            &vhost,
-            &format!("Warren run {run_id}: deleted when the run ends"),
-        )
+        .create_vhost(&vhost, &format!("Warren run {run_id}: deleted when the run ends"))
         .await
         .map_err(RunError::Vhost)?;
     let result = run_in_vhost(scenario, broker, run_id, &vhost, out, cancel).await;
@@ -126,8 +118,7 @@ async fn run_in_vhost(
     cancel: CancellationToken,
 ) -> Result<Summary, RunError> {
     let url = broker.endpoints.amqp_url_for_vhost(vhost);
-    let properties =
-        ConnectionProperties::default().with_connection_name(format!("warren run {run_id}").into());
+    let properties = ConnectionProperties::default().with_connection_name(format!("warren run {run_id}").into());
     let connection = Connection::connect(&url, properties)
         .await
         .map_err(|error| RunError::Connect {
@@ -137,16 +128,12 @@ async fn run_in_vhost(
     let (tx, rx) = mpsc::channel(EVENT_BUFFER);
     let emitter = Emitter::new(tx);
     let collector = tokio::spawn(collect(rx, out, SummaryBuilder::for_scenario(scenario)));
-    let info = broker
-        .management
-        .overview()
-        .await
-        .unwrap_or_else(|error| BrokerInfo {
-            version: format!("unknown ({error})"),
-            erlang_version: String::new(),
-            cluster_name: String::new(),
-            nodes: Vec::new(),
-        });
+    let info = broker.management.overview().await.unwrap_or_else(|error| BrokerInfo {
+        version: format!("unknown ({error})"),
+        erlang_version: String::new(),
+        cluster_name: String::new(),
+        nodes: Vec::new(),
+    });
     let warnings = version::warnings(scenario, &info.version);
     emitter
         .emit(EventKind::RunStarted {
@@ -160,29 +147,15 @@ async fn run_in_vhost(
     }
 
     let connection = Arc::new(connection);
-    let (outcome, message) = drive(
-        scenario,
-        &connection,
-        &broker.management,
-        vhost,
-        &emitter,
-        &cancel,
-    )
-    .await;
-    emitter
-        .emit(EventKind::RunFinished { outcome, message })
-        .await;
+    let (outcome, message) = drive(scenario, &connection, &broker.management, vhost, &emitter, &cancel).await;
+    emitter.emit(EventKind::RunFinished { outcome, message }).await;
     drop(emitter);
     let _ = connection.close(200, "run finished".into()).await;
     Ok(collector.await.unwrap_or_default())
 }
 
 /// Folds events into the summary and forwards them; ends after `run_finished`.
-async fn collect(
-    mut rx: mpsc::Receiver<Event>,
-    out: mpsc::Sender<Event>,
-    mut builder: SummaryBuilder,
-) -> Summary {
+async fn collect(mut rx: mpsc::Receiver<Event>, out: mpsc::Sender<Event>, mut builder: SummaryBuilder) -> Summary {
     let mut forwarding = true;
     while let Some(event) = rx.recv().await {
         builder.apply(&event);
@@ -211,10 +184,7 @@ async fn drive(
         Err(error) => {
             return (
                 Outcome::Failed,
-                Some(format!(
-                    "could not open a channel: {}",
-                    amqp::describe(&error)
-                )),
+                Some(format!("could not open a channel: {}", amqp::describe(&error))),
             );
         }
     };
@@ -288,11 +258,9 @@ async fn drive(
     };
 
     actor_token.cancel();
-    if tokio::time::timeout(WIND_DOWN, async {
-        while tasks.join_next().await.is_some() {}
-    })
-    .await
-    .is_err()
+    if tokio::time::timeout(WIND_DOWN, async { while tasks.join_next().await.is_some() {} })
+        .await
+        .is_err()
     {
         emitter
             .warn("some actors did not stop in time and were abandoned")
@@ -301,11 +269,7 @@ async fn drive(
     }
     if !steps.is_finished() {
         steps.abort();
-        if outcome == Outcome::Completed {
-            emitter
-                .warn("the run ended before every timeline step ran")
-                .await;
-        }
+        emitter.warn("the run ended before every timeline step ran").await;
     }
     snapshot_stop.cancel();
     let _ = snapshots.await;

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use warren_shared::{ConfirmMode, EventKind, Publisher, message_id};
 
-use super::actors::{Actors, Phase};
+use super::actors::{self, Actors};
 use super::amqp::{self, ID_HEADER};
 use super::emitter::Emitter;
 
@@ -24,28 +24,10 @@ type Pending = Pin<Box<dyn Future<Output = (String, lapin::Result<Confirmation>)
 
 /// Run one publisher to completion.
 pub async fn run(spec: Publisher, connection: Arc<Connection>, actors: Actors, emitter: Emitter) {
-    let name = spec.name.clone();
-    if !actors.wait_for_start(&name, &spec.start, &emitter).await {
-        actors.set_phase(&name, Phase::Done, &emitter);
-        return;
-    }
-    actors.set_phase(&name, Phase::Running, &emitter);
-    emitter
-        .emit(EventKind::ActorStarted {
-            actor: name.clone(),
-        })
-        .await;
-    let reason = match publish_all(&spec, &connection, &actors, &emitter).await {
-        Ok(reason) => reason,
-        Err(error) => format!("failed: {}", amqp::describe(&error)),
-    };
-    actors.set_phase(&name, Phase::Done, &emitter);
-    emitter
-        .emit(EventKind::ActorStopped {
-            actor: name,
-            reason,
-        })
-        .await;
+    actors::live(&spec.name, &spec.start, &actors, &emitter, || {
+        publish_all(&spec, &connection, &actors, &emitter)
+    })
+    .await;
 }
 
 async fn publish_all(
@@ -57,23 +39,18 @@ async fn publish_all(
     let channel = connection.create_channel().await?;
     let confirms = spec.confirm.enabled() || spec.mandatory;
     if confirms {
-        channel
-            .confirm_select(ConfirmSelectOptions::default())
-            .await?;
+        channel.confirm_select(ConfirmSelectOptions::default()).await?;
     }
     if spec.mandatory && !spec.confirm.enabled() {
         emitter
             .warn(format!(
                 "{}: Warren's AMQP client shows basic.return only on a confirm channel, so this \
-                 mandatory publisher's channel is in confirm mode; it does not wait for the confirms.",
+                 mandatory publisher's channel is in confirm mode; it sends without waiting, and collects the confirms when it has sent everything.",
                 spec.name
             ))
             .await;
     }
-    let stop = actors
-        .get(&spec.name)
-        .map(|c| c.stop.clone())
-        .unwrap_or_default();
+    let stop = actors.get(&spec.name).map(|c| c.stop.clone()).unwrap_or_default();
     let mut pending: FuturesUnordered<Pending> = FuturesUnordered::new();
     let started = tokio::time::Instant::now();
     let mut reason = "finished".to_owned();
@@ -149,17 +126,9 @@ async fn publish_all(
     }
 }
 
-async fn send(
-    channel: &Channel,
-    spec: &Publisher,
-    seq: u64,
-    id: &str,
-) -> lapin::Result<PublisherConfirm> {
+async fn send(channel: &Channel, spec: &Publisher, seq: u64, id: &str) -> lapin::Result<PublisherConfirm> {
     let mut headers = amqp::field_table(&spec.headers);
-    headers.insert(
-        ID_HEADER.into(),
-        AMQPValue::LongString(LongString::from(id)),
-    );
+    headers.insert(ID_HEADER.into(), AMQPValue::LongString(LongString::from(id)));
     let mut properties = BasicProperties::default()
         .with_message_id(id.into())
         .with_headers(headers);
@@ -214,12 +183,7 @@ async fn emit_published(spec: &Publisher, seq: u64, id: &str, emitter: &Emitter)
         .await;
 }
 
-async fn report_confirm(
-    spec: &Publisher,
-    id: String,
-    result: lapin::Result<Confirmation>,
-    emitter: &Emitter,
-) {
+async fn report_confirm(spec: &Publisher, id: String, result: lapin::Result<Confirmation>, emitter: &Emitter) {
     let confirmation = match result {
         Ok(confirmation) => confirmation,
         Err(error) => {
@@ -268,14 +232,8 @@ mod tests {
     #[test]
     fn confirm_modes_bound_what_is_in_flight() {
         assert_eq!(in_flight_allowed(ConfirmMode::PerMessage, 3, 10), 0);
-        assert_eq!(
-            in_flight_allowed(ConfirmMode::Streaming { window: 100 }, 3, 10),
-            99
-        );
-        assert_eq!(
-            in_flight_allowed(ConfirmMode::Batch { size: 5 }, 4, 12),
-            usize::MAX
-        );
+        assert_eq!(in_flight_allowed(ConfirmMode::Streaming { window: 100 }, 3, 10), 99);
+        assert_eq!(in_flight_allowed(ConfirmMode::Batch { size: 5 }, 4, 12), usize::MAX);
         assert_eq!(in_flight_allowed(ConfirmMode::Batch { size: 5 }, 5, 12), 0);
         assert_eq!(in_flight_allowed(ConfirmMode::Batch { size: 5 }, 12, 12), 0);
     }

@@ -59,13 +59,7 @@ pub async fn periodic(
 
 /// Emit one snapshot of every listed queue, after waiting (a bounded time) until the
 /// management API's ready counts equal the counts AMQP reports.
-pub async fn settled(
-    management: &Management,
-    vhost: &str,
-    channel: &Channel,
-    queues: &[String],
-    emitter: &Emitter,
-) {
+pub async fn settled(management: &Management, vhost: &str, channel: &Channel, queues: &[String], emitter: &Emitter) {
     let mut expected = HashMap::new();
     for queue in queues {
         if let Ok(q) = channel
@@ -86,11 +80,9 @@ pub async fn settled(
     let mut latest = Vec::new();
     loop {
         if let Ok(snapshots) = management.queues(vhost).await {
-            let agree = expected.iter().all(|(name, count)| {
-                snapshots
-                    .iter()
-                    .any(|s| &s.queue == name && s.ready == *count)
-            });
+            let agree = expected
+                .iter()
+                .all(|(name, count)| snapshots.iter().any(|s| &s.queue == name && s.ready == *count));
             latest = snapshots;
             if agree {
                 break;

@@ -42,7 +42,7 @@ async fn execute(index: usize, step: &Step, ctx: &StepContext) {
     match step {
         Step::Start { actor, .. } => match (ctx.actors.get(actor), ctx.actors.phase(actor)) {
             (Some(control), Some(Phase::Waiting)) => control.start_now.notify_one(),
-            _ => description.push_str(" (skipped: it had already started)"),
+            _ => description.push_str(" (skipped: it had already started or finished)"),
         },
         Step::Stop { actor, .. } => match (ctx.actors.get(actor), ctx.actors.phase(actor)) {
             (Some(control), Some(Phase::Running | Phase::Waiting)) => control.stop.cancel(),
@@ -68,40 +68,31 @@ async fn execute(index: usize, step: &Step, ctx: &StepContext) {
                 }
                 Err(error) => {
                     emitter
-                        .warn(format!(
-                            "could not purge {queue}: {}",
-                            amqp::describe(&error)
-                        ))
+                        .warn(format!("could not purge {queue}: {}", amqp::describe(&error)))
                         .await;
                 }
             }
         }
-        Step::ApplyPolicy { policy, .. } => {
-            match ctx.management.set_policy(&ctx.vhost, policy).await {
-                Ok(()) => {
-                    emitter
-                        .emit(EventKind::Declared {
-                            entity: EntityKind::Policy,
-                            name: policy.name.clone(),
-                        })
-                        .await;
-                }
-                Err(error) => {
-                    emitter
-                        .warn(format!("could not apply policy {}: {error}", policy.name))
-                        .await
-                }
+        Step::ApplyPolicy { policy, .. } => match ctx.management.set_policy(&ctx.vhost, policy).await {
+            Ok(()) => {
+                emitter
+                    .emit(EventKind::Declared {
+                        entity: EntityKind::Policy,
+                        name: policy.name.clone(),
+                    })
+                    .await;
             }
-        }
+            Err(error) => {
+                emitter
+                    .warn(format!("could not apply policy {}: {error}", policy.name))
+                    .await
+            }
+        },
         Step::ClearPolicy { name, .. } => {
             if let Err(error) = ctx.management.clear_policy(&ctx.vhost, name).await {
-                emitter
-                    .warn(format!("could not clear policy {name}: {error}"))
-                    .await;
+                emitter.warn(format!("could not clear policy {name}: {error}")).await;
             }
         }
     }
-    emitter
-        .emit(EventKind::StepExecuted { index, description })
-        .await;
+    emitter.emit(EventKind::StepExecuted { index, description }).await;
 }

@@ -2,9 +2,7 @@
 
 use lapin::Channel;
 use lapin::ExchangeKind;
-use lapin::options::{
-    ExchangeBindOptions, ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions,
-};
+use lapin::options::{ExchangeBindOptions, ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions};
 use lapin::types::{AMQPValue, LongString};
 use warren_shared::event::EntityKind;
 use warren_shared::scenario::{DestinationType, ExchangeType, QueueType};
@@ -60,10 +58,7 @@ pub async fn declare(
     for queue in &scenario.queues {
         let mut arguments = amqp::field_table(&queue.arguments);
         if queue.kind == QueueType::Quorum {
-            arguments.insert(
-                "x-queue-type".into(),
-                AMQPValue::LongString(LongString::from("quorum")),
-            );
+            arguments.insert("x-queue-type".into(), AMQPValue::LongString(LongString::from("quorum")));
         }
         let options = QueueDeclareOptions {
             passive: false,
@@ -118,12 +113,7 @@ fn exchange_kind(kind: ExchangeType) -> ExchangeKind {
     }
 }
 
-async fn check(
-    result: lapin::Result<()>,
-    emitter: &Emitter,
-    entity: EntityKind,
-    name: &str,
-) -> Result<(), Refusal> {
+async fn check(result: lapin::Result<()>, emitter: &Emitter, entity: EntityKind, name: &str) -> Result<(), Refusal> {
     match result {
         Ok(()) => {
             declared(emitter, entity, name).await;
@@ -145,13 +135,7 @@ async fn declared(emitter: &Emitter, entity: EntityKind, name: &str) {
         .await;
 }
 
-async fn refused(
-    emitter: &Emitter,
-    entity: EntityKind,
-    name: &str,
-    code: u16,
-    text: String,
-) -> Result<(), Refusal> {
+async fn refused(emitter: &Emitter, entity: EntityKind, name: &str, code: u16, text: String) -> Result<(), Refusal> {
     emitter
         .emit(EventKind::Refused {
             entity,

@@ -1,13 +1,11 @@
 //! What this broker version does with the features a scenario asks for: a warning in words for
 //! each feature it ignores, instead of a silent no-op.
 
-use warren_shared::{QueueType, Scenario};
+use warren_shared::{Policy, QueueType, Scenario, Step};
 
 /// A RabbitMQ version as (major, minor); unknown parts read as 0.
 pub fn parse(version: &str) -> (u32, u32) {
-    let mut parts = version
-        .split(['.', '-', ' '])
-        .map(|p| p.parse::<u32>().unwrap_or(0));
+    let mut parts = version.split(['.', '-', ' ']).map(|p| p.parse::<u32>().unwrap_or(0));
     (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
 }
 
@@ -24,21 +22,20 @@ pub fn warnings(scenario: &Scenario, version: &str) -> Vec<String> {
         .filter(|q| q.arguments.get("x-queue-mode").and_then(|m| m.as_str()) == Some("lazy"))
         .map(|q| q.name.as_str())
         .collect();
-    let lazy_policy = scenario
-        .policies
-        .iter()
-        .any(|p| p.definition.get("queue-mode").and_then(|m| m.as_str()) == Some("lazy"));
+    let lazy_policy =
+        all_policies(scenario).any(|p| p.definition.get("queue-mode").and_then(|m| m.as_str()) == Some("lazy"));
     if v >= (3, 12) && (!lazy_queues.is_empty() || lazy_policy) {
         out.push(format!(
             "RabbitMQ {version} ignores lazy mode: since 3.12 every classic queue keeps its messages on disk and \
              only a small part in memory, so {} will behave like a default queue",
-            if lazy_queues.is_empty() { "the queues the policy matches".to_owned() } else { lazy_queues.join(", ") }
+            if lazy_queues.is_empty() {
+                "the queues the policy matches".to_owned()
+            } else {
+                lazy_queues.join(", ")
+            }
         ));
     }
-    let mirroring = scenario
-        .policies
-        .iter()
-        .any(|p| p.definition.keys().any(|k| k.starts_with("ha-")));
+    let mirroring = all_policies(scenario).any(|p| p.definition.keys().any(|k| k.starts_with("ha-")));
     if v >= (4, 0) && mirroring {
         out.push(format!(
             "RabbitMQ {version} has no classic queue mirroring: it refuses ha-* policy keys; use quorum queues \
@@ -49,11 +46,7 @@ pub fn warnings(scenario: &Scenario, version: &str) -> Vec<String> {
             "classic queue mirroring is deprecated in RabbitMQ {version} and removed in 4.0; quorum queues are the replacement"
         ));
     }
-    for queue in scenario
-        .queues
-        .iter()
-        .filter(|q| q.kind == QueueType::Quorum)
-    {
+    for queue in scenario.queues.iter().filter(|q| q.kind == QueueType::Quorum) {
         if queue.arguments.contains_key("x-max-priority") && v < (4, 0) {
             out.push(format!(
                 "RabbitMQ {version} does not support priorities on quorum queues (from 4.0 it does): expect it to refuse {}",
@@ -68,6 +61,17 @@ pub fn warnings(scenario: &Scenario, version: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// The scenario's policies and those its timeline applies later.
+fn all_policies(scenario: &Scenario) -> impl Iterator<Item = &Policy> {
+    scenario
+        .policies
+        .iter()
+        .chain(scenario.timeline.iter().filter_map(|step| match step {
+            Step::ApplyPolicy { policy, .. } => Some(policy),
+            _ => None,
+        }))
 }
 
 #[cfg(test)]
