@@ -1,0 +1,228 @@
+//! The page's components. They read a [`Status`] and lay it out; all decisions live in
+//! [`crate::state`].
+
+use crate::socket::{RelaySocket, page_ws_url};
+use crate::state::{Connection, Hello, Status};
+use leptos::prelude::*;
+use warren_shared::{BrokerInfo, PROTOCOL_VERSION};
+
+/// The whole page: opens the socket to the relay and shows what it learns.
+#[component]
+pub fn App() -> impl IntoView {
+    let url = page_ws_url();
+    let status = RwSignal::new(Status::connecting(url.clone()));
+    let socket = StoredValue::new_local(None::<RelaySocket>);
+    connect(&url, status, socket);
+    let reconnect = Callback::new(move |()| connect(&url, status, socket));
+
+    view! {
+        <header class="top">
+            <h1>"Warren"</h1>
+            <p class="tagline">"RabbitMQ scenarios, run on a real broker"</p>
+        </header>
+        <main>
+            <StatusPanel status=status on_reconnect=reconnect />
+        </main>
+    }
+}
+
+/// Drop the current socket (detaching its callbacks) and open a new one.
+fn connect(url: &str, status: RwSignal<Status>, socket: StoredValue<Option<RelaySocket>, LocalStorage>) {
+    socket.set_value(None);
+    socket.set_value(RelaySocket::open(url, status));
+}
+
+/// Connection state, protocol check, relay, broker and limits.
+#[component]
+pub fn StatusPanel(
+    /// What the page knows about its relay.
+    #[prop(into)]
+    status: Signal<Status>,
+    /// Called by the "Reconnect" button shown while disconnected; no button without it.
+    #[prop(optional)]
+    on_reconnect: Option<Callback<()>>,
+) -> impl IntoView {
+    view! {
+        <ConnectionBar status=status on_reconnect=on_reconnect />
+        {move || {
+            status
+                .with(Status::protocol_warning)
+                .map(|warning| {
+                    view! {
+                        <p class="notice warning" role="alert" data-testid="protocol-warning">
+                            {warning}
+                        </p>
+                    }
+                })
+        }}
+        {move || {
+            status
+                .with(|s| s.last_error.clone())
+                .map(|error| {
+                    view! {
+                        <p class="notice error" role="alert" data-testid="relay-error">
+                            {error}
+                        </p>
+                    }
+                })
+        }}
+        {move || {
+            let (hello, stale) = status
+                .with(|s| (s.hello.clone(), s.connection != Connection::Connected));
+            match hello {
+                Some(hello) => view! { <HelloCards hello=hello stale=stale /> }.into_any(),
+                None => view! { <Waiting status=status /> }.into_any(),
+            }
+        }}
+    }
+}
+
+/// The coloured connection line, with the reason when disconnected.
+#[component]
+fn ConnectionBar(status: Signal<Status>, on_reconnect: Option<Callback<()>>) -> impl IntoView {
+    let label = move || status.with(|s| s.connection.label());
+    let reason = move || {
+        status.with(|s| match &s.connection {
+            Connection::Disconnected { reason } => Some(view! {
+                <span class="reason" data-testid="connection-reason">{reason.clone()}</span>
+            }),
+            Connection::Connecting | Connection::Connected => None,
+        })
+    };
+    let button = move || {
+        let disconnected = status.with(|s| matches!(s.connection, Connection::Disconnected { .. }));
+        on_reconnect.filter(|_| disconnected).map(|callback| {
+            view! {
+                <button type="button" data-testid="reconnect" on:click=move |_| callback.run(())>
+                    "Reconnect"
+                </button>
+            }
+        })
+    };
+
+    view! {
+        <section class="connection" data-testid="connection" data-state=label>
+            <span class="dot" aria-hidden="true"></span>
+            <div class="connection-text">
+                <span class="state" data-testid="connection-state">{label}</span>
+                <span class="url">{move || status.with(|s| s.url.clone())}</span>
+                {reason}
+            </div>
+            {button}
+        </section>
+    }
+}
+
+/// Shown until the first hello arrives.
+#[component]
+fn Waiting(status: Signal<Status>) -> impl IntoView {
+    move || {
+        let disconnected = status.with(|s| matches!(s.connection, Connection::Disconnected { .. }));
+        if disconnected {
+            view! {
+                <p class="waiting" data-testid="waiting">
+                    "Nothing to show yet: this page needs the relay. Start it with "
+                    <code>"cargo xtask run"</code>
+                    "."
+                </p>
+            }
+            .into_any()
+        } else {
+            view! {
+                <p class="waiting" data-testid="waiting">
+                    "Waiting for the relay to say hello…"
+                </p>
+            }
+            .into_any()
+        }
+    }
+}
+
+/// Relay, broker and limits, from one hello.
+#[component]
+fn HelloCards(hello: Hello, stale: bool) -> impl IntoView {
+    let protocol_ok = hello.protocol_matches();
+    let protocol_note = if protocol_ok {
+        "matches this page".to_owned()
+    } else {
+        format!("this page expects {PROTOCOL_VERSION}")
+    };
+    let limits = hello
+        .limit_rows()
+        .into_iter()
+        .map(|(label, value)| view! { <dt>{label}</dt> <dd>{value}</dd> })
+        .collect_view();
+    let broker = match (hello.broker, hello.broker_error) {
+        (Some(broker), _) => view! { <Broker broker=broker /> }.into_any(),
+        (None, Some(error)) => view! {
+            <p class="notice error" data-testid="broker-error">{error}</p>
+        }
+        .into_any(),
+        (None, None) => view! {
+            <p class="muted" data-testid="broker-error">"The relay reported no broker."</p>
+        }
+        .into_any(),
+    };
+
+    view! {
+        <div class="cards" class:stale=stale>
+            <section class="card" data-testid="relay">
+                <h2>"Relay"</h2>
+                <dl>
+                    <dt>"Version"</dt>
+                    <dd data-testid="relay-version">{hello.warren_version}</dd>
+                    <dt>"Protocol"</dt>
+                    <dd>
+                        <span data-testid="protocol-version">{hello.protocol}</span>
+                        " "
+                        <span class="badge" class:bad=!protocol_ok>{protocol_note}</span>
+                    </dd>
+                </dl>
+                {stale.then(|| view! { <p class="muted">"As of the last connection."</p> })}
+            </section>
+            <section class="card" data-testid="broker">
+                <h2>"Broker"</h2>
+                {broker}
+            </section>
+            <section class="card" data-testid="limits">
+                <h2>"Limits per scenario"</h2>
+                <dl class="limits">{limits}</dl>
+            </section>
+        </div>
+    }
+}
+
+/// A reachable broker: versions and nodes.
+#[component]
+fn Broker(broker: BrokerInfo) -> impl IntoView {
+    let nodes = broker
+        .nodes
+        .into_iter()
+        .map(|node| {
+            let state = if node.running { "running" } else { "down" };
+            view! {
+                <li class="node" data-testid="node" data-running=node.running.to_string()>
+                    <span class="dot" aria-hidden="true"></span>
+                    <span class="node-name">{node.name}</span>
+                    <span class="node-state">{state}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    let optional = |value: String| {
+        if value.is_empty() { "—".to_owned() } else { value }
+    };
+
+    view! {
+        <dl>
+            <dt>"RabbitMQ"</dt>
+            <dd data-testid="broker-version">{broker.version}</dd>
+            <dt>"Erlang/OTP"</dt>
+            <dd data-testid="erlang-version">{optional(broker.erlang_version)}</dd>
+            <dt>"Cluster"</dt>
+            <dd data-testid="cluster-name">{optional(broker.cluster_name)}</dd>
+        </dl>
+        <h3>"Nodes"</h3>
+        <ul class="nodes">{nodes}</ul>
+    }
+}

@@ -1,0 +1,200 @@
+//! `cargo xtask <command>`: Warren's developer commands, in Rust so they need nothing but Cargo.
+//!
+//! Commands (`cargo xtask help` prints them):
+//! - `setup`: install what is missing (apt packages, the wasm target, wasm-bindgen, wasm-opt).
+//! - `build-frontend`: compile the page into `frontend/dist/`.
+//! - `run [ARGS]`: setup, build the page, then `warren serve ARGS`.
+//! - `test`: setup, build the page, start the managed broker, run every test.
+//! - `bench [ARGS]`: the relay's benchmark.
+//! - `lint`: `cargo fmt --check` and clippy (host and wasm32) with warnings as errors.
+//!
+//! # Layout
+//! - `cmd`: running programs, finding them, the error type.
+//! - `plan`: named, timed steps and the final line.
+//! - `setup`: installing tools; `frontend`: building and browser-testing the page.
+//! - `workspace`: paths.
+
+mod cmd;
+mod frontend;
+mod plan;
+mod setup;
+mod workspace;
+
+use cmd::{Error, Result};
+use plan::Plan;
+use std::process::ExitCode;
+use workspace::Workspace;
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [args]
+
+commands:
+  setup            install what is missing: apt packages (rabbitmq-server, chromium,
+                   chromium-driver, npm), the wasm32 target, wasm-bindgen 0.2.130 and
+                   wasm-opt (npm binaryen@132.0.0, under target/tools)
+  build-frontend   compile the page into frontend/dist/
+  run [ARGS]       setup, build-frontend, then `warren serve ARGS` (release build)
+  test             setup, build-frontend, start the managed broker, run the workspace's
+                   tests, then the page's tests in headless Chromium
+  bench [ARGS]     run the relay's benchmark (release build)
+  lint             cargo fmt --check, then clippy -D warnings (host and wasm32)
+  help             this text";
+
+fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    let command = args.next().unwrap_or_else(|| "help".to_owned());
+    let rest: Vec<String> = args.collect();
+    let ws = Workspace::locate();
+    match command.as_str() {
+        "setup" => no_args(&command, &rest).map_or_else(usage_error, |()| setup(&ws)),
+        "build-frontend" => no_args(&command, &rest).map_or_else(usage_error, |()| build(&ws)),
+        "run" => run(&ws, &rest),
+        "test" => no_args(&command, &rest).map_or_else(usage_error, |()| test(&ws)),
+        "bench" => bench(&ws, &rest),
+        "lint" => no_args(&command, &rest).map_or_else(usage_error, |()| lint(&ws)),
+        "help" | "-h" | "--help" => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        other => usage_error(Error::new(format!("unknown command `{other}`"))),
+    }
+}
+
+fn no_args(command: &str, rest: &[String]) -> Result<()> {
+    match rest.first() {
+        None => Ok(()),
+        Some(arg) => Err(Error::new(format!("`{command}` takes no arguments (got `{arg}`)"))),
+    }
+}
+
+fn usage_error(error: Error) -> ExitCode {
+    eprintln!("xtask: {error}\n\n{USAGE}");
+    ExitCode::from(2)
+}
+
+fn setup(ws: &Workspace) -> ExitCode {
+    let mut plan = Plan::new("setup");
+    let result = plan.step("setup", || setup::all(ws)).map(drop);
+    plan.finish(result)
+}
+
+fn build(ws: &Workspace) -> ExitCode {
+    let mut plan = Plan::new("build-frontend");
+    let result = (|| {
+        let tools = plan.step("wasm tools", || setup::wasm_tools(ws))?;
+        plan.step("build-frontend", || frontend::build(ws, &tools))
+    })();
+    plan.finish(result)
+}
+
+/// Prepare, then become `warren serve`: Ctrl-C goes straight to the relay.
+fn run(ws: &Workspace, args: &[String]) -> ExitCode {
+    let mut plan = Plan::new("run");
+    let result = (|| {
+        let tools = plan.step("setup", || setup::all(ws))?;
+        plan.step("build-frontend", || frontend::build(ws, &tools))
+    })();
+    if result.is_err() {
+        return plan.finish(result);
+    }
+    println!("\n==> warren serve");
+    let error = cmd::exec(
+        cmd::cargo()
+            .current_dir(&ws.root)
+            .args(["run", "--release", "--package", "warren-relay", "--bin", "warren"])
+            .args(["--", "serve"])
+            .args(args),
+    );
+    plan.finish(Err(error))
+}
+
+fn test(ws: &Workspace) -> ExitCode {
+    let mut plan = Plan::new("test");
+    let result = (|| {
+        let tools = plan.step("setup", || setup::all(ws))?;
+        plan.step("build-frontend", || frontend::build(ws, &tools))?;
+        plan.step("managed broker up", || {
+            cmd::run(
+                cmd::cargo()
+                    .current_dir(&ws.root)
+                    .args(["run", "--package", "warren-relay", "--bin", "warren"])
+                    .args(["--", "broker", "up"]),
+            )
+        })?;
+        // The two test runs are independent: run both, report both.
+        let host = plan.step("cargo test --workspace", || {
+            let mut command = cmd::cargo();
+            command.current_dir(&ws.root).args(["test", "--workspace"]);
+            if std::env::var_os("CHROMEDRIVER").is_none()
+                && let Some(driver) = cmd::find_program("chromedriver")
+            {
+                command.env("CHROMEDRIVER", driver);
+            }
+            cmd::run(&mut command)
+        });
+        let browser = plan.step("frontend tests in headless Chromium", || {
+            frontend::browser_tests(ws, &tools)
+        });
+        match (host, browser) {
+            (Ok(()), Ok(())) => Ok(()),
+            (Err(e), Ok(())) | (Ok(()), Err(e)) => Err(e),
+            (Err(host), Err(browser)) => Err(Error::new(format!("{host}; {browser}"))),
+        }
+    })();
+    if result.is_ok() {
+        println!(
+            "\nThe managed broker keeps running; `cargo run -p warren-relay --bin warren -- broker down` stops it."
+        );
+    }
+    plan.finish(result)
+}
+
+/// Become the relay's benchmark.
+fn bench(ws: &Workspace, args: &[String]) -> ExitCode {
+    let error = cmd::exec(
+        cmd::cargo()
+            .current_dir(&ws.root)
+            .args(["run", "--release", "--package", "warren-relay", "--example", "bench"])
+            .arg("--")
+            .args(args),
+    );
+    Plan::new("bench").finish(Err(error))
+}
+
+fn lint(ws: &Workspace) -> ExitCode {
+    let mut plan = Plan::new("lint");
+    let cargo = |args: &[&str]| {
+        let mut command = cmd::cargo();
+        command.current_dir(&ws.root).args(args);
+        command
+    };
+    let result = (|| {
+        plan.step("cargo fmt --check", || {
+            cmd::run(&mut cargo(&["fmt", "--all", "--check"]))
+        })?;
+        plan.step("clippy (host)", || {
+            cmd::run(&mut cargo(&[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]))
+        })?;
+        plan.step("clippy (wasm32 frontend)", || {
+            cmd::run(&mut cargo(&[
+                "clippy",
+                "--package",
+                "warren-frontend",
+                "--target",
+                setup::WASM_TARGET,
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]))
+        })
+    })();
+    plan.finish(result)
+}
