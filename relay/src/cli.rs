@@ -9,7 +9,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use warren_shared::{Limits, Summary, parse_scenario, validate};
 
-use crate::broker::managed::ManagedBroker;
+use crate::broker::managed::{DEFAULT_NODES, MAX_NODES, ManagedBroker};
 use crate::connect::{Broker, BrokerConfig};
 use crate::run;
 use crate::server::{self, AppState, ServerConfig};
@@ -52,9 +52,37 @@ pub struct BrokerArgs {
     /// Management API URL of that broker, e.g. http://guest:guest@127.0.0.1:15672.
     #[arg(long, env = "WARREN_MANAGEMENT_URL")]
     pub management_url: Option<String>,
+    /// Nodes of the cluster Warren runs itself when no URL is given.
+    #[arg(long, env = "WARREN_NODES", default_value_t = DEFAULT_NODES, value_parser = node_count())]
+    pub nodes: u16,
+}
+
+/// Accepts 1..=MAX_NODES nodes.
+fn node_count() -> clap::builder::RangedI64ValueParser<u16> {
+    clap::value_parser!(u16).range(1..=i64::from(MAX_NODES))
 }
 
 impl BrokerArgs {
+    /// What scenarios may do on this broker: node faults only on the cluster Warren manages, and
+    /// not when serving a workshop, where a stopped node would hit everyone's runs.
+    pub fn limits(&self, workshop: bool) -> Limits {
+        let managed = self.amqp_url.is_none() && self.management_url.is_none();
+        let nodes = if managed {
+            ManagedBroker::with_nodes(ManagedBroker::default_data_dir(), self.nodes)
+                .nodes()
+                .into_iter()
+                .map(|n| n.name)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Limits {
+            node_faults: managed && !workshop,
+            nodes,
+            ..Limits::default()
+        }
+    }
+
     fn config(&self) -> BrokerConfig {
         BrokerConfig {
             amqp_url: self.amqp_url.clone(),
@@ -75,6 +103,9 @@ pub struct ServeArgs {
     /// Most runs at once.
     #[arg(long, env = "WARREN_MAX_RUNS", default_value_t = DEFAULT_MAX_RUNS)]
     pub max_runs: usize,
+    /// Serve a workshop: many users share the cluster, so node faults are refused.
+    #[arg(long, env = "WARREN_WORKSHOP")]
+    pub workshop: bool,
     /// The broker.
     #[command(flatten)]
     pub broker: BrokerArgs,
@@ -94,7 +125,11 @@ pub struct RunArgs {
 #[derive(Debug, Subcommand)]
 pub enum BrokerAction {
     /// Start the managed broker (or find it running).
-    Up,
+    Up {
+        /// Nodes of the cluster.
+        #[arg(long, env = "WARREN_NODES", default_value_t = DEFAULT_NODES, value_parser = node_count())]
+        nodes: u16,
+    },
     /// Stop the managed broker.
     Down,
     /// Show whether the managed broker runs, and where.
@@ -121,7 +156,9 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
 }
 
 async fn connect(args: &BrokerArgs) -> Result<Broker, ExitCode> {
-    let broker = Broker::resolve(&args.config()).await.map_err(fail)?;
+    let broker = Broker::resolve_with_nodes(&args.config(), args.nodes)
+        .await
+        .map_err(fail)?;
     match broker.remove_leftover_vhosts().await {
         Ok(0) => {}
         Ok(n) => tracing::info!("removed {n} run vhosts left behind by an earlier relay"),
@@ -145,7 +182,7 @@ async fn serve(args: ServeArgs) -> ExitCode {
         }
     };
     let config = ServerConfig {
-        limits: Limits::default(),
+        limits: args.broker.limits(args.workshop),
         max_concurrent_runs: args.max_runs,
         static_dir: args.static_dir.unwrap_or_else(default_static_dir),
     };
@@ -182,7 +219,7 @@ async fn run_file(args: RunArgs) -> ExitCode {
         }
     };
     let problems = match parse_scenario(&value) {
-        Ok(scenario) => match validate(&scenario, &Limits::default()) {
+        Ok(scenario) => match validate(&scenario, &args.broker.limits(false)) {
             problems if problems.is_empty() => return execute(scenario, &args.broker).await,
             problems => problems,
         },
@@ -251,11 +288,25 @@ pub fn summary_line(summary: &Summary) -> String {
 async fn broker(action: BrokerAction) -> ExitCode {
     let managed = ManagedBroker::new(ManagedBroker::default_data_dir());
     match action {
-        BrokerAction::Up => match managed.ensure_running().await {
+        BrokerAction::Up { nodes } => match ManagedBroker::with_nodes(managed.data_dir().to_path_buf(), nodes)
+            .ensure_running()
+            .await
+        {
             Ok(endpoints) => {
-                println!("RabbitMQ managed by Warren is running");
+                println!(
+                    "RabbitMQ managed by Warren is running ({nodes} node{})",
+                    if nodes == 1 { "" } else { "s" }
+                );
                 println!("  AMQP:       {}", crate::connect::redact(&endpoints.amqp_url));
                 println!("  management: {}", crate::connect::redact(&endpoints.management_url));
+                for node in &endpoints.nodes {
+                    println!(
+                        "  {}: {}  {}",
+                        node.name,
+                        crate::connect::redact(&node.amqp_url),
+                        crate::connect::redact(&node.management_url)
+                    );
+                }
                 ExitCode::SUCCESS
             }
             Err(error) => fail(error),

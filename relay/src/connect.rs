@@ -3,7 +3,8 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::broker::BrokerEndpoints;
-use crate::broker::managed::{ManagedBroker, ManagedError};
+use crate::broker::faults::NodeFaults;
+use crate::broker::managed::{DEFAULT_NODES, ManagedBroker, ManagedError};
 use crate::broker::management::{Management, ManagementError};
 use crate::run::vhost_created_ms;
 
@@ -32,8 +33,7 @@ pub enum BrokerError {
     /// The configured broker did not answer.
     #[error(
         "Warren could not use the RabbitMQ configured with --amqp-url/--management-url: {cause} \
-         Check that RabbitMQ runs there with the management plugin enabled \
-         (rabbitmq-plugins enable rabbitmq_management). Or leave both URLs out so that Warren starts a \
+         Or leave both URLs out so that Warren starts a \
          RabbitMQ of its own (that needs `apt-get install rabbitmq-server`), or run one in a container, e.g. \
          `docker run -d -p 5672:5672 -p 15672:15672 rabbitmq:3-management`, and point the URLs at it."
     )]
@@ -58,29 +58,37 @@ pub struct Broker {
     pub management: Management,
     /// Whether Warren manages it (started it or found its own node running).
     pub managed: bool,
+    /// Stops, kills and starts the managed cluster's nodes; `None` for an external broker.
+    pub faults: Option<NodeFaults>,
 }
 
 impl Broker {
-    /// Use the configured broker, or start (or reuse) the managed one when none is configured;
-    /// then check that the management API answers.
+    /// Use the configured broker, or start (or reuse) the managed one of [`DEFAULT_NODES`] nodes when
+    /// none is configured; then check that the management API answers.
     pub async fn resolve(config: &BrokerConfig) -> Result<Self, BrokerError> {
-        let (endpoints, managed) = match (&config.amqp_url, &config.management_url) {
-            (None, None) => (
-                ManagedBroker::new(ManagedBroker::default_data_dir())
-                    .ensure_running()
-                    .await?,
-                true,
-            ),
-            (Some(amqp), Some(management)) => (endpoints(amqp, management), false),
-            (Some(amqp), None) => (endpoints(amqp, &management_url_for(amqp)?), false),
-            (None, Some(management)) => (endpoints(&amqp_url_for(management), management), false),
+        Self::resolve_with_nodes(config, DEFAULT_NODES).await
+    }
+
+    /// [`Broker::resolve`], with a managed broker of `nodes` nodes when none is configured.
+    pub async fn resolve_with_nodes(config: &BrokerConfig, nodes: u16) -> Result<Self, BrokerError> {
+        let (endpoints, faults) = match (&config.amqp_url, &config.management_url) {
+            (None, None) => {
+                let cluster = ManagedBroker::with_nodes(ManagedBroker::default_data_dir(), nodes);
+                (cluster.ensure_running().await?, Some(NodeFaults::new(&cluster)))
+            }
+            (Some(amqp), Some(management)) => (endpoints(amqp, management), None),
+            (Some(amqp), None) => (endpoints(amqp, &management_url_for(amqp)?), None),
+            (None, Some(management)) => (endpoints(&amqp_url_for(management), management), None),
         };
-        let management = Management::new(&endpoints.management_url)?;
+        let managed = faults.is_some();
+        let others: Vec<String> = endpoints.nodes.iter().map(|n| n.management_url.clone()).collect();
+        let management = Management::new(&endpoints.management_url)?.with_fallbacks(&others);
         match management.overview().await {
             Ok(_) => Ok(Self {
                 endpoints,
                 management,
                 managed,
+                faults,
             }),
             Err(error @ ManagementError::Unreachable { .. }) if !managed => Err(BrokerError::Unreachable {
                 cause: format!("{error}."),
@@ -117,6 +125,7 @@ fn endpoints(amqp: &str, management: &str) -> BrokerEndpoints {
     BrokerEndpoints {
         amqp_url: amqp.to_owned(),
         management_url: management.to_owned(),
+        nodes: vec![],
     }
 }
 

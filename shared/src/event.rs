@@ -108,6 +108,40 @@ pub struct QueueSnapshot {
     /// Queue process state (`running`, `down`...).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
+    /// `classic` or `quorum`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Classic mirrored queue: nodes holding a mirror.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mirrors: Vec<String>,
+    /// Classic mirrored queue: mirrors that hold every message of the leader.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub synchronised_mirrors: Vec<String>,
+    /// Quorum queue: every member node.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<String>,
+    /// Quorum queue: members that are up.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub online: Vec<String>,
+}
+
+impl QueueSnapshot {
+    /// A mirrored queue with a mirror that does not hold every message.
+    pub fn unsynchronised(&self) -> bool {
+        self.mirrors.iter().any(|m| !self.synchronised_mirrors.contains(m))
+    }
+}
+
+/// What a node fault did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeAction {
+    /// `rabbitmqctl stop_app`.
+    Stop,
+    /// `kill -9`.
+    Kill,
+    /// Started again.
+    Start,
 }
 
 /// Everything the relay reports.
@@ -267,6 +301,83 @@ pub enum EventKind {
         /// Warren ids, in queue order.
         ids: Vec<String>,
     },
+    /// A timeline step stopped, killed or started a node.
+    NodeFault {
+        /// Node name.
+        node: String,
+        /// What was done.
+        action: NodeAction,
+        /// Whether it worked.
+        ok: bool,
+        /// What happened, in a sentence.
+        message: String,
+    },
+    /// Which nodes run changed (read from the management API).
+    NodesChanged {
+        /// Every node with whether it runs.
+        nodes: Vec<NodeStatus>,
+    },
+    /// A step cut the relay's AMQP connections of this run.
+    ConnectionsCut {
+        /// For how long new connections are refused.
+        duration_ms: u64,
+    },
+    /// The run's AMQP connection failed.
+    ConnectionLost {
+        /// The client's error.
+        reason: String,
+    },
+    /// The run's AMQP connection is open again.
+    ConnectionRecovered {
+        /// How long it was down.
+        down_ms: u64,
+    },
+    /// The broker cancelled a consumer (`basic.cancel`), e.g. because its queue's leader moved.
+    ConsumerCancelled {
+        /// Consumer name.
+        consumer: String,
+        /// Queue.
+        queue: String,
+    },
+    /// A cancelled or disconnected consumer consumes again.
+    Reconsumed {
+        /// Consumer name.
+        consumer: String,
+        /// Queue.
+        queue: String,
+    },
+    /// A queue could not be consumed from for now.
+    QueueUnavailable {
+        /// Queue.
+        queue: String,
+        /// RabbitMQ's words or the client's error.
+        reason: String,
+    },
+    /// An outbox publisher holds a message to publish it again.
+    Buffered {
+        /// Publisher name.
+        publisher: String,
+        /// Warren id.
+        id: String,
+        /// `nacked`, `connection lost`, `not confirmed`...
+        reason: String,
+    },
+    /// An outbox publisher re-published a buffered message.
+    Retried {
+        /// Publisher name.
+        publisher: String,
+        /// Warren id.
+        id: String,
+        /// 1 for the first re-publish.
+        attempt: u32,
+    },
+    /// An outbox publisher's buffer is empty again.
+    Recovered {
+        /// Publisher name.
+        publisher: String,
+        /// Messages re-published in all so far.
+        republished: u64,
+    },
     /// A queue was purged by a step.
     QueuePurged {
         /// Queue.
@@ -305,6 +416,17 @@ impl EventKind {
             Self::QueueSnapshot(_) => "queue_snapshot",
             Self::LeftInQueue { .. } => "left_in_queue",
             Self::QueuePurged { .. } => "queue_purged",
+            Self::NodeFault { .. } => "node_fault",
+            Self::ConnectionsCut { .. } => "connections_cut",
+            Self::NodesChanged { .. } => "nodes_changed",
+            Self::ConnectionLost { .. } => "connection_lost",
+            Self::ConnectionRecovered { .. } => "connection_recovered",
+            Self::ConsumerCancelled { .. } => "consumer_cancelled",
+            Self::Reconsumed { .. } => "reconsumed",
+            Self::QueueUnavailable { .. } => "queue_unavailable",
+            Self::Buffered { .. } => "buffered",
+            Self::Retried { .. } => "retried",
+            Self::Recovered { .. } => "recovered",
             Self::RunFinished { .. } => "run_finished",
         }
     }

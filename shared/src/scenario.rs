@@ -208,6 +208,9 @@ pub struct Queue {
     /// Declaration arguments: `x-max-priority`, `x-queue-mode`, `x-max-length`, `x-overflow`...
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub arguments: Arguments,
+    /// Cluster node to declare the queue on (its leader); absent means the node the relay uses.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<String>,
 }
 
 /// What a binding points at.
@@ -448,6 +451,26 @@ pub struct Publisher {
     /// When it starts.
     #[serde(default)]
     pub start: Start,
+    /// Keep every message until the broker confirms it, and re-publish what a nack or a lost
+    /// connection left unconfirmed (the seed's outage buffer). Needs confirms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outbox: Option<Outbox>,
+}
+
+/// Settings of a publisher's outbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Outbox {
+    /// How often buffered messages are re-published while the broker is reachable.
+    pub retry_interval_ms: u64,
+}
+
+impl Default for Outbox {
+    fn default() -> Self {
+        Self {
+            retry_interval_ms: 1_000,
+        }
+    }
 }
 
 /// The message id Warren gives message `seq` of `publisher`.
@@ -621,6 +644,35 @@ pub enum Step {
         /// The policy name.
         name: String,
     },
+    /// Stop a node's RabbitMQ application in a controlled way (`rabbitmqctl stop_app`).
+    StopNode {
+        /// When.
+        at_ms: u64,
+        /// Node name, e.g. `warren-2@localhost`.
+        node: String,
+    },
+    /// Crash a node (`kill -9`).
+    KillNode {
+        /// When.
+        at_ms: u64,
+        /// Node name.
+        node: String,
+    },
+    /// Start a stopped or crashed node again.
+    StartNode {
+        /// When.
+        at_ms: u64,
+        /// Node name.
+        node: String,
+    },
+    /// Cut the relay's own AMQP connections of this run for a while: the broker as a publisher
+    /// sees it during an outage. Works against any broker.
+    CutConnections {
+        /// When.
+        at_ms: u64,
+        /// How long new connections are refused.
+        duration_ms: u64,
+    },
 }
 
 impl Step {
@@ -631,8 +683,20 @@ impl Step {
             | Self::Stop { at_ms, .. }
             | Self::Purge { at_ms, .. }
             | Self::ApplyPolicy { at_ms, .. }
-            | Self::ClearPolicy { at_ms, .. } => *at_ms,
+            | Self::ClearPolicy { at_ms, .. }
+            | Self::StopNode { at_ms, .. }
+            | Self::KillNode { at_ms, .. }
+            | Self::StartNode { at_ms, .. }
+            | Self::CutConnections { at_ms, .. } => *at_ms,
         }
+    }
+
+    /// Whether the step stops, kills or starts a broker node (which hits every run on that cluster).
+    pub fn is_node_fault(&self) -> bool {
+        matches!(
+            self,
+            Self::StopNode { .. } | Self::KillNode { .. } | Self::StartNode { .. }
+        )
     }
 
     /// A one-line description for the log.
@@ -643,6 +707,10 @@ impl Step {
             Self::Purge { queue, .. } => format!("purge {queue}"),
             Self::ApplyPolicy { policy, .. } => format!("apply policy {}", policy.name),
             Self::ClearPolicy { name, .. } => format!("clear policy {name}"),
+            Self::StopNode { node, .. } => format!("stop node {node}"),
+            Self::KillNode { node, .. } => format!("kill node {node}"),
+            Self::StartNode { node, .. } => format!("start node {node}"),
+            Self::CutConnections { duration_ms, .. } => format!("cut the relay's connections for {duration_ms} ms"),
         }
     }
 }

@@ -34,15 +34,18 @@ pub struct Summary {
     pub return_codes: BTreeMap<String, u64>,
     /// Sent on a confirm channel but neither acked nor nacked when the run ended.
     pub unconfirmed: u64,
-    /// Publishes the client could not send.
+    /// Publishes the client could not send (the message never reached the broker).
     pub publish_failed: u64,
+    /// Re-publishes by outbox publishers.
+    pub republished: u64,
     /// Every delivery per queue, in delivery order (redeliveries included).
     pub delivered: BTreeMap<String, Vec<DeliveredMessage>>,
     /// Deliveries seen with an `x-death` header.
     pub dead_lettered: u64,
     /// Messages still in each queue when the run ended.
     pub left_in_queues: BTreeMap<String, u64>,
-    /// Ids published but never delivered, returned, nacked or found in a queue at the end.
+    /// Ids published (or attempted) but never delivered, returned, nacked or found in a queue at
+    /// the end: what the broker lost or dropped, or what never reached it.
     pub lost: Vec<String>,
     /// Ids delivered again to a queue after a delivery there had already been acknowledged.
     pub duplicates: Vec<String>,
@@ -63,8 +66,9 @@ impl Summary {
 #[derive(Debug, Default)]
 pub struct SummaryBuilder {
     summary: Summary,
-    /// Publish order, for a stable `lost` list.
+    /// Publish order (first attempts), for a stable `lost` list.
     published_ids: Vec<String>,
+    attempted: HashSet<String>,
     confirm_channel: HashSet<String>,
     confirmed: HashSet<String>,
     accounted: HashSet<String>,
@@ -109,7 +113,9 @@ impl SummaryBuilder {
         match &event.kind {
             EventKind::Published { publisher, id, .. } => {
                 s.published += 1;
-                self.published_ids.push(id.clone());
+                if self.attempted.insert(id.clone()) {
+                    self.published_ids.push(id.clone());
+                }
                 if !self.confirm_channel.contains(publisher) {
                     self.confirmed.insert(id.clone());
                 }
@@ -135,8 +141,12 @@ impl SummaryBuilder {
             }
             EventKind::PublishFailed { id, .. } => {
                 s.publish_failed += 1;
-                self.accounted.insert(id.clone());
+                if self.attempted.insert(id.clone()) {
+                    self.published_ids.push(id.clone());
+                    self.confirmed.insert(id.clone());
+                }
             }
+            EventKind::Retried { .. } => s.republished += 1,
             EventKind::Delivered {
                 consumer,
                 queue,
@@ -300,6 +310,24 @@ mod tests {
         let s = b.finish();
         assert_eq!(s.duplicates, vec!["p#1".to_owned()]);
         assert_eq!(s.delivered["q"].len(), 3);
+    }
+
+    #[test]
+    fn a_publish_that_failed_is_lost_unless_it_arrives_later() {
+        let mut b = SummaryBuilder::new(&["p"], &[]);
+        let failed = |id: &str| {
+            ev(EventKind::PublishFailed {
+                publisher: "p".into(),
+                id: id.into(),
+                error: "connection closed".into(),
+            })
+        };
+        b.apply(&failed("p#1"));
+        b.apply(&failed("p#2"));
+        b.apply(&delivered("p#2", false));
+        let s = b.finish();
+        assert_eq!((s.published, s.publish_failed, s.unconfirmed), (0, 2, 0));
+        assert_eq!(s.lost, vec!["p#1".to_owned()]);
     }
 
     #[test]

@@ -61,6 +61,13 @@ pub struct Limits {
     pub max_duration_ms: u64,
     /// Largest message body, in bytes.
     pub max_body_bytes: usize,
+    /// Whether timeline steps may stop, kill or start broker nodes. Such a fault hits every run on
+    /// the cluster, so a relay allows it only when it serves one user on a cluster it manages.
+    #[serde(default)]
+    pub node_faults: bool,
+    /// The cluster's node names, when known; steps and queues may only name these.
+    #[serde(default)]
+    pub nodes: Vec<String>,
 }
 
 impl Default for Limits {
@@ -75,6 +82,8 @@ impl Default for Limits {
             max_messages: 200_000,
             max_duration_ms: 600_000,
             max_body_bytes: 65_536,
+            node_faults: false,
+            nodes: Vec::new(),
         }
     }
 }
@@ -152,6 +161,9 @@ impl Validator<'_> {
         }
         for (i, q) in s.queues.iter().enumerate() {
             self.arguments_queue(&format!("queues[{i}]"), q.kind, &q.arguments);
+            if let Some(node) = &q.node {
+                self.node(&format!("queues[{i}].node"), node);
+            }
         }
         for (i, b) in s.bindings.iter().enumerate() {
             let path = format!("bindings[{i}]");
@@ -359,6 +371,19 @@ impl Validator<'_> {
         }
     }
 
+    fn node(&mut self, path: &str, node: &str) {
+        let known = &self.limits.nodes;
+        if !known.is_empty() && !known.iter().any(|n| n == node) {
+            self.push(
+                path,
+                format!(
+                    "there is no node named \"{node}\"; this cluster has {}",
+                    known.join(", ")
+                ),
+            );
+        }
+    }
+
     fn policy(&mut self, path: &str, p: &Policy) {
         if p.name.trim().is_empty() {
             self.push(format!("{path}.name"), "every policy needs a name");
@@ -438,6 +463,12 @@ impl Validator<'_> {
             ),
             _ => {}
         }
+        if p.outbox.is_some() && !p.confirm.enabled() {
+            self.push(
+                format!("{path}.outbox"),
+                "the outbox keeps messages until the broker confirms them: choose a confirm mode other than \"off\"",
+            );
+        }
         let actors: HashSet<&str> = s.actor_names().collect();
         self.start(&format!("{path}.start"), &p.name, &p.start, &actors, s);
     }
@@ -516,6 +547,21 @@ impl Validator<'_> {
                         format!("{path}.name"),
                         format!("no policy named \"{name}\" is set at that time"),
                     );
+                }
+                Step::StopNode { node, .. } | Step::KillNode { node, .. } | Step::StartNode { node, .. } => {
+                    if self.limits.node_faults {
+                        self.node(&format!("{path}.node"), node);
+                    } else {
+                        self.push(
+                            format!("{path}.action"),
+                            "node faults are turned off on this relay: stopping a node would hit every run on the \
+                             cluster, so they are allowed only on the cluster Warren manages for a single user \
+                             (not in workshop mode or on an external broker); cut the connections instead",
+                        );
+                    }
+                }
+                Step::CutConnections { duration_ms, .. } if *duration_ms == 0 => {
+                    self.push(format!("{path}.duration_ms"), "a connection cut lasts at least 1 ms");
                 }
                 _ => {}
             }
@@ -666,6 +712,39 @@ mod tests {
     fn newer_versions_are_refused_clearly() {
         let err = parse_scenario(&json!({"version": 2})).expect_err("must fail");
         assert_eq!(err[0].path, "version");
+    }
+
+    #[test]
+    fn node_faults_need_permission_and_known_nodes() {
+        let s = parse(json!({
+            "version": 1,
+            "queues": [{"name": "q", "node": "warren-9@localhost"}],
+            "timeline": [{"action": "stop_node", "at_ms": 10, "node": "warren-2@localhost"}]
+        }));
+        let refused = validate(&s, &Limits::default());
+        assert!(
+            refused
+                .iter()
+                .any(|p| p.path == "timeline[0].action" && p.message.contains("turned off"))
+        );
+        let limits = Limits {
+            node_faults: true,
+            nodes: vec!["warren-1@localhost".into(), "warren-2@localhost".into()],
+            ..Limits::default()
+        };
+        let problems = validate(&s, &limits);
+        assert_eq!(paths(&problems), vec!["queues[0].node"]);
+    }
+
+    #[test]
+    fn an_outbox_needs_confirms() {
+        let s = parse(json!({
+            "version": 1,
+            "queues": [{"name": "q"}],
+            "publishers": [{"name": "p", "exchange": "", "routing_key": "q", "count": 1,
+                "confirm": {"mode": "off"}, "outbox": {}}]
+        }));
+        assert_eq!(paths(&validate(&s, &Limits::default())), vec!["publishers[0].outbox"]);
     }
 
     #[test]

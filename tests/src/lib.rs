@@ -31,6 +31,22 @@ pub async fn broker() -> Broker {
     }
 }
 
+/// The limits of a relay on the broker under test: node faults are allowed on the managed
+/// cluster only.
+pub fn limits() -> Limits {
+    let managed = std::env::var_os("WARREN_AMQP_URL").is_none() && std::env::var_os("WARREN_MANAGEMENT_URL").is_none();
+    let nodes = if managed {
+        (1..=3).map(|i| format!("warren-{i}@localhost")).collect()
+    } else {
+        Vec::new()
+    };
+    Limits {
+        node_faults: managed,
+        nodes,
+        ..Limits::default()
+    }
+}
+
 /// The path of a file in `examples/`.
 pub fn example_path(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples").join(name)
@@ -42,7 +58,7 @@ pub fn example(name: &str) -> Scenario {
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
     let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
     let scenario = warren_shared::parse_scenario(&value).unwrap_or_else(|p| panic!("{name}: {p:?}"));
-    let problems = warren_shared::validate(&scenario, &Limits::default());
+    let problems = warren_shared::validate(&scenario, &limits());
     assert!(problems.is_empty(), "{name} is invalid: {problems:?}");
     scenario
 }
@@ -108,10 +124,17 @@ pub struct Relay {
 impl Relay {
     /// Start one.
     pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    /// Start one whose limits `adjust` changes first (e.g. node faults off, as in a workshop).
+    pub async fn start_with(adjust: impl FnOnce(&mut Limits)) -> Self {
+        let mut limits = limits();
+        adjust(&mut limits);
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
         let config = ServerConfig {
-            limits: Limits::default(),
+            limits,
             max_concurrent_runs: 8,
             static_dir: warren_relay::cli::default_static_dir(),
         };

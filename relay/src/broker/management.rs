@@ -138,6 +138,8 @@ pub struct Management {
     password: String,
     /// Limit for each request, connection included.
     timeout: Duration,
+    /// Other nodes' API bases, tried in order when `base` does not answer (its node is down).
+    fallbacks: Vec<String>,
 }
 
 impl fmt::Debug for Management {
@@ -173,7 +175,20 @@ impl Management {
             user: parsed.user,
             password: parsed.password,
             timeout: REQUEST_TIMEOUT,
+            fallbacks: Vec::new(),
         })
+    }
+
+    /// The same client, asking the other nodes' APIs (same credentials) when its own does not
+    /// answer: a cluster's API stays reachable while one node is down.
+    pub fn with_fallbacks(mut self, management_urls: &[String]) -> Self {
+        self.fallbacks = management_urls
+            .iter()
+            .filter_map(|url| ParsedUrl::parse(url).ok())
+            .map(|parsed| parsed.base)
+            .filter(|base| *base != self.base)
+            .collect();
+        self
     }
 
     /// The same client with another per-request limit than [`REQUEST_TIMEOUT`], e.g. a short one
@@ -388,21 +403,37 @@ impl Management {
         body: Option<Value>,
         what: &str,
     ) -> Result<(StatusCode, String), ManagementError> {
-        let url = format!("{}{path}", self.base);
-        let mut request = self
-            .http
-            .request(method, &url)
-            .timeout(self.timeout)
-            .basic_auth(&self.user, Some(&self.password));
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
         let unreachable = |e: reqwest::Error| ManagementError::Unreachable {
             what: what.to_owned(),
             url: self.base.clone(),
             cause: describe_transport_error(&e, self.timeout),
         };
-        let response = request.send().await.map_err(unreachable)?;
+        let mut answer = None;
+        let mut first_error = None;
+        for base in std::iter::once(&self.base).chain(&self.fallbacks) {
+            let mut request = self
+                .http
+                .request(method.clone(), format!("{base}{path}"))
+                .timeout(self.timeout)
+                .basic_auth(&self.user, Some(&self.password));
+            if let Some(body) = &body {
+                request = request.json(body);
+            }
+            match request.send().await {
+                Ok(response) => {
+                    answer = Some(response);
+                    break;
+                }
+                Err(error) => {
+                    first_error.get_or_insert(error);
+                }
+            }
+        }
+        let response = match (answer, first_error) {
+            (Some(response), _) => response,
+            (None, Some(error)) => return Err(unreachable(error)),
+            (None, None) => unreachable!("the base URL is always tried"),
+        };
         let status = response.status();
         let text = response.text().await.map_err(unreachable)?;
         if status == StatusCode::UNAUTHORIZED {
@@ -622,6 +653,19 @@ struct RawQueue {
     backing_queue_status: Option<BackingQueueStatus>,
     #[serde(default)]
     state: Option<String>,
+    /// `classic` or `quorum`.
+    #[serde(default, rename = "type")]
+    kind: Option<String>,
+    /// Classic mirrored queues (3.x): nodes with a mirror, and those in sync.
+    #[serde(default)]
+    slave_nodes: Vec<String>,
+    #[serde(default)]
+    synchronised_slave_nodes: Vec<String>,
+    /// Quorum queues: member nodes, and those online.
+    #[serde(default)]
+    members: Vec<String>,
+    #[serde(default)]
+    online: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -643,6 +687,11 @@ impl RawQueue {
             node: self.leader.or(self.node),
             mode: self.backing_queue_status.and_then(|b| b.mode),
             state: self.state,
+            kind: self.kind,
+            mirrors: self.slave_nodes,
+            synchronised_mirrors: self.synchronised_slave_nodes,
+            members: self.members,
+            online: self.online,
         }
     }
 }
@@ -746,7 +795,12 @@ mod tests {
            "backing_queue_status":{"mode":"lazy","len":3000},"state":"running"},
           {"name":"q.quorum","type":"quorum","messages":5,"messages_ready":5,
            "messages_unacknowledged":0,"messages_ram":5,"messages_persistent":5,
-           "node":"warren-1@localhost","leader":"warren-2@localhost","state":"running"},
+           "node":"warren-1@localhost","leader":"warren-2@localhost","state":"running",
+           "members":["warren-1@localhost","warren-2@localhost","warren-3@localhost"],
+           "online":["warren-1@localhost","warren-2@localhost"]},
+          {"name":"mirrored","type":"classic","node":"warren-2@localhost",
+           "slave_nodes":["warren-1@localhost","warren-3@localhost"],
+           "synchronised_slave_nodes":["warren-1@localhost"]},
           {"name":"fresh","node":"warren-1@localhost","state":"running"}
         ]"#;
         let raw: Vec<RawQueue> = serde_json::from_str(text).expect("sample parses");
@@ -764,13 +818,19 @@ mod tests {
                 node: Some("warren-1@localhost".into()),
                 mode: Some("lazy".into()),
                 state: Some("running".into()),
+                kind: Some("classic".into()),
+                ..QueueSnapshot::default()
             }
         );
         assert_eq!(snapshots[1].node.as_deref(), Some("warren-2@localhost"));
         assert_eq!(snapshots[1].mode, None);
         assert_eq!(snapshots[1].persistent, 5);
+        assert_eq!(snapshots[1].members.len(), 3);
+        assert_eq!(snapshots[1].online.len(), 2);
+        assert_eq!(snapshots[2].mirrors, vec!["warren-1@localhost", "warren-3@localhost"]);
+        assert!(snapshots[2].unsynchronised());
         assert_eq!(
-            snapshots[2],
+            snapshots[3],
             QueueSnapshot {
                 queue: "fresh".into(),
                 node: Some("warren-1@localhost".into()),

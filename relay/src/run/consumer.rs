@@ -16,58 +16,152 @@ use warren_shared::{AckMode, Consumer, EventKind, RuleAction};
 use super::actors::{self, Actors};
 use super::amqp::{self, ID_HEADER};
 use super::emitter::Emitter;
+use super::link::Link;
+use tokio_util::sync::CancellationToken;
 
-/// Run one consumer until it is stopped, reaches `stop_after`, or the broker cancels it.
-pub async fn run(spec: Consumer, connection: Arc<Connection>, actors: Actors, emitter: Emitter) {
+/// Pause before consuming again after a cancel or while the queue is unavailable.
+const RESUBSCRIBE_DELAY: Duration = Duration::from_millis(500);
+
+/// Run one consumer until it is stopped or reaches `stop_after`. When the broker cancels it
+/// (its queue's leader moved) or the connection fails, it consumes again once it can.
+pub async fn run(spec: Consumer, link: Arc<Link>, actors: Actors, emitter: Emitter) {
+    let stop = actors.get(&spec.name).map(|c| c.stop.clone()).unwrap_or_default();
     actors::live(&spec.name, &spec.start, &actors, &emitter, || {
-        consume(&spec, &connection, &actors, &emitter)
+        consume(&spec, &link, &actors, &emitter, &stop)
     })
     .await;
 }
 
+/// Why one subscription ended.
+enum End {
+    Stopped,
+    Finished(u64),
+    CancelledByBroker,
+    Broken(String),
+}
+
 async fn consume(
     spec: &Consumer,
-    connection: &Connection,
+    link: &Link,
     actors: &Actors,
     emitter: &Emitter,
+    stop: &CancellationToken,
 ) -> lapin::Result<String> {
+    let mut connection = link.connection().await;
+    let mut received = 0_u64;
+    let mut first = true;
+    loop {
+        let (channel, mut stream) = match subscribe(spec, &connection).await {
+            Ok(subscription) => subscription,
+            Err(error) if first => return Err(error),
+            Err(error) => {
+                let reason = amqp::describe(&error);
+                if !connection.status().connected() {
+                    match link.recover(&connection, reason, stop).await {
+                        Some(recovered) => connection = recovered,
+                        None => return Ok("stopped".to_owned()),
+                    }
+                } else {
+                    emitter
+                        .emit(EventKind::QueueUnavailable {
+                            queue: spec.queue.clone(),
+                            reason,
+                        })
+                        .await;
+                    if pause(stop).await {
+                        return Ok("stopped".to_owned());
+                    }
+                }
+                continue;
+            }
+        };
+        if !first {
+            emitter
+                .emit(EventKind::Reconsumed {
+                    consumer: spec.name.clone(),
+                    queue: spec.queue.clone(),
+                })
+                .await;
+        }
+        first = false;
+        let no_ack = spec.ack == AckMode::Auto;
+        let end = loop {
+            let next = tokio::select! {
+                () = stop.cancelled() => break End::Stopped,
+                next = stream.next() => next,
+            };
+            let delivery = match next {
+                Some(Ok(delivery)) => delivery,
+                Some(Err(error)) => break End::Broken(amqp::describe(&error)),
+                None if connection.status().connected() && channel.status().connected() => {
+                    break End::CancelledByBroker;
+                }
+                None => break End::Broken("the connection closed".to_owned()),
+            };
+            received += 1;
+            actors.touch(emitter.now_ms());
+            if let Err(error) = handle(spec, &delivery, received, no_ack, emitter).await {
+                break End::Broken(amqp::describe(&error));
+            }
+            if spec.stop_after.is_some_and(|n| received >= n) {
+                break End::Finished(received);
+            }
+        };
+        match end {
+            End::Stopped => {
+                close(&channel, &spec.name).await;
+                return Ok("stopped".to_owned());
+            }
+            End::Finished(n) => {
+                close(&channel, &spec.name).await;
+                return Ok(format!("finished after {n} messages"));
+            }
+            End::CancelledByBroker => {
+                emitter
+                    .emit(EventKind::ConsumerCancelled {
+                        consumer: spec.name.clone(),
+                        queue: spec.queue.clone(),
+                    })
+                    .await;
+                let _ = channel.close(200, "consumer cancelled".into()).await;
+                if pause(stop).await {
+                    return Ok("stopped".to_owned());
+                }
+            }
+            End::Broken(reason) => match link.recover(&connection, reason, stop).await {
+                Some(recovered) => connection = recovered,
+                None => return Ok("stopped".to_owned()),
+            },
+        }
+    }
+}
+
+/// Wait [`RESUBSCRIBE_DELAY`]; returns `true` when stopped meanwhile.
+async fn pause(stop: &CancellationToken) -> bool {
+    tokio::select! {
+        () = stop.cancelled() => true,
+        () = tokio::time::sleep(RESUBSCRIBE_DELAY) => false,
+    }
+}
+
+/// A channel with this consumer's prefetch, consuming its queue.
+async fn subscribe(spec: &Consumer, connection: &Connection) -> lapin::Result<(Channel, lapin::Consumer)> {
     let channel = connection.create_channel().await?;
     if spec.prefetch > 0 {
         channel.basic_qos(spec.prefetch, BasicQosOptions::default()).await?;
     }
-    let no_ack = spec.ack == AckMode::Auto;
-    let mut stream = channel
+    let stream = channel
         .basic_consume(
             amqp::short(&spec.queue),
             amqp::short(&spec.name),
             BasicConsumeOptions {
-                no_ack,
+                no_ack: spec.ack == AckMode::Auto,
                 ..BasicConsumeOptions::default()
             },
             FieldTable::default(),
         )
         .await?;
-    let stop = actors.get(&spec.name).map(|c| c.stop.clone()).unwrap_or_default();
-    let mut received = 0_u64;
-    let reason = loop {
-        let next = tokio::select! {
-            () = stop.cancelled() => break "stopped".to_owned(),
-            next = stream.next() => next,
-        };
-        let delivery = match next {
-            Some(Ok(delivery)) => delivery,
-            Some(Err(error)) => break format!("consumer error: {}", amqp::describe(&error)),
-            None => break "cancelled by the broker".to_owned(),
-        };
-        received += 1;
-        actors.touch(emitter.now_ms());
-        handle(spec, &delivery, received, no_ack, emitter).await?;
-        if spec.stop_after.is_some_and(|n| received >= n) {
-            break format!("finished after {received} messages");
-        }
-    };
-    close(&channel, &spec.name).await;
-    Ok(reason)
+    Ok((channel, stream))
 }
 
 async fn handle(spec: &Consumer, delivery: &Delivery, nth: u64, no_ack: bool, emitter: &Emitter) -> lapin::Result<()> {

@@ -8,6 +8,8 @@
 //! - [`timeline`]: steps at fixed times.
 //! - [`snapshots`]: queue state from the management API.
 //! - [`drain`]: what was left in the queues at the end.
+//! - [`link`]: the run's connection and its recovery; [`proxy`]: the TCP proxy that lets a step
+//!   cut it.
 //! - [`amqp`]: conversions between scenario values and AMQP.
 //! - [`version`]: warnings for features this broker version ignores.
 //!
@@ -19,25 +21,28 @@ pub mod amqp;
 pub mod consumer;
 pub mod drain;
 pub mod emitter;
+pub mod link;
+pub mod proxy;
 pub mod publisher;
 pub mod snapshots;
 pub mod timeline;
 pub mod topology;
 pub mod version;
 
-use lapin::{Connection, ConnectionProperties};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
-use warren_shared::{BrokerInfo, Event, EventKind, Outcome, Scenario, Summary, SummaryBuilder};
+use warren_shared::{BrokerInfo, Event, EventKind, Outcome, Scenario, Step, Summary, SummaryBuilder};
 
-use crate::broker::management::{Management, ManagementError};
+use crate::broker::management::ManagementError;
 use crate::connect::Broker;
 use actors::{Actors, Phase};
 use emitter::Emitter;
+use link::Link;
+use proxy::Proxy;
 
 /// Prefix of every vhost Warren creates; anything else on the broker is never touched.
 pub const VHOST_PREFIX: &str = "warren-run-";
@@ -117,16 +122,24 @@ async fn run_in_vhost(
     out: mpsc::Sender<Event>,
     cancel: CancellationToken,
 ) -> Result<Summary, RunError> {
+    let connect_error = |reason: String| RunError::Connect {
+        url: crate::connect::redact(&broker.endpoints.amqp_url),
+        reason,
+    };
     let url = broker.endpoints.amqp_url_for_vhost(vhost);
-    let properties = ConnectionProperties::default().with_connection_name(format!("warren run {run_id}").into());
-    let connection = Connection::connect(&url, properties)
+    let upstream = proxy::upstream_of(&url).ok_or_else(|| connect_error("the AMQP URL names no host".to_owned()))?;
+    let proxy = Proxy::start(upstream)
         .await
-        .map_err(|error| RunError::Connect {
-            url: crate::connect::redact(&broker.endpoints.amqp_url),
-            reason: amqp::describe(&error),
-        })?;
+        .map_err(|error| connect_error(format!("could not start the proxy: {error}")))?;
     let (tx, rx) = mpsc::channel(EVENT_BUFFER);
     let emitter = Emitter::new(tx);
+    let link = Link::open(
+        proxy::through(&url, proxy.addr()),
+        format!("warren run {run_id}"),
+        emitter.clone(),
+    )
+    .await
+    .map_err(|error| connect_error(amqp::describe(&error)))?;
     let collector = tokio::spawn(collect(rx, out, SummaryBuilder::for_scenario(scenario)));
     let info = broker.management.overview().await.unwrap_or_else(|error| BrokerInfo {
         version: format!("unknown ({error})"),
@@ -146,11 +159,11 @@ async fn run_in_vhost(
         emitter.warn(warning).await;
     }
 
-    let connection = Arc::new(connection);
-    let (outcome, message) = drive(scenario, &connection, &broker.management, vhost, &emitter, &cancel).await;
+    let link = Arc::new(link);
+    let (outcome, message) = drive(scenario, broker, &link, &proxy, vhost, &emitter, &cancel).await;
     emitter.emit(EventKind::RunFinished { outcome, message }).await;
     drop(emitter);
-    let _ = connection.close(200, "run finished".into()).await;
+    link.close().await;
     Ok(collector.await.unwrap_or_default())
 }
 
@@ -173,13 +186,16 @@ async fn collect(mut rx: mpsc::Receiver<Event>, out: mpsc::Sender<Event>, mut bu
 /// Declare, run, wind down; returns how the run ended.
 async fn drive(
     scenario: &Scenario,
-    connection: &Arc<Connection>,
-    management: &Management,
+    broker: &Broker,
+    link: &Arc<Link>,
+    proxy: &Proxy,
     vhost: &str,
     emitter: &Emitter,
     cancel: &CancellationToken,
 ) -> (Outcome, Option<String>) {
-    let control = match connection.create_channel().await {
+    let management = &broker.management;
+    let nodes = &broker.endpoints.nodes;
+    let control = match link.connection().await.create_channel().await {
         Ok(channel) => channel,
         Err(error) => {
             return (
@@ -188,7 +204,7 @@ async fn drive(
             );
         }
     };
-    if topology::declare(scenario, &control, management, vhost, emitter)
+    if topology::declare(scenario, &control, management, nodes, vhost, emitter)
         .await
         .is_err()
     {
@@ -204,7 +220,7 @@ async fn drive(
     for spec in &scenario.publishers {
         tasks.spawn(publisher::run(
             spec.clone(),
-            Arc::clone(connection),
+            Arc::clone(link),
             actors.clone(),
             emitter.clone(),
         ));
@@ -212,7 +228,7 @@ async fn drive(
     for spec in &scenario.consumers {
         tasks.spawn(consumer::run(
             spec.clone(),
-            Arc::clone(connection),
+            Arc::clone(link),
             actors.clone(),
             emitter.clone(),
         ));
@@ -220,7 +236,9 @@ async fn drive(
     let steps = tokio::spawn(timeline::run(
         scenario.timeline.clone(),
         timeline::StepContext {
-            connection: Arc::clone(connection),
+            link: Arc::clone(link),
+            proxy: proxy.handle(),
+            faults: broker.faults.clone(),
             management: management.clone(),
             vhost: vhost.to_owned(),
             actors: actors.clone(),
@@ -232,6 +250,7 @@ async fn drive(
         management.clone(),
         vhost.to_owned(),
         Duration::from_millis(scenario.settings.snapshot_interval_ms),
+        scenario.timeline.iter().any(Step::is_node_fault),
         emitter.clone(),
         snapshot_stop.clone(),
     ));
@@ -274,8 +293,22 @@ async fn drive(
     snapshot_stop.cancel();
     let _ = snapshots.await;
     let queues: Vec<String> = scenario.queues.iter().map(|q| q.name.clone()).collect();
-    snapshots::settled(management, vhost, &control, &queues, emitter).await;
-    drain::drain_all(connection, &queues, emitter).await;
+    // The control channel may have died with a cut connection: end on a fresh one.
+    let connection = link.connection().await;
+    match connection.create_channel().await {
+        Ok(channel) => {
+            snapshots::settled(management, vhost, &channel, &queues, emitter).await;
+            drain::drain_all(&connection, &queues, emitter).await;
+        }
+        Err(error) => {
+            emitter
+                .warn(format!(
+                    "could not take the final snapshot or read what was left in the queues: {}",
+                    amqp::describe(&error)
+                ))
+                .await;
+        }
+    }
     (outcome, message)
 }
 

@@ -1,156 +1,462 @@
 //! A publisher actor: sends its messages at its rate, in its confirm mode, and reports every
-//! publish, confirm and return the broker sent back.
+//! publish, confirm and return the broker sent back. With an outbox it keeps every message until
+//! it is confirmed and re-publishes what a nack or a lost connection left unconfirmed.
 
 use futures_util::stream::FuturesUnordered;
 use futures_util::{FutureExt, StreamExt};
 use lapin::options::{BasicPublishOptions, ConfirmSelectOptions};
 use lapin::types::{AMQPValue, LongString};
-use lapin::{BasicProperties, Channel, Connection};
-use lapin::{Confirmation, PublisherConfirm};
+use lapin::{BasicProperties, Channel, Confirmation, Connection, PublisherConfirm};
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
 use warren_shared::{ConfirmMode, EventKind, Publisher, message_id};
 
 use super::actors::{self, Actors};
 use super::amqp::{self, ID_HEADER};
 use super::emitter::Emitter;
+use super::link::Link;
 
 /// How long a stopped publisher still waits for confirms of what it already sent.
 const CONFIRM_GRACE: Duration = Duration::from_secs(5);
 
-type Pending = Pin<Box<dyn Future<Output = (String, lapin::Result<Confirmation>)> + Send>>;
+type Pending = Pin<Box<dyn Future<Output = (u64, lapin::Result<Confirmation>)> + Send>>;
 
 /// Run one publisher to completion.
-pub async fn run(spec: Publisher, connection: Arc<Connection>, actors: Actors, emitter: Emitter) {
-    actors::live(&spec.name, &spec.start, &actors, &emitter, || {
-        publish_all(&spec, &connection, &actors, &emitter)
+pub async fn run(spec: Publisher, link: Arc<Link>, actors: Actors, emitter: Emitter) {
+    let stop = actors.get(&spec.name).map(|c| c.stop.clone()).unwrap_or_default();
+    actors::live(&spec.name, &spec.start, &actors, &emitter, || async {
+        let transmitter = Transmitter::open(&spec, Arc::clone(&link), &emitter, stop.clone()).await?;
+        Ok(Publishing::new(&spec, transmitter, &emitter, stop.clone()).all().await)
     })
     .await;
 }
 
-async fn publish_all(
-    spec: &Publisher,
-    connection: &Connection,
-    actors: &Actors,
-    emitter: &Emitter,
-) -> lapin::Result<String> {
+/// The publisher's channel, reopened after the connection fails. Like a real application, the
+/// publisher does not stop producing while the broker is unreachable: each attempt then fails
+/// (or, with an outbox, is held), while the connection is recovered in the background.
+struct Transmitter<'a> {
+    spec: &'a Publisher,
+    link: Arc<Link>,
+    stop: CancellationToken,
+    connection: Arc<Connection>,
+    channel: Option<Channel>,
+    confirms: bool,
+}
+
+impl<'a> Transmitter<'a> {
+    async fn open(
+        spec: &'a Publisher,
+        link: Arc<Link>,
+        emitter: &Emitter,
+        stop: CancellationToken,
+    ) -> lapin::Result<Transmitter<'a>> {
+        let confirms = spec.confirm.enabled() || spec.mandatory;
+        if spec.mandatory && !spec.confirm.enabled() {
+            emitter
+                .warn(format!(
+                    "{}: Warren's AMQP client shows basic.return only on a confirm channel, so this mandatory \
+                     publisher's channel is in confirm mode; it sends without waiting, and collects the confirms \
+                     when it has sent everything.",
+                    spec.name
+                ))
+                .await;
+        }
+        let connection = link.connection().await;
+        let channel = open_channel(&connection, confirms).await?;
+        Ok(Self {
+            spec,
+            link,
+            stop,
+            connection,
+            channel: Some(channel),
+            confirms,
+        })
+    }
+
+    /// Publish message `seq`; `Err` carries the client's words.
+    async fn send(&mut self, seq: u64) -> Result<PublisherConfirm, String> {
+        if self.channel.is_none() {
+            self.reopen().await;
+        }
+        let Some(channel) = &self.channel else {
+            return Err("the connection to the broker is down".to_owned());
+        };
+        let id = message_id(&self.spec.name, seq);
+        let mut headers = amqp::field_table(&self.spec.headers);
+        headers.insert(ID_HEADER.into(), AMQPValue::LongString(LongString::from(id.as_str())));
+        let mut properties = BasicProperties::default()
+            .with_message_id(id.as_str().into())
+            .with_headers(headers);
+        if self.spec.persistent {
+            properties = properties.with_delivery_mode(2);
+        }
+        if let Some(priority) = self.spec.priority.priority_for(seq) {
+            properties = properties.with_priority(priority);
+        }
+        let body = self.spec.render_body(seq);
+        channel
+            .basic_publish(
+                amqp::short(&self.spec.exchange),
+                amqp::short(&self.spec.routing_key),
+                BasicPublishOptions {
+                    mandatory: self.spec.mandatory,
+                    immediate: false,
+                },
+                body.as_bytes(),
+                properties,
+            )
+            .await
+            .map_err(|error| amqp::describe(&error))
+    }
+
+    /// After a failure: drop the channel and have the run's connection recovered in the
+    /// background; [`Transmitter::send`] reopens a channel once it is back.
+    fn broken(&mut self, reason: String) {
+        if self.channel.take().is_none() && !self.connection.status().connected() {
+            return; // already recovering
+        }
+        let (link, broken, stop) = (Arc::clone(&self.link), Arc::clone(&self.connection), self.stop.clone());
+        tokio::spawn(async move {
+            let _ = link.recover(&broken, reason, &stop).await;
+        });
+    }
+
+    /// Open a channel on the recovered connection, if it is back.
+    async fn reopen(&mut self) {
+        let Some(connection) = self.link.try_healthy() else {
+            return;
+        };
+        self.connection = connection;
+        match open_channel(&self.connection, self.confirms).await {
+            Ok(channel) => self.channel = Some(channel),
+            Err(error) => tracing::debug!(error = %amqp::describe(&error), "could not reopen a publisher channel"),
+        }
+    }
+
+    async fn close(self) {
+        if let Some(channel) = self.channel {
+            let _ = channel.close(200, "publisher done".into()).await;
+        }
+    }
+}
+
+async fn open_channel(connection: &Connection, confirms: bool) -> lapin::Result<Channel> {
     let channel = connection.create_channel().await?;
-    let confirms = spec.confirm.enabled() || spec.mandatory;
     if confirms {
         channel.confirm_select(ConfirmSelectOptions::default()).await?;
     }
-    if spec.mandatory && !spec.confirm.enabled() {
-        emitter
-            .warn(format!(
-                "{}: Warren's AMQP client shows basic.return only on a confirm channel, so this \
-                 mandatory publisher's channel is in confirm mode; it sends without waiting, and collects the confirms when it has sent everything.",
-                spec.name
-            ))
-            .await;
-    }
-    let stop = actors.get(&spec.name).map(|c| c.stop.clone()).unwrap_or_default();
-    let mut pending: FuturesUnordered<Pending> = FuturesUnordered::new();
-    let started = tokio::time::Instant::now();
-    let mut reason = "finished".to_owned();
-    let mut failed = None;
+    Ok(channel)
+}
 
-    for seq in 1..=spec.count {
-        if let Some(rate) = spec.rate_per_sec {
-            let due = started + Duration::from_secs_f64((seq - 1) as f64 / rate);
-            tokio::select! {
-                () = stop.cancelled() => {}
-                () = tokio::time::sleep_until(due) => {}
+/// Messages an outbox publisher holds until they are confirmed.
+#[derive(Debug, Default)]
+struct Held {
+    messages: BTreeMap<u64, HeldMessage>,
+    republished: u64,
+    next_retry: Option<Instant>,
+}
+
+/// One held message.
+#[derive(Debug, Default, Clone, Copy)]
+struct HeldMessage {
+    /// Times re-published so far.
+    attempts: u32,
+    /// Re-published and waiting for its confirm.
+    in_flight: bool,
+    /// Reached the broker at least once (a message held because it could not be sent at all is
+    /// published, not re-published, when it first goes out).
+    sent: bool,
+}
+
+/// One publisher's run.
+struct Publishing<'a> {
+    spec: &'a Publisher,
+    tx: Transmitter<'a>,
+    emitter: &'a Emitter,
+    stop: CancellationToken,
+    pending: FuturesUnordered<Pending>,
+    held: Option<Held>,
+    lost_confirms: u64,
+}
+
+impl<'a> Publishing<'a> {
+    fn new(spec: &'a Publisher, tx: Transmitter<'a>, emitter: &'a Emitter, stop: CancellationToken) -> Self {
+        let held = spec.outbox.map(|_| Held::default());
+        Self {
+            spec,
+            tx,
+            emitter,
+            stop,
+            pending: FuturesUnordered::new(),
+            held,
+            lost_confirms: 0,
+        }
+    }
+
+    /// Send everything, then settle what is in flight or held. Returns why it stopped.
+    async fn all(mut self) -> String {
+        let started = Instant::now();
+        let mut reason = "finished".to_owned();
+        for seq in 1..=self.spec.count {
+            if let Some(rate) = self.spec.rate_per_sec {
+                let due = started + Duration::from_secs_f64((seq - 1) as f64 / rate);
+                tokio::select! {
+                    () = self.stop.cancelled() => {}
+                    () = tokio::time::sleep_until(due) => {}
+                }
             }
+            if self.stop.is_cancelled() {
+                reason = "stopped".to_owned();
+                break;
+            }
+            self.publish(seq).await;
+            while let Some(Some((seq, result))) = self.pending.next().now_or_never() {
+                self.settle(seq, result).await;
+            }
+            let keep = in_flight_allowed(self.spec.confirm, seq, self.spec.count);
+            while self.pending.len() > keep {
+                match self.pending.next().await {
+                    Some((seq, result)) => self.settle(seq, result).await,
+                    None => break,
+                }
+            }
+            self.retry_if_due().await;
         }
-        if stop.is_cancelled() {
-            reason = "stopped".to_owned();
-            break;
+        self.finish_in_flight().await;
+        if self.lost_confirms > 0 {
+            self.emitter
+                .warn(format!(
+                    "{}: {} messages were neither acked nor nacked before the connection failed; without an outbox \
+                     nothing sends them again",
+                    self.spec.name, self.lost_confirms
+                ))
+                .await;
         }
-        let id = message_id(&spec.name, seq);
-        match send(&channel, spec, seq, &id).await {
+        self.tx.close().await;
+        reason
+    }
+
+    /// First publish of `seq`.
+    async fn publish(&mut self, seq: u64) {
+        let id = message_id(&self.spec.name, seq);
+        match self.tx.send(seq).await {
             Ok(confirm) => {
-                emit_published(spec, seq, &id, emitter).await;
-                if confirms {
-                    pending.push(Box::pin(async move { (id, confirm.await) }));
+                self.emit_published(seq).await;
+                if self.tx.confirms {
+                    self.pending.push(Box::pin(async move { (seq, confirm.await) }));
                 }
             }
             Err(error) => {
-                emitter
-                    .emit(EventKind::PublishFailed {
-                        publisher: spec.name.clone(),
+                if self.held.is_some() {
+                    self.hold(seq, false, format!("could not publish: {error}")).await;
+                } else {
+                    let event = EventKind::PublishFailed {
+                        publisher: self.spec.name.clone(),
                         id,
-                        error: amqp::describe(&error),
-                    })
-                    .await;
-                failed = Some(error);
-                break;
-            }
-        }
-        // Report whatever has arrived, then wait as long as the confirm mode demands.
-        while let Some(Some((id, result))) = pending.next().now_or_never() {
-            report_confirm(spec, id, result, emitter).await;
-        }
-        let keep = in_flight_allowed(spec.confirm, seq, spec.count);
-        while pending.len() > keep {
-            match pending.next().await {
-                Some((id, result)) => report_confirm(spec, id, result, emitter).await,
-                None => break,
+                        error: error.clone(),
+                    };
+                    self.emitter.emit(event).await;
+                }
+                self.tx.broken(error);
             }
         }
     }
-    // Collect the confirms still in flight; a stopped publisher gets a grace period.
-    let drain = async {
-        while let Some((id, result)) = pending.next().await {
-            report_confirm(spec, id, result, emitter).await;
+
+    async fn emit_published(&mut self, seq: u64) {
+        self.emitter
+            .emit(EventKind::Published {
+                publisher: self.spec.name.clone(),
+                id: message_id(&self.spec.name, seq),
+                exchange: self.spec.exchange.clone(),
+                routing_key: self.spec.routing_key.clone(),
+                priority: self.spec.priority.priority_for(seq),
+                persistent: self.spec.persistent,
+                mandatory: self.spec.mandatory,
+            })
+            .await;
+    }
+
+    /// Account for one confirm (or its failure).
+    async fn settle(&mut self, seq: u64, result: lapin::Result<Confirmation>) {
+        let id = message_id(&self.spec.name, seq);
+        let confirmation = match result {
+            Ok(confirmation) => confirmation,
+            Err(error) => {
+                let reason = amqp::describe(&error);
+                if self.held.is_some() {
+                    self.hold(seq, true, format!("not confirmed: {reason}")).await;
+                } else {
+                    self.lost_confirms += 1;
+                }
+                if self.tx.channel.as_ref().is_some_and(|c| !c.status().connected()) {
+                    self.tx.broken(reason);
+                }
+                return;
+            }
+        };
+        let ack = match &confirmation {
+            Confirmation::Ack(_) => true,
+            Confirmation::Nack(_) => false,
+            Confirmation::NotRequested => return,
+        };
+        if let Some(returned) = confirmation.take_message() {
+            self.emitter
+                .emit(EventKind::Returned {
+                    publisher: self.spec.name.clone(),
+                    id: id.clone(),
+                    reply_code: returned.reply_code,
+                    reply_text: returned.reply_text.as_str().to_owned(),
+                    exchange: returned.delivery.exchange.as_str().to_owned(),
+                    routing_key: returned.delivery.routing_key.as_str().to_owned(),
+                })
+                .await;
         }
-    };
-    if stop.is_cancelled() {
+        if self.spec.confirm.enabled() {
+            self.emitter
+                .emit(EventKind::Confirmed {
+                    publisher: self.spec.name.clone(),
+                    id,
+                    ack,
+                })
+                .await;
+        }
+        if !ack && self.held.is_some() {
+            self.hold(seq, true, "nacked".to_owned()).await;
+        } else if ack {
+            self.release(seq).await;
+        }
+    }
+
+    async fn hold(&mut self, seq: u64, sent: bool, reason: String) {
+        let Some(held) = self.held.as_mut() else { return };
+        let message = held.messages.entry(seq).or_default();
+        message.in_flight = false;
+        message.sent |= sent;
+        let interval = Duration::from_millis(self.spec.outbox.unwrap_or_default().retry_interval_ms);
+        held.next_retry.get_or_insert_with(|| Instant::now() + interval);
+        let id = message_id(&self.spec.name, seq);
+        self.emitter
+            .emit(EventKind::Buffered {
+                publisher: self.spec.name.clone(),
+                id,
+                reason,
+            })
+            .await;
+    }
+
+    async fn release(&mut self, seq: u64) {
+        let Some(held) = self.held.as_mut() else { return };
+        let was_held = held.messages.remove(&seq).is_some();
+        if was_held && held.messages.is_empty() {
+            held.next_retry = None;
+            let republished = held.republished;
+            self.emitter
+                .emit(EventKind::Recovered {
+                    publisher: self.spec.name.clone(),
+                    republished,
+                })
+                .await;
+        }
+    }
+
+    /// Re-publish every held message not in flight, when the retry timer is due.
+    async fn retry_if_due(&mut self) {
+        let Some(held) = self.held.as_mut() else { return };
+        if held.next_retry.is_none_or(|at| Instant::now() < at) {
+            return;
+        }
+        let interval = Duration::from_millis(self.spec.outbox.unwrap_or_default().retry_interval_ms);
+        held.next_retry = Some(Instant::now() + interval);
+        let due: Vec<u64> = held
+            .messages
+            .iter()
+            .filter(|(_, m)| !m.in_flight)
+            .map(|(seq, _)| *seq)
+            .collect();
+        for seq in due {
+            if self.stop.is_cancelled() {
+                return;
+            }
+            let confirm = match self.tx.send(seq).await {
+                Ok(confirm) => confirm,
+                Err(error) => {
+                    self.tx.broken(error);
+                    return;
+                }
+            };
+            let mut retry = None;
+            if let Some(held) = self.held.as_mut()
+                && let Some(message) = held.messages.get_mut(&seq)
+            {
+                message.in_flight = true;
+                if message.sent {
+                    held.republished += 1;
+                    message.attempts += 1;
+                    retry = Some(message.attempts);
+                }
+                message.sent = true;
+            }
+            match retry {
+                Some(attempt) => {
+                    let id = message_id(&self.spec.name, seq);
+                    self.emitter
+                        .emit(EventKind::Retried {
+                            publisher: self.spec.name.clone(),
+                            id,
+                            attempt,
+                        })
+                        .await;
+                }
+                None => self.emit_published(seq).await,
+            }
+            self.pending.push(Box::pin(async move { (seq, confirm.await) }));
+        }
+    }
+
+    /// Wait for what is in flight; an outbox keeps retrying until everything is confirmed or the
+    /// publisher is stopped, which leaves a grace period for the confirms still on their way.
+    async fn finish_in_flight(&mut self) {
+        loop {
+            let holding = self.held.as_ref().is_some_and(|h| !h.messages.is_empty());
+            if (self.pending.is_empty() && !holding) || self.stop.is_cancelled() {
+                break;
+            }
+            let next_retry = self.held.as_ref().and_then(|h| h.next_retry);
+            tokio::select! {
+                Some((seq, result)) = self.pending.next(), if !self.pending.is_empty() => {
+                    self.settle(seq, result).await;
+                }
+                () = sleep_until_opt(next_retry) => self.retry_if_due().await,
+                () = self.stop.cancelled() => {}
+            }
+        }
+        let drain = async {
+            while let Some((seq, result)) = self.pending.next().await {
+                self.settle(seq, result).await;
+            }
+        };
         if tokio::time::timeout(CONFIRM_GRACE, drain).await.is_err() {
-            emitter
+            self.emitter
                 .warn(format!(
                     "{}: some confirms had not arrived {} s after it stopped",
-                    spec.name,
+                    self.spec.name,
                     CONFIRM_GRACE.as_secs()
                 ))
                 .await;
         }
-    } else {
-        drain.await;
-    }
-    let _ = channel.close(200, "publisher done".into()).await;
-    match failed {
-        Some(error) => Err(error),
-        None => Ok(reason),
     }
 }
 
-async fn send(channel: &Channel, spec: &Publisher, seq: u64, id: &str) -> lapin::Result<PublisherConfirm> {
-    let mut headers = amqp::field_table(&spec.headers);
-    headers.insert(ID_HEADER.into(), AMQPValue::LongString(LongString::from(id)));
-    let mut properties = BasicProperties::default()
-        .with_message_id(id.into())
-        .with_headers(headers);
-    if spec.persistent {
-        properties = properties.with_delivery_mode(2);
+async fn sleep_until_opt(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
     }
-    if let Some(priority) = spec.priority.priority_for(seq) {
-        properties = properties.with_priority(priority);
-    }
-    let body = spec.render_body(seq);
-    channel
-        .basic_publish(
-            amqp::short(&spec.exchange),
-            amqp::short(&spec.routing_key),
-            BasicPublishOptions {
-                mandatory: spec.mandatory,
-                immediate: false,
-            },
-            body.as_bytes(),
-            properties,
-        )
-        .await
 }
 
 /// How many confirms may still be outstanding after message `seq` was sent.
@@ -166,62 +472,6 @@ fn in_flight_allowed(mode: ConfirmMode, seq: u64, count: u64) -> usize {
             }
         }
         ConfirmMode::Streaming { window } => (window.max(1) - 1) as usize,
-    }
-}
-
-async fn emit_published(spec: &Publisher, seq: u64, id: &str, emitter: &Emitter) {
-    emitter
-        .emit(EventKind::Published {
-            publisher: spec.name.clone(),
-            id: id.to_owned(),
-            exchange: spec.exchange.clone(),
-            routing_key: spec.routing_key.clone(),
-            priority: spec.priority.priority_for(seq),
-            persistent: spec.persistent,
-            mandatory: spec.mandatory,
-        })
-        .await;
-}
-
-async fn report_confirm(spec: &Publisher, id: String, result: lapin::Result<Confirmation>, emitter: &Emitter) {
-    let confirmation = match result {
-        Ok(confirmation) => confirmation,
-        Err(error) => {
-            emitter
-                .warn(format!(
-                    "{}: no confirm for {id}: {}",
-                    spec.name,
-                    amqp::describe(&error)
-                ))
-                .await;
-            return;
-        }
-    };
-    let ack = match &confirmation {
-        Confirmation::Ack(_) => true,
-        Confirmation::Nack(_) => false,
-        Confirmation::NotRequested => return,
-    };
-    if let Some(returned) = confirmation.take_message() {
-        emitter
-            .emit(EventKind::Returned {
-                publisher: spec.name.clone(),
-                id: id.clone(),
-                reply_code: returned.reply_code,
-                reply_text: returned.reply_text.as_str().to_owned(),
-                exchange: returned.delivery.exchange.as_str().to_owned(),
-                routing_key: returned.delivery.routing_key.as_str().to_owned(),
-            })
-            .await;
-    }
-    if spec.confirm.enabled() {
-        emitter
-            .emit(EventKind::Confirmed {
-                publisher: spec.name.clone(),
-                id,
-                ack,
-            })
-            .await;
     }
 }
 

@@ -7,7 +7,7 @@ use lapin::types::FieldTable;
 use std::collections::HashMap;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
-use warren_shared::{EventKind, QueueSnapshot};
+use warren_shared::{EventKind, NodeStatus, QueueSnapshot};
 
 use super::amqp;
 use super::emitter::Emitter;
@@ -18,27 +18,43 @@ const FINAL_SETTLE_LIMIT: Duration = Duration::from_secs(8);
 /// Poll interval while waiting for them.
 const FINAL_POLL: Duration = Duration::from_millis(250);
 
-/// Emit a snapshot of every queue whose state changed, every `interval`, until `stop`.
+/// Most time between snapshots while a node is down or a mirror is out of sync, so that a
+/// promotion shows.
+const URGENT_INTERVAL: Duration = Duration::from_millis(1000);
+
+/// Emit a snapshot of every queue whose state changed, every `interval` (at most
+/// [`URGENT_INTERVAL`] while a node is down or a mirror unsynchronised), until `stop`. With
+/// `watch_nodes`, node state is read too and every change is reported.
 pub async fn periodic(
     management: Management,
     vhost: String,
     interval: Duration,
+    watch_nodes: bool,
     emitter: Emitter,
     stop: CancellationToken,
 ) {
     let mut last: HashMap<String, QueueSnapshot> = HashMap::new();
-    let mut ticker = tokio::time::interval(interval);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut last_nodes: Option<Vec<NodeStatus>> = None;
     let mut failures = 0_u32;
+    let mut wait = Duration::ZERO;
     loop {
         tokio::select! {
             () = stop.cancelled() => return,
-            _ = ticker.tick() => {}
+            () = tokio::time::sleep(wait) => {}
+        }
+        let mut urgent = false;
+        if watch_nodes && let Ok(info) = management.overview().await {
+            urgent |= info.nodes.iter().any(|n| !n.running);
+            if last_nodes.as_ref() != Some(&info.nodes) {
+                last_nodes = Some(info.nodes.clone());
+                emitter.emit(EventKind::NodesChanged { nodes: info.nodes }).await;
+            }
         }
         match management.queues(&vhost).await {
             Ok(queues) => {
                 failures = 0;
                 for snapshot in queues {
+                    urgent |= snapshot.unsynchronised();
                     if last.get(&snapshot.queue) != Some(&snapshot) {
                         last.insert(snapshot.queue.clone(), snapshot.clone());
                         emitter.emit(EventKind::QueueSnapshot(snapshot)).await;
@@ -47,6 +63,7 @@ pub async fn periodic(
             }
             Err(error) => {
                 failures += 1;
+                urgent = true;
                 if failures == 1 {
                     emitter
                         .warn(format!("queue snapshots are unavailable for now: {error}"))
@@ -54,6 +71,11 @@ pub async fn periodic(
                 }
             }
         }
+        wait = if urgent {
+            interval.min(URGENT_INTERVAL)
+        } else {
+            interval
+        };
     }
 }
 

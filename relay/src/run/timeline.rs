@@ -1,20 +1,27 @@
 //! Executing the scenario's timeline steps at their times.
 
-use lapin::Connection;
+use crate::broker::faults::NodeFaults;
 use lapin::options::QueuePurgeOptions;
 use std::sync::Arc;
-use warren_shared::event::EntityKind;
+use warren_shared::event::{EntityKind, NodeAction};
 use warren_shared::{EventKind, Step};
 
 use super::actors::{Actors, Phase};
 use super::amqp;
 use super::emitter::Emitter;
+use super::link::Link;
+use super::proxy::CutHandle;
 use crate::broker::management::Management;
+use std::time::Duration;
 
 /// What a step needs to act on the run.
 pub struct StepContext {
     /// The run's connection.
-    pub connection: Arc<Connection>,
+    pub link: Arc<Link>,
+    /// Cuts the run's connections.
+    pub proxy: CutHandle,
+    /// Stops, kills and starts nodes, when this relay may (validation refuses such steps otherwise).
+    pub faults: Option<NodeFaults>,
     /// The management API.
     pub management: Management,
     /// The run's vhost.
@@ -50,7 +57,7 @@ async fn execute(index: usize, step: &Step, ctx: &StepContext) {
         },
         Step::Purge { queue, .. } => {
             let purged = async {
-                let channel = ctx.connection.create_channel().await?;
+                let channel = ctx.link.connection().await.create_channel().await?;
                 let count = channel
                     .queue_purge(amqp::short(queue), QueuePurgeOptions::default())
                     .await?;
@@ -88,6 +95,17 @@ async fn execute(index: usize, step: &Step, ctx: &StepContext) {
                     .await
             }
         },
+        Step::CutConnections { duration_ms, .. } => {
+            ctx.proxy.cut(Duration::from_millis(*duration_ms));
+            emitter
+                .emit(EventKind::ConnectionsCut {
+                    duration_ms: *duration_ms,
+                })
+                .await;
+        }
+        Step::StopNode { node, .. } => node_fault(ctx, node, NodeAction::Stop).await,
+        Step::KillNode { node, .. } => node_fault(ctx, node, NodeAction::Kill).await,
+        Step::StartNode { node, .. } => node_fault(ctx, node, NodeAction::Start).await,
         Step::ClearPolicy { name, .. } => {
             if let Err(error) = ctx.management.clear_policy(&ctx.vhost, name).await {
                 emitter.warn(format!("could not clear policy {name}: {error}")).await;
@@ -95,4 +113,38 @@ async fn execute(index: usize, step: &Step, ctx: &StepContext) {
         }
     }
     emitter.emit(EventKind::StepExecuted { index, description }).await;
+}
+
+/// Apply a node fault and report it; a refusal or failure is reported, never hidden.
+async fn node_fault(ctx: &StepContext, node: &str, action: NodeAction) {
+    let started = ctx.emitter.now_ms();
+    let result = match &ctx.faults {
+        None => Err("this relay does not manage the cluster, so it cannot stop or start nodes".to_owned()),
+        Some(faults) => match action {
+            NodeAction::Stop => faults.stop_node(node).await,
+            NodeAction::Kill => faults.kill_node(node).await,
+            NodeAction::Start => faults.start_node(node).await,
+        }
+        .map_err(|error| error.to_string()),
+    };
+    let took = ctx.emitter.now_ms().saturating_sub(started);
+    let (ok, message) = match result {
+        Ok(()) => (
+            true,
+            match action {
+                NodeAction::Stop => format!("{node} stopped (rabbitmqctl stop_app) in {took} ms"),
+                NodeAction::Kill => format!("{node} crashed (kill -9)"),
+                NodeAction::Start => format!("{node} is running again after {took} ms"),
+            },
+        ),
+        Err(error) => (false, error),
+    };
+    ctx.emitter
+        .emit(EventKind::NodeFault {
+            node: node.to_owned(),
+            action,
+            ok,
+            message,
+        })
+        .await;
 }

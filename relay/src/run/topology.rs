@@ -1,15 +1,16 @@
 //! Declaring a scenario's policies, exchanges, queues and bindings in the run's vhost.
 
-use lapin::Channel;
 use lapin::ExchangeKind;
 use lapin::options::{ExchangeBindOptions, ExchangeDeclareOptions, QueueBindOptions, QueueDeclareOptions};
-use lapin::types::{AMQPValue, LongString};
+use lapin::types::{AMQPValue, FieldTable, LongString, ShortString};
+use lapin::{Channel, Connection, ConnectionProperties};
 use warren_shared::event::EntityKind;
 use warren_shared::scenario::{DestinationType, ExchangeType, QueueType};
 use warren_shared::{EventKind, Scenario};
 
 use super::amqp;
 use super::emitter::Emitter;
+use crate::broker::NodeEndpoint;
 use crate::broker::management::{Management, ManagementError};
 
 /// The broker refused a declaration; the run must end without starting actors.
@@ -22,6 +23,7 @@ pub async fn declare(
     scenario: &Scenario,
     channel: &Channel,
     management: &Management,
+    nodes: &[NodeEndpoint],
     vhost: &str,
     emitter: &Emitter,
 ) -> Result<(), Refusal> {
@@ -67,10 +69,21 @@ pub async fn declare(
             auto_delete: queue.auto_delete,
             nowait: false,
         };
-        let result = channel
-            .queue_declare(amqp::short(&queue.name), options, arguments)
-            .await
-            .map(|_| ());
+        let name = amqp::short(&queue.name);
+        let result = match queue.node.as_deref().map(|n| (n, nodes.iter().find(|e| e.name == n))) {
+            None => channel.queue_declare(name, options, arguments).await.map(|_| ()),
+            Some((_, Some(node))) => declare_on_node(node, vhost, name, options, arguments).await,
+            Some((node, None)) => {
+                emitter
+                    .warn(format!(
+                        "{} is meant for node {node}, but the relay does not know that node's address (give it the \
+                         cluster's node URLs); it is declared on the node the relay is connected to",
+                        queue.name
+                    ))
+                    .await;
+                channel.queue_declare(name, options, arguments).await.map(|_| ())
+            }
+        };
         check(result, emitter, EntityKind::Queue, &queue.name).await?;
     }
     for binding in &scenario.bindings {
@@ -102,6 +115,25 @@ pub async fn declare(
         check(result, emitter, EntityKind::Binding, &binding.label()).await?;
     }
     Ok(())
+}
+
+/// Declare a queue through a short connection to `node`: RabbitMQ puts a new queue's leader on
+/// the node its declaring client is connected to.
+async fn declare_on_node(
+    node: &NodeEndpoint,
+    vhost: &str,
+    name: ShortString,
+    options: QueueDeclareOptions,
+    arguments: FieldTable,
+) -> lapin::Result<()> {
+    let connection = Connection::connect(&node.amqp_url_for_vhost(vhost), ConnectionProperties::default()).await?;
+    let result = async {
+        let channel = connection.create_channel().await?;
+        channel.queue_declare(name, options, arguments).await.map(|_| ())
+    }
+    .await;
+    let _ = connection.close(200, "declared".into()).await;
+    result
 }
 
 fn exchange_kind(kind: ExchangeType) -> ExchangeKind {

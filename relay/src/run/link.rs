@@ -1,0 +1,100 @@
+//! The run's AMQP connection, shared by its actors, and its recovery after a failure: the first
+//! actor that notices a broken connection reconnects with back-off, the others wait for it.
+
+use lapin::{Connection, ConnectionProperties};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Mutex;
+use tokio_util::sync::CancellationToken;
+use warren_shared::EventKind;
+
+use super::amqp;
+use super::emitter::Emitter;
+
+/// First wait before reconnecting; doubled after every failure up to [`MAX_BACKOFF`].
+const FIRST_BACKOFF: Duration = Duration::from_millis(200);
+/// Longest wait between reconnection attempts.
+const MAX_BACKOFF: Duration = Duration::from_secs(2);
+
+/// A recoverable connection.
+#[derive(Debug)]
+pub struct Link {
+    url: String,
+    name: String,
+    emitter: Emitter,
+    current: Mutex<Arc<Connection>>,
+}
+
+impl Link {
+    /// Open the first connection.
+    pub async fn open(url: String, name: String, emitter: Emitter) -> lapin::Result<Self> {
+        let connection = connect(&url, &name).await?;
+        Ok(Self {
+            url,
+            name,
+            emitter,
+            current: Mutex::new(Arc::new(connection)),
+        })
+    }
+
+    /// The current connection (which may have failed since).
+    pub async fn connection(&self) -> Arc<Connection> {
+        Arc::clone(&*self.current.lock().await)
+    }
+
+    /// The current connection if it is open, without waiting (`None` while one is being
+    /// recovered or when it has failed).
+    pub fn try_healthy(&self) -> Option<Arc<Connection>> {
+        let current = self.current.try_lock().ok()?;
+        current.status().connected().then(|| Arc::clone(&current))
+    }
+
+    /// A healthy connection to replace `broken` (which failed with `reason`): the current one if someone already recovered,
+    /// or a new one after reconnecting with back-off. `None` when `stop` is cancelled first.
+    pub async fn recover(
+        &self,
+        broken: &Arc<Connection>,
+        reason: String,
+        stop: &CancellationToken,
+    ) -> Option<Arc<Connection>> {
+        let mut current = tokio::select! {
+            () = stop.cancelled() => return None,
+            guard = self.current.lock() => guard,
+        };
+        if current.status().connected() {
+            return Some(Arc::clone(&current));
+        }
+        let lost_at = self.emitter.now_ms();
+        if Arc::ptr_eq(&current, broken) {
+            self.emitter.emit(EventKind::ConnectionLost { reason }).await;
+        }
+        let mut backoff = FIRST_BACKOFF;
+        loop {
+            tokio::select! {
+                () = stop.cancelled() => return None,
+                () = tokio::time::sleep(backoff) => {}
+            }
+            match connect(&self.url, &self.name).await {
+                Ok(connection) => {
+                    *current = Arc::new(connection);
+                    let down_ms = self.emitter.now_ms().saturating_sub(lost_at);
+                    self.emitter.emit(EventKind::ConnectionRecovered { down_ms }).await;
+                    return Some(Arc::clone(&current));
+                }
+                Err(error) => {
+                    tracing::debug!(error = %amqp::describe(&error), "reconnection failed");
+                    backoff = (backoff * 2).min(MAX_BACKOFF);
+                }
+            }
+        }
+    }
+
+    /// Close the current connection.
+    pub async fn close(&self) {
+        let _ = self.current.lock().await.close(200, "run finished".into()).await;
+    }
+}
+
+async fn connect(url: &str, name: &str) -> lapin::Result<Connection> {
+    Connection::connect(url, ConnectionProperties::default().with_connection_name(name.into())).await
+}
