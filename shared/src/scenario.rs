@@ -596,6 +596,9 @@ pub struct Consumer {
     /// Cancel after this many deliveries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stop_after: Option<u64>,
+    /// `basic.consume` arguments, e.g. `x-priority` or `x-cancel-on-ha-failover`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub arguments: Arguments,
 }
 
 impl Consumer {

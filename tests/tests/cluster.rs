@@ -185,6 +185,7 @@ async fn a_quorum_queue_elects_a_new_leader_and_loses_nothing() {
 
 #[tokio::test]
 async fn node_faults_are_refused_when_the_relay_serves_a_workshop() {
+    let _turn = CLUSTER.lock().await;
     let relay = Relay::start_with(|limits| limits.node_faults = false).await;
     let (mut client, _) = relay.connect().await;
     client.run(&example("mirroring.json")).await;

@@ -628,8 +628,9 @@ impl ManagedNode {
     }
 
     /// Makes this running node a member of `seed`'s cluster: `stop_app`, `join_cluster`, `start_app`.
-    /// `join_cluster` resets the node first, so whatever it kept is lost; a node that another
-    /// cluster still counts as a member may need an explicit `reset`, which is tried once.
+    /// `join_cluster` resets the node first, so whatever it kept is lost. When it fails (e.g. the
+    /// cluster still counts a node that lost its data as a member), the seed forgets the node, the node
+    /// is reset, and the join is tried once more.
     async fn join(&self, seed: &ManagedNode) -> Result<BrokerInfo, ManagedError> {
         let lock = node_lock(&self.dir);
         let _guard = lock.lock().await;
@@ -646,7 +647,15 @@ impl ManagedNode {
         let joined = match self.ctl_ok(&["join_cluster", &seed.name]).await {
             Ok(()) => Ok(()),
             Err(first) => {
-                tracing::warn!(node = %self.name, error = %first, "join_cluster failed; resetting the node and trying again");
+                tracing::warn!(
+                    node = %self.name,
+                    error = %first,
+                    "join_cluster failed; making the cluster forget the node, resetting it and trying again"
+                );
+                // The cluster may still count this node as a member from before it lost its data
+                // (`inconsistent_cluster`): the seed forgets it first, which fails harmlessly when
+                // the seed does not know it.
+                let _ = seed.ctl_ok(&["forget_cluster_node", &self.name]).await;
                 match self.ctl_ok(&["reset"]).await {
                     Ok(()) => self.ctl_ok(&["join_cluster", &seed.name]).await,
                     Err(e) => Err(format!("{first}; then {e}")),
@@ -1110,9 +1119,12 @@ impl ManagedBroker {
             }
         }
 
-        // 3. Remove the nodes beyond the wanted count.
+        // 3. Remove the nodes beyond the wanted count: stop them all at once, then forget them one at a
+        //    time.
+        for stopped in join_all(extra.iter().map(ManagedNode::stop)).await {
+            stopped?;
+        }
         for node in &extra {
-            node.stop().await?;
             node.remove(seed).await?;
         }
         // And members the seed remembers that have no folder any more.

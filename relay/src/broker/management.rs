@@ -36,7 +36,8 @@ const BODY_QUOTE_LIMIT: usize = 300;
 
 /// Queue fields asked for, so that a busy broker does not send every statistic it keeps.
 const QUEUE_COLUMNS: &str = "name,type,messages,messages_ready,messages_unacknowledged,messages_ram,\
-messages_paged_out,messages_persistent,node,leader,backing_queue_status.mode,state";
+messages_paged_out,messages_persistent,node,leader,backing_queue_status.mode,state,slave_nodes,\
+synchronised_slave_nodes,members,online";
 
 /// Why a management API call failed. Every message says what could not be done, where, and what to do.
 #[derive(Debug, thiserror::Error)]
@@ -359,8 +360,20 @@ impl Management {
     pub async fn queues(&self, vhost: &str) -> Result<Vec<QueueSnapshot>, ManagementError> {
         let what = format!("list the queues on vhost {vhost}");
         let path = format!("/api/queues/{}?columns={QUEUE_COLUMNS}", encode_segment(vhost));
-        let raw: Vec<RawQueue> = self.get_json(&path, &what).await?;
-        Ok(raw.into_iter().map(RawQueue::into_snapshot).collect())
+        // RabbitMQ 3.10 may repeat a key (`synchronised_slave_nodes`) in one queue object; reading
+        // through `Value` keeps the last one instead of refusing the whole answer.
+        let raw: Vec<Value> = self.get_json(&path, &what).await?;
+        raw.into_iter()
+            .map(|queue| {
+                serde_json::from_value::<RawQueue>(queue)
+                    .map(RawQueue::into_snapshot)
+                    .map_err(|e| ManagementError::Decode {
+                        what: what.clone(),
+                        url: self.base.clone(),
+                        cause: e.to_string(),
+                    })
+            })
+            .collect()
     }
 
     /// A snapshot of queue `name` on `vhost`, or `None` when there is no such queue (or vhost).
@@ -375,7 +388,12 @@ impl Management {
         if status == StatusCode::NOT_FOUND {
             return Ok(None);
         }
-        let raw: RawQueue = self.decode(self.expect_ok(status, text, &what)?, &what)?;
+        let raw: Value = self.decode(self.expect_ok(status, text, &what)?, &what)?;
+        let raw: RawQueue = serde_json::from_value(raw).map_err(|e| ManagementError::Decode {
+            what: what.clone(),
+            url: self.base.clone(),
+            cause: e.to_string(),
+        })?;
         Ok(Some(raw.into_snapshot()))
     }
 
@@ -699,6 +717,19 @@ impl RawQueue {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_repeated_key_in_a_queue_object_is_tolerated() {
+        let text =
+            r#"[{"name":"m","synchronised_slave_nodes":["a"],"slave_nodes":["a"],"synchronised_slave_nodes":["a"]}]"#;
+        assert!(
+            serde_json::from_str::<Vec<RawQueue>>(text).is_err(),
+            "serde alone refuses it"
+        );
+        let values: Vec<Value> = serde_json::from_str(text).expect("JSON");
+        let queue: RawQueue = serde_json::from_value(values[0].clone()).expect("read through Value");
+        assert_eq!(queue.into_snapshot().synchronised_mirrors, vec!["a"]);
+    }
 
     #[test]
     fn takes_credentials_out_of_the_url() {

@@ -6,7 +6,6 @@ use lapin::message::Delivery;
 use lapin::options::{
     BasicAckOptions, BasicCancelOptions, BasicConsumeOptions, BasicNackOptions, BasicQosOptions, BasicRejectOptions,
 };
-use lapin::types::FieldTable;
 use lapin::{Channel, Connection};
 use std::sync::Arc;
 use std::time::Duration;
@@ -158,7 +157,7 @@ async fn subscribe(spec: &Consumer, connection: &Connection) -> lapin::Result<(C
                 no_ack: spec.ack == AckMode::Auto,
                 ..BasicConsumeOptions::default()
             },
-            FieldTable::default(),
+            amqp::field_table(&spec.arguments),
         )
         .await?;
     Ok((channel, stream))

@@ -103,9 +103,18 @@ async fn execute(index: usize, step: &Step, ctx: &StepContext) {
                 })
                 .await;
         }
-        Step::StopNode { node, .. } => node_fault(ctx, node, NodeAction::Stop).await,
-        Step::KillNode { node, .. } => node_fault(ctx, node, NodeAction::Kill).await,
-        Step::StartNode { node, .. } => node_fault(ctx, node, NodeAction::Start).await,
+        Step::StopNode { node, .. } | Step::KillNode { node, .. } | Step::StartNode { node, .. } => {
+            // A node takes seconds to stop or start: the step is logged when it begins, the
+            // node_fault event when it has taken effect.
+            emitter.emit(EventKind::StepExecuted { index, description }).await;
+            let action = match step {
+                Step::StopNode { .. } => NodeAction::Stop,
+                Step::KillNode { .. } => NodeAction::Kill,
+                _ => NodeAction::Start,
+            };
+            node_fault(ctx, node, action).await;
+            return;
+        }
         Step::ClearPolicy { name, .. } => {
             if let Err(error) = ctx.management.clear_policy(&ctx.vhost, name).await {
                 emitter.warn(format!("could not clear policy {name}: {error}")).await;

@@ -126,7 +126,16 @@ async fn declare_on_node(
     options: QueueDeclareOptions,
     arguments: FieldTable,
 ) -> lapin::Result<()> {
-    let connection = Connection::connect(&node.amqp_url_for_vhost(vhost), ConnectionProperties::default()).await?;
+    let connection = Connection::connect(&node.amqp_url_for_vhost(vhost), ConnectionProperties::default())
+        .await
+        .map_err(|error| match amqp::broker_refusal(&error) {
+            Some(_) => error,
+            None => lapin::Error::from(std::io::Error::other(format!(
+                "could not connect to node {} to declare the queue there (is the node running?): {}",
+                node.name,
+                amqp::describe(&error)
+            ))),
+        })?;
     let result = async {
         let channel = connection.create_channel().await?;
         channel.queue_declare(name, options, arguments).await.map(|_| ())
