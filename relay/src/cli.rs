@@ -46,10 +46,12 @@ pub enum Command {
 /// Where the broker is; without either URL Warren uses the broker it manages itself.
 #[derive(Debug, Args, Clone)]
 pub struct BrokerArgs {
-    /// AMQP URL of an existing broker, e.g. amqp://guest:guest@127.0.0.1:5672 (its vhost is not used).
+    /// AMQP URL of an existing broker, e.g. amqp://guest:guest@127.0.0.1:5672 (its vhost is not used);
+    /// for a cluster, one per node, comma-separated.
     #[arg(long, env = "WARREN_AMQP_URL")]
     pub amqp_url: Option<String>,
-    /// Management API URL of that broker, e.g. http://guest:guest@127.0.0.1:15672.
+    /// Management API URL of that broker, e.g. http://guest:guest@127.0.0.1:15672; for a cluster, one
+    /// per node, comma-separated, in the same order as the AMQP URLs.
     #[arg(long, env = "WARREN_MANAGEMENT_URL")]
     pub management_url: Option<String>,
     /// Nodes of the cluster Warren runs itself when no URL is given.

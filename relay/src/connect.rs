@@ -2,10 +2,10 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crate::broker::BrokerEndpoints;
 use crate::broker::faults::NodeFaults;
 use crate::broker::managed::{DEFAULT_NODES, ManagedBroker, ManagedError};
 use crate::broker::management::{Management, ManagementError};
+use crate::broker::{BrokerEndpoints, NodeEndpoint};
 use crate::run::vhost_created_ms;
 
 /// How old a run vhost without connections must be before start-up deletes it: a run creates
@@ -40,6 +40,17 @@ pub enum BrokerError {
     Unreachable {
         /// What failed, from the management client.
         cause: String,
+    },
+    /// Per-node URL lists that do not pair up.
+    #[error(
+        "could not pair the broker's node URLs: {amqp} AMQP and {management} management URLs were given; \
+         for a cluster give one of each per node, comma-separated, in the same order"
+    )]
+    NodeLists {
+        /// AMQP URLs given.
+        amqp: usize,
+        /// Management URLs given.
+        management: usize,
     },
     /// A URL could not be read.
     #[error("could not read the AMQP URL {url}: it must look like amqp://user:password@host:5672")]
@@ -76,9 +87,7 @@ impl Broker {
                 let cluster = ManagedBroker::with_nodes(ManagedBroker::default_data_dir(), nodes);
                 (cluster.ensure_running().await?, Some(NodeFaults::new(&cluster)))
             }
-            (Some(amqp), Some(management)) => (endpoints(amqp, management), None),
-            (Some(amqp), None) => (endpoints(amqp, &management_url_for(amqp)?), None),
-            (None, Some(management)) => (endpoints(&amqp_url_for(management), management), None),
+            (amqp, management) => (external_endpoints(amqp.as_deref(), management.as_deref()).await?, None),
         };
         let managed = faults.is_some();
         let others: Vec<String> = endpoints.nodes.iter().map(|n| n.management_url.clone()).collect();
@@ -121,12 +130,56 @@ impl Broker {
     }
 }
 
-fn endpoints(amqp: &str, management: &str) -> BrokerEndpoints {
-    BrokerEndpoints {
-        amqp_url: amqp.to_owned(),
-        management_url: management.to_owned(),
-        nodes: vec![],
+/// An external broker: one URL of each kind, or one per node (comma-separated lists of equal
+/// length, in the same node order). A missing kind is derived with RabbitMQ's default ports.
+async fn external_endpoints(amqp: Option<&str>, management: Option<&str>) -> Result<BrokerEndpoints, BrokerError> {
+    let split = |list: &str| {
+        list.split(',')
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let (amqp, management): (Vec<String>, Vec<String>) = match (amqp, management) {
+        (Some(a), Some(m)) => (split(a), split(m)),
+        (Some(a), None) => {
+            let amqp: Vec<String> = split(a);
+            let management = amqp.iter().map(|u| management_url_for(u)).collect::<Result<_, _>>()?;
+            (amqp, management)
+        }
+        (None, Some(m)) => {
+            let management: Vec<String> = split(m);
+            (management.iter().map(|u| amqp_url_for(u)).collect(), management)
+        }
+        (None, None) => (Vec::new(), Vec::new()),
+    };
+    if amqp.is_empty() || amqp.len() != management.len() {
+        return Err(BrokerError::NodeLists {
+            amqp: amqp.len(),
+            management: management.len(),
+        });
     }
+    let mut nodes = Vec::new();
+    if amqp.len() > 1 {
+        for (amqp_url, management_url) in amqp.iter().zip(&management) {
+            let name = Management::new(management_url)?
+                .answering_node()
+                .await
+                .map_err(|error| BrokerError::Unreachable {
+                    cause: format!("{error}."),
+                })?;
+            nodes.push(NodeEndpoint {
+                name,
+                amqp_url: amqp_url.clone(),
+                management_url: management_url.clone(),
+            });
+        }
+    }
+    Ok(BrokerEndpoints {
+        amqp_url: amqp[0].clone(),
+        management_url: management[0].clone(),
+        nodes,
+    })
 }
 
 /// Split `scheme://userinfo@host:port/path` into (userinfo, host without port).

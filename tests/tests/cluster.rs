@@ -262,3 +262,58 @@ async fn the_relay_survives_a_node_kill_during_several_runs() {
     client.run(&example("confirms.json")).await;
     assert_eq!(client.follow_run().await.summary.expect("summary").acked, 100);
 }
+
+#[tokio::test]
+async fn an_external_cluster_given_per_node_urls_places_queues_on_the_chosen_node() {
+    let _turn = CLUSTER.lock().await;
+    let Some((managed, faults)) = managed_cluster().await else {
+        return;
+    };
+    restore(&managed, &faults).await;
+    // The managed cluster, addressed as an external one would be: one URL per node.
+    let urls = |f: fn(&warren_relay::broker::NodeEndpoint) -> &String| {
+        managed
+            .endpoints
+            .nodes
+            .iter()
+            .map(|n| f(n).clone())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let config = warren_relay::connect::BrokerConfig {
+        amqp_url: Some(urls(|n| &n.amqp_url)),
+        management_url: Some(urls(|n| &n.management_url)),
+    };
+    let external = Broker::resolve(&config).await.expect("the cluster by its node URLs");
+    assert!(
+        external.faults.is_none(),
+        "Warren never stops nodes of a cluster it does not manage"
+    );
+    let names: Vec<_> = external.endpoints.nodes.iter().map(|n| n.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["warren-1@localhost", "warren-2@localhost", "warren-3@localhost"]
+    );
+
+    let scenario = warren_shared::parse_scenario(&serde_json::json!({
+        "version": 1,
+        "queues": [{"name": "placed", "node": "warren-3@localhost"}],
+        "publishers": [{"name": "p", "exchange": "", "routing_key": "placed", "count": 3}]
+    }))
+    .expect("valid");
+    let (tx, mut rx) = tokio::sync::mpsc::channel(256);
+    let collect = tokio::spawn(async move {
+        let mut events = Vec::new();
+        while let Some(event) = rx.recv().await {
+            events.push(event);
+        }
+        events
+    });
+    let run_id = warren_relay::run::new_run_id();
+    warren_relay::run::execute(&scenario, &external, &run_id, tx, Default::default())
+        .await
+        .expect("run");
+    let events = collect.await.expect("events");
+    let node = snapshots(&events, "placed").find_map(|s| s.node.clone());
+    assert_eq!(node.as_deref(), Some("warren-3@localhost"));
+}

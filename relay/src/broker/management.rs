@@ -209,6 +209,16 @@ impl Management {
         &self.user
     }
 
+    /// The name of the node whose management API answers (its `/api/overview` `node`).
+    pub async fn answering_node(&self) -> Result<String, ManagementError> {
+        #[derive(Deserialize)]
+        struct Overview {
+            node: String,
+        }
+        let overview: Overview = self.get_json("/api/overview", "read which node answers").await?;
+        Ok(overview.node)
+    }
+
     /// Broker version, Erlang version, cluster name and every node with whether it runs.
     ///
     /// A user without the `monitoring` (or `administrator`) tag may not list nodes; `nodes` is then
