@@ -197,12 +197,7 @@ async fn main() {
         management_url: args.management_url.clone(),
     };
     let broker = Broker::resolve(&config).await.unwrap_or_else(|e| panic!("{e}"));
-    let version = broker
-        .management
-        .overview()
-        .await
-        .map(|i| i.version)
-        .unwrap_or_default();
+    let version = broker.version().await;
     println!(
         "Warren benchmark: {} persistent messages each way, streaming confirms (window {}), prefetch {}, RabbitMQ {version}",
         args.messages, args.window, args.prefetch

@@ -188,12 +188,7 @@ async fn serve(args: ServeArgs) -> ExitCode {
         max_concurrent_runs: args.max_runs,
         static_dir: args.static_dir.unwrap_or_else(default_static_dir),
     };
-    let version = broker
-        .management
-        .overview()
-        .await
-        .map(|i| i.version)
-        .unwrap_or_default();
+    let version = broker.version().await;
     println!(
         "Warren is serving http://{} (RabbitMQ {version}{}); press Ctrl-C to stop",
         args.listen,

@@ -106,6 +106,11 @@ impl Broker {
         }
     }
 
+    /// The broker's RabbitMQ version, or an empty string when the API does not answer.
+    pub async fn version(&self) -> String {
+        self.management.overview().await.map(|i| i.version).unwrap_or_default()
+    }
+
     /// Delete run vhosts an earlier relay left behind when it crashed: older than a minute and
     /// without connections. Returns how many were deleted.
     pub async fn remove_leftover_vhosts(&self) -> Result<usize, ManagementError> {

@@ -50,6 +50,19 @@ fn amqp_value(value: &Value) -> AMQPValue {
     }
 }
 
+/// How many ready messages `queue` holds, by a passive declaration (exact, unlike the management
+/// API's sampled statistics).
+pub async fn ready_count(channel: &lapin::Channel, queue: &str) -> lapin::Result<u32> {
+    let options = lapin::options::QueueDeclareOptions {
+        passive: true,
+        ..Default::default()
+    };
+    let declared = channel
+        .queue_declare(short(queue), options, FieldTable::default())
+        .await?;
+    Ok(declared.message_count())
+}
+
 /// A header value as text, when it is a string.
 pub fn as_text(value: &AMQPValue) -> Option<String> {
     match value {

@@ -3,7 +3,7 @@
 
 use futures_util::StreamExt;
 use lapin::Connection;
-use lapin::options::{BasicConsumeOptions, QueueDeclareOptions};
+use lapin::options::BasicConsumeOptions;
 use lapin::types::FieldTable;
 use std::time::Duration;
 use warren_shared::EventKind;
@@ -50,17 +50,7 @@ pub async fn drain_all(connection: &Connection, queues: &[String], emitter: &Emi
 
 async fn drain(connection: &Connection, queue: &str) -> lapin::Result<Vec<String>> {
     let channel = connection.create_channel().await?;
-    let declared = channel
-        .queue_declare(
-            amqp::short(queue),
-            QueueDeclareOptions {
-                passive: true,
-                ..QueueDeclareOptions::default()
-            },
-            FieldTable::default(),
-        )
-        .await?;
-    let count = declared.message_count() as usize;
+    let count = amqp::ready_count(&channel, queue).await? as usize;
     let mut ids = Vec::with_capacity(count);
     if count > 0 {
         let mut stream = channel

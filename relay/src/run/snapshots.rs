@@ -2,8 +2,6 @@
 //! one taken once the API's statistics agree with what AMQP reports.
 
 use lapin::Channel;
-use lapin::options::QueueDeclareOptions;
-use lapin::types::FieldTable;
 use std::collections::HashMap;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -84,18 +82,8 @@ pub async fn periodic(
 pub async fn settled(management: &Management, vhost: &str, channel: &Channel, queues: &[String], emitter: &Emitter) {
     let mut expected = HashMap::new();
     for queue in queues {
-        if let Ok(q) = channel
-            .queue_declare(
-                amqp::short(queue),
-                QueueDeclareOptions {
-                    passive: true,
-                    ..QueueDeclareOptions::default()
-                },
-                FieldTable::default(),
-            )
-            .await
-        {
-            expected.insert(queue.clone(), u64::from(q.message_count()));
+        if let Ok(count) = amqp::ready_count(channel, queue).await {
+            expected.insert(queue.clone(), u64::from(count));
         }
     }
     let deadline = tokio::time::Instant::now() + FINAL_SETTLE_LIMIT;
