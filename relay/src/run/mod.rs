@@ -126,20 +126,25 @@ async fn run_in_vhost(
         url: crate::connect::redact(&broker.endpoints.amqp_url),
         reason,
     };
-    let url = broker.endpoints.amqp_url_for_vhost(vhost);
-    let upstream = proxy::upstream_of(&url).ok_or_else(|| connect_error("the AMQP URL names no host".to_owned()))?;
-    let proxy = Proxy::start(upstream)
-        .await
-        .map_err(|error| connect_error(format!("could not start the proxy: {error}")))?;
+    let mut url = broker.endpoints.amqp_url_for_vhost(vhost);
+    // Only a run that cuts its connections goes through the proxy; the others talk to the broker
+    // directly and pay nothing for it.
+    let cuts = scenario.timeline.iter().any(|step| matches!(step, Step::CutConnections { .. }));
+    let proxy = if cuts {
+        let upstream = proxy::upstream_of(&url).ok_or_else(|| connect_error("the AMQP URL names no host".to_owned()))?;
+        let proxy = Proxy::start(upstream)
+            .await
+            .map_err(|error| connect_error(format!("could not start the proxy: {error}")))?;
+        url = proxy::through(&url, proxy.addr());
+        Some(proxy)
+    } else {
+        None
+    };
     let (tx, rx) = mpsc::channel(EVENT_BUFFER);
     let emitter = Emitter::new(tx);
-    let link = Link::open(
-        proxy::through(&url, proxy.addr()),
-        format!("warren run {run_id}"),
-        emitter.clone(),
-    )
-    .await
-    .map_err(|error| connect_error(amqp::describe(&error)))?;
+    let link = Link::open(url, format!("warren run {run_id}"), emitter.clone())
+        .await
+        .map_err(|error| connect_error(amqp::describe(&error)))?;
     let collector = tokio::spawn(collect(rx, out, SummaryBuilder::for_scenario(scenario)));
     let info = broker.management.overview().await.unwrap_or_else(|error| BrokerInfo {
         version: format!("unknown ({error})"),
@@ -160,7 +165,7 @@ async fn run_in_vhost(
     }
 
     let link = Arc::new(link);
-    let (outcome, message) = drive(scenario, broker, &link, &proxy, vhost, &emitter, &cancel).await;
+    let (outcome, message) = drive(scenario, broker, &link, proxy.as_ref(), vhost, &emitter, &cancel).await;
     emitter.emit(EventKind::RunFinished { outcome, message }).await;
     drop(emitter);
     link.close().await;
@@ -188,7 +193,7 @@ async fn drive(
     scenario: &Scenario,
     broker: &Broker,
     link: &Arc<Link>,
-    proxy: &Proxy,
+    proxy: Option<&Proxy>,
     vhost: &str,
     emitter: &Emitter,
     cancel: &CancellationToken,
@@ -237,7 +242,7 @@ async fn drive(
         scenario.timeline.clone(),
         timeline::StepContext {
             link: Arc::clone(link),
-            proxy: proxy.handle(),
+            proxy: proxy.map(Proxy::handle),
             faults: broker.faults.clone(),
             management: management.clone(),
             vhost: vhost.to_owned(),

@@ -18,8 +18,8 @@ use std::time::Duration;
 pub struct StepContext {
     /// The run's connection.
     pub link: Arc<Link>,
-    /// Cuts the run's connections.
-    pub proxy: CutHandle,
+    /// Cuts the run's connections (present when the timeline has a cut).
+    pub proxy: Option<CutHandle>,
     /// Stops, kills and starts nodes, when this relay may (validation refuses such steps otherwise).
     pub faults: Option<NodeFaults>,
     /// The management API.
@@ -96,7 +96,9 @@ async fn execute(index: usize, step: &Step, ctx: &StepContext) {
             }
         },
         Step::CutConnections { duration_ms, .. } => {
-            ctx.proxy.cut(Duration::from_millis(*duration_ms));
+            if let Some(proxy) = &ctx.proxy {
+                proxy.cut(Duration::from_millis(*duration_ms));
+            }
             emitter
                 .emit(EventKind::ConnectionsCut {
                     duration_ms: *duration_ms,
