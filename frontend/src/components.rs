@@ -1,36 +1,9 @@
-//! The page's components. They read a [`Status`] and lay it out; all decisions live in
-//! [`crate::state`].
+//! The relay status panel (the inspector's Relay tab). It reads a [`Status`] and lays it out;
+//! all decisions live in [`crate::state`].
 
-use crate::socket::{RelaySocket, page_ws_url};
 use crate::state::{Connection, Hello, Status};
 use leptos::prelude::*;
 use warren_shared::{BrokerInfo, PROTOCOL_VERSION};
-
-/// The whole page: opens the socket to the relay and shows what it learns.
-#[component]
-pub fn App() -> impl IntoView {
-    let url = page_ws_url();
-    let status = RwSignal::new(Status::connecting(url.clone()));
-    let socket = StoredValue::new_local(None::<RelaySocket>);
-    connect(&url, status, socket);
-    let reconnect = Callback::new(move |()| connect(&url, status, socket));
-
-    view! {
-        <header class="top">
-            <h1>"Warren"</h1>
-            <p class="tagline">"RabbitMQ scenarios, run on a real broker"</p>
-        </header>
-        <main>
-            <StatusPanel status=status on_reconnect=reconnect />
-        </main>
-    }
-}
-
-/// Drop the current socket (detaching its callbacks) and open a new one.
-fn connect(url: &str, status: RwSignal<Status>, socket: StoredValue<Option<RelaySocket>, LocalStorage>) {
-    socket.set_value(None);
-    socket.set_value(RelaySocket::open(url, status));
-}
 
 /// Connection state, protocol check, relay, broker and limits.
 #[component]
@@ -152,6 +125,13 @@ fn HelloCards(hello: Hello, stale: bool) -> impl IntoView {
         .into_iter()
         .map(|(label, value)| view! { <dt>{label}</dt> <dd>{value}</dd> })
         .collect_view();
+    let notes = hello
+        .features
+        .map(|f| f.notes)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|note| view! { <li data-testid="feature-note">{note}</li> })
+        .collect_view();
     let broker = match (hello.broker, hello.broker_error) {
         (Some(broker), _) => view! { <Broker broker=broker /> }.into_any(),
         (None, Some(error)) => view! {
@@ -183,6 +163,7 @@ fn HelloCards(hello: Hello, stale: bool) -> impl IntoView {
             <section class="card" data-testid="broker">
                 <h2>"Broker"</h2>
                 {broker}
+                <ul class="feature-notes">{notes}</ul>
             </section>
             <section class="card" data-testid="limits">
                 <h2>"Limits per scenario"</h2>

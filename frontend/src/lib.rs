@@ -1,22 +1,38 @@
 //! Warren's browser page: a Leptos (client-side rendered) app compiled to WebAssembly.
 //!
-//! The page opens a WebSocket to `/ws` on its own host, reads the relay's
-//! [`ServerMessage::Hello`](warren_shared::ServerMessage::Hello) and shows the connection, the
-//! relay and protocol versions, the broker and its nodes, and the scenario limits.
+//! The page is a playground for RabbitMQ's reliability features. A gallery of example scenarios
+//! sits on the left, the scenario's topology on a canvas in the middle, an inspector (what to
+//! look for, the scenario's JSON, the relay) on the right, and the run's event log and summary
+//! below. Run sends the scenario to the relay over `/ws`; every event the relay observes on the
+//! real broker is logged, counted and animated on the canvas.
 //!
 //! # Layout
-//! - [`state`]: what the page knows, as plain data with methods; no browser types, so it is
-//!   unit-tested on the host.
-//! - [`socket`]: the web-sys WebSocket that feeds a [`Status`] signal.
-//! - [`components`]: thin Leptos components that lay a [`Status`] out; `data-testid` attributes
-//!   mark what tests read.
+//! - [`gallery`]: the examples, embedded at compile time.
+//! - [`layout`]: where each node goes and how messages travel; pure, unit-tested.
+//! - [`run`]: one run as the page saw it (events, counts, snapshots, log filter).
+//! - [`playground`]: the scenario editor, its layout and the run, with the methods the
+//!   components call.
+//! - [`anim`]: the tokens and flashes of the animation, driven by a clock; pure.
+//! - [`frame`]: the one `requestAnimationFrame` loop that draws the animation.
+//! - [`state`]: the connection and the relay's hello.
+//! - [`socket`]: the web-sys WebSocket.
+//! - [`app`]: the playground's components; [`components`]: the relay status panel.
 //!
 //! `main.rs` only installs the panic hook and mounts [`App`]; `index.html` and `style.css` next
 //! to this crate's manifest are copied beside the wasm by `cargo xtask build-frontend`.
 
+pub mod anim;
+pub mod app;
 pub mod components;
+pub mod frame;
+pub mod gallery;
+pub mod layout;
+pub mod playground;
+pub mod run;
 pub mod socket;
 pub mod state;
 
-pub use components::{App, StatusPanel};
+pub use app::{App, PlaygroundView, apply_server_message};
+pub use components::StatusPanel;
+pub use playground::Playground;
 pub use state::{Connection, Hello, Status};

@@ -5,6 +5,8 @@
 
 use crate::state::Status;
 use leptos::prelude::{RwSignal, Set, Update};
+use std::rc::Rc;
+use warren_shared::{ClientMessage, ServerMessage};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{CloseEvent, Event, MessageEvent, WebSocket, js_sys};
@@ -40,9 +42,10 @@ pub struct RelaySocket {
 }
 
 impl RelaySocket {
-    /// Open a socket to `url`; every event updates `status`. When the browser refuses to even
-    /// create the socket, `status` says so and `None` is returned.
-    pub fn open(url: &str, status: RwSignal<Status>) -> Option<Self> {
+    /// Open a socket to `url`; every event updates `status`, and messages about runs go to
+    /// `on_run`. When the browser refuses to even create the socket, `status` says so and
+    /// `None` is returned.
+    pub fn open(url: &str, status: RwSignal<Status>, on_run: Rc<dyn Fn(ServerMessage)>) -> Option<Self> {
         status.set(Status::connecting(url));
         let socket = match WebSocket::new(url) {
             Ok(socket) => socket,
@@ -64,7 +67,11 @@ impl RelaySocket {
         });
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             if let Some(text) = event.data().as_string() {
-                status.update(|s| s.received(&text));
+                let mut forwarded = None;
+                status.update(|s| forwarded = s.received(&text));
+                if let Some(message) = forwarded {
+                    on_run(message);
+                }
             }
         });
         let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
@@ -80,6 +87,17 @@ impl RelaySocket {
             _on_message: on_message,
             _on_close: on_close,
         })
+    }
+
+    /// Send a message; an error says why it could not be sent.
+    pub fn send(&self, message: &ClientMessage) -> Result<(), String> {
+        if self.socket.ready_state() != WebSocket::OPEN {
+            return Err("not connected to the relay: wait for it to connect, or reconnect".to_owned());
+        }
+        let text = serde_json::to_string(message).map_err(|e| format!("could not encode the message: {e}"))?;
+        self.socket
+            .send_with_str(&text)
+            .map_err(|_| "the browser could not send the message to the relay".to_owned())
     }
 }
 

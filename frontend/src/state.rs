@@ -3,6 +3,7 @@
 //! The socket glue feeds events in ([`Status::opened`], [`Status::received`], [`Status::closed`]);
 //! components only read. Keeping this free of web-sys lets it run in host unit tests.
 
+use warren_shared::event::BrokerFeatures;
 use warren_shared::{BrokerInfo, Limits, PROTOCOL_VERSION, ServerMessage};
 
 /// The state of the WebSocket to the relay.
@@ -43,6 +44,8 @@ pub struct Hello {
     pub broker_error: Option<String>,
     /// Limits every scenario must respect.
     pub limits: Limits,
+    /// What the broker's version does with the features Warren demonstrates.
+    pub features: Option<BrokerFeatures>,
 }
 
 impl Hello {
@@ -114,22 +117,26 @@ impl Status {
         self.was_open = true;
     }
 
-    /// A text frame arrived.
-    pub fn received(&mut self, text: &str) {
+    /// A text frame arrived. Messages about runs (and errors, which may end one) are handed
+    /// back for the playground.
+    pub fn received(&mut self, text: &str) -> Option<ServerMessage> {
         match serde_json::from_str::<ServerMessage>(text) {
             Ok(message) => self.handle(message),
-            Err(error) => match hello_protocol(text) {
-                Some(protocol) if protocol != PROTOCOL_VERSION => {
-                    self.hello = None;
-                    self.unreadable_protocol = Some(protocol);
+            Err(error) => {
+                match hello_protocol(text) {
+                    Some(protocol) if protocol != PROTOCOL_VERSION => {
+                        self.hello = None;
+                        self.unreadable_protocol = Some(protocol);
+                    }
+                    _ => self.last_error = Some(format!("could not read a message from the relay: {error}")),
                 }
-                _ => self.last_error = Some(format!("could not read a message from the relay: {error}")),
-            },
+                None
+            }
         }
     }
 
-    /// A decoded message arrived.
-    pub fn handle(&mut self, message: ServerMessage) {
+    /// A decoded message arrived; what is not about the connection is handed back.
+    pub fn handle(&mut self, message: ServerMessage) -> Option<ServerMessage> {
         match message {
             ServerMessage::Hello {
                 protocol,
@@ -137,6 +144,7 @@ impl Status {
                 broker,
                 broker_error,
                 limits,
+                features,
             } => {
                 self.unreadable_protocol = None;
                 self.hello = Some(Hello {
@@ -145,14 +153,18 @@ impl Status {
                     broker,
                     broker_error,
                     limits,
+                    features,
                 });
+                None
             }
-            ServerMessage::Error { message } => self.last_error = Some(message),
-            // Runs are not started from this page yet, so their messages have nowhere to go.
+            ServerMessage::Error { message } => {
+                self.last_error = Some(message.clone());
+                Some(ServerMessage::Error { message })
+            }
             ServerMessage::Accepted { .. }
             | ServerMessage::Invalid { .. }
             | ServerMessage::Events { .. }
-            | ServerMessage::Finished { .. } => {}
+            | ServerMessage::Finished { .. } => Some(message),
         }
     }
 
@@ -253,6 +265,7 @@ mod tests {
             }),
             broker_error: None,
             limits: Limits::default(),
+            features: None,
         }
     }
 

@@ -54,6 +54,7 @@ fn connected(protocol: u32, broker: Option<BrokerInfo>, broker_error: Option<&st
         broker,
         broker_error: broker_error.map(str::to_owned),
         limits: Limits::default(),
+        features: None,
     });
     status
 }

@@ -106,7 +106,7 @@ pub struct ServeArgs {
     #[arg(long, env = "WARREN_MAX_RUNS", default_value_t = DEFAULT_MAX_RUNS)]
     pub max_runs: usize,
     /// Serve a workshop: many users share the cluster, so node faults are refused.
-    #[arg(long, env = "WARREN_WORKSHOP")]
+    #[arg(long, env = "WARREN_WORKSHOP", value_parser = clap::builder::BoolishValueParser::new(), num_args = 0..=1, default_missing_value = "true")]
     pub workshop: bool,
     /// The broker.
     #[command(flatten)]

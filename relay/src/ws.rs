@@ -100,12 +100,14 @@ async fn hello(state: &AppState) -> ServerMessage {
         Ok(info) => (Some(info), None),
         Err(error) => (None, Some(error.to_string())),
     };
+    let features = broker.as_ref().map(|info| crate::run::version::features(&info.version));
     ServerMessage::Hello {
         protocol: PROTOCOL_VERSION,
         warren_version: env!("CARGO_PKG_VERSION").to_owned(),
         broker,
         broker_error,
         limits: state.config.limits.clone(),
+        features,
     }
 }
 

@@ -40,6 +40,21 @@ pub struct BrokerInfo {
     pub nodes: Vec<NodeStatus>,
 }
 
+/// What the broker's version does with the reliability features Warren demonstrates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct BrokerFeatures {
+    /// `x-queue-mode: lazy` pages classic queue messages out (3.10 and 3.11; ignored from 3.12).
+    pub lazy_mode: bool,
+    /// Classic queue mirroring with `ha-*` policies (3.x; deprecated in 3.13, removed in 4.0).
+    pub classic_mirroring: bool,
+    /// Quorum queues.
+    pub quorum_queues: bool,
+    /// Priorities on quorum queues (4.0 and later).
+    pub quorum_priorities: bool,
+    /// One sentence per feature that is ignored or refused, saying what to use instead.
+    pub notes: Vec<String>,
+}
+
 /// Which kind of entity an event is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -4,13 +4,13 @@
 //! The relay speaks first with [`ServerMessage::Hello`], carrying [`PROTOCOL_VERSION`]; a page
 //! built for another version says so instead of misreading frames.
 
-use crate::event::{BrokerInfo, Event, Outcome};
+use crate::event::{BrokerFeatures, BrokerInfo, Event, Outcome};
 use crate::summary::Summary;
 use crate::validate::{Limits, Problem};
 use serde::{Deserialize, Serialize};
 
 /// Version of this protocol; bumped on any incompatible change.
-pub const PROTOCOL_VERSION: u32 = 1;
+pub const PROTOCOL_VERSION: u32 = 2;
 
 /// Messages from the page to the relay.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -44,6 +44,9 @@ pub enum ServerMessage {
         broker_error: Option<String>,
         /// Limits every scenario must respect.
         limits: Limits,
+        /// What this broker version does with the features Warren demonstrates.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        features: Option<BrokerFeatures>,
     },
     /// A run was accepted and is starting.
     Accepted {

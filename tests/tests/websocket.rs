@@ -16,9 +16,12 @@ async fn hello_reports_protocol_broker_and_limits() {
             broker,
             broker_error,
             limits,
+            features,
             ..
         } => {
             assert_eq!(protocol, PROTOCOL_VERSION);
+            let features = features.expect("hello says what the broker version supports");
+            assert!(features.quorum_queues);
             let broker = broker.unwrap_or_else(|| panic!("broker unreachable: {broker_error:?}"));
             assert!(!broker.version.is_empty());
             assert!(broker.nodes.iter().any(|n| n.running));

@@ -129,9 +129,13 @@ async fn run_in_vhost(
     let mut url = broker.endpoints.amqp_url_for_vhost(vhost);
     // Only a run that cuts its connections goes through the proxy; the others talk to the broker
     // directly and pay nothing for it.
-    let cuts = scenario.timeline.iter().any(|step| matches!(step, Step::CutConnections { .. }));
+    let cuts = scenario
+        .timeline
+        .iter()
+        .any(|step| matches!(step, Step::CutConnections { .. }));
     let proxy = if cuts {
-        let upstream = proxy::upstream_of(&url).ok_or_else(|| connect_error("the AMQP URL names no host".to_owned()))?;
+        let upstream =
+            proxy::upstream_of(&url).ok_or_else(|| connect_error("the AMQP URL names no host".to_owned()))?;
         let proxy = Proxy::start(upstream)
             .await
             .map_err(|error| connect_error(format!("could not start the proxy: {error}")))?;
@@ -314,7 +318,41 @@ async fn drive(
                 .await;
         }
     }
+    if scenario.timeline.iter().any(Step::is_node_fault) {
+        restart_stopped_nodes(broker, emitter).await;
+    }
     (outcome, message)
+}
+
+/// A run that stopped or killed nodes and left them down hands the cluster back whole, so the
+/// next run starts from three running nodes; each restart is reported.
+async fn restart_stopped_nodes(broker: &Broker, emitter: &Emitter) {
+    let (Some(faults), Ok(info)) = (&broker.faults, broker.management.overview().await) else {
+        return;
+    };
+    let down: Vec<String> = info.nodes.into_iter().filter(|n| !n.running).map(|n| n.name).collect();
+    if down.is_empty() {
+        return;
+    }
+    let result = faults.restore_all().await;
+    for node in down {
+        let (ok, message) = match &result {
+            Ok(()) => (
+                true,
+                format!("{node} started again after the run: the scenario left it down"),
+            ),
+            Err(error) => (false, format!("could not start {node} again after the run: {error}")),
+        };
+        let action = warren_shared::event::NodeAction::Start;
+        emitter
+            .emit(EventKind::NodeFault {
+                node,
+                action,
+                ok,
+                message,
+            })
+            .await;
+    }
 }
 
 /// Every publisher is done, the timeline has run, and the consumers are done or idle.
@@ -325,6 +363,13 @@ fn is_over(scenario: &Scenario, actors: &Actors, steps_done: bool, emitter: &Emi
     }
     if scenario.consumers.iter().all(|c| done(&c.name)) {
         return true;
+    }
+    let now = emitter.now_ms();
+    let starts_later = |name: &str, start: &warren_shared::Start| {
+        actors.phase(name) == Some(Phase::Waiting) && matches!(start, warren_shared::Start::AtMs(at) if *at > now)
+    };
+    if scenario.consumers.iter().any(|c| starts_later(&c.name, &c.start)) {
+        return false;
     }
     emitter.now_ms().saturating_sub(actors.last_activity_ms()) >= scenario.settings.settle_ms
 }

@@ -231,8 +231,8 @@ impl<'a> Publishing<'a> {
         if self.lost_confirms > 0 {
             self.emitter
                 .warn(format!(
-                    "{}: {} messages were neither acked nor nacked before the connection failed; without an outbox \
-                     nothing sends them again",
+                    "{}: {} messages were neither acked nor nacked before the channel or the connection failed; \
+                     without an outbox nothing sends them again",
                     self.spec.name, self.lost_confirms
                 ))
                 .await;

@@ -1,12 +1,52 @@
 //! What this broker version does with the features a scenario asks for: a warning in words for
 //! each feature it ignores, instead of a silent no-op.
 
+use warren_shared::event::BrokerFeatures;
 use warren_shared::{Policy, QueueType, Scenario, Step};
 
 /// A RabbitMQ version as (major, minor); unknown parts read as 0.
 pub fn parse(version: &str) -> (u32, u32) {
     let mut parts = version.split(['.', '-', ' ']).map(|p| p.parse::<u32>().unwrap_or(0));
     (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+}
+
+/// What RabbitMQ `version` supports of the features Warren demonstrates.
+pub fn features(version: &str) -> BrokerFeatures {
+    let v = parse(version);
+    let known = v.0 > 0;
+    let mut features = BrokerFeatures {
+        lazy_mode: known && v < (3, 12),
+        classic_mirroring: known && v < (4, 0),
+        quorum_queues: v >= (3, 8),
+        quorum_priorities: v >= (4, 0),
+        notes: Vec::new(),
+    };
+    if !known {
+        features.notes.push(format!(
+            "the broker's version ({version}) could not be read, so Warren cannot say which features it honours"
+        ));
+        return features;
+    }
+    if !features.lazy_mode {
+        features.notes.push(format!(
+            "RabbitMQ {version} ignores lazy mode: classic queues keep messages on disk by themselves"
+        ));
+    }
+    if !features.classic_mirroring {
+        features.notes.push(format!(
+            "RabbitMQ {version} has no classic queue mirroring: use quorum queues"
+        ));
+    } else if v >= (3, 13) {
+        features.notes.push(format!(
+            "classic queue mirroring is deprecated in RabbitMQ {version}: prefer quorum queues"
+        ));
+    }
+    if !features.quorum_priorities {
+        features.notes.push(format!(
+            "RabbitMQ {version} refuses priorities on quorum queues: use a classic queue with x-max-priority"
+        ));
+    }
+    features
 }
 
 /// One sentence per feature of `scenario` that RabbitMQ `version` ignores or treats differently.
@@ -98,6 +138,15 @@ mod tests {
         let w = warnings(&s, "3.12.1");
         assert_eq!(w.len(), 1);
         assert!(w[0].contains("ignores lazy mode") && w[0].contains('q'));
+    }
+
+    #[test]
+    fn features_follow_the_version() {
+        let old = features("3.10.8");
+        assert!(old.lazy_mode && old.classic_mirroring && old.quorum_queues && !old.quorum_priorities);
+        let new = features("4.1.0");
+        assert!(!new.lazy_mode && !new.classic_mirroring && new.quorum_priorities);
+        assert!(new.notes.iter().any(|n| n.contains("quorum")));
     }
 
     #[test]

@@ -1,0 +1,587 @@
+//! One run as the page saw it: the phase, every event, the live numbers, the latest queue
+//! snapshots and cluster nodes, and the event log's filter.
+//!
+//! Events are only ever appended; everything derived from them is updated as they arrive, so a
+//! run of 100 000 messages costs the same per batch at the end as at the start. The log's filter
+//! keeps the list of matching rows up to date the same way.
+
+use crate::layout::{Layout, NodeKind};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use warren_shared::{Event, EventKind, NodeStatus, Outcome, Problem, QueueSnapshot, Scenario, Summary, SummaryBuilder};
+
+/// Where the run is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Phase {
+    /// Nothing has been run yet.
+    Idle,
+    /// `run` was sent; waiting for `accepted` or `invalid`.
+    Starting,
+    /// The relay accepted the run.
+    Running {
+        /// The run's id.
+        run_id: String,
+    },
+    /// `stop` was sent.
+    Stopping,
+    /// The run is over.
+    Finished {
+        /// How it ended.
+        outcome: Outcome,
+    },
+    /// The relay refused the scenario (see [`RunRecord::problems`]).
+    Invalid,
+    /// The relay reported an error that ended the run (see [`RunRecord::error`]).
+    Failed,
+}
+
+impl Phase {
+    /// Whether a run is going on, so Run is disabled and Stop enabled.
+    pub fn active(&self) -> bool {
+        matches!(self, Self::Starting | Self::Running { .. } | Self::Stopping)
+    }
+
+    /// Short label, also `data-phase`.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Self::Idle => "idle",
+            Self::Starting => "starting",
+            Self::Running { .. } => "running",
+            Self::Stopping => "stopping",
+            Self::Finished { .. } => "finished",
+            Self::Invalid => "invalid",
+            Self::Failed => "failed",
+        }
+    }
+}
+
+/// The log's filter.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogFilter {
+    /// Event type, e.g. `delivered`; empty for all.
+    pub kind: String,
+    /// Part of an actor or queue name; empty for all.
+    pub actor: String,
+    /// Part of a message id; empty for all.
+    pub id: String,
+}
+
+impl LogFilter {
+    /// Whether an event passes.
+    pub fn matches(&self, event: &Event) -> bool {
+        (self.kind.is_empty() || event.kind.name() == self.kind)
+            && (self.actor.is_empty() || actor(event).is_some_and(|a| a.contains(self.actor.as_str())))
+            && (self.id.is_empty() || message_id(event).is_some_and(|id| id.contains(self.id.as_str())))
+    }
+
+    /// Whether nothing is filtered.
+    pub fn is_empty(&self) -> bool {
+        self.kind.is_empty() && self.actor.is_empty() && self.id.is_empty()
+    }
+}
+
+/// Live counts, updated per event (the summary proper is folded at the end).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// `published` events.
+    pub published: u64,
+    /// Confirms that were acks.
+    pub acked: u64,
+    /// Confirms that were nacks.
+    pub nacked: u64,
+    /// Returns.
+    pub returned: u64,
+    /// Deliveries.
+    pub delivered: u64,
+    /// Per publisher: (acked, nacked, returned).
+    pub per_publisher: HashMap<String, (u64, u64, u64)>,
+    /// Per consumer: deliveries.
+    pub per_consumer: HashMap<String, u64>,
+}
+
+/// Everything the page knows about the current (or last) run.
+#[derive(Debug, Default)]
+pub struct RunRecord {
+    /// Where the run is.
+    pub phase: Option<Phase>,
+    /// The scenario that was sent, for the summary fold.
+    pub scenario: Option<Scenario>,
+    /// Every event, in order.
+    pub events: Vec<Event>,
+    /// Problems from an `invalid` answer.
+    pub problems: Vec<Problem>,
+    /// An `error` that ended the run, or a warning about the last message.
+    pub error: Option<String>,
+    /// The summary folded by the page from the events (the same fold as the relay's).
+    pub summary: Option<Summary>,
+    /// Whether the relay's own summary differs from the page's fold (should never happen).
+    pub summary_mismatch: bool,
+    /// The latest snapshot of each queue.
+    pub queues: HashMap<String, QueueSnapshot>,
+    /// The cluster's nodes, as last reported during the run.
+    pub nodes: Option<Vec<NodeStatus>>,
+    /// Live counts.
+    pub counts: Counts,
+    /// Messages that travelled each edge of the layout, by edge index.
+    pub edge_traffic: Vec<u64>,
+    /// The log's filter.
+    pub filter: LogFilter,
+    /// Indexes of the events that pass the filter.
+    pub filtered: Vec<usize>,
+    /// Event types seen, for the filter's choices.
+    pub kinds_seen: BTreeMap<&'static str, u64>,
+    /// The message whose path is highlighted.
+    pub selected: Option<String>,
+    builder: Option<SummaryBuilder>,
+}
+
+impl RunRecord {
+    /// The phase, `Idle` before the first run.
+    pub fn phase(&self) -> Phase {
+        self.phase.clone().unwrap_or(Phase::Idle)
+    }
+
+    /// A run of `scenario` was requested: forget the previous one.
+    pub fn start(&mut self, scenario: Scenario, layout: &Layout) {
+        let filter = std::mem::take(&mut self.filter);
+        *self = Self {
+            phase: Some(Phase::Starting),
+            builder: Some(SummaryBuilder::for_scenario(&scenario)),
+            scenario: Some(scenario),
+            edge_traffic: vec![0; layout.edges.len()],
+            filter,
+            ..Self::default()
+        };
+    }
+
+    /// The relay accepted the run.
+    pub fn accepted(&mut self, run_id: String) {
+        self.phase = Some(Phase::Running { run_id });
+    }
+
+    /// The relay refused the scenario.
+    pub fn invalid(&mut self, problems: Vec<Problem>) {
+        self.phase = Some(Phase::Invalid);
+        self.problems = problems;
+    }
+
+    /// `stop` was sent.
+    pub fn stopping(&mut self) {
+        if self.phase().active() {
+            self.phase = Some(Phase::Stopping);
+        }
+    }
+
+    /// An error from the relay: it ends a run that has not finished.
+    pub fn failed(&mut self, message: String) {
+        if self.phase().active() {
+            self.phase = Some(Phase::Failed);
+        }
+        self.error = Some(message);
+    }
+
+    /// A batch of events.
+    pub fn append(&mut self, events: Vec<Event>, layout: &Layout) {
+        for event in events {
+            self.observe(&event, layout);
+            if let Some(builder) = &mut self.builder {
+                builder.apply(&event);
+            }
+            if self.filter.matches(&event) {
+                self.filtered.push(self.events.len());
+            }
+            *self.kinds_seen.entry(event.kind.name()).or_default() += 1;
+            self.events.push(event);
+        }
+    }
+
+    /// The run finished: fold the summary and compare it with the relay's.
+    pub fn finished(&mut self, outcome: Outcome, relay_summary: Summary) {
+        self.phase = Some(Phase::Finished { outcome });
+        let mine = match self.builder.take() {
+            Some(builder) => builder.finish(),
+            None => relay_summary.clone(),
+        };
+        self.summary_mismatch = mine != relay_summary;
+        self.summary = Some(mine);
+    }
+
+    /// Change the log's filter.
+    pub fn set_filter(&mut self, filter: LogFilter) {
+        self.filtered = self
+            .events
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| filter.matches(e))
+            .map(|(i, _)| i)
+            .collect();
+        self.filter = filter;
+    }
+
+    fn observe(&mut self, event: &Event, layout: &Layout) {
+        let c = &mut self.counts;
+        match &event.kind {
+            EventKind::RunStarted { broker, .. } => self.nodes = Some(broker.nodes.clone()),
+            EventKind::NodesChanged { nodes } => self.nodes = Some(nodes.clone()),
+            EventKind::QueueSnapshot(snapshot) => {
+                self.queues.insert(snapshot.queue.clone(), snapshot.clone());
+            }
+            EventKind::Published {
+                publisher, exchange, ..
+            } => {
+                c.published += 1;
+                if let (Some(p), Some(x)) = (
+                    layout.find(NodeKind::Publisher, publisher),
+                    layout.find(NodeKind::Exchange, exchange),
+                ) {
+                    self.count_edge(layout, p, x);
+                }
+            }
+            EventKind::Confirmed { publisher, ack, .. } => {
+                let entry = c.per_publisher.entry(publisher.clone()).or_default();
+                if *ack {
+                    c.acked += 1;
+                    entry.0 += 1;
+                } else {
+                    c.nacked += 1;
+                    entry.1 += 1;
+                }
+            }
+            EventKind::Returned { publisher, .. } => {
+                c.returned += 1;
+                c.per_publisher.entry(publisher.clone()).or_default().2 += 1;
+            }
+            EventKind::Delivered {
+                consumer,
+                queue,
+                exchange,
+                redelivered,
+                ..
+            } => {
+                c.delivered += 1;
+                *c.per_consumer.entry(consumer.clone()).or_default() += 1;
+                if !redelivered && let Some(path) = layout.route_to_queue(exchange, queue) {
+                    for pair in path.windows(2) {
+                        self.count_edge(layout, pair[0], pair[1]);
+                    }
+                }
+                if let (Some(q), Some(k)) = (
+                    layout.find(NodeKind::Queue, queue),
+                    layout.find(NodeKind::Consumer, consumer),
+                ) {
+                    self.count_edge(layout, q, k);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn count_edge(&mut self, layout: &Layout, from: usize, to: usize) {
+        if let Some(edge) = layout.edge_between(from, to)
+            && let Some(n) = self.edge_traffic.get_mut(edge)
+        {
+            *n += 1;
+        }
+    }
+
+    /// The nodes and edges a message went through, from its events.
+    pub fn trail(&self, id: &str, layout: &Layout) -> (HashSet<usize>, HashSet<usize>) {
+        let mut nodes = HashSet::new();
+        let mut edges = HashSet::new();
+        let mut add = |from: Option<usize>, to: Option<usize>, nodes: &mut HashSet<usize>| {
+            if let (Some(a), Some(b)) = (from, to) {
+                nodes.insert(a);
+                nodes.insert(b);
+                if let Some(e) = layout.edge_between(a, b) {
+                    edges.insert(e);
+                }
+            }
+        };
+        for event in self.events.iter().filter(|e| message_id(e) == Some(id)) {
+            match &event.kind {
+                EventKind::Published {
+                    publisher, exchange, ..
+                }
+                | EventKind::Returned {
+                    publisher, exchange, ..
+                } => add(
+                    layout.find(NodeKind::Publisher, publisher),
+                    layout.find(NodeKind::Exchange, exchange),
+                    &mut nodes,
+                ),
+                EventKind::Delivered {
+                    consumer,
+                    queue,
+                    exchange,
+                    ..
+                } => {
+                    if let Some(path) = layout.route_to_queue(exchange, queue) {
+                        for pair in path.windows(2) {
+                            add(Some(pair[0]), Some(pair[1]), &mut nodes);
+                        }
+                    }
+                    add(
+                        layout.find(NodeKind::Queue, queue),
+                        layout.find(NodeKind::Consumer, consumer),
+                        &mut nodes,
+                    );
+                }
+                EventKind::LeftInQueue { queue, .. } => {
+                    if let Some(q) = layout.find(NodeKind::Queue, queue) {
+                        nodes.insert(q);
+                    }
+                }
+                _ => {}
+            }
+        }
+        (nodes, edges)
+    }
+}
+
+/// The actor (or queue) an event is about, for the log's actor column.
+pub fn actor(event: &Event) -> Option<&str> {
+    match &event.kind {
+        EventKind::ActorStarted { actor } | EventKind::ActorStopped { actor, .. } => Some(actor),
+        EventKind::Published { publisher, .. }
+        | EventKind::Confirmed { publisher, .. }
+        | EventKind::Returned { publisher, .. }
+        | EventKind::PublishFailed { publisher, .. }
+        | EventKind::Buffered { publisher, .. }
+        | EventKind::Retried { publisher, .. }
+        | EventKind::Recovered { publisher, .. } => Some(publisher),
+        EventKind::Delivered { consumer, .. }
+        | EventKind::Settled { consumer, .. }
+        | EventKind::ConsumerCancelled { consumer, .. }
+        | EventKind::Reconsumed { consumer, .. } => Some(consumer),
+        EventKind::QueueSnapshot(s) => Some(&s.queue),
+        EventKind::QueuePurged { queue, .. }
+        | EventKind::LeftInQueue { queue, .. }
+        | EventKind::QueueUnavailable { queue, .. } => Some(queue),
+        EventKind::DeadLettered { seen_in, .. } => Some(seen_in),
+        EventKind::Declared { name, .. } | EventKind::Refused { name, .. } => Some(name),
+        EventKind::NodeFault { node, .. } => Some(node),
+        _ => None,
+    }
+}
+
+/// The message an event is about.
+pub fn message_id(event: &Event) -> Option<&str> {
+    match &event.kind {
+        EventKind::Published { id, .. }
+        | EventKind::Confirmed { id, .. }
+        | EventKind::Returned { id, .. }
+        | EventKind::PublishFailed { id, .. }
+        | EventKind::Delivered { id, .. }
+        | EventKind::Settled { id, .. }
+        | EventKind::DeadLettered { id, .. }
+        | EventKind::Buffered { id, .. }
+        | EventKind::Retried { id, .. } => Some(id),
+        _ => None,
+    }
+}
+
+/// The outcome class of an event (for its colour in the log): `acked`, `nacked`, `returned`,
+/// `backedup`, `lost`, `warning` or empty.
+pub fn tone(event: &Event, layout: &Layout) -> &'static str {
+    match &event.kind {
+        EventKind::Confirmed { ack: true, .. } => "acked",
+        EventKind::Confirmed { ack: false, .. } | EventKind::Refused { .. } | EventKind::PublishFailed { .. } => {
+            "nacked"
+        }
+        EventKind::Returned { .. } => "returned",
+        EventKind::Delivered { exchange, queue, .. } => {
+            let via_alternate = layout.route_to_queue(exchange, queue).is_some_and(|path| {
+                path.windows(2).any(|w| {
+                    layout
+                        .edge_between(w[0], w[1])
+                        .is_some_and(|e| layout.edges[e].kind == crate::layout::EdgeKind::Alternate)
+                })
+            });
+            if via_alternate { "backedup" } else { "delivered" }
+        }
+        EventKind::Warning { .. } | EventKind::ConnectionLost { .. } | EventKind::NodeFault { .. } => "warning",
+        EventKind::RunFinished { .. } => "finished",
+        _ => "",
+    }
+}
+
+/// The details column: what else the event says, in a few words.
+pub fn details(event: &Event) -> String {
+    match &event.kind {
+        EventKind::RunStarted { vhost, broker, .. } => format!("vhost {vhost} · RabbitMQ {}", broker.version),
+        EventKind::Declared { entity, .. } => format!("{entity:?} declared").to_lowercase(),
+        EventKind::Refused { code, text, .. } => format!("{code} {text}"),
+        EventKind::Warning { message } => message.clone(),
+        EventKind::ActorStarted { .. } => "started".to_owned(),
+        EventKind::ActorStopped { reason, .. } => reason.clone(),
+        EventKind::StepExecuted { index, description } => format!("step {index}: {description}"),
+        EventKind::Published {
+            exchange,
+            routing_key,
+            priority,
+            persistent,
+            mandatory,
+            ..
+        } => {
+            let mut s = format!("→ {} key {routing_key:?}", exchange_name(exchange));
+            if let Some(p) = priority {
+                s.push_str(&format!(" · priority {p}"));
+            }
+            if *persistent {
+                s.push_str(" · persistent");
+            }
+            if *mandatory {
+                s.push_str(" · mandatory");
+            }
+            s
+        }
+        EventKind::Confirmed { ack, .. } => if *ack { "ack" } else { "nack" }.to_owned(),
+        EventKind::Returned {
+            reply_code,
+            reply_text,
+            exchange,
+            routing_key,
+            ..
+        } => format!(
+            "{reply_code} {reply_text} from {} key {routing_key:?}",
+            exchange_name(exchange)
+        ),
+        EventKind::PublishFailed { error, .. } => error.clone(),
+        EventKind::Delivered {
+            queue,
+            redelivered,
+            priority,
+            exchange,
+            routing_key,
+            ..
+        } => {
+            let mut s = format!("from {queue} (via {} key {routing_key:?})", exchange_name(exchange));
+            if let Some(p) = priority {
+                s.push_str(&format!(" · priority {p}"));
+            }
+            if *redelivered {
+                s.push_str(" · redelivered");
+            }
+            s
+        }
+        EventKind::Settled { action, requeue, .. } => {
+            format!("{action:?}{}", if *requeue { " · requeue" } else { "" }).to_lowercase()
+        }
+        EventKind::DeadLettered { from_queue, reason, .. } => format!("dead-lettered from {from_queue} ({reason})"),
+        EventKind::QueueSnapshot(s) => {
+            let mut text = format!(
+                "{} msgs · ready {} · unacked {} · RAM {} · paged out {}",
+                s.messages, s.ready, s.unacked, s.in_ram, s.paged_out
+            );
+            if let Some(node) = &s.node {
+                text.push_str(&format!(" · on {node}"));
+            }
+            text
+        }
+        EventKind::LeftInQueue { ids, .. } => format!("{} messages left", ids.len()),
+        EventKind::NodeFault { action, message, .. } => format!("{action:?}: {message}").to_lowercase(),
+        EventKind::NodesChanged { nodes } => nodes
+            .iter()
+            .map(|n| format!("{} {}", n.name, if n.running { "up" } else { "down" }))
+            .collect::<Vec<_>>()
+            .join(", "),
+        EventKind::ConnectionsCut { duration_ms } => format!("connections cut for {duration_ms} ms"),
+        EventKind::ConnectionLost { reason } => reason.clone(),
+        EventKind::ConnectionRecovered { down_ms } => format!("back after {down_ms} ms"),
+        EventKind::ConsumerCancelled { queue, .. } | EventKind::Reconsumed { queue, .. } => queue.clone(),
+        EventKind::QueueUnavailable { reason, .. } => reason.clone(),
+        EventKind::Buffered { reason, .. } => reason.clone(),
+        EventKind::Retried { attempt, .. } => format!("attempt {attempt}"),
+        EventKind::Recovered { republished, .. } => format!("{republished} re-published"),
+        EventKind::QueuePurged { messages, .. } => format!("{messages} purged"),
+        EventKind::RunFinished { outcome, message } => {
+            let outcome = format!("{outcome:?}").to_lowercase();
+            message.as_ref().map_or(outcome.clone(), |m| format!("{outcome}: {m}"))
+        }
+    }
+}
+
+fn exchange_name(name: &str) -> &str {
+    if name.is_empty() { "(default)" } else { name }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::layout;
+
+    fn ev(kind: EventKind) -> Event {
+        Event { t_ms: 1, kind }
+    }
+
+    #[test]
+    fn a_run_folds_the_same_summary_and_filters_incrementally() {
+        let scenario = crate::gallery::example("backup-exchange")
+            .and_then(|e| e.scenario())
+            .expect("example");
+        let l = layout(&scenario);
+        let mut run = RunRecord::default();
+        run.start(scenario.clone(), &l);
+        run.accepted("r1".into());
+        run.set_filter(LogFilter {
+            id: "#2".into(),
+            ..LogFilter::default()
+        });
+        let mut events = Vec::new();
+        for n in 1..=3 {
+            let id = format!("producer#{n}");
+            events.push(ev(EventKind::Published {
+                publisher: "producer".into(),
+                id: id.clone(),
+                exchange: "confirm-exchange2".into(),
+                routing_key: "default2".into(),
+                priority: None,
+                persistent: true,
+                mandatory: true,
+            }));
+            events.push(ev(EventKind::Confirmed {
+                publisher: "producer".into(),
+                id: id.clone(),
+                ack: true,
+            }));
+            events.push(ev(EventKind::Delivered {
+                consumer: "backup-consumer".into(),
+                queue: "backup-queue".into(),
+                id,
+                redelivered: false,
+                priority: None,
+                exchange: "confirm-exchange2".into(),
+                routing_key: "default2".into(),
+            }));
+        }
+        events.push(ev(EventKind::RunFinished {
+            outcome: Outcome::Completed,
+            message: None,
+        }));
+        run.append(events[..4].to_vec(), &l);
+        run.append(events[4..].to_vec(), &l);
+        assert_eq!(run.filtered.len(), 3);
+        assert_eq!(run.counts.published, 3);
+        let alternate = l
+            .edges
+            .iter()
+            .position(|e| e.kind == crate::layout::EdgeKind::Alternate)
+            .expect("edge");
+        assert_eq!(run.edge_traffic[alternate], 3);
+        assert_eq!(tone(&run.events[2], &l), "backedup");
+
+        let relay = warren_shared::summary::summarize(&scenario, &run.events);
+        run.finished(Outcome::Completed, relay.clone());
+        assert!(!run.summary_mismatch);
+        assert_eq!(run.summary.as_ref().map(|s| s.delivered_total()), Some(3));
+
+        let (nodes, edges) = run.trail("producer#2", &l);
+        assert_eq!(nodes.len(), 5);
+        assert_eq!(edges.len(), 4);
+
+        run.set_filter(LogFilter {
+            kind: "confirmed".into(),
+            ..LogFilter::default()
+        });
+        assert_eq!(run.filtered.len(), 3);
+    }
+}

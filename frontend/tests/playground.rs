@@ -1,0 +1,336 @@
+//! Browser tests of the playground: mount it in headless Chromium, feed it what the relay would
+//! send, and read the DOM by `data-testid`.
+//!
+//! Run with `cargo xtask test`, or as `tests/web.rs` says.
+#![cfg(target_arch = "wasm32")]
+
+use leptos::mount::mount_to;
+use leptos::prelude::*;
+use std::rc::Rc;
+use warren_frontend::frame::AnimLoop;
+use warren_frontend::{Playground, PlaygroundView, Status, apply_server_message};
+use warren_shared::{Event, EventKind, Outcome, ServerMessage, summary::summarize};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::HtmlElement;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// A fresh element in the page's body to mount into, sized like a small laptop screen.
+fn container() -> HtmlElement {
+    let document = web_sys::window().and_then(|w| w.document()).expect("a document");
+    let element = document
+        .create_element("div")
+        .expect("create a div")
+        .dyn_into::<HtmlElement>()
+        .expect("a div is an HtmlElement");
+    let _ = element.set_attribute("style", "width: 1280px; height: 720px; position: relative;");
+    document.body().expect("a body").append_child(&element).expect("append");
+    element
+}
+
+fn all(root: &HtmlElement, id: &str) -> Vec<web_sys::Element> {
+    let found = root
+        .query_selector_all(&format!("[data-testid=\"{id}\"]"))
+        .expect("a valid selector");
+    (0..found.length())
+        .filter_map(|i| found.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
+        .collect()
+}
+
+fn texts(root: &HtmlElement, id: &str) -> Vec<String> {
+    all(root, id)
+        .iter()
+        .map(|e| e.text_content().unwrap_or_default())
+        .collect()
+}
+
+fn click(root: &HtmlElement, id: &str) {
+    all(root, id)
+        .first()
+        .unwrap_or_else(|| panic!("no [data-testid={id}]"))
+        .dyn_ref::<HtmlElement>()
+        .expect("an HtmlElement")
+        .click();
+}
+
+async fn sleep(ms: i32) {
+    let promise = web_sys::js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+struct Mounted {
+    root: HtmlElement,
+    pg: RwSignal<Playground>,
+    anim: Rc<AnimLoop>,
+    runs: RwSignal<u32>,
+    _handle: Box<dyn std::any::Any>,
+}
+
+/// The playground as the page mounts it, with Run doing what `App` does minus the socket.
+fn mount() -> Mounted {
+    let root = container();
+    let pg = RwSignal::new(Playground::new());
+    let status = RwSignal::new(Status::connecting("ws://127.0.0.1:1/ws"));
+    let anim_loop = AnimLoop::new();
+    let anim = StoredValue::new_local(Rc::clone(&anim_loop));
+    let runs = RwSignal::new(0_u32);
+    let on_run = Callback::new(move |()| {
+        if let Some(Ok(_)) = pg.try_update(Playground::begin_run) {
+            anim.with_value(|a| a.reset(pg.with_untracked(|p| p.layout.clone())));
+            runs.update(|n| *n += 1);
+        }
+    });
+    let on_stop = Callback::new(move |()| pg.update(|p| p.run.stopping()));
+    let handle = mount_to(root.clone(), move || {
+        view! { <PlaygroundView pg=pg status=status anim=anim on_run=on_run on_stop=on_stop /> }
+    });
+    Mounted {
+        root,
+        pg,
+        anim: anim_loop,
+        runs,
+        _handle: Box::new(handle),
+    }
+}
+
+fn ev(t_ms: u64, kind: EventKind) -> Event {
+    Event { t_ms, kind }
+}
+
+/// What the relay sends for `n` messages of the backup-exchange example.
+fn backup_events(n: u64) -> Vec<Event> {
+    let mut events = Vec::new();
+    for i in 1..=n {
+        let id = format!("producer#{i}");
+        events.push(ev(
+            i,
+            EventKind::Published {
+                publisher: "producer".into(),
+                id: id.clone(),
+                exchange: "confirm-exchange2".into(),
+                routing_key: "default2".into(),
+                priority: None,
+                persistent: true,
+                mandatory: true,
+            },
+        ));
+        events.push(ev(
+            i,
+            EventKind::Confirmed {
+                publisher: "producer".into(),
+                id: id.clone(),
+                ack: true,
+            },
+        ));
+        events.push(ev(
+            i + 1,
+            EventKind::Delivered {
+                consumer: "backup-consumer".into(),
+                queue: "backup-queue".into(),
+                id,
+                redelivered: false,
+                priority: None,
+                exchange: "confirm-exchange2".into(),
+                routing_key: "default2".into(),
+            },
+        ));
+    }
+    events
+}
+
+#[wasm_bindgen_test]
+async fn the_gallery_loads_examples_and_the_default_is_publisher_confirms() {
+    let m = mount();
+    assert_eq!(all(&m.root, "gallery-confirms").len(), 1);
+    assert_eq!(all(&m.root, "gallery-backup-exchange").len(), 1);
+    assert!(texts(&m.root, "description").join("").contains("100 acks"));
+    assert_eq!(texts(&m.root, "scenario-title"), ["Publisher confirms"]);
+
+    click(&m.root, "gallery-backup-exchange");
+    leptos::task::tick().await;
+    assert_eq!(texts(&m.root, "scenario-title"), ["Backup exchange"]);
+    assert!(texts(&m.root, "description").join("").contains("backup-queue"));
+    let exchanges: Vec<String> = all(&m.root, "node-exchange")
+        .iter()
+        .filter_map(|e| e.get_attribute("data-name"))
+        .collect();
+    assert_eq!(exchanges, ["confirm-exchange2", "backup-exchange"]);
+    assert_eq!(all(&m.root, "edge-alternate").len(), 1);
+    let json = all(&m.root, "scenario-json")[0]
+        .clone()
+        .dyn_into::<web_sys::HtmlTextAreaElement>()
+        .expect("a textarea")
+        .value();
+    assert!(json.contains("\"alternate-exchange\""), "{json}");
+}
+
+#[wasm_bindgen_test]
+async fn a_run_animates_logs_and_ends_with_the_summary() {
+    let m = mount();
+    click(&m.root, "gallery-backup-exchange");
+    leptos::task::tick().await;
+    click(&m.root, "run-button");
+    leptos::task::tick().await;
+    assert_eq!(m.runs.get_untracked(), 1);
+    let phase = |m: &Mounted| all(&m.root, "run-phase")[0].get_attribute("data-phase");
+    assert_eq!(phase(&m).as_deref(), Some("starting"));
+
+    apply_server_message(m.pg, &m.anim, ServerMessage::Accepted { run_id: "r".into() });
+    let events = backup_events(20);
+    apply_server_message(
+        m.pg,
+        &m.anim,
+        ServerMessage::Events {
+            run_id: "r".into(),
+            events: events.clone(),
+        },
+    );
+    leptos::task::tick().await;
+    assert_eq!(phase(&m).as_deref(), Some("running"));
+    sleep(150).await;
+    let tokens = all(&m.root, "token").len();
+    assert!(tokens > 0 && tokens <= 20, "{tokens} tokens");
+    assert!(!all(&m.root, "event-row").is_empty());
+    assert_eq!(texts(&m.root, "live-published"), ["20"]);
+
+    let mut finished = events.clone();
+    finished.push(ev(
+        30,
+        EventKind::RunFinished {
+            outcome: Outcome::Completed,
+            message: None,
+        },
+    ));
+    let scenario = m.pg.with_untracked(|p| p.editor.scenario.clone()).expect("scenario");
+    let summary = summarize(&scenario, &finished);
+    apply_server_message(
+        m.pg,
+        &m.anim,
+        ServerMessage::Events {
+            run_id: "r".into(),
+            events: finished[events.len()..].to_vec(),
+        },
+    );
+    apply_server_message(
+        m.pg,
+        &m.anim,
+        ServerMessage::Finished {
+            run_id: "r".into(),
+            outcome: Outcome::Completed,
+            summary,
+        },
+    );
+    leptos::task::tick().await;
+    assert_eq!(texts(&m.root, "summary-published"), ["20"]);
+    assert_eq!(texts(&m.root, "summary-acked"), ["20"]);
+    assert_eq!(texts(&m.root, "summary-nacked"), ["0"]);
+    assert_eq!(texts(&m.root, "summary-returned"), ["0"]);
+    assert_eq!(texts(&m.root, "summary-lost"), ["0"]);
+    assert_eq!(texts(&m.root, "summary-delivered-backup-queue"), ["20"]);
+    assert_eq!(phase(&m).as_deref(), Some("finished"));
+
+    // Filtering by id keeps that message's rows; clicking one highlights its path.
+    m.pg.update(|p| {
+        p.run.set_filter(warren_frontend::run::LogFilter {
+            id: "producer#20".into(),
+            ..Default::default()
+        })
+    });
+    leptos::task::tick().await;
+    assert_eq!(texts(&m.root, "log-count"), ["3 of 61 events"]);
+    let rows = all(&m.root, "event-row");
+    assert_eq!(rows.len(), 3);
+    let row = rows
+        .iter()
+        .find(|r| r.text_content().unwrap_or_default().contains("producer#20"))
+        .expect("a row of producer#20");
+    row.dyn_ref::<HtmlElement>().expect("element").click();
+    leptos::task::tick().await;
+    let lit = m.root.query_selector_all(".node.hl").expect("selector").length();
+    assert_eq!(lit, 5, "publisher, both exchanges, backup-queue, backup-consumer");
+}
+
+#[wasm_bindgen_test]
+async fn problems_stop_the_run_and_show_their_paths() {
+    let m = mount();
+    m.pg.update(|p| p.edit(r#"{"version": 1, "publishers": [{"name": "p", "exchange": "nope", "count": 1}]}"#));
+    leptos::task::tick().await;
+    assert!(
+        texts(&m.root, "editor-problems")
+            .join("")
+            .contains("publishers[0].exchange")
+    );
+    click(&m.root, "run-button");
+    leptos::task::tick().await;
+    assert_eq!(m.runs.get_untracked(), 0, "nothing is sent");
+    let problems = texts(&m.root, "problems").join("");
+    assert!(problems.contains("publishers[0].exchange"), "{problems}");
+    assert!(problems.contains("no exchange named"), "{problems}");
+}
+
+#[wasm_bindgen_test]
+async fn a_long_log_draws_only_the_rows_in_view_and_floods_are_counted() {
+    let m = mount();
+    click(&m.root, "gallery-backup-exchange");
+    leptos::task::tick().await;
+    click(&m.root, "run-button");
+    apply_server_message(m.pg, &m.anim, ServerMessage::Accepted { run_id: "r".into() });
+    let events = backup_events(5_000);
+    for chunk in events.chunks(512) {
+        apply_server_message(
+            m.pg,
+            &m.anim,
+            ServerMessage::Events {
+                run_id: "r".into(),
+                events: chunk.to_vec(),
+            },
+        );
+    }
+    leptos::task::tick().await;
+    sleep(100).await;
+    assert_eq!(texts(&m.root, "log-count"), ["15,000 events"]);
+    let rows = all(&m.root, "event-row").len();
+    assert!(rows > 0 && rows < 80, "{rows} rows drawn");
+    assert!(all(&m.root, "token").len() <= warren_frontend::anim::MAX_TOKENS);
+    let (drawn, counted) = m.anim.drawn_and_counted();
+    assert!(counted > 0, "drawn {drawn}, counted {counted}");
+}
+
+/// A flood is absorbed quickly (a debug build does 60 000 events in well under a second here;
+/// the bound is generous for slow machines).
+#[wasm_bindgen_test]
+async fn a_flood_of_events_is_absorbed_quickly() {
+    let m = mount();
+    click(&m.root, "gallery-backup-exchange");
+    leptos::task::tick().await;
+    click(&m.root, "run-button");
+    apply_server_message(m.pg, &m.anim, ServerMessage::Accepted { run_id: "r".into() });
+    let events = backup_events(20_000);
+    let perf = web_sys::window().and_then(|w| w.performance()).expect("performance");
+    let start = perf.now();
+    let mut worst = 0.0_f64;
+    for chunk in events.chunks(512) {
+        let t = perf.now();
+        apply_server_message(
+            m.pg,
+            &m.anim,
+            ServerMessage::Events {
+                run_id: "r".into(),
+                events: chunk.to_vec(),
+            },
+        );
+        leptos::task::tick().await;
+        worst = worst.max(perf.now() - t);
+    }
+    let total = perf.now() - start;
+    web_sys::console::log_1(&format!("60000 events: {total:.0} ms, worst batch {worst:.1} ms").into());
+    assert!(total < 10_000.0, "60000 events took {total:.0} ms");
+    assert!(worst < 1_000.0, "a batch of 512 took {worst:.0} ms");
+    assert_eq!(texts(&m.root, "live-published"), ["20000"]);
+}
