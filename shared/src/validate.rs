@@ -163,6 +163,13 @@ impl Validator<'_> {
             self.arguments_queue(&format!("queues[{i}]"), q.kind, &q.arguments);
             if let Some(node) = &q.node {
                 self.node(&format!("queues[{i}].node"), node);
+                if q.exclusive {
+                    self.push(
+                        format!("queues[{i}].node"),
+                        "an exclusive queue belongs to the connection that declares it, which is the run's own \
+                         connection: it cannot be placed on another node",
+                    );
+                }
             }
         }
         for (i, b) in s.bindings.iter().enumerate() {

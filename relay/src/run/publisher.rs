@@ -440,7 +440,31 @@ impl<'a> Publishing<'a> {
                 self.settle(seq, result).await;
             }
         };
-        if tokio::time::timeout(CONFIRM_GRACE, drain).await.is_err() {
+        let timed_out = tokio::time::timeout(CONFIRM_GRACE, drain).await.is_err();
+        // What the outbox still holds and never sent did not reach the broker: say so per message.
+        let never_sent: Vec<u64> = self
+            .held
+            .as_ref()
+            .map(|h| {
+                h.messages
+                    .iter()
+                    .filter(|(_, m)| !m.sent)
+                    .map(|(seq, _)| *seq)
+                    .collect()
+            })
+            .unwrap_or_default();
+        for seq in never_sent {
+            let id = message_id(&self.spec.name, seq);
+            let error = "still held in the outbox when the publisher stopped".to_owned();
+            self.emitter
+                .emit(EventKind::PublishFailed {
+                    publisher: self.spec.name.clone(),
+                    id,
+                    error,
+                })
+                .await;
+        }
+        if timed_out {
             self.emitter
                 .warn(format!(
                     "{}: some confirms had not arrived {} s after it stopped",
