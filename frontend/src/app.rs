@@ -10,6 +10,7 @@ use crate::gallery;
 use crate::layout::{EdgeKind, Layout, NodeKind};
 use crate::playground::Playground;
 use crate::run::{self, LogFilter, Phase};
+use crate::share::{self, ShareBanner, ShareBar};
 use crate::socket::{RelaySocket, page_ws_url};
 use crate::state::{Connection, Status, count};
 use leptos::prelude::*;
@@ -45,7 +46,8 @@ pub fn apply_server_message(pg: RwSignal<Playground>, anim: &Rc<AnimLoop>, messa
 pub fn App() -> impl IntoView {
     let url = page_ws_url();
     let status = RwSignal::new(Status::connecting(url.clone()));
-    let pg = RwSignal::new(Playground::new());
+    // A link's fragment (`#s=…`) opens the scenario it carries.
+    let pg = RwSignal::new(Playground::opened_at(&share::location_hash()));
     let anim: Anim = StoredValue::new_local(AnimLoop::new());
     let socket = StoredValue::new_local(None::<RelaySocket>);
     let on_run: Rc<dyn Fn(ServerMessage)> = Rc::new(move |message| {
@@ -151,6 +153,7 @@ pub fn PlaygroundView(
     view! {
         <div class="app">
             <Header pg=pg status=status phase=phase on_run=on_run on_stop=on_stop />
+            <ShareBanner pg=pg />
             <aside class="gallery" aria-label="Examples">
                 <Gallery pg=pg phase=phase on_load=load />
             </aside>
@@ -217,6 +220,7 @@ fn Header(
                 <span class="brand-name">"Warren"</span>
             </div>
             <div class="scenario-title" data-testid="scenario-title">{title}</div>
+            <ShareBar pg=pg />
             <div class="controls">
                 <button
                     type="button"
@@ -854,26 +858,65 @@ fn JsonEditor(pg: RwSignal<Playground>, phase: Memo<Phase>) -> impl IntoView {
     let problems = Memo::new(move |_| pg.with(|p| p.editor.problems.clone()));
     let importing = RwSignal::new(false);
     let paste = NodeRef::<leptos::html::Textarea>::new();
+    // What went wrong with the last import or export (never swallowed).
+    let file_error = RwSignal::new(None::<String>);
     let apply_import = move |_| {
         if let Some(paste) = paste.get() {
             let text = paste.value();
-            if !text.trim().is_empty() {
-                pg.update(|p| p.edit(&text));
-                paste.set_value("");
-                importing.set(false);
+            if text.trim().is_empty() {
+                file_error.set(Some("Paste a scenario's JSON first.".to_owned()));
+                return;
+            }
+            match pg.try_update(|p| p.import(&text)) {
+                Some(Err(error)) => file_error.set(Some(format!("Import failed: {error}"))),
+                _ => {
+                    file_error.set(None);
+                    paste.set_value("");
+                    importing.set(false);
+                }
             }
         }
     };
+    let import_file = move |ev: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
+            return;
+        };
+        let chosen = input.clone();
+        share::read_chosen_file(&input, move |result| {
+            // The same file may be chosen again after an edit.
+            chosen.set_value("");
+            match result.and_then(|text| pg.try_update(|p| p.import(&text)).unwrap_or(Ok(()))) {
+                Ok(()) => file_error.set(None),
+                Err(error) => file_error.set(Some(format!("Import failed: {error}"))),
+            }
+        });
+    };
     let export = move |_| {
         let (text, name) = pg.with_untracked(|p| (p.editor.text.clone(), p.editor.file_name()));
-        download(&name, &text);
+        file_error.set(
+            share::download(&name, &text)
+                .err()
+                .map(|e| format!("Export failed: {e}")),
+        );
     };
     view! {
         <div class="json-tools">
             <button type="button" data-testid="import-button" on:click=move |_| importing.update(|v| *v = !*v)>
                 "Import…"
             </button>
-            <button type="button" data-testid="export-button" on:click=export>
+            <label class="button file" title="Load a scenario from a .json file">
+                "Import file"
+                <input
+                    type="file"
+                    class="visually-hidden"
+                    accept=".json,application/json"
+                    data-testid="import-json"
+                    disabled=move || phase.get().active()
+                    on:change=import_file
+                />
+            </label>
+            <button type="button" data-testid="export-json" title="Download the scenario as a .json file" on:click=export>
                 "Export"
             </button>
             <span class="json-state" data-testid="json-state">
@@ -894,6 +937,11 @@ fn JsonEditor(pg: RwSignal<Playground>, phase: Memo<Phase>) -> impl IntoView {
                 "Load it"
             </button>
         </div>
+        {move || {
+            file_error
+                .get()
+                .map(|error| view! { <p class="notice error" data-testid="import-error" role="alert">{error}</p> })
+        }}
         <textarea
             class="editor"
             node_ref=area
@@ -926,28 +974,6 @@ fn JsonEditor(pg: RwSignal<Playground>, phase: Memo<Phase>) -> impl IntoView {
             }}
         </ul>
     }
-}
-
-/// Offer `text` as a file download.
-fn download(name: &str, text: &str) {
-    use wasm_bindgen::JsCast;
-    let parts = web_sys::js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    if let Ok(anchor) = document().create_element("a")
-        && let Ok(anchor) = anchor.dyn_into::<web_sys::HtmlAnchorElement>()
-    {
-        anchor.set_href(&url);
-        anchor.set_download(name);
-        anchor.click();
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
 }
 
 #[component]

@@ -14,6 +14,7 @@
 //!   components call.
 //! - [`anim`]: the tokens and flashes of the animation, driven by a clock; pure.
 //! - [`frame`]: the one `requestAnimationFrame` loop that draws the animation.
+//! - [`share`]: links that carry a scenario (`#s=…`), JSON import and export.
 //! - [`state`]: the connection and the relay's hello.
 //! - [`socket`]: the web-sys WebSocket.
 //! - [`app`]: the playground's components; [`components`]: the relay status panel.
@@ -29,6 +30,7 @@ pub mod gallery;
 pub mod layout;
 pub mod playground;
 pub mod run;
+pub mod share;
 pub mod socket;
 pub mod state;
 

@@ -113,6 +113,8 @@ pub struct Playground {
     pub run: RunRecord,
     /// The relay's limits (defaults until the hello).
     pub limits: Limits,
+    /// Why the link the page was opened with could not be opened (see [`crate::share`]).
+    pub share_error: Option<String>,
 }
 
 impl Playground {
@@ -124,6 +126,7 @@ impl Playground {
             layout: Layout::default(),
             run: RunRecord::default(),
             limits,
+            share_error: None,
         };
         playground.load_example(gallery::DEFAULT_EXAMPLE);
         playground
@@ -139,6 +142,17 @@ impl Playground {
         }
         self.editor.set_text(example.json, &self.limits);
         self.editor.example = Some(example.stem);
+        self.relayout();
+        self.run = RunRecord::default();
+        true
+    }
+
+    /// Load a scenario's text (from a link), dropping the run; `false` while a run is going on.
+    pub fn load_text(&mut self, text: &str) -> bool {
+        if self.run.phase().active() {
+            return false;
+        }
+        self.editor.set_text(text, &self.limits);
         self.relayout();
         self.run = RunRecord::default();
         true
