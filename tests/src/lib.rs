@@ -5,6 +5,9 @@
 //! # Layout
 //! - [`broker`], [`run_example`], [`run_scenario`]: runs through the library, as `warren run` does.
 //! - [`Relay`]: a relay serving on a free loopback port, and [`Client`]: a WebSocket client.
+//! - [`browser`]: headless Chromium through chromedriver, and a page object for the playground.
+
+pub mod browser;
 
 use futures_util::{SinkExt, StreamExt};
 use std::net::SocketAddr;

@@ -119,6 +119,14 @@ fn report_size(wasm: &Path, js: &Path) {
     );
 }
 
+/// The size of `dist/`'s wasm after `gzip -9`, in bytes.
+pub fn wasm_gzipped(ws: &Workspace) -> Result<u64> {
+    let wasm = ws.dist().join(format!("{OUT_NAME}_bg.wasm"));
+    let gzipped = gzip_len(&wasm).ok_or_else(|| Error::new(format!("could not gzip {}", wasm.display())))?;
+    println!("    {}: {} gzipped", wasm.display(), kib(gzipped));
+    Ok(gzipped)
+}
+
 /// Bytes of `gzip -9` output: what a compressing server would send.
 fn gzip_len(path: &Path) -> Option<u64> {
     let out = Command::new("gzip").args(["-9", "-c"]).arg(path).output().ok()?;

@@ -7,6 +7,8 @@
 //! - `test`: setup, build the page, start the managed broker, run every test.
 //! - `bench [ARGS]`: the relay's benchmark.
 //! - `lint`: `cargo fmt --check` and clippy (host and wasm32) with warnings as errors.
+//! - `budgets`: the page's performance figures against their budgets (measures, never fails on
+//!   a figure).
 //!
 //! # Layout
 //! - `cmd`: running programs, finding them, the error type.
@@ -38,6 +40,9 @@ commands:
                    tests, then the page's tests in headless Chromium
   bench [ARGS]     run the relay's benchmark (release build)
   lint             cargo fmt --check, then clippy -D warnings (host and wasm32)
+  budgets          build the page, then measure it against its budgets: gzipped wasm size,
+                   first paint and frame times in headless Chromium (prints PASS/OVER,
+                   exits 0 when it could measure)
   help             this text";
 
 fn main() -> ExitCode {
@@ -52,6 +57,7 @@ fn main() -> ExitCode {
         "test" => no_args(&command, &rest).map_or_else(usage_error, |()| test(&ws)),
         "bench" => bench(&ws, &rest),
         "lint" => no_args(&command, &rest).map_or_else(usage_error, |()| lint(&ws)),
+        "budgets" => no_args(&command, &rest).map_or_else(usage_error, |()| budgets(&ws)),
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -113,23 +119,13 @@ fn test(ws: &Workspace) -> ExitCode {
     let result = (|| {
         let tools = plan.step("setup", || setup::all(ws))?;
         plan.step("build-frontend", || frontend::build(ws, &tools))?;
-        plan.step("managed broker up", || {
-            cmd::run(
-                cmd::cargo()
-                    .current_dir(&ws.root)
-                    .args(["run", "--package", "warren-relay", "--bin", "warren"])
-                    .args(["--", "broker", "up"]),
-            )
-        })?;
-        // The two test runs are independent: run both, report both.
+        plan.step("managed broker up", || broker_up(ws))?;
+        // The two test runs are independent: run both, report both. The first includes the
+        // end-to-end tests of the built page in headless Chromium (`tests/tests/browser.rs`).
         let host = plan.step("cargo test --workspace", || {
             let mut command = cmd::cargo();
             command.current_dir(&ws.root).args(["test", "--workspace"]);
-            if std::env::var_os("CHROMEDRIVER").is_none()
-                && let Some(driver) = cmd::find_program("chromedriver")
-            {
-                command.env("CHROMEDRIVER", driver);
-            }
+            with_chromedriver(&mut command);
             cmd::run(&mut command)
         });
         let browser = plan.step("frontend tests in headless Chromium", || {
@@ -148,6 +144,56 @@ fn test(ws: &Workspace) -> ExitCode {
     }
     plan.finish(result)
 }
+
+/// Start the managed broker, or find it running.
+fn broker_up(ws: &Workspace) -> Result<()> {
+    cmd::run(
+        cmd::cargo()
+            .current_dir(&ws.root)
+            .args(["run", "--package", "warren-relay", "--bin", "warren"])
+            .args(["--", "broker", "up"]),
+    )
+}
+
+/// Tell the browser tests where chromedriver is, unless the environment already does.
+fn with_chromedriver(command: &mut std::process::Command) {
+    if std::env::var_os("CHROMEDRIVER").is_none()
+        && let Some(driver) = cmd::find_program("chromedriver")
+    {
+        command.env("CHROMEDRIVER", driver);
+    }
+}
+
+/// The page's figures against its budgets: the gzipped wasm here, the rest measured in headless
+/// Chromium by `tests/examples/budgets.rs` against a relay on the real broker.
+fn budgets(ws: &Workspace) -> ExitCode {
+    let mut plan = Plan::new("budgets");
+    let result = (|| {
+        let tools = plan.step("setup", || setup::all(ws))?;
+        plan.step("build-frontend", || frontend::build(ws, &tools))?;
+        let gzipped = plan.step("wasm size", || frontend::wasm_gzipped(ws))?;
+        plan.step("managed broker up", || broker_up(ws))?;
+        plan.step("measure in headless Chromium", || {
+            println!("\nbudgets:");
+            let verdict = if gzipped <= WASM_BUDGET_BYTES { "PASS" } else { "OVER" };
+            println!(
+                "release wasm, gzipped    {:.1} KiB = {:.1} kB ({gzipped} bytes)   budget ≤ 400 KiB   {verdict}",
+                gzipped as f64 / 1024.0,
+                gzipped as f64 / 1000.0,
+            );
+            let mut command = cmd::cargo();
+            command
+                .current_dir(&ws.root)
+                .args(["run", "--quiet", "--package", "warren-tests", "--example", "budgets"]);
+            with_chromedriver(&mut command);
+            cmd::run(&mut command)
+        })
+    })();
+    plan.finish(result)
+}
+
+/// The budget for the release wasm, gzipped: 400 KiB.
+const WASM_BUDGET_BYTES: u64 = 400 * 1024;
 
 /// Become the relay's benchmark.
 fn bench(ws: &Workspace, args: &[String]) -> ExitCode {

@@ -1,0 +1,454 @@
+//! Headless Chromium through chromedriver and fantoccini, and a page object for the playground.
+//!
+//! [`Browser::launch`] starts a chromedriver of its own on a free loopback port, in a process
+//! group of its own, and opens one WebDriver session; [`with_browser`] runs a test body against
+//! it and always closes the session and ends chromedriver (and so Chromium), even when the body
+//! panics, before passing the panic on. [`Page`] speaks in the page's `data-testid`s.
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Chromium's flags for a root, offline, GPU-less machine (TOOLCHAIN.md, trap 5).
+const CHROME_ARGS: [&str; 11] = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1440,900",
+    "--hide-scrollbars",
+];
+
+/// `frontend/dist/`, as the relay serves it.
+pub fn dist_dir() -> PathBuf {
+    warren_relay::cli::default_static_dir()
+}
+
+/// Whether the page is built (`cargo xtask build-frontend`).
+pub fn frontend_built() -> bool {
+    dist_dir().join("index.html").is_file()
+}
+
+/// Print why a browser test is skipped and return `true` when the page is not built.
+pub fn skip_without_frontend(test: &str) -> bool {
+    if frontend_built() {
+        return false;
+    }
+    eprintln!(
+        "SKIPPED {test}: {} is missing; build the page with `cargo xtask build-frontend` (or run `cargo xtask test`)",
+        dist_dir().join("index.html").display()
+    );
+    true
+}
+
+/// Cargo's target folder: `$CARGO_TARGET_DIR` or the workspace's `target/`.
+pub fn target_dir() -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => root.join(dir),
+        None => root.join("target"),
+    }
+}
+
+/// Where screenshots go: `target/e2e/`.
+pub fn screenshot_dir() -> PathBuf {
+    target_dir().join("e2e")
+}
+
+fn program(env: &str, name: &str) -> Result<PathBuf, String> {
+    if let Some(path) = std::env::var_os(env) {
+        return Ok(PathBuf::from(path));
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain([PathBuf::from("/usr/bin")])
+        .map(|dir| dir.join(name))
+        .find(|candidate| candidate.is_file())
+        .ok_or_else(|| format!("could not find {name} (set {env}, or run `cargo xtask setup` to install it)"))
+}
+
+fn free_port() -> Result<u16, String> {
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free loopback port: {e}"))?;
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(|e| format!("no free loopback port: {e}"))
+}
+
+/// A chromedriver of this process and one session on it.
+pub struct Browser {
+    /// The WebDriver session.
+    pub client: Client,
+    driver: Driver,
+}
+
+/// The chromedriver process; ended (with its process group) when dropped.
+struct Driver {
+    child: Child,
+    profile: PathBuf,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        // chromedriver leads its own process group: end it and any Chromium it left.
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+impl Browser {
+    /// Start chromedriver on a free loopback port and open a headless Chromium session.
+    pub async fn launch() -> Result<Self, String> {
+        Self::launch_with(&[]).await
+    }
+
+    /// Like [`Browser::launch`] with extra Chromium flags.
+    pub async fn launch_with(extra_args: &[&str]) -> Result<Self, String> {
+        let chromedriver = program("CHROMEDRIVER", "chromedriver")?;
+        let chromium = program("CHROMIUM", "chromium")?;
+        let port = free_port()?;
+        let profile = std::env::temp_dir().join(format!("warren-e2e-{}-{port}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&profile);
+        std::fs::create_dir_all(&profile).map_err(|e| format!("could not create {}: {e}", profile.display()))?;
+        let mut command = Command::new(&chromedriver);
+        command
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        #[cfg(unix)]
+        {
+            use std::os::unix::process::CommandExt;
+            command.process_group(0);
+        }
+        let child = command.spawn().map_err(|e| {
+            format!(
+                "could not start {}: {e} (run `cargo xtask setup` to install chromium-driver)",
+                chromedriver.display()
+            )
+        })?;
+        let driver = Driver { child, profile };
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "{} did not listen on {addr} within 15 s (run `cargo xtask setup`)",
+                    chromedriver.display()
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let mut args: Vec<String> = CHROME_ARGS.iter().map(|a| (*a).to_owned()).collect();
+        args.push(format!("--user-data-dir={}", driver.profile.join("chromium").display()));
+        args.extend(extra_args.iter().map(|a| (*a).to_owned()));
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".to_owned(),
+            json!({"binary": chromium.display().to_string(), "args": args}),
+        );
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://{addr}"))
+            .await
+            .map_err(|e| {
+                format!(
+                    "could not open a Chromium session through chromedriver ({e}); run `cargo xtask setup` to install chromium and chromium-driver"
+                )
+            })?;
+        Ok(Self { client, driver })
+    }
+
+    /// Close the session, then end chromedriver.
+    pub async fn close(self) {
+        let Self { client, driver } = self;
+        let _ = tokio::time::timeout(Duration::from_secs(10), client.close()).await;
+        drop(driver);
+    }
+}
+
+/// Launch a browser, run `body` with its session, and always close the session and end
+/// chromedriver; a panic in `body` is passed on afterwards. A browser that cannot start is a
+/// failure that names `cargo xtask setup`.
+pub async fn with_browser<F, Fut>(body: F)
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let browser = match Browser::launch().await {
+        Ok(browser) => browser,
+        Err(error) => panic!("the browser tests need Chromium and chromedriver: {error}"),
+    };
+    let outcome = tokio::spawn(body(browser.client.clone())).await;
+    browser.close().await;
+    if let Err(error) = outcome {
+        match error.try_into_panic() {
+            Ok(payload) => std::panic::resume_unwind(payload),
+            Err(error) => panic!("the browser test was cancelled: {error}"),
+        }
+    }
+}
+
+/// JavaScript that starts counting the page's animated tokens: how many were ever added and
+/// the most alive at once.
+const WATCH_TOKENS: &str = r#"
+const w = window.__warrenTokens = { added: 0, max: 0 };
+if (window.__warrenObserver) window.__warrenObserver.disconnect();
+const live = () => document.querySelectorAll('[data-testid="token"]').length;
+window.__warrenObserver = new MutationObserver((records) => {
+  for (const r of records) for (const n of r.addedNodes) {
+    if (n.nodeType === 1 && n.getAttribute('data-testid') === 'token') w.added++;
+  }
+  const now = live();
+  if (now > w.max) w.max = now;
+});
+window.__warrenObserver.observe(document.body, { childList: true, subtree: true });
+return true;
+"#;
+
+/// The playground page in one browser session.
+pub struct Page {
+    /// The session.
+    pub client: Client,
+    base: String,
+}
+
+/// Counts from the token watcher.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tokens {
+    /// Tokens ever added to the canvas.
+    pub added: u64,
+    /// Most tokens alive at once.
+    pub max_live: u64,
+}
+
+impl Page {
+    /// The page served at `base` (e.g. `http://127.0.0.1:1234/`).
+    pub fn new(client: Client, base: impl Into<String>) -> Self {
+        Self {
+            client,
+            base: base.into(),
+        }
+    }
+
+    /// The page's address.
+    pub fn base_url(&self) -> String {
+        self.base.clone()
+    }
+
+    /// Load the page and wait until it is connected to the relay and shows its gallery.
+    pub async fn open(&self) {
+        self.client.goto(&self.base).await.expect("load the page");
+        self.wait_until("the page connects to the relay", Duration::from_secs(20), || async {
+            self.attr("connection-indicator", "data-state").await.as_deref() == Some("connected")
+        })
+        .await;
+        self.find("gallery").await;
+    }
+
+    /// Poll `check` every 100 ms until it holds; panics after `limit` naming `what`.
+    pub async fn wait_until<F, Fut>(&self, what: &str, limit: Duration, mut check: F)
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = bool>,
+    {
+        let deadline = Instant::now() + limit;
+        loop {
+            if check().await {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out after {limit:?} waiting until {what}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The element with this `data-testid`.
+    pub async fn find(&self, testid: &str) -> fantoccini::elements::Element {
+        let css = format!("[data-testid=\"{testid}\"]");
+        self.client
+            .find(Locator::Css(&css))
+            .await
+            .unwrap_or_else(|e| panic!("no [data-testid={testid}] on the page: {e}"))
+    }
+
+    /// Run JavaScript in the page.
+    pub async fn js(&self, script: &str, args: Vec<Value>) -> Value {
+        self.client
+            .execute(script, args)
+            .await
+            .unwrap_or_else(|e| panic!("script failed: {e}\n{script}"))
+    }
+
+    /// An attribute of the element with this `data-testid`, if both exist.
+    pub async fn attr(&self, testid: &str, name: &str) -> Option<String> {
+        let value = self
+            .js(
+                "const e = document.querySelector(`[data-testid=\"${arguments[0]}\"]`); return e ? e.getAttribute(arguments[1]) : null;",
+                vec![json!(testid), json!(name)],
+            )
+            .await;
+        value.as_str().map(str::to_owned)
+    }
+
+    /// The trimmed text of the element with this `data-testid`, if there is one.
+    pub async fn text(&self, testid: &str) -> Option<String> {
+        let value = self
+            .js(
+                "const e = document.querySelector(`[data-testid=\"${arguments[0]}\"]`); return e ? e.textContent.trim() : null;",
+                vec![json!(testid)],
+            )
+            .await;
+        value.as_str().map(str::to_owned)
+    }
+
+    /// The number shown by the element with this `data-testid` (digits only, so `1 000` reads
+    /// as 1000).
+    pub async fn number(&self, testid: &str) -> Option<u64> {
+        let text = self.text(testid).await?;
+        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+        digits.parse().ok()
+    }
+
+    /// Load a gallery example by its file stem.
+    pub async fn load_example(&self, stem: &str) {
+        self.find(&format!("gallery-{stem}"))
+            .await
+            .click()
+            .await
+            .expect("click the gallery item");
+        let testid = format!("gallery-{stem}");
+        self.wait_until(&format!("{stem} is the current example"), Duration::from_secs(5), || async {
+            self.js(
+                "const e = document.querySelector(`[data-testid=\"${arguments[0]}\"]`); return !!e && e.classList.contains('current');",
+                vec![json!(testid)],
+            )
+            .await
+                == json!(true)
+        })
+        .await;
+    }
+
+    /// The run's phase (`data-phase` of `run-phase`): idle, starting, running, stopping,
+    /// finished, invalid or failed.
+    pub async fn phase(&self) -> String {
+        self.attr("run-phase", "data-phase").await.unwrap_or_default()
+    }
+
+    /// Start counting the tokens the canvas draws.
+    pub async fn watch_tokens(&self) {
+        self.js(WATCH_TOKENS, vec![]).await;
+    }
+
+    /// What the token watcher counted.
+    pub async fn tokens(&self) -> Tokens {
+        let value = self.js("return window.__warrenTokens || null;", vec![]).await;
+        Tokens {
+            added: value["added"].as_u64().unwrap_or(0),
+            max_live: value["max"].as_u64().unwrap_or(0),
+        }
+    }
+
+    /// Press Run.
+    pub async fn click_run(&self) {
+        self.find("run-button").await.click().await.expect("click Run");
+    }
+
+    /// Wait for the run to end; returns the final phase (finished, failed or invalid).
+    pub async fn wait_run_end(&self, limit: Duration) -> String {
+        let deadline = Instant::now() + limit;
+        loop {
+            let phase = self.phase().await;
+            if matches!(phase.as_str(), "finished" | "failed" | "invalid") {
+                return phase;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the run did not end within {limit:?} (phase {phase})"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Every `summary-delivered-<queue>` shown, by queue.
+    pub async fn delivered(&self) -> BTreeMap<String, u64> {
+        let value = self
+            .js(
+                "const out = {}; for (const e of document.querySelectorAll('[data-testid^=\"summary-delivered-\"]')) out[e.getAttribute('data-testid').slice(18)] = e.textContent.replace(/[^0-9]/g, ''); return out;",
+                vec![],
+            )
+            .await;
+        value
+            .as_object()
+            .map(|map| {
+                map.iter()
+                    .map(|(queue, n)| (queue.clone(), n.as_str().and_then(|n| n.parse().ok()).unwrap_or(0)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Texts of every element with this `data-testid`.
+    pub async fn texts(&self, testid: &str) -> Vec<String> {
+        let value = self
+            .js(
+                "return [...document.querySelectorAll(`[data-testid=\"${arguments[0]}\"]`)].map(e => e.textContent.trim());",
+                vec![json!(testid)],
+            )
+            .await;
+        value
+            .as_array()
+            .map(|list| list.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+            .unwrap_or_default()
+    }
+
+    /// Replace the scenario JSON in the inspector, as typing would.
+    pub async fn set_json(&self, text: &str) {
+        self.find("tab-json").await.click().await.expect("open the JSON tab");
+        self.js(
+            "const a = document.querySelector('[data-testid=\"scenario-json\"]'); a.value = arguments[0]; a.dispatchEvent(new Event('input', { bubbles: true })); return true;",
+            vec![json!(text)],
+        )
+        .await;
+    }
+
+    /// The scenario JSON in the inspector.
+    pub async fn json(&self) -> String {
+        self.js(
+            "return document.querySelector('[data-testid=\"scenario-json\"]').value;",
+            vec![],
+        )
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+    }
+
+    /// Save a screenshot as `target/e2e/<name>.png`; returns its path.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let png = self.client.screenshot().await.expect("screenshot");
+        let dir = screenshot_dir();
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("create {}: {e}", dir.display()));
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+        path
+    }
+}
