@@ -6,6 +6,15 @@ use warren_tests::{Relay, example, run_vhosts, vhost_gone};
 
 const CLEANUP: Duration = Duration::from_secs(30);
 
+/// The run's vhost is gone (within [`CLEANUP`]).
+async fn assert_vhost_deleted(relay: &Relay, run_id: &str) {
+    let vhost = warren_relay::run::vhost_for(run_id);
+    assert!(
+        vhost_gone(&relay.state.broker, &vhost, CLEANUP).await,
+        "{vhost} still exists"
+    );
+}
+
 #[tokio::test]
 async fn hello_reports_protocol_broker_and_limits() {
     let relay = Relay::start().await;
@@ -45,11 +54,7 @@ async fn a_run_streams_events_then_its_summary_and_its_vhost_is_deleted() {
             .iter()
             .any(|e| matches!(e.kind, EventKind::Delivered { .. }))
     );
-    let vhost = warren_relay::run::vhost_for(&record.run_id);
-    assert!(
-        vhost_gone(&relay.state.broker, &vhost, CLEANUP).await,
-        "{vhost} still exists"
-    );
+    assert_vhost_deleted(&relay, &record.run_id).await;
 }
 
 #[tokio::test]
@@ -103,11 +108,7 @@ async fn stopping_a_run_ends_it_and_deletes_its_vhost() {
     let summary = record.summary.expect("summary");
     assert_eq!(summary.outcome, Some(Outcome::Stopped));
     assert!(summary.published < 100_000);
-    let vhost = warren_relay::run::vhost_for(&record.run_id);
-    assert!(
-        vhost_gone(&relay.state.broker, &vhost, CLEANUP).await,
-        "{vhost} still exists"
-    );
+    assert_vhost_deleted(&relay, &record.run_id).await;
 }
 
 #[tokio::test]
@@ -127,10 +128,7 @@ async fn a_dropped_socket_stops_its_run_and_deletes_its_vhost() {
         "the run has its vhost while it runs"
     );
     client.drop_connection();
-    assert!(
-        vhost_gone(&relay.state.broker, &vhost, CLEANUP).await,
-        "{vhost} still exists"
-    );
+    assert_vhost_deleted(&relay, &started.run_id).await;
 }
 
 #[tokio::test]

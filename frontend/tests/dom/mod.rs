@@ -1,0 +1,79 @@
+//! DOM helpers shared by the browser test files: mount points, lookups by `data-testid`, clicks
+//! and waiting. Each test file uses only some of them.
+#![allow(dead_code)]
+
+use wasm_bindgen::JsCast;
+use web_sys::HtmlElement;
+
+/// A fresh element in the page's body to mount into, sized like a small laptop screen.
+pub fn container() -> HtmlElement {
+    let document = web_sys::window().and_then(|w| w.document()).expect("a document");
+    let element = document
+        .create_element("div")
+        .expect("create a div")
+        .dyn_into::<HtmlElement>()
+        .expect("a div is an HtmlElement");
+    let _ = element.set_attribute("style", "width: 1280px; height: 720px; position: relative;");
+    document.body().expect("a body").append_child(&element).expect("append");
+    element
+}
+
+/// Every element marked `data-testid="{id}"` under `root`.
+pub fn all(root: &HtmlElement, id: &str) -> Vec<web_sys::Element> {
+    let found = root
+        .query_selector_all(&format!("[data-testid=\"{id}\"]"))
+        .expect("a valid selector");
+    (0..found.length())
+        .filter_map(|i| found.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
+        .collect()
+}
+
+/// Text of the first element marked `id`.
+pub fn text(root: &HtmlElement, id: &str) -> Option<String> {
+    all(root, id).first().map(|e| e.text_content().unwrap_or_default())
+}
+
+/// Text of every element marked `id`.
+pub fn texts(root: &HtmlElement, id: &str) -> Vec<String> {
+    all(root, id)
+        .iter()
+        .map(|e| e.text_content().unwrap_or_default())
+        .collect()
+}
+
+/// Click the first element marked `id`.
+pub fn click(root: &HtmlElement, id: &str) {
+    all(root, id)
+        .first()
+        .unwrap_or_else(|| panic!("no [data-testid={id}]"))
+        .dyn_ref::<HtmlElement>()
+        .expect("an HtmlElement")
+        .click();
+}
+
+/// The value of the input or textarea marked `id`.
+pub fn input_value(root: &HtmlElement, id: &str) -> String {
+    let element = all(root, id)
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("no [data-testid={id}]"));
+    if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
+        input.value()
+    } else {
+        element
+            .dyn_ref::<web_sys::HtmlTextAreaElement>()
+            .expect("an input or a textarea")
+            .value()
+    }
+}
+
+/// Wait `ms` milliseconds without blocking the page.
+pub async fn sleep(ms: i32) {
+    let promise = web_sys::js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
