@@ -12,7 +12,10 @@ use super::emitter::Emitter;
 use crate::broker::management::Management;
 
 /// How long the final snapshot waits for the statistics to catch up.
-const FINAL_SETTLE_LIMIT: Duration = Duration::from_secs(8);
+const FINAL_SETTLE_LIMIT: Duration = Duration::from_secs(15);
+/// How long the final answer must stay the same: longer than the managed broker's statistics
+/// interval (1 s).
+const STABLE_FOR: Duration = Duration::from_millis(1_300);
 /// Poll interval while waiting for them.
 const FINAL_POLL: Duration = Duration::from_millis(250);
 
@@ -88,15 +91,34 @@ pub async fn settled(management: &Management, vhost: &str, channel: &Channel, qu
     }
     let deadline = tokio::time::Instant::now() + FINAL_SETTLE_LIMIT;
     let mut latest = Vec::new();
+    // Counts (ready, unacked) reach the API before a queue's own statistics (RAM, paged out, mode),
+    // which it emits once per statistics interval: wait until the counts agree with AMQP, every
+    // classic queue has reported its own statistics, and the whole answer has stayed the same for
+    // longer than one interval.
+    let mut stable_since: Option<(tokio::time::Instant, Vec<QueueSnapshot>)> = None;
     loop {
         if let Ok(snapshots) = management.queues(vhost).await {
-            let agree = expected
+            let mine: Vec<QueueSnapshot> = snapshots.into_iter().filter(|s| queues.contains(&s.queue)).collect();
+            let counts_agree = expected
                 .iter()
-                .all(|(name, count)| snapshots.iter().any(|s| &s.queue == name && s.ready == *count));
-            latest = snapshots;
-            if agree {
-                break;
+                .all(|(name, count)| mine.iter().any(|s| &s.queue == name && s.ready == *count));
+            let complete = mine
+                .iter()
+                .all(|s| s.state.is_some() || s.kind.as_deref() == Some("quorum"));
+            if counts_agree && complete {
+                match &stable_since {
+                    Some((since, before)) if *before == mine => {
+                        if since.elapsed() >= STABLE_FOR {
+                            latest = mine;
+                            break;
+                        }
+                    }
+                    _ => stable_since = Some((tokio::time::Instant::now(), mine.clone())),
+                }
+            } else {
+                stable_since = None;
             }
+            latest = mine;
         }
         if tokio::time::Instant::now() >= deadline {
             emitter
@@ -106,7 +128,7 @@ pub async fn settled(management: &Management, vhost: &str, channel: &Channel, qu
         }
         tokio::time::sleep(FINAL_POLL).await;
     }
-    for snapshot in latest.into_iter().filter(|s| queues.contains(&s.queue)) {
+    for snapshot in latest {
         emitter.emit(EventKind::QueueSnapshot(snapshot)).await;
     }
 }
