@@ -7,6 +7,7 @@
 use crate::components::StatusPanel;
 use crate::frame::AnimLoop;
 use crate::gallery;
+use crate::i18n::{self, Lang};
 use crate::layout::{EdgeKind, Layout, NodeKind};
 use crate::playground::Playground;
 use crate::run::{self, LogFilter, Phase};
@@ -145,6 +146,8 @@ pub fn PlaygroundView(
     on_reconnect: Option<Callback<()>>,
 ) -> impl IntoView {
     let phase = Memo::new(move |_| pg.with(|p| p.run.phase()));
+    let lang = RwSignal::new(i18n::initial());
+    provide_context(lang);
     let load = Callback::new(move |stem: &'static str| {
         if pg.try_update(|p| p.load_example(stem)).unwrap_or(false) {
             anim.with_value(|a| a.reset(pg.with_untracked(|p| p.layout.clone())));
@@ -255,7 +258,36 @@ fn Header(
             <button type="button" class="theme" data-testid="theme-toggle" on:click=toggle_theme>
                 {move || format!("Theme: {}", theme.get())}
             </button>
+            <LangToggle />
         </header>
+    }
+}
+
+/// The page's language (see [`i18n`]), provided by [`PlaygroundView`].
+fn lang() -> RwSignal<Lang> {
+    use_context::<RwSignal<Lang>>().unwrap_or_else(|| RwSignal::new(Lang::En))
+}
+
+/// EN / 中文: switches the gallery and the About tab, and remembers the choice.
+#[component]
+fn LangToggle() -> impl IntoView {
+    let lang = lang();
+    let toggle = move |_| {
+        let next = lang.get_untracked().toggled();
+        lang.set(next);
+        i18n::remember(next);
+    };
+    view! {
+        <button
+            type="button"
+            class="lang"
+            data-testid="lang-toggle"
+            data-lang=move || lang.get().code()
+            title="Language of the examples' explanations / 示例说明的语言"
+            on:click=toggle
+        >
+            {move || lang.get().toggle_label()}
+        </button>
     }
 }
 
@@ -272,11 +304,19 @@ fn outcome_text(outcome: Outcome) -> &'static str {
 #[component]
 fn Gallery(pg: RwSignal<Playground>, phase: Memo<Phase>, on_load: Callback<&'static str>) -> impl IntoView {
     let current = Memo::new(move |_| pg.with(|p| p.editor.example));
+    let lang = lang();
     let items = gallery::examples()
         .into_iter()
         .map(|example| {
             let stem = example.stem;
-            let blurb = first_sentence(&example.description);
+            let name = {
+                let example = example.clone();
+                move || example.name_in(lang.get())
+            };
+            let blurb = move || match lang.get() {
+                Lang::En => first_sentence(&example.description),
+                Lang::Zh => first_sentence_zh(&example.description_in(Lang::Zh)),
+            };
             view! {
                 <li>
                     <button
@@ -287,7 +327,7 @@ fn Gallery(pg: RwSignal<Playground>, phase: Memo<Phase>, on_load: Callback<&'sta
                         disabled=move || phase.get().active()
                         on:click=move |_| on_load.run(stem)
                     >
-                        <span class="example-name">{example.name}</span>
+                        <span class="example-name">{name}</span>
                         <span class="example-blurb">{blurb}</span>
                     </button>
                 </li>
@@ -295,7 +335,9 @@ fn Gallery(pg: RwSignal<Playground>, phase: Memo<Phase>, on_load: Callback<&'sta
         })
         .collect_view();
     view! {
-        <h2 class="pane-title">"Examples"</h2>
+        <h2 class="pane-title" lang=move || lang.get().code()>
+            {move || if lang.get() == Lang::Zh { "示例" } else { "Examples" }}
+        </h2>
         <ul class="examples" data-testid="gallery">{items}</ul>
     }
 }
@@ -308,6 +350,20 @@ fn first_sentence(description: &str) -> String {
     };
     let end = text.find(". ").map_or(text.len(), |i| i + 1);
     let mut out: String = text[..end].chars().take(110).collect();
+    if out.len() < text[..end].len() {
+        out.push('…');
+    }
+    out
+}
+
+/// [`first_sentence`] for Chinese: without the opening before "：", cut after "。".
+fn first_sentence_zh(description: &str) -> String {
+    let text = match description.split_once('：') {
+        Some((head, rest)) if head.chars().count() < 20 => rest,
+        _ => description,
+    };
+    let end = text.find('。').map_or(text.len(), |i| i + '。'.len_utf8());
+    let mut out: String = text[..end].chars().take(60).collect();
     if out.len() < text[..end].len() {
         out.push('…');
     }
@@ -790,12 +846,15 @@ fn Inspector(
 
 #[component]
 fn About(pg: RwSignal<Playground>) -> impl IntoView {
+    let lang = lang();
     let info = Memo::new(move |_| {
+        let lang = lang.get();
         pg.with(|p| {
+            let example = p.editor.example.and_then(gallery::example);
             p.editor.scenario.as_ref().map(|s| {
                 (
-                    s.name.clone(),
-                    s.description.clone(),
+                    example.as_ref().map_or_else(|| s.name.clone(), |e| e.name_in(lang)),
+                    example.as_ref().map_or_else(|| s.description.clone(), |e| e.description_in(lang)),
                     format!(
                         "{} publisher(s) · {} exchange(s) · {} queue(s) · {} binding(s) · {} consumer(s) · {} message(s)",
                         s.publishers.len(),
@@ -831,8 +890,16 @@ fn About(pg: RwSignal<Playground>) -> impl IntoView {
                             </p>
                         }
                     })}
-                <h3>{if from_gallery { "What to look for" } else { "Description" }}</h3>
-                <p class="description" data-testid="description">{description}</p>
+                <h3>
+                    {match (from_gallery, lang.get_untracked()) {
+                        (true, Lang::Zh) => "看点",
+                        (true, Lang::En) => "What to look for",
+                        (false, _) => "Description",
+                    }}
+                </h3>
+                <p class="description" data-testid="description" lang=lang.get_untracked().code()>
+                    {description}
+                </p>
                 <p class="hint">
                     "Press " <kbd>"Ctrl"</kbd> "+" <kbd>"Enter"</kbd> " to run it on the broker, " <kbd>"Esc"</kbd>
                     " to stop. Click a row of the event log to follow that message on the canvas."
@@ -1292,5 +1359,19 @@ mod tests {
     fn gallery_blurbs_are_short() {
         let blurb = first_sentence("The seed's third section: confirm-exchange2 names backup-exchange. More.");
         assert_eq!(blurb, "confirm-exchange2 names backup-exchange.");
+    }
+
+    #[test]
+    fn chinese_gallery_blurbs_are_short() {
+        let blurb = first_sentence_zh("种子教程第三节：confirm-exchange2 把 backup-exchange 设为备份交换机。其余。");
+        assert_eq!(blurb, "confirm-exchange2 把 backup-exchange 设为备份交换机。");
+        for example in gallery::examples() {
+            let blurb = first_sentence_zh(&example.description_in(Lang::Zh));
+            assert!(
+                !blurb.is_empty() && blurb.chars().count() <= 61,
+                "{}: {blurb}",
+                example.stem
+            );
+        }
     }
 }

@@ -3,6 +3,7 @@
 //! [`EXAMPLES`] is the one list to extend when an example is added; a host test checks that it
 //! names every file in `examples/`.
 
+use crate::i18n::{self, Lang};
 use warren_shared::{Scenario, parse_scenario};
 
 /// The example shown when the page opens.
@@ -37,6 +38,22 @@ pub struct Example {
 }
 
 impl Example {
+    /// The name in `lang` (Chinese from [`i18n::ZH`], English from the file).
+    pub fn name_in(&self, lang: Lang) -> String {
+        match (lang, i18n::zh(self.stem)) {
+            (Lang::Zh, Some((name, _))) => name.to_owned(),
+            _ => self.name.clone(),
+        }
+    }
+
+    /// What to look for, in `lang`.
+    pub fn description_in(&self, lang: Lang) -> String {
+        match (lang, i18n::zh(self.stem)) {
+            (Lang::Zh, Some((_, text))) => text.to_owned(),
+            _ => self.description.clone(),
+        }
+    }
+
     /// The parsed scenario; `None` only if the file is broken (a host test prevents that).
     pub fn scenario(&self) -> Option<Scenario> {
         let value: serde_json::Value = serde_json::from_str(self.json).ok()?;
@@ -95,6 +112,27 @@ mod tests {
         assert_eq!(
             example(DEFAULT_EXAMPLE).map(|e| e.name),
             Some("Publisher confirms".to_owned())
+        );
+    }
+
+    #[test]
+    fn every_example_has_a_chinese_name_and_explanation() {
+        for example in examples() {
+            let (name, text) = i18n::zh(example.stem).unwrap_or_else(|| panic!("{} has no Chinese text", example.stem));
+            assert!(!name.trim().is_empty(), "{} has no Chinese name", example.stem);
+            assert!(!text.trim().is_empty(), "{} has no Chinese explanation", example.stem);
+            assert_eq!(example.name_in(Lang::Zh), name);
+            assert_eq!(example.description_in(Lang::Zh), text);
+            assert_eq!(example.description_in(Lang::En), example.description);
+        }
+        let mut stems: Vec<&str> = i18n::ZH.iter().map(|(stem, _, _)| *stem).collect();
+        stems.sort_unstable();
+        stems.dedup();
+        assert_eq!(stems.len(), i18n::ZH.len(), "a stem is listed twice in i18n::ZH");
+        assert_eq!(
+            stems.len(),
+            EXAMPLES.len(),
+            "i18n::ZH lists a stem that is not an example"
         );
     }
 }

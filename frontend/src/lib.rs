@@ -8,6 +8,7 @@
 //!
 //! # Layout
 //! - [`gallery`]: the examples, embedded at compile time.
+//! - [`i18n`]: English / Chinese names and explanations of the examples.
 //! - [`layout`]: where each node goes and how messages travel; pure, unit-tested.
 //! - [`run`]: one run as the page saw it (events, counts, snapshots, log filter).
 //! - [`playground`]: the scenario editor, its layout and the run, with the methods the
@@ -27,6 +28,7 @@ pub mod app;
 pub mod components;
 pub mod frame;
 pub mod gallery;
+pub mod i18n;
 pub mod layout;
 pub mod playground;
 pub mod run;
@@ -36,5 +38,6 @@ pub mod state;
 
 pub use app::{App, PlaygroundView, apply_server_message};
 pub use components::StatusPanel;
+pub use i18n::Lang;
 pub use playground::Playground;
 pub use state::{Connection, Hello, Status};
