@@ -206,6 +206,35 @@ struct Token {
     t_ms: u64,
 }
 
+impl Token {
+    /// A token that starts moving along `legs` at `now`, without label, ending in a fade.
+    fn moving(
+        message: String,
+        legs: VecDeque<Leg>,
+        now: f64,
+        tone: Tone,
+        at: (f64, f64),
+        exchange: String,
+        t_ms: u64,
+    ) -> Self {
+        Self {
+            key: 0,
+            message,
+            legs,
+            leg_started: now,
+            tone,
+            label: None,
+            phase: Phase::Moving,
+            at,
+            exchange,
+            routing_key: String::new(),
+            wait_after: false,
+            hidden: false,
+            t_ms,
+        }
+    }
+}
+
 /// One token to draw.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sprite {
@@ -427,19 +456,10 @@ impl Animator {
         let legs = self.legs(start, &[from, to]);
         self.drawn += 1;
         self.insert(Token {
-            key: 0,
-            message: id,
-            legs,
-            leg_started: now,
-            tone: Tone::Flying,
             label: priority.map(|p| p.to_string()),
-            phase: Phase::Moving,
-            at: start,
-            exchange,
             routing_key,
             wait_after: true,
-            hidden: false,
-            t_ms,
+            ..Token::moving(id, legs, now, Tone::Flying, start, exchange, t_ms)
         });
     }
 
@@ -504,21 +524,7 @@ impl Animator {
                     }
                     let start = self.layout.nodes[queue_node].out_anchor();
                     let legs = self.legs(start, &[queue_node, consumer_node]);
-                    self.insert(Token {
-                        key: 0,
-                        message: id,
-                        legs,
-                        leg_started: now,
-                        tone,
-                        label: None,
-                        phase: Phase::Moving,
-                        at: start,
-                        exchange,
-                        routing_key: String::new(),
-                        wait_after: false,
-                        hidden: false,
-                        t_ms,
-                    });
+                    self.insert(Token::moving(id, legs, now, tone, start, exchange, t_ms));
                 }
                 self.flash_named(NodeKind::Consumer, &consumer, Tone::Delivered, now);
             }
@@ -553,21 +559,7 @@ impl Animator {
                 if let Some(i) = waiting {
                     self.tokens[i].resume(now, legs, Tone::Returned);
                 } else if self.tokens.len() < MAX_TOKENS {
-                    self.insert(Token {
-                        key: 0,
-                        message: id,
-                        legs,
-                        leg_started: now,
-                        tone: Tone::Returned,
-                        label: None,
-                        phase: Phase::Moving,
-                        at: start,
-                        exchange,
-                        routing_key: String::new(),
-                        wait_after: false,
-                        hidden: false,
-                        t_ms,
-                    });
+                    self.insert(Token::moving(id, legs, now, Tone::Returned, start, exchange, t_ms));
                 }
             }
             Cue::Confirmed { publisher, id, ack } => {
