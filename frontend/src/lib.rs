@@ -18,7 +18,8 @@
 //! - [`share`]: links that carry a scenario (`#s=…`), JSON import and export.
 //! - [`state`]: the connection and the relay's hello.
 //! - [`socket`]: the web-sys WebSocket.
-//! - [`app`]: the playground's components; [`components`]: the relay status panel.
+//! - [`app`]: the page and its header; [`views`]: its panes; [`components`]: the relay status
+//!   panel.
 //!
 //! `main.rs` only installs the panic hook and mounts [`App`]; `index.html` and `style.css` next
 //! to this crate's manifest are copied beside the wasm by `cargo xtask build-frontend`.
@@ -35,6 +36,7 @@ pub mod run;
 pub mod share;
 pub mod socket;
 pub mod state;
+pub mod views;
 
 pub use app::{App, PlaygroundView, apply_server_message};
 pub use components::StatusPanel;

@@ -1,0 +1,423 @@
+//! The stage: the cluster strip, the problems of a refused run, the topology on an SVG canvas
+//! (with live counts on nodes and edges and the highlighted path of a chosen message), and the
+//! legend.
+
+use crate::app::Anim;
+use crate::layout::{EdgeKind, Layout, NodeKind};
+use crate::playground::Playground;
+use crate::run::Phase;
+use crate::state::{Status, count};
+use leptos::prelude::*;
+
+#[component]
+pub(crate) fn Stage(pg: RwSignal<Playground>, status: RwSignal<Status>, anim: Anim) -> impl IntoView {
+    let nodes = Memo::new(move |_| {
+        pg.with(|p| p.run.nodes.clone())
+            .or_else(|| {
+                status.with(|s| {
+                    s.hello
+                        .as_ref()
+                        .and_then(|h| h.broker.as_ref())
+                        .map(|b| b.nodes.clone())
+                })
+            })
+            .unwrap_or_default()
+    });
+    let cluster = move || {
+        nodes
+            .get()
+            .into_iter()
+            .map(|node| {
+                let short = node.name.split('@').next().unwrap_or(&node.name).to_owned();
+                view! {
+                    <li
+                        class="cluster-node"
+                        class:down=!node.running
+                        data-testid="cluster-node"
+                        data-running=node.running.to_string()
+                        title=node.name.clone()
+                    >
+                        <span class="dot" aria-hidden="true"></span>
+                        {short}
+                        <span class="node-state">{if node.running { "up" } else { "down" }}</span>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    let problems = move || {
+        let (phase, problems, error) = pg.with(|p| (p.run.phase(), p.run.problems.clone(), p.run.error.clone()));
+        match phase {
+            Phase::Invalid => Some(
+                view! {
+                    <div class="problems" data-testid="problems" role="alert">
+                        <strong>"The scenario was not run. Fix these first:"</strong>
+                        <ul>
+                            {problems
+                                .into_iter()
+                                .map(|p| {
+                                    view! {
+                                        <li data-testid="problem">
+                                            <code class="path">
+                                                {if p.path.is_empty() { "(document)".to_owned() } else { p.path }}
+                                            </code>
+                                            " "
+                                            {p.message}
+                                        </li>
+                                    }
+                                })
+                                .collect_view()}
+                        </ul>
+                    </div>
+                }
+                .into_any(),
+            ),
+            Phase::Failed => Some(
+                view! {
+                    <div class="problems" data-testid="run-error" role="alert">
+                        <strong>"The run could not go on: "</strong>
+                        {error.unwrap_or_default()}
+                    </div>
+                }
+                .into_any(),
+            ),
+            _ => None,
+        }
+    };
+    let counting = anim.with_value(|a| a.counting);
+    view! {
+        <div class="stage-top">
+            <ul class="cluster" data-testid="cluster" aria-label="Cluster nodes">{cluster}</ul>
+            <div
+                class="counting"
+                data-testid="counting"
+                class:visible=move || counting.get()
+                title="Too many messages at once to draw each one: the counts on the edges and in the summary keep the full record."
+            >
+                "Many messages: counting instead of drawing"
+            </div>
+        </div>
+        {problems}
+        <Canvas pg=pg anim=anim />
+        <Legend />
+    }
+}
+
+#[component]
+fn Legend() -> impl IntoView {
+    let kinds = [
+        ("publisher", "publisher"),
+        ("exchange", "exchange"),
+        ("queue", "queue"),
+        ("consumer", "consumer"),
+    ];
+    let outcomes = [
+        ("flying", "in flight"),
+        ("acked", "acked"),
+        ("delivered", "delivered"),
+        ("nacked", "nacked"),
+        ("returned", "returned"),
+        ("backedup", "backed up (alternate exchange)"),
+        ("lost", "lost"),
+    ];
+    view! {
+        <div class="legend" data-testid="legend">
+            {kinds
+                .into_iter()
+                .map(|(class, label)| {
+                    view! {
+                        <span class=format!("key kind-{class}")>
+                            <i aria-hidden="true"></i>
+                            {label}
+                        </span>
+                    }
+                })
+                .collect_view()}
+            <span class="sep" aria-hidden="true"></span>
+            {outcomes
+                .into_iter()
+                .map(|(class, label)| {
+                    view! {
+                        <span class=format!("key tone-{class}")>
+                            <b aria-hidden="true"></b>
+                            {label}
+                        </span>
+                    }
+                })
+                .collect_view()}
+        </div>
+    }
+}
+
+#[component]
+fn Canvas(pg: RwSignal<Playground>, anim: Anim) -> impl IntoView {
+    let layout = Memo::new(move |_| pg.with(|p| p.layout.clone()));
+    let trail = Memo::new(move |_| pg.with(|p| p.run.selected.as_ref().map(|id| p.run.trail(id, &p.layout))));
+    let layer = NodeRef::<leptos::svg::G>::new();
+    Effect::new(move |_| {
+        if let Some(g) = layer.get() {
+            let element: &web_sys::Element = &g;
+            anim.with_value(|a| a.set_layer(element.clone()));
+        }
+    });
+    let view_box = move || layout.with(|l| format!("0 0 {:.0} {:.0}", l.width, l.height));
+    let clear = move |_| pg.update(|p| p.run.selected = None);
+    let drawing = move || layout.with(|l| draw(l, pg, trail));
+    view! {
+        <div class="canvas-wrap">
+            <svg
+                class="canvas"
+                data-testid="canvas"
+                viewBox=view_box
+                preserveAspectRatio="xMidYMid meet"
+                role="img"
+                aria-label="The scenario's topology"
+                on:click=clear
+            >
+                <defs>
+                    {["publish", "binding", "default", "alternate", "consume"]
+                        .into_iter()
+                        .map(|kind| {
+                            view! {
+                                <marker
+                                    id=format!("arrow-{kind}")
+                                    viewBox="0 0 10 10"
+                                    refX="9"
+                                    refY="5"
+                                    markerWidth="7"
+                                    markerHeight="7"
+                                    orient="auto-start-reverse"
+                                >
+                                    <path class=format!("arrow {kind}") d="M0,1 L9,5 L0,9 z"></path>
+                                </marker>
+                            }
+                        })
+                        .collect_view()}
+                </defs>
+                {drawing}
+                <g class="tokens" node_ref=layer></g>
+            </svg>
+            {move || {
+                layout
+                    .with(|l| l.nodes.is_empty())
+                    .then(|| {
+                        view! {
+                            <p class="empty">
+                                "Nothing to draw yet: add exchanges, queues, publishers or consumers to the JSON."
+                            </p>
+                        }
+                    })
+            }}
+        </div>
+    }
+}
+
+type Trail = Memo<Option<(std::collections::HashSet<usize>, std::collections::HashSet<usize>)>>;
+
+/// Edges and nodes; the parts that change during a run read the playground themselves.
+fn draw(l: &Layout, pg: RwSignal<Playground>, trail: Trail) -> impl IntoView + use<> {
+    let edges = l
+        .edges
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let curve = l.edge_curve(i);
+            let mid = curve.at(0.5);
+            let kind = e.kind.as_str();
+            // The default exchange's edges say "by queue name" with their dots; other labels
+            // are cut to the gap between the columns (the full text is in the tooltip).
+            let full_label = if e.kind == EdgeKind::Default {
+                String::new()
+            } else {
+                e.label.clone()
+            };
+            let label = if e.kind == EdgeKind::Alternate {
+                full_label.clone()
+            } else {
+                truncate(&full_label, 9)
+            };
+            let hl = move || trail.with(|t| t.as_ref().map(|(_, edges)| edges.contains(&i)));
+            let traffic = move || {
+                Some(pg.with(|p| p.run.edge_traffic.get(i).copied().unwrap_or(0)))
+                    .filter(|n| *n > 0)
+                    .map(|n| format!("×{}", count(n)))
+            };
+            let label_y = if e.kind == EdgeKind::Alternate {
+                mid.1 + 4.0
+            } else {
+                mid.1 - 7.0
+            };
+            let label_x = if e.kind == EdgeKind::Alternate {
+                mid.0 + 8.0
+            } else {
+                mid.0
+            };
+            let anchor = if e.kind == EdgeKind::Alternate {
+                "start"
+            } else {
+                "middle"
+            };
+            view! {
+                <g
+                    class=format!("edge {kind}")
+                    class:hl=move || hl() == Some(true)
+                    class:dim=move || hl() == Some(false)
+                    data-testid=format!("edge-{kind}")
+                >
+                    <title>{full_label}</title>
+                    <path d=curve.svg() marker-end=format!("url(#arrow-{kind})")></path>
+                    <text class="edge-label" x=format!("{:.1}", label_x) y=format!("{:.1}", label_y) text-anchor=anchor>
+                        {label}
+                    </text>
+                    <text
+                        class="edge-count"
+                        data-testid="edge-count"
+                        x=format!("{:.1}", label_x)
+                        y=format!("{:.1}", label_y + 17.0)
+                        text-anchor=anchor
+                    >
+                        {traffic}
+                    </text>
+                </g>
+            }
+        })
+        .collect_view();
+    let nodes = l
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let kind = n.kind;
+            let name = n.name.clone();
+            let hl = move || trail.with(|t| t.as_ref().map(|(nodes, _)| nodes.contains(&i)));
+            let extra = match kind {
+                NodeKind::Queue => queue_lines(pg, name.clone()).into_any(),
+                NodeKind::Publisher => publisher_line(pg, name.clone()).into_any(),
+                NodeKind::Consumer => consumer_line(pg, name.clone()).into_any(),
+                NodeKind::Exchange => ().into_any(),
+            };
+            let title = truncate(&n.label, 18);
+            let subtitle = truncate(&n.subtitle, 24);
+            view! {
+                <g
+                    class=format!("node kind-{}", kind.as_str())
+                    class:hl=move || hl() == Some(true)
+                    class:dim=move || hl() == Some(false)
+                    data-testid=format!("node-{}", kind.as_str())
+                    data-name=name.clone()
+                    transform=format!("translate({:.1} {:.1})", n.x, n.y)
+                >
+                    <title>{format!("{} {}\n{}", kind.as_str(), n.label, n.subtitle)}</title>
+                    <rect class="box" width=format!("{:.0}", n.w) height=format!("{:.0}", n.h) rx="9"></rect>
+                    <rect class="stripe" width="5" height=format!("{:.0}", n.h) rx="2"></rect>
+                    <text class="title" x="12" y="20">{title}</text>
+                    <text class="subtitle" x="12" y="36">{subtitle}</text>
+                    {extra}
+                </g>
+            }
+        })
+        .collect_view();
+    view! {
+        <g class="edges">{edges}</g>
+        <g class="nodes">{nodes}</g>
+    }
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_owned()
+    } else {
+        let mut out: String = text.chars().take(max - 1).collect();
+        out.push('…');
+        out
+    }
+}
+
+fn queue_lines(pg: RwSignal<Playground>, name: String) -> impl IntoView {
+    let snapshot = {
+        let name = name.clone();
+        Memo::new(move |_| pg.with(|p| p.run.queues.get(&name).cloned()))
+    };
+    let depth = move || {
+        snapshot.with(|s| match s {
+            Some(s) => format!("ready {} · unacked {}", count(s.ready), count(s.unacked)),
+            None => "no snapshot yet".to_owned(),
+        })
+    };
+    let memory = move || {
+        snapshot.with(|s| {
+            s.as_ref()
+                .map(|s| format!("RAM {} · paged out {}", count(s.in_ram), count(s.paged_out)))
+                .unwrap_or_default()
+        })
+    };
+    let placement = move || {
+        snapshot.with(|s| {
+            let Some(s) = s else { return String::new() };
+            let short = |n: &String| n.split('@').next().unwrap_or(n).to_owned();
+            let mut text = s.node.as_ref().map(|n| format!("on {}", short(n))).unwrap_or_default();
+            if !s.mirrors.is_empty() {
+                let mirrors: Vec<String> = s.mirrors.iter().map(short).collect();
+                text.push_str(&format!(" · mirrors {}", mirrors.join(",")));
+                if s.unsynchronised() {
+                    text.push_str(" (unsynced)");
+                }
+            }
+            if !s.members.is_empty() {
+                text.push_str(&format!(" · {}/{} members up", s.online.len(), s.members.len()));
+            }
+            text
+        })
+    };
+    // Ready (solid) and unacked (light) as a bar under the numbers.
+    let bar = move || {
+        snapshot.with(|s| {
+            let (ready, unacked) = s.as_ref().map_or((0, 0), |s| (s.ready, s.unacked));
+            let total = (ready + unacked).max(1) as f64;
+            let scale = 120.0 * ((ready + unacked) as f64).min(1.0);
+            (
+                format!("{:.1}", scale * ready as f64 / total),
+                format!("{:.1}", scale * unacked as f64 / total),
+            )
+        })
+    };
+    view! {
+        <text class="depth" x="13" y="54" data-testid=format!("queue-depth-{name}")>{depth}</text>
+        <rect class="bar-bg" x="13" y="59" width="120" height="4" rx="2"></rect>
+        <rect class="bar-ready" x="13" y="59" width=move || bar().0 height="4" rx="2"></rect>
+        <rect class="bar-unacked" x=move || format!("{:.1}", 13.0 + bar().0.parse::<f64>().unwrap_or(0.0)) y="59" width=move || bar().1 height="4" rx="2"></rect>
+        <text class="memory" x="13" y="76">{memory}</text>
+        <text class="placement" x="13" y="90">{placement}</text>
+    }
+}
+
+fn publisher_line(pg: RwSignal<Playground>, name: String) -> impl IntoView {
+    let line = move || {
+        pg.with(|p| {
+            p.run.counts.per_publisher.get(&name).map(|(acked, nacked, returned)| {
+                let mut parts = vec![format!("✓ {}", count(*acked))];
+                if *nacked > 0 {
+                    parts.push(format!("✗ {}", count(*nacked)));
+                }
+                if *returned > 0 {
+                    parts.push(format!("↩ {}", count(*returned)));
+                }
+                parts.join("  ")
+            })
+        })
+    };
+    view! { <text class="counts" x="13" y="54">{line}</text> }
+}
+
+fn consumer_line(pg: RwSignal<Playground>, name: String) -> impl IntoView {
+    let line = move || {
+        pg.with(|p| {
+            p.run
+                .counts
+                .per_consumer
+                .get(&name)
+                .map(|n| format!("received {}", count(*n)))
+        })
+    };
+    view! { <text class="counts" x="13" y="54">{line}</text> }
+}

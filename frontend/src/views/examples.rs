@@ -1,0 +1,101 @@
+//! The gallery pane: one button per example, named and summed up in the page's language.
+
+use super::lang;
+use crate::gallery;
+use crate::i18n::Lang;
+use crate::playground::Playground;
+use crate::run::Phase;
+use leptos::prelude::*;
+
+#[component]
+pub(crate) fn Gallery(pg: RwSignal<Playground>, phase: Memo<Phase>, on_load: Callback<&'static str>) -> impl IntoView {
+    let current = Memo::new(move |_| pg.with(|p| p.editor.example));
+    let lang = lang();
+    let items = gallery::examples()
+        .into_iter()
+        .map(|example| {
+            let stem = example.stem;
+            let name = {
+                let example = example.clone();
+                move || example.name_in(lang.get())
+            };
+            let blurb = move || match lang.get() {
+                Lang::En => first_sentence(&example.description),
+                Lang::Zh => first_sentence_zh(&example.description_in(Lang::Zh)),
+            };
+            view! {
+                <li>
+                    <button
+                        type="button"
+                        class="example"
+                        class:current=move || current.get() == Some(stem)
+                        data-testid=format!("gallery-{stem}")
+                        disabled=move || phase.get().active()
+                        on:click=move |_| on_load.run(stem)
+                    >
+                        <span class="example-name">{name}</span>
+                        <span class="example-blurb">{blurb}</span>
+                    </button>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <h2 class="pane-title" lang=move || lang.get().code()>
+            {move || if lang.get() == Lang::Zh { "示例" } else { "Examples" }}
+        </h2>
+        <ul class="examples" data-testid="gallery">{items}</ul>
+    }
+}
+
+/// The description without its "The seed's … section:" opening, cut after a sentence.
+fn first_sentence(description: &str) -> String {
+    let text = match description.split_once(": ") {
+        Some((head, rest)) if head.len() < 40 => rest,
+        _ => description,
+    };
+    let end = text.find(". ").map_or(text.len(), |i| i + 1);
+    let mut out: String = text[..end].chars().take(110).collect();
+    if out.len() < text[..end].len() {
+        out.push('…');
+    }
+    out
+}
+
+/// [`first_sentence`] for Chinese: without the opening before "：", cut after "。".
+fn first_sentence_zh(description: &str) -> String {
+    let text = match description.split_once('：') {
+        Some((head, rest)) if head.chars().count() < 20 => rest,
+        _ => description,
+    };
+    let end = text.find('。').map_or(text.len(), |i| i + '。'.len_utf8());
+    let mut out: String = text[..end].chars().take(60).collect();
+    if out.len() < text[..end].len() {
+        out.push('…');
+    }
+    out
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gallery_blurbs_are_short() {
+        let blurb = first_sentence("The seed's third section: confirm-exchange2 names backup-exchange. More.");
+        assert_eq!(blurb, "confirm-exchange2 names backup-exchange.");
+    }
+
+    #[test]
+    fn chinese_gallery_blurbs_are_short() {
+        let blurb = first_sentence_zh("种子教程第三节：confirm-exchange2 把 backup-exchange 设为备份交换机。其余。");
+        assert_eq!(blurb, "confirm-exchange2 把 backup-exchange 设为备份交换机。");
+        for example in gallery::examples() {
+            let blurb = first_sentence_zh(&example.description_in(Lang::Zh));
+            assert!(
+                !blurb.is_empty() && blurb.chars().count() <= 61,
+                "{}: {blurb}",
+                example.stem
+            );
+        }
+    }
+}

@@ -1,0 +1,272 @@
+//! The inspector pane: what to look for in the scenario, its JSON (with import and export),
+//! and the relay's status.
+
+use super::lang;
+use crate::components::StatusPanel;
+use crate::gallery;
+use crate::i18n::Lang;
+use crate::playground::Playground;
+use crate::run::Phase;
+use crate::share;
+use crate::state::{Status, count};
+use leptos::prelude::*;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    About,
+    Json,
+    Relay,
+}
+
+#[component]
+pub(crate) fn Inspector(
+    pg: RwSignal<Playground>,
+    status: RwSignal<Status>,
+    phase: Memo<Phase>,
+    on_reconnect: Option<Callback<()>>,
+) -> impl IntoView {
+    let tab = RwSignal::new(Tab::About);
+    let tab_button = move |which: Tab, label: &'static str, id: &'static str| {
+        view! {
+            <button
+                type="button"
+                role="tab"
+                class:active=move || tab.get() == which
+                aria-selected=move || (tab.get() == which).to_string()
+                data-testid=id
+                on:click=move |_| tab.set(which)
+            >
+                {label}
+            </button>
+        }
+    };
+    let problem_count = Memo::new(move |_| pg.with(|p| p.editor.problems.len()));
+    view! {
+        <div class="tabs" role="tablist">
+            {tab_button(Tab::About, "About", "tab-about")}
+            {tab_button(Tab::Json, "Scenario JSON", "tab-json")}
+            {tab_button(Tab::Relay, "Relay", "tab-relay")}
+            {move || {
+                (problem_count.get() > 0)
+                    .then(|| {
+                        view! {
+                            <span class="problem-badge" title="Problems in the JSON">
+                                {problem_count.get()}
+                            </span>
+                        }
+                    })
+            }}
+        </div>
+        <div class="tab-body" class:hidden=move || tab.get() != Tab::About>
+            <About pg=pg />
+        </div>
+        <div class="tab-body json" class:hidden=move || tab.get() != Tab::Json>
+            <JsonEditor pg=pg phase=phase />
+        </div>
+        <div class="tab-body relay" class:hidden=move || tab.get() != Tab::Relay>
+            {match on_reconnect {
+                Some(callback) => view! { <StatusPanel status=status on_reconnect=callback /> }.into_any(),
+                None => view! { <StatusPanel status=status /> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+#[component]
+fn About(pg: RwSignal<Playground>) -> impl IntoView {
+    let lang = lang();
+    let info = Memo::new(move |_| {
+        let lang = lang.get();
+        pg.with(|p| {
+            let example = p.editor.example.and_then(gallery::example);
+            p.editor.scenario.as_ref().map(|s| {
+                (
+                    example.as_ref().map_or_else(|| s.name.clone(), |e| e.name_in(lang)),
+                    example.as_ref().map_or_else(|| s.description.clone(), |e| e.description_in(lang)),
+                    format!(
+                        "{} publisher(s) · {} exchange(s) · {} queue(s) · {} binding(s) · {} consumer(s) · {} message(s)",
+                        s.publishers.len(),
+                        s.exchanges.len(),
+                        s.queues.len(),
+                        s.bindings.len(),
+                        s.consumers.len(),
+                        count(s.total_messages())
+                    ),
+                    p.editor.example.is_some(),
+                    p.editor.problems.len(),
+                )
+            })
+        })
+    });
+    move || {
+        info.get().map(|(name, description, shape, from_gallery, problems)| {
+            let description = if description.is_empty() {
+                "This scenario has no description.".to_owned()
+            } else {
+                description
+            };
+            view! {
+                <h2 class="about-name">{if name.is_empty() { "Untitled scenario".to_owned() } else { name }}</h2>
+                <p class="shape">{shape}</p>
+                {(problems > 0)
+                    .then(|| {
+                        view! {
+                            <p class="notice error" data-testid="about-problems">
+                                {format!(
+                                    "This scenario has {problems} problem(s) for this relay; the Scenario JSON tab lists them.",
+                                )}
+                            </p>
+                        }
+                    })}
+                <h3>
+                    {match (from_gallery, lang.get_untracked()) {
+                        (true, Lang::Zh) => "看点",
+                        (true, Lang::En) => "What to look for",
+                        (false, _) => "Description",
+                    }}
+                </h3>
+                <p class="description" data-testid="description" lang=lang.get_untracked().code()>
+                    {description}
+                </p>
+                <p class="hint">
+                    "Press " <kbd>"Ctrl"</kbd> "+" <kbd>"Enter"</kbd> " to run it on the broker, " <kbd>"Esc"</kbd>
+                    " to stop. Click a row of the event log to follow that message on the canvas."
+                </p>
+            }
+        })
+    }
+}
+
+#[component]
+fn JsonEditor(pg: RwSignal<Playground>, phase: Memo<Phase>) -> impl IntoView {
+    let text = Memo::new(move |_| pg.with(|p| p.editor.text.clone()));
+    let area = NodeRef::<leptos::html::Textarea>::new();
+    // Set the text only when it differs, so typing never moves the caret.
+    Effect::new(move |_| {
+        let text = text.get();
+        if let Some(area) = area.get()
+            && area.value() != text
+        {
+            area.set_value(&text);
+        }
+    });
+    let problems = Memo::new(move |_| pg.with(|p| p.editor.problems.clone()));
+    let importing = RwSignal::new(false);
+    let paste = NodeRef::<leptos::html::Textarea>::new();
+    // What went wrong with the last import or export (never swallowed).
+    let file_error = RwSignal::new(None::<String>);
+    let apply_import = move |_| {
+        if let Some(paste) = paste.get() {
+            let text = paste.value();
+            if text.trim().is_empty() {
+                file_error.set(Some("Paste a scenario's JSON first.".to_owned()));
+                return;
+            }
+            match pg.try_update(|p| p.import(&text)) {
+                Some(Err(error)) => file_error.set(Some(format!("Import failed: {error}"))),
+                _ => {
+                    file_error.set(None);
+                    paste.set_value("");
+                    importing.set(false);
+                }
+            }
+        }
+    };
+    let import_file = move |ev: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
+            return;
+        };
+        let chosen = input.clone();
+        share::read_chosen_file(&input, move |result| {
+            // The same file may be chosen again after an edit.
+            chosen.set_value("");
+            match result.and_then(|text| pg.try_update(|p| p.import(&text)).unwrap_or(Ok(()))) {
+                Ok(()) => file_error.set(None),
+                Err(error) => file_error.set(Some(format!("Import failed: {error}"))),
+            }
+        });
+    };
+    let export = move |_| {
+        let (text, name) = pg.with_untracked(|p| (p.editor.text.clone(), p.editor.file_name()));
+        file_error.set(
+            share::download(&name, &text)
+                .err()
+                .map(|e| format!("Export failed: {e}")),
+        );
+    };
+    view! {
+        <div class="json-tools">
+            <button type="button" data-testid="import-button" on:click=move |_| importing.update(|v| *v = !*v)>
+                "Import…"
+            </button>
+            <label class="button file" title="Load a scenario from a .json file">
+                "Import file"
+                <input
+                    type="file"
+                    class="visually-hidden"
+                    accept=".json,application/json"
+                    data-testid="import-json"
+                    disabled=move || phase.get().active()
+                    on:change=import_file
+                />
+            </label>
+            <button type="button" data-testid="export-json" title="Download the scenario as a .json file" on:click=export>
+                "Export"
+            </button>
+            <span class="json-state" data-testid="json-state">
+                {move || {
+                    let n = problems.with(Vec::len);
+                    if n == 0 { "✓ valid scenario".to_owned() } else { format!("{n} problem(s)") }
+                }}
+            </span>
+        </div>
+        <div class="import" class:hidden=move || !importing.get()>
+            <textarea
+                node_ref=paste
+                data-testid="import-text"
+                placeholder="Paste a scenario's JSON here"
+                spellcheck="false"
+            ></textarea>
+            <button type="button" data-testid="import-apply" on:click=apply_import>
+                "Load it"
+            </button>
+        </div>
+        {move || {
+            file_error
+                .get()
+                .map(|error| view! { <p class="notice error" data-testid="import-error" role="alert">{error}</p> })
+        }}
+        <textarea
+            class="editor"
+            node_ref=area
+            data-testid="scenario-json"
+            spellcheck="false"
+            aria-label="Scenario JSON"
+            readonly=move || phase.get().active()
+            on:input=move |ev| {
+                let value = event_target_value(&ev);
+                pg.update(|p| p.edit(&value));
+            }
+        ></textarea>
+        <ul class="editor-problems" data-testid="editor-problems">
+            {move || {
+                problems
+                    .get()
+                    .into_iter()
+                    .map(|p| {
+                        view! {
+                            <li data-testid="editor-problem">
+                                <code class="path">
+                                    {if p.path.is_empty() { "(document)".to_owned() } else { p.path }}
+                                </code>
+                                " "
+                                {p.message}
+                            </li>
+                        }
+                    })
+                    .collect_view()
+            }}
+        </ul>
+    }
+}

@@ -1,0 +1,33 @@
+//! The playground's panes, one module each; [`crate::app`] puts them on the screen.
+//!
+//! - [`examples`]: the gallery of examples.
+//! - [`canvas`]: the stage with the topology and the animation layer.
+//! - [`inspector`]: About, the scenario's JSON, the relay.
+//! - [`log`]: the event log.
+//! - [`summary`]: live counters and the run's summary.
+
+pub mod canvas;
+pub mod examples;
+pub mod inspector;
+pub mod log;
+pub mod summary;
+
+use crate::i18n::Lang;
+use leptos::prelude::*;
+use warren_shared::Outcome;
+
+/// The page's language (see [`i18n`]), provided by [`crate::PlaygroundView`].
+pub fn lang() -> RwSignal<Lang> {
+    use_context::<RwSignal<Lang>>().unwrap_or_else(|| RwSignal::new(Lang::En))
+}
+
+/// Words for how a run ended.
+pub fn outcome_text(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Completed => "completed",
+        Outcome::Stopped => "stopped",
+        Outcome::TimeLimit => "time limit reached",
+        Outcome::Refused => "refused by RabbitMQ",
+        Outcome::Failed => "failed",
+    }
+}
