@@ -7,7 +7,7 @@
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -254,7 +254,16 @@ impl Page {
 
     /// Load the page and wait until it is connected to the relay and shows its gallery.
     pub async fn open(&self) {
-        self.client.goto(&self.base).await.expect("load the page");
+        self.open_url(&self.base).await;
+    }
+
+    /// Load the page at `url` (the page's address, or a link to it such as a share link) and
+    /// wait until it is connected to the relay and shows its gallery.
+    pub async fn open_url(&self, url: &str) {
+        self.client
+            .goto(url)
+            .await
+            .unwrap_or_else(|e| panic!("load {url}: {e}"));
         self.wait_until("the page connects to the relay", Duration::from_secs(20), || async {
             self.attr("connection-indicator", "data-state").await.as_deref() == Some("connected")
         })
@@ -440,6 +449,95 @@ impl Page {
         .as_str()
         .unwrap_or_default()
         .to_owned()
+    }
+
+    /// The scenario JSON in the inspector, parsed.
+    pub async fn scenario(&self) -> Value {
+        let text = self.json().await;
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("the editor does not hold JSON ({e}):\n{text}"))
+    }
+
+    /// Select the first occurrence of `old` in the scenario JSON and type `new` over it with the
+    /// keyboard, as a user would; panics when `old` is not in the editor. The caret is placed by
+    /// script, the text changes only through key presses.
+    pub async fn type_over_in_json(&self, old: &str, new: &str) {
+        self.find("tab-json").await.click().await.expect("open the JSON tab");
+        let before = self.json().await;
+        let placed = self
+            .js(
+                "const a = document.querySelector('[data-testid=\"scenario-json\"]'); const at = a.value.indexOf(arguments[0]); if (at < 0) return false; a.focus(); a.setSelectionRange(at, at + arguments[0].length); return true;",
+                vec![json!(old)],
+            )
+            .await;
+        assert_eq!(placed, json!(true), "{old:?} is not in the scenario JSON:\n{before}");
+        self.find("scenario-json")
+            .await
+            .send_keys(new)
+            .await
+            .unwrap_or_else(|e| panic!("type {new:?} into the scenario JSON: {e}"));
+        let want = before.replacen(old, new, 1);
+        self.wait_until(
+            &format!("the editor shows {new:?} typed over {old:?}"),
+            Duration::from_secs(5),
+            || async { self.json().await == want },
+        )
+        .await;
+    }
+
+    /// The link the share bar shows (`share-link`), when there is one.
+    pub async fn share_link(&self) -> Option<String> {
+        let value = self
+            .js(
+                "const e = document.querySelector('[data-testid=\"share-link\"]'); return e ? e.value : null;",
+                vec![],
+            )
+            .await;
+        value.as_str().filter(|link| !link.is_empty()).map(str::to_owned)
+    }
+
+    /// Every node the canvas draws, as (kind, name) from `node-<kind>` and `data-name`.
+    pub async fn nodes(&self) -> BTreeSet<(String, String)> {
+        let value = self
+            .js(
+                "return [...document.querySelectorAll('[data-testid^=\"node-\"]')].map(e => [e.getAttribute('data-testid').slice(5), e.getAttribute('data-name')]);",
+                vec![],
+            )
+            .await;
+        value
+            .as_array()
+            .map(|list| {
+                list.iter()
+                    .filter_map(|pair| Some((pair[0].as_str()?.to_owned(), pair[1].as_str()?.to_owned())))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Record what the page writes to the clipboard from now on (the real write still happens);
+    /// [`Page::copied`] reads it back, since headless Chromium may not let a test read the
+    /// clipboard itself.
+    pub async fn record_clipboard_writes(&self) {
+        self.js(
+            "const c = navigator.clipboard; if (!c) return false; const write = c.writeText.bind(c); window.__warrenCopied = null; c.writeText = (text) => { window.__warrenCopied = text; return write(text); }; return true;",
+            vec![],
+        )
+        .await;
+    }
+
+    /// The last text the page wrote to the clipboard since [`Page::record_clipboard_writes`].
+    pub async fn copied(&self) -> Option<String> {
+        let value = self.js("return window.__warrenCopied ?? null;", vec![]).await;
+        value.as_str().map(str::to_owned)
+    }
+
+    /// Whether an element with this `data-testid` is on the page.
+    pub async fn has(&self, testid: &str) -> bool {
+        self.js(
+            "return !!document.querySelector(`[data-testid=\"${arguments[0]}\"]`);",
+            vec![json!(testid)],
+        )
+        .await
+            == json!(true)
     }
 
     /// Save a screenshot as `target/e2e/<name>.png`; returns its path.
