@@ -7,7 +7,7 @@
 //! reserves the rows it passes over, so no node sits on top of it.
 
 use std::collections::{BTreeSet, HashSet};
-use warren_shared::{DestinationType, ExchangeType, Scenario};
+use warren_shared::{DestinationType, ExchangeType, Scenario, position_key};
 
 /// Horizontal distance between two columns.
 pub const COLUMN_WIDTH: f64 = 186.0;
@@ -126,6 +126,9 @@ pub struct Edge {
     pub kind: EdgeKind,
     /// The routing key (or header match) written on it; may be empty.
     pub label: String,
+    /// The scenario's bindings it draws, by index (several bindings between the same two
+    /// nodes share one edge; their keys are joined in the label).
+    pub bindings: Vec<usize>,
 }
 
 /// A cubic Bézier segment: how edges are drawn and how tokens move.
@@ -328,7 +331,7 @@ pub fn layout(scenario: &Scenario) -> Layout {
             b.edge(from, to, EdgeKind::Publish, label);
         }
     }
-    for binding in &scenario.bindings {
+    for (index, binding) in scenario.bindings.iter().enumerate() {
         let to_kind = match binding.destination_type {
             DestinationType::Queue => NodeKind::Queue,
             DestinationType::Exchange => NodeKind::Exchange,
@@ -337,7 +340,9 @@ pub fn layout(scenario: &Scenario) -> Layout {
             b.find(NodeKind::Exchange, &binding.source),
             b.find(to_kind, &binding.destination),
         ) {
-            b.edge(from, to, EdgeKind::Binding, binding_label(binding));
+            if let Some(edge) = b.edge(from, to, EdgeKind::Binding, binding_label(binding)) {
+                b.edges[edge].bindings.push(index);
+            }
         }
     }
     let mut default_routes = BTreeSet::new();
@@ -369,7 +374,16 @@ pub fn layout(scenario: &Scenario) -> Layout {
 
     b.columns();
     b.rows();
-    b.finish()
+    let mut drawing = b.finish();
+    for index in 0..drawing.nodes.len() {
+        let node = &drawing.nodes[index];
+        if let Some(at) = scenario.positions.get(&position_key(node.kind.as_str(), &node.name)) {
+            drawing.nodes[index].x = at.x;
+            drawing.nodes[index].y = at.y;
+        }
+    }
+    drawing.fit();
+    drawing
 }
 
 /// The type of a built-in exchange, from its name.
@@ -430,15 +444,32 @@ impl Builder {
         self.nodes.iter().position(|n| n.kind == kind && n.name == name)
     }
 
-    fn edge(&mut self, from: usize, to: usize, kind: EdgeKind, label: String) {
-        if from != to
-            && !self
-                .edges
-                .iter()
-                .any(|e| e.from == from && e.to == to && e.kind == kind)
-        {
-            self.edges.push(Edge { from, to, kind, label });
+    fn edge(&mut self, from: usize, to: usize, kind: EdgeKind, label: String) -> Option<usize> {
+        if from == to {
+            return None;
         }
+        if let Some(index) = self
+            .edges
+            .iter()
+            .position(|e| e.from == from && e.to == to && e.kind == kind)
+        {
+            let edge = &mut self.edges[index];
+            if kind == EdgeKind::Binding && !label.is_empty() && !edge.label.split(", ").any(|l| l == label) {
+                if !edge.label.is_empty() {
+                    edge.label.push_str(", ");
+                }
+                edge.label.push_str(&label);
+            }
+            return Some(index);
+        }
+        self.edges.push(Edge {
+            from,
+            to,
+            kind,
+            label,
+            bindings: Vec::new(),
+        });
+        Some(self.edges.len() - 1)
     }
 
     /// Exchanges sit one column after every exchange that feeds them (bindings between
@@ -541,6 +572,23 @@ impl Builder {
 }
 
 impl Layout {
+    /// Move a node (while it is dragged; the scenario keeps the position when it is dropped).
+    pub fn place(&mut self, node: usize, x: f64, y: f64) {
+        if let Some(n) = self.nodes.get_mut(node) {
+            n.x = x.max(0.0);
+            n.y = y.max(0.0);
+            self.fit();
+        }
+    }
+
+    /// Size the drawing to its nodes.
+    fn fit(&mut self) {
+        let right = self.nodes.iter().map(|n| n.x + n.w).fold(0.0, f64::max);
+        let bottom = self.nodes.iter().map(|n| n.y + n.h).fold(0.0, f64::max);
+        self.width = (right + MARGIN).max(2.0 * MARGIN + NODE_WIDTH);
+        self.height = (bottom + MARGIN + 16.0).max(ROW_HEIGHT);
+    }
+
     /// The node of this kind and name.
     pub fn find(&self, kind: NodeKind, name: &str) -> Option<usize> {
         self.nodes.iter().position(|n| n.kind == kind && n.name == name)

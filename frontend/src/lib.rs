@@ -11,7 +11,8 @@
 //! - [`i18n`]: English / Chinese names and explanations of the examples.
 //! - [`layout`]: where each node goes and how messages travel; pure, unit-tested.
 //! - [`run`]: one run as the page saw it (events, counts, snapshots, log filter).
-//! - [`playground`]: the scenario editor, its layout and the run, with the methods the
+//! - [`edit`]: what the builder does to a scenario (add, rename, remove, connect, place).
+//! - [`playground`]: the scenario editor (with undo), its layout and the run, with the methods the
 //!   components call.
 //! - [`anim`]: the tokens and flashes of the animation, driven by a clock; pure.
 //! - [`frame`]: the one `requestAnimationFrame` loop that draws the animation.
@@ -27,6 +28,7 @@
 pub mod anim;
 pub mod app;
 pub mod components;
+pub mod edit;
 pub mod frame;
 pub mod gallery;
 pub mod i18n;

@@ -2,10 +2,49 @@
 //!
 //! Components read it through memos and change it only through these methods.
 
+use crate::edit::Element;
 use crate::gallery::{self, Example};
 use crate::layout::{Layout, layout};
 use crate::run::RunRecord;
 use warren_shared::{Limits, Problem, Scenario, parse_scenario, validate};
+
+/// Most undo steps kept.
+const HISTORY_DEPTH: usize = 200;
+
+/// Earlier and later texts of the scenario, for undo and redo.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct History {
+    past: Vec<String>,
+    future: Vec<String>,
+    /// The last change was typing in the JSON: more typing joins the same undo step.
+    typing: bool,
+}
+
+impl History {
+    fn record(&mut self, before: &str, typing: bool) {
+        if typing && self.typing {
+            return;
+        }
+        self.typing = typing;
+        if self.past.last().map(String::as_str) != Some(before) {
+            self.past.push(before.to_owned());
+            if self.past.len() > HISTORY_DEPTH {
+                self.past.remove(0);
+            }
+        }
+        self.future.clear();
+    }
+
+    /// Whether there is something to undo.
+    pub fn can_undo(&self) -> bool {
+        !self.past.is_empty()
+    }
+
+    /// Whether there is something to redo.
+    pub fn can_redo(&self) -> bool {
+        !self.future.is_empty()
+    }
+}
 
 /// The scenario as text, with what the page makes of it.
 #[derive(Debug, Clone, PartialEq)]
@@ -115,6 +154,12 @@ pub struct Playground {
     pub limits: Limits,
     /// Why the link the page was opened with could not be opened (see [`crate::share`]).
     pub share_error: Option<String>,
+    /// What the inspector edits and Delete removes.
+    pub selected: Option<Element>,
+    /// Undo and redo.
+    pub history: History,
+    /// Why the last change from the canvas or a form was not made, for the user.
+    pub edit_error: Option<String>,
 }
 
 impl Playground {
@@ -127,8 +172,13 @@ impl Playground {
             run: RunRecord::default(),
             limits,
             share_error: None,
+            selected: None,
+            history: History::default(),
+            edit_error: None,
         };
         playground.load_example(gallery::DEFAULT_EXAMPLE);
+        // The page opens with the example; there is nothing before it to go back to.
+        playground.history = History::default();
         playground
     }
 
@@ -140,6 +190,9 @@ impl Playground {
         if self.run.phase().active() {
             return false;
         }
+        self.history.record(&self.editor.text.clone(), false);
+        self.selected = None;
+        self.share_error = None;
         self.editor.set_text(example.json, &self.limits);
         self.editor.example = Some(example.stem);
         self.relayout();
@@ -152,6 +205,8 @@ impl Playground {
         if self.run.phase().active() {
             return false;
         }
+        self.history.record(&self.editor.text.clone(), false);
+        self.selected = None;
         self.editor.set_text(text, &self.limits);
         self.relayout();
         self.run = RunRecord::default();
@@ -165,11 +220,115 @@ impl Playground {
 
     /// The user edited the JSON (ignored while a run is going on).
     pub fn edit(&mut self, text: &str) {
-        if self.run.phase().active() {
+        if self.run.phase().active() || text == self.editor.text {
             return;
         }
+        self.history.record(&self.editor.text.clone(), true);
         self.editor.set_text(text, &self.limits);
+        self.forget_missing_selection();
         self.relayout();
+    }
+
+    /// The scenario the text holds now, when it parses (validation problems allowed): what the
+    /// builder changes. `None` while the JSON is broken.
+    pub fn current_scenario(&self) -> Option<Scenario> {
+        let value = serde_json::from_str::<serde_json::Value>(&self.editor.text).ok()?;
+        parse_scenario(&value).ok()
+    }
+
+    /// Change the scenario from the canvas or a form: `change` edits a copy, the JSON is written
+    /// anew from it, and the step can be undone. Refused (with [`Playground::edit_error`]) during
+    /// a run and while the JSON does not parse, so typed text is never thrown away.
+    pub fn change<R>(&mut self, change: impl FnOnce(&mut Scenario) -> R) -> Option<R> {
+        if self.run.phase().active() {
+            self.edit_error = Some("the scenario cannot change during a run; stop it first".to_owned());
+            return None;
+        }
+        let Some(mut scenario) = self.current_scenario() else {
+            self.edit_error = Some("fix the scenario's JSON first: it does not parse as a scenario".to_owned());
+            return None;
+        };
+        let result = change(&mut scenario);
+        let text = match serde_json::to_string_pretty(&scenario) {
+            Ok(text) => text,
+            Err(error) => {
+                self.edit_error = Some(format!("the changed scenario cannot be written as JSON: {error}"));
+                return None;
+            }
+        };
+        self.edit_error = None;
+        if text != self.editor.text {
+            self.history.record(&self.editor.text.clone(), false);
+            self.editor.set_text(&text, &self.limits);
+            self.forget_missing_selection();
+            self.relayout();
+        }
+        Some(result)
+    }
+
+    /// Like [`Playground::change`] for a change that may be refused with a reason.
+    pub fn try_change<R>(&mut self, change: impl FnOnce(&mut Scenario) -> Result<R, String>) -> Option<R> {
+        let mut refused = None;
+        let result = self.change(|s| {
+            let mut attempt = s.clone();
+            match change(&mut attempt) {
+                Ok(value) => {
+                    *s = attempt;
+                    Some(value)
+                }
+                Err(why) => {
+                    refused = Some(why);
+                    None
+                }
+            }
+        });
+        if refused.is_some() {
+            self.edit_error = refused;
+        }
+        result.flatten()
+    }
+
+    /// Go back one step; `false` when there is none (or a run is going on).
+    pub fn undo(&mut self) -> bool {
+        self.travel(true)
+    }
+
+    /// Go forward one undone step.
+    pub fn redo(&mut self) -> bool {
+        self.travel(false)
+    }
+
+    fn travel(&mut self, back: bool) -> bool {
+        if self.run.phase().active() {
+            return false;
+        }
+        let (from, to) = if back {
+            (&mut self.history.past, &mut self.history.future)
+        } else {
+            (&mut self.history.future, &mut self.history.past)
+        };
+        let Some(text) = from.pop() else { return false };
+        to.push(self.editor.text.clone());
+        self.history.typing = false;
+        self.editor.set_text(&text, &self.limits);
+        self.edit_error = None;
+        self.forget_missing_selection();
+        self.relayout();
+        true
+    }
+
+    /// Remove what is selected; `false` when nothing is.
+    pub fn delete_selected(&mut self) -> bool {
+        let Some(element) = self.selected.clone() else { return false };
+        self.change(|s| crate::edit::remove(s, &element)).is_some()
+    }
+
+    fn forget_missing_selection(&mut self) {
+        if let (Some(element), Some(scenario)) = (&self.selected, &self.editor.scenario)
+            && !element.exists(scenario)
+        {
+            self.selected = None;
+        }
     }
 
     /// The relay told its limits.
@@ -254,6 +413,36 @@ mod tests {
             "the last scenario that parsed stays drawn"
         );
         assert_eq!(p.editor.example, None);
+    }
+
+    #[test]
+    fn changes_are_written_as_json_and_undone_and_redone() {
+        use crate::edit::{self, Element};
+        use crate::layout::NodeKind;
+        let mut p = Playground::new();
+        let original = p.editor.text.clone();
+        let added = p.change(|s| edit::add(s, NodeKind::Queue, None)).expect("changed");
+        assert_eq!(added, Element::Node(NodeKind::Queue, "queue-1".into()));
+        assert!(p.editor.text.contains("\"queue-1\""));
+        assert!(p.layout.find(NodeKind::Queue, "queue-1").is_some(), "drawn at once");
+        p.selected = Some(added);
+        assert!(p.delete_selected());
+        assert_eq!(p.selected, None, "the deleted element is no longer selected");
+        assert!(p.undo() && p.undo());
+        assert_eq!(p.editor.text, original);
+        assert!(!p.undo(), "nothing before the example");
+        assert!(p.redo());
+        assert!(p.editor.text.contains("\"queue-1\""));
+
+        // Typing is one undo step however many keys it takes; broken JSON is never overwritten.
+        let before = p.editor.text.clone();
+        p.edit("{");
+        p.edit("{\"version\": 1");
+        assert_eq!(p.change(|s| edit::add(s, NodeKind::Exchange, None)), None);
+        assert!(p.edit_error.as_deref().unwrap_or_default().contains("does not parse"));
+        assert!(p.undo());
+        assert_eq!(p.editor.text, before);
+        assert!(!p.history.can_redo() || p.redo());
     }
 
     #[test]

@@ -166,6 +166,7 @@ impl Playground {
     pub fn opened_at(fragment: &str) -> Self {
         let mut playground = Self::new();
         playground.open_link(fragment);
+        playground.history = crate::playground::History::default();
         playground
     }
 

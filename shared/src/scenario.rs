@@ -50,6 +50,26 @@ pub struct Scenario {
     /// Steps executed at fixed times after the run starts.
     #[serde(default)]
     pub timeline: Vec<Step>,
+    /// Where the page draws elements the user placed by hand, by [`position_key`]; elements
+    /// without one are laid out automatically. The relay ignores it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub positions: BTreeMap<String, Position>,
+}
+
+/// A point on the page's canvas (top-left corner of an element's box).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Position {
+    /// Pixels from the left.
+    pub x: f64,
+    /// Pixels from the top.
+    pub y: f64,
+}
+
+/// The key of an element in [`Scenario::positions`]: `publisher:`, `exchange:`, `queue:` or
+/// `consumer:` followed by its name (`exchange:` alone is the default exchange).
+pub fn position_key(kind: &str, name: &str) -> String {
+    format!("{kind}:{name}")
 }
 
 impl Scenario {
@@ -67,6 +87,7 @@ impl Scenario {
             publishers: Vec::new(),
             consumers: Vec::new(),
             timeline: Vec::new(),
+            positions: BTreeMap::new(),
         }
     }
 

@@ -138,6 +138,26 @@ const BUILTIN_EXCHANGES: [&str; 7] = [
 ];
 
 impl Validator<'_> {
+    /// Hand-placed positions: a known kind and a point on a sensible canvas. A position whose
+    /// element is gone is harmless (the page draws elements, not positions) and not a problem.
+    fn positions(&mut self, s: &Scenario) {
+        const KINDS: [&str; 4] = ["publisher", "exchange", "queue", "consumer"];
+        const EXTENT: f64 = 100_000.0;
+        for (key, at) in &s.positions {
+            let path = format!("positions[{key:?}]");
+            let kind = key.split_once(':').map(|(kind, _)| kind);
+            if !kind.is_some_and(|kind| KINDS.contains(&kind)) {
+                self.push(
+                    path.clone(),
+                    "a position's key is `publisher:`, `exchange:`, `queue:` or `consumer:` followed by the element's name",
+                );
+            }
+            if !(0.0..=EXTENT).contains(&at.x) || !(0.0..=EXTENT).contains(&at.y) {
+                self.push(path, format!("a position lies between 0 and {EXTENT} on both axes"));
+            }
+        }
+    }
+
     fn push(&mut self, path: impl Into<String>, message: impl Into<String>) {
         self.problems.push(Problem::new(path, message));
     }
@@ -154,6 +174,7 @@ impl Validator<'_> {
         }
         self.limits_of(s);
         self.settings(s);
+        self.positions(s);
         let exchanges = self.names("exchanges", s.exchanges.iter().map(|e| e.name.as_str()), "exchange");
         let queues = self.names("queues", s.queues.iter().map(|q| q.name.as_str()), "queue");
         for (i, e) in s.exchanges.iter().enumerate() {
@@ -661,6 +682,24 @@ mod tests {
             "consumers": [{"name": "consumer", "queue": "confirm-queue", "start": {"after": "producer"}}]
         }));
         assert_eq!(validate(&s, &Limits::default()), vec![]);
+    }
+
+    #[test]
+    fn hand_placed_positions_are_checked_but_stale_ones_are_harmless() {
+        let s = parse(json!({
+            "version": 1,
+            "queues": [{"name": "q"}],
+            "positions": {
+                "queue:q": {"x": 10.0, "y": 20.0},
+                "queue:gone": {"x": 1.0, "y": 1.0},
+                "table:q": {"x": 1.0, "y": 1.0},
+                "exchange:": {"x": -5.0, "y": 1.0}
+            }
+        }));
+        let problems = validate(&s, &Limits::default());
+        assert_eq!(paths(&problems), vec![r#"positions["exchange:"]"#, r#"positions["table:q"]"#]);
+        let text = serde_json::to_string(&s).expect("serialises");
+        assert_eq!(parse(serde_json::from_str(&text).expect("json")), s, "positions survive a round trip");
     }
 
     #[test]
