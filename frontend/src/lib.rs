@@ -16,6 +16,7 @@
 //!   components call.
 //! - [`anim`]: the tokens and flashes of the animation, driven by a clock; pure.
 //! - [`frame`]: the one `requestAnimationFrame` loop that draws the animation.
+//! - [`timeline`]: the timeline editor's lanes, time axis and snapping; pure.
 //! - [`share`]: links that carry a scenario (`#s=…`), JSON import and export.
 //! - [`state`]: the connection and the relay's hello.
 //! - [`socket`]: the web-sys WebSocket.
@@ -38,6 +39,7 @@ pub mod run;
 pub mod share;
 pub mod socket;
 pub mod state;
+pub mod timeline;
 pub mod views;
 
 pub use app::{App, PlaygroundView, apply_server_message};
