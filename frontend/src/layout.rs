@@ -5,6 +5,13 @@
 //! exchanges after the exchange that names them, queues, consumers) and rows are given out by a
 //! depth-first walk from the publishers, so a tree of routes never crosses itself. A long edge
 //! reserves the rows it passes over, so no node sits on top of it.
+//!
+//! A queue's dead-letter exchange (its `x-dead-letter-exchange` argument, or the
+//! `dead-letter-exchange` of a policy that matches it) is drawn as a dashed edge back from the
+//! queue to that exchange, without moving any column: under the queue when the exchange sits
+//! lower, over it when higher. Policy patterns are regular expressions the page does not
+//! evaluate; it recognises `.*`, `^name$`, the plain name and a plain `^prefix` only, so a policy
+//! with a cleverer pattern dead-letters on the broker without an edge on the canvas.
 
 use std::collections::{BTreeSet, HashSet};
 use warren_shared::{DestinationType, ExchangeType, Scenario, position_key};
@@ -93,6 +100,8 @@ pub enum EdgeKind {
     Default,
     /// An exchange's `alternate-exchange` (drawn dashed).
     Alternate,
+    /// A queue's dead-letter exchange, back from the queue (drawn dashed, in its own colour).
+    DeadLetter,
     /// A consumer reads a queue.
     Consume,
 }
@@ -105,6 +114,7 @@ impl EdgeKind {
             Self::Binding => "binding",
             Self::Default => "default",
             Self::Alternate => "alternate",
+            Self::DeadLetter => "dead-letter",
             Self::Consume => "consume",
         }
     }
@@ -371,6 +381,13 @@ pub fn layout(scenario: &Scenario) -> Layout {
             b.edge(from, to, EdgeKind::Consume, String::new());
         }
     }
+    for q in &scenario.queues {
+        if let Some((exchange, key)) = dead_letter_target(scenario, q)
+            && let (Some(from), Some(to)) = (b.find(NodeKind::Queue, &q.name), b.find(NodeKind::Exchange, &exchange))
+        {
+            b.edge(from, to, EdgeKind::DeadLetter, key.unwrap_or_else(|| "dlx".to_owned()));
+        }
+    }
 
     b.columns();
     b.rows();
@@ -384,6 +401,45 @@ pub fn layout(scenario: &Scenario) -> Layout {
     }
     drawing.fit();
     drawing
+}
+
+/// Where a queue's dead letters go: the exchange and the routing key they get, from the queue's
+/// arguments or else the highest-priority policy that matches it (see the module's note on
+/// patterns).
+pub fn dead_letter_target(scenario: &Scenario, queue: &warren_shared::Queue) -> Option<(String, Option<String>)> {
+    let text = |v: &serde_json::Value| v.as_str().map(str::to_owned);
+    if let Some(exchange) = queue.arguments.get("x-dead-letter-exchange").and_then(text) {
+        return Some((
+            exchange,
+            queue.arguments.get("x-dead-letter-routing-key").and_then(text),
+        ));
+    }
+    scenario
+        .policies
+        .iter()
+        .filter(|p| p.apply_to != warren_shared::ApplyTo::Exchanges && pattern_matches(&p.pattern, &queue.name))
+        .filter(|p| p.definition.contains_key("dead-letter-exchange"))
+        .max_by_key(|p| p.priority)
+        .and_then(|p| {
+            let exchange = p.definition.get("dead-letter-exchange").and_then(text)?;
+            Some((exchange, p.definition.get("dead-letter-routing-key").and_then(text)))
+        })
+}
+
+/// Whether a policy pattern surely matches `name`: `.*`, `^name$`, the plain name, or a plain
+/// `^prefix`. Other regular expressions are taken not to match.
+pub fn pattern_matches(pattern: &str, name: &str) -> bool {
+    let plain = |s: &str| !s.contains(['.', '*', '+', '?', '[', ']', '(', ')', '{', '}', '|', '\\', '^', '$']);
+    if pattern == ".*" || pattern == "^.*" || pattern == "^.*$" || pattern.is_empty() {
+        return true;
+    }
+    if let Some(exact) = pattern.strip_prefix('^').and_then(|p| p.strip_suffix('$')) {
+        return plain(exact) && exact == name;
+    }
+    if let Some(prefix) = pattern.strip_prefix('^') {
+        return plain(prefix) && name.starts_with(prefix);
+    }
+    plain(pattern) && pattern == name
 }
 
 /// The type of a built-in exchange, from its name.
@@ -534,7 +590,7 @@ impl Builder {
         taken[column].insert(row);
         self.nodes[node].row = row;
         let mut outgoing: Vec<usize> = (0..self.edges.len()).filter(|&e| self.edges[e].from == node).collect();
-        outgoing.sort_by_key(|&e| self.edges[e].kind == EdgeKind::Alternate);
+        outgoing.sort_by_key(|&e| matches!(self.edges[e].kind, EdgeKind::Alternate | EdgeKind::DeadLetter));
         for e in outgoing {
             let to = self.edges[e].to;
             self.visit(to, row, taken);
@@ -602,7 +658,23 @@ impl Layout {
     /// The curve an edge is drawn with.
     pub fn edge_curve(&self, edge: usize) -> Curve {
         let e = &self.edges[edge];
-        Curve::between(self.nodes[e.from].out_anchor(), self.nodes[e.to].in_anchor())
+        let (from, to) = (&self.nodes[e.from], &self.nodes[e.to]);
+        if e.kind == EdgeKind::DeadLetter {
+            return dead_letter_curve(from, to);
+        }
+        Curve::between(from.out_anchor(), to.in_anchor())
+    }
+
+    /// The points an edge is checked with for crossings: its two anchors, or points along the
+    /// curve of a dead-letter edge (which does not run between them).
+    fn edge_points(&self, edge: usize) -> Vec<(f64, f64)> {
+        let e = &self.edges[edge];
+        if e.kind == EdgeKind::DeadLetter {
+            let curve = self.edge_curve(edge);
+            (0..=12).map(|i| curve.at(f64::from(i) / 12.0)).collect()
+        } else {
+            vec![self.nodes[e.from].out_anchor(), self.nodes[e.to].in_anchor()]
+        }
     }
 
     /// How a message published to `exchange` reached `queue`: the nodes from the exchange to the
@@ -697,13 +769,16 @@ impl Layout {
 
     /// Pairs of edges that cross, drawn as straight lines between their anchors.
     pub fn crossings(&self) -> Vec<(usize, usize)> {
-        let segment = |e: &Edge| (self.nodes[e.from].out_anchor(), self.nodes[e.to].in_anchor());
+        let points: Vec<Vec<(f64, f64)>> = (0..self.edges.len()).map(|i| self.edge_points(i)).collect();
         let mut out = Vec::new();
         for i in 0..self.edges.len() {
             for j in (i + 1)..self.edges.len() {
-                let (a, b) = segment(&self.edges[i]);
-                let (c, d) = segment(&self.edges[j]);
-                if segments_cross(a, b, c, d) {
+                let crossing = points[i].windows(2).any(|ab| {
+                    points[j]
+                        .windows(2)
+                        .any(|cd| segments_cross(ab[0], ab[1], cd[0], cd[1]))
+                });
+                if crossing {
                     out.push((i, j));
                 }
             }
@@ -715,23 +790,61 @@ impl Layout {
     pub fn edges_through_nodes(&self) -> Vec<(usize, usize)> {
         let mut out = Vec::new();
         for (ei, e) in self.edges.iter().enumerate() {
-            let (a, b) = (self.nodes[e.from].out_anchor(), self.nodes[e.to].in_anchor());
+            let points = self.edge_points(ei);
             for (ni, n) in self.nodes.iter().enumerate() {
                 if ni == e.from || ni == e.to {
                     continue;
                 }
                 let corners = [(n.x, n.y), (n.x + n.w, n.y + n.h), (n.x, n.y + n.h), (n.x + n.w, n.y)];
                 let inside = |p: (f64, f64)| p.0 > n.x && p.0 < n.x + n.w && p.1 > n.y && p.1 < n.y + n.h;
-                if inside(a)
-                    || inside(b)
-                    || segments_cross(a, b, corners[0], corners[1])
-                    || segments_cross(a, b, corners[2], corners[3])
-                {
+                let through = points.windows(2).any(|ab| {
+                    let (a, b) = (ab[0], ab[1]);
+                    inside(a)
+                        || inside(b)
+                        || segments_cross(a, b, corners[0], corners[1])
+                        || segments_cross(a, b, corners[2], corners[3])
+                });
+                if through {
                     out.push((ei, ni));
                 }
             }
         }
         out
+    }
+}
+
+/// Back from a queue to its dead-letter exchange, between the rows: from the queue's bottom
+/// down to the top of an exchange below it, from its top up to the bottom of an exchange above
+/// it, and in a shallow loop under both when they share a row.
+fn dead_letter_curve(queue: &Node, exchange: &Node) -> Curve {
+    /// How far the ends leave their boxes vertically.
+    const BEND: f64 = 28.0;
+    let (qx, ex) = (queue.x + queue.w / 2.0, exchange.x + exchange.w / 2.0);
+    if exchange.y >= queue.y + queue.h {
+        let (p0, p1) = ((qx, queue.y + queue.h), (ex, exchange.y));
+        Curve {
+            p0,
+            c1: (qx, p0.1 + BEND),
+            c2: (ex, p1.1 - BEND),
+            p1,
+        }
+    } else if exchange.y + exchange.h <= queue.y {
+        let (p0, p1) = ((qx, queue.y), (ex, exchange.y + exchange.h));
+        Curve {
+            p0,
+            c1: (qx, p0.1 - BEND),
+            c2: (ex, p1.1 + BEND),
+            p1,
+        }
+    } else {
+        let (p0, p1) = ((qx, queue.y + queue.h), (ex, exchange.y + exchange.h));
+        let low = p0.1.max(p1.1) + 14.0;
+        Curve {
+            p0,
+            c1: (qx, low),
+            c2: (ex, low),
+            p1,
+        }
     }
 }
 
@@ -876,6 +989,66 @@ mod tests {
         let l = layout(&scenario("returns"));
         assert!(l.predict("confirm-exchange", "default1").is_empty());
         assert_eq!(l.predict("confirm-exchange", "default").len(), 1);
+    }
+
+    fn dead_letter_scenario(policy: bool) -> Scenario {
+        let mut value = serde_json::json!({
+            "version": 1,
+            "exchanges": [{"name": "work"}, {"name": "dlx", "type": "fanout"}],
+            "queues": [
+                {"name": "tasks", "arguments": {"x-dead-letter-exchange": "dlx", "x-dead-letter-routing-key": "failed"}},
+                {"name": "dead"}
+            ],
+            "bindings": [
+                {"source": "work", "destination": "tasks", "routing_key": "task"},
+                {"source": "dlx", "destination": "dead"}
+            ],
+            "publishers": [{"name": "p", "exchange": "work", "routing_key": "task", "count": 20}],
+            "consumers": [
+                {"name": "worker", "queue": "tasks"},
+                {"name": "undertaker", "queue": "dead"}
+            ]
+        });
+        if policy {
+            value["queues"][0]["arguments"] = serde_json::json!({});
+            value["policies"] = serde_json::json!([
+                {"name": "dl", "pattern": "^task", "apply_to": "queues", "definition": {"dead-letter-exchange": "dlx"}}
+            ]);
+        }
+        serde_json::from_value(value).expect("scenario")
+    }
+
+    #[test]
+    fn a_dead_letter_exchange_is_an_edge_back_that_moves_no_column_and_crosses_nothing() {
+        for policy in [false, true] {
+            let l = layout(&dead_letter_scenario(policy));
+            let dead: Vec<&Edge> = l.edges.iter().filter(|e| e.kind == EdgeKind::DeadLetter).collect();
+            assert_eq!(dead.len(), 1);
+            let (from, to) = (&l.nodes[dead[0].from], &l.nodes[dead[0].to]);
+            assert_eq!((from.name.as_str(), to.name.as_str()), ("tasks", "dlx"));
+            assert_eq!(dead[0].label, if policy { "dlx" } else { "failed" });
+            assert!(from.column > to.column, "drawn back, columns unchanged");
+            let col = |name| l.nodes[l.find(NodeKind::Queue, name).expect(name)].column;
+            assert_eq!(col("dead"), col("tasks"), "queues share their column");
+            assert!(l.crossings().is_empty(), "{:?}", l.crossings());
+            assert!(l.edges_through_nodes().is_empty(), "{:?}", l.edges_through_nodes());
+            // Dead letters are no route for published messages.
+            assert_eq!(l.predict("work", "task").len(), 1);
+        }
+    }
+
+    #[test]
+    fn simple_policy_patterns_are_recognised_and_others_are_not() {
+        assert!(pattern_matches(".*", "q"));
+        assert!(pattern_matches("^q$", "q"));
+        assert!(!pattern_matches("^q$", "qq"));
+        assert!(pattern_matches("q", "q"));
+        assert!(pattern_matches("^ord", "orders"));
+        assert!(!pattern_matches("^ord", "backorders"));
+        assert!(
+            !pattern_matches("^o.d", "orders"),
+            "a real regular expression is not evaluated"
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@
 //! need to know its width in pixels.
 
 use std::collections::BTreeSet;
-use warren_shared::{ApplyTo, Arguments, Policy, Problem, Scenario, Start, Step};
+use warren_shared::{ApplyTo, Arguments, Event, EventKind, Policy, Problem, Scenario, Start, Step};
 
 /// Dragged and typed times snap to this many milliseconds.
 pub const SNAP_MS: u64 = 100;
@@ -537,6 +537,27 @@ pub fn new_step(s: &Scenario, action: &str, at_ms: u64, target: &str) -> Result<
     })
 }
 
+/// How long, in run time, a node's chip in the cluster strip flashes after a fault hit it.
+pub const FAULT_FLASH_MS: u64 = 2_000;
+
+/// The nodes a fault hit in the last [`FAULT_FLASH_MS`] of run time before the last of the first
+/// `shown` events. Reads backwards only as far as that window.
+pub fn recent_node_faults(events: &[Event], shown: usize) -> BTreeSet<String> {
+    let shown = &events[..shown.min(events.len())];
+    let Some(now) = shown.last().map(|e| e.t_ms) else {
+        return BTreeSet::new();
+    };
+    shown
+        .iter()
+        .rev()
+        .take_while(|e| e.t_ms + FAULT_FLASH_MS >= now)
+        .filter_map(|e| match &e.kind {
+            EventKind::NodeFault { node, .. } => Some(node.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The field of the step form a problem belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
@@ -556,13 +577,20 @@ pub enum Field {
 pub fn step_problems(problems: &[Problem], index: usize) -> Vec<(Field, String)> {
     problems
         .iter()
-        .filter_map(|p| problem_step(&p.path).filter(|(i, _)| *i == index).map(|(_, f)| (f, p.message.clone())))
+        .filter_map(|p| {
+            problem_step(&p.path)
+                .filter(|(i, _)| *i == index)
+                .map(|(_, f)| (f, p.message.clone()))
+        })
         .collect()
 }
 
 /// The steps that have problems.
 pub fn steps_with_problems(problems: &[Problem]) -> BTreeSet<usize> {
-    problems.iter().filter_map(|p| problem_step(&p.path).map(|(i, _)| i)).collect()
+    problems
+        .iter()
+        .filter_map(|p| problem_step(&p.path).map(|(i, _)| i))
+        .collect()
 }
 
 /// `timeline[3].at_ms` is step 3's time.
@@ -659,13 +687,19 @@ mod tests {
         );
         let unknown_cluster = timeline(&s, &[], 0);
         assert!(
-            unknown_cluster.lanes.iter().any(|l| l.name == "rabbit@elsewhere" && l.known),
+            unknown_cluster
+                .lanes
+                .iter()
+                .any(|l| l.name == "rabbit@elsewhere" && l.known),
             "without a hello no node is suspect"
         );
         let lanes: Vec<_> = t.markers.iter().map(|m| t.lanes[m.lane].label()).collect();
         assert_eq!(lanes, ["connections", "outbox-queue", "ghost", "rabbit"]);
         assert_eq!(t.markers[0].duration_ms, Some(3_000));
-        assert_eq!(t.lanes[t.starts[1].lane].name, "consumer", "starts follow the inserted lane");
+        assert_eq!(
+            t.lanes[t.starts[1].lane].name, "consumer",
+            "starts follow the inserted lane"
+        );
     }
 
     #[test]
@@ -684,8 +718,16 @@ mod tests {
     fn the_axis_has_room_round_ticks_and_respects_the_time_limit() {
         assert_eq!(Scale::fitting(0, 60_000).span_ms, 5_000);
         assert_eq!(Scale::fitting(18_000, 90_000).span_ms, 25_000);
-        assert_eq!(Scale::fitting(18_000, 20_000).span_ms, 20_000, "no further than the limit");
-        assert_eq!(Scale::fitting(30_000, 20_000).span_ms, 30_000, "unless a step lies beyond");
+        assert_eq!(
+            Scale::fitting(18_000, 20_000).span_ms,
+            20_000,
+            "no further than the limit"
+        );
+        assert_eq!(
+            Scale::fitting(30_000, 20_000).span_ms,
+            30_000,
+            "unless a step lies beyond"
+        );
         let scale = Scale { span_ms: 24_000 };
         assert_eq!(scale.ticks(), [0, 5_000, 10_000, 15_000, 20_000]);
         assert_eq!(Scale { span_ms: 5_000 }.ticks().len(), 11, "every half second");
@@ -703,7 +745,11 @@ mod tests {
         assert_eq!(scale.dragged(2_000, 4.0, 1_000.0), 2_000);
         assert_eq!(scale.dragged(2_000, -500.0, 1_000.0), 0);
         assert_eq!(scale.dragged(2_000, 5_000.0, 1_000.0), 10_000);
-        assert_eq!(scale.dragged(2_000, 40.0, 0.0), 2_000, "an axis not drawn yet moves nothing");
+        assert_eq!(
+            scale.dragged(2_000, 40.0, 0.0),
+            2_000,
+            "an axis not drawn yet moves nothing"
+        );
         assert_eq!(snap(149.0), 100);
         assert_eq!(snap(150.0), 200);
         assert_eq!(snap(-3.0), 0);
@@ -713,7 +759,11 @@ mod tests {
     fn new_steps_and_retargeting() {
         let s = example("mirror-loss");
         let nodes = targets(&s, "kill_node", &[]);
-        assert_eq!(nodes, ["warren-3@localhost", "warren-2@localhost"], "named by steps and queues");
+        assert_eq!(
+            nodes,
+            ["warren-3@localhost", "warren-2@localhost"],
+            "named by steps and queues"
+        );
         assert_eq!(targets(&s, "start", &[]), ["before", "after", "consumer"]);
         assert_eq!(targets(&example("outbox-outage"), "stop_node", &[]), MANAGED_NODES);
         assert_eq!(targets(&s, "apply_policy", &[]), ["ha-pair"]);
@@ -738,6 +788,29 @@ mod tests {
     }
 
     #[test]
+    fn a_node_flashes_for_a_while_after_a_fault() {
+        let fault = |t_ms, node: &str| Event {
+            t_ms,
+            kind: EventKind::NodeFault {
+                node: node.into(),
+                action: warren_shared::event::NodeAction::Kill,
+                ok: true,
+                message: String::new(),
+            },
+        };
+        let tick = |t_ms| Event {
+            t_ms,
+            kind: EventKind::ConnectionsCut { duration_ms: 1 },
+        };
+        let events = [fault(1_000, "a"), fault(2_500, "b"), tick(3_000), tick(4_000)];
+        let names = |shown| recent_node_faults(&events, shown).into_iter().collect::<Vec<_>>();
+        assert_eq!(names(3), ["a", "b"]);
+        assert_eq!(names(4), ["b"]);
+        assert_eq!(names(0), Vec::<String>::new());
+        assert_eq!(names(99), ["b"]);
+    }
+
+    #[test]
     fn problems_are_matched_to_their_step_and_field() {
         let problem = |path: &str| Problem {
             path: path.to_owned(),
@@ -753,7 +826,10 @@ mod tests {
         ];
         let fields: Vec<Field> = step_problems(&problems, 1).into_iter().map(|(f, _)| f).collect();
         assert_eq!(fields, [Field::Time, Field::Policy, Field::Step]);
-        assert_eq!(step_problems(&problems, 10), [(Field::Target, "timeline[10].node".to_owned())]);
+        assert_eq!(
+            step_problems(&problems, 10),
+            [(Field::Target, "timeline[10].node".to_owned())]
+        );
         assert_eq!(steps_with_problems(&problems).into_iter().collect::<Vec<_>>(), [1, 10]);
     }
 }

@@ -23,6 +23,8 @@ pub(crate) fn Stage(pg: RwSignal<Playground>, status: RwSignal<Status>, anim: An
             })
             .unwrap_or_default()
     });
+    // Nodes a fault hit a moment ago (in run time) flash.
+    let faulted = Memo::new(move |_| pg.with(|p| crate::timeline::recent_node_faults(&p.run.events, p.run.shown)));
     let cluster = move || {
         nodes
             .get()
@@ -33,6 +35,7 @@ pub(crate) fn Stage(pg: RwSignal<Playground>, status: RwSignal<Status>, anim: An
                     <li
                         class="cluster-node"
                         class:down=!node.running
+                        class:faulted=faulted.with(|f| f.contains(&node.name))
                         data-testid="cluster-node"
                         data-running=node.running.to_string()
                         title=node.name.clone()
@@ -99,6 +102,7 @@ pub(crate) fn Stage(pg: RwSignal<Playground>, status: RwSignal<Status>, anim: An
         </div>
         {problems}
         <Canvas pg=pg anim=anim />
+        <crate::views::timeline::Timeline pg=pg status=status />
         <Legend />
     }
 }
@@ -175,7 +179,7 @@ fn Canvas(pg: RwSignal<Playground>, anim: Anim) -> impl IntoView {
                 on:click=clear
             >
                 <defs>
-                    {["publish", "binding", "default", "alternate", "consume"]
+                    {["publish", "binding", "default", "alternate", "dead-letter", "consume"]
                         .into_iter()
                         .map(|kind| {
                             view! {
@@ -291,7 +295,7 @@ fn draw(l: &Layout, pg: RwSignal<Playground>, trail: Trail) -> impl IntoView + u
             let name = n.name.clone();
             let hl = move || trail.with(|t| t.as_ref().map(|(nodes, _)| nodes.contains(&i)));
             let extra = match kind {
-                NodeKind::Queue => queue_lines(pg, name.clone()).into_any(),
+                NodeKind::Queue => queue_lines(pg, name.clone(), n.w, n.h).into_any(),
                 NodeKind::Publisher => publisher_line(pg, name.clone()).into_any(),
                 NodeKind::Consumer => consumer_line(pg, name.clone()).into_any(),
                 NodeKind::Exchange => ().into_any(),
@@ -333,11 +337,23 @@ fn truncate(text: &str, max: usize) -> String {
     }
 }
 
-fn queue_lines(pg: RwSignal<Playground>, name: String) -> impl IntoView {
+fn queue_lines(pg: RwSignal<Playground>, name: String, w: f64, h: f64) -> impl IntoView {
     let snapshot = {
         let name = name.clone();
         Memo::new(move |_| pg.with(|p| p.run.queues.get(&name).cloned()))
     };
+    // The node holding the queue's leader is reported down.
+    let leader_down = Memo::new(move |_| {
+        let leader = snapshot.with(|s| s.as_ref().and_then(|s| s.node.clone()));
+        leader.is_some_and(|leader| {
+            pg.with(|p| {
+                p.run
+                    .nodes
+                    .as_ref()
+                    .is_some_and(|nodes| nodes.iter().any(|n| n.name == leader && !n.running))
+            })
+        })
+    });
     let depth = move || {
         snapshot.with(|s| match s {
             Some(s) => format!("ready {} · unacked {}", count(s.ready), count(s.unacked)),
@@ -388,6 +404,20 @@ fn queue_lines(pg: RwSignal<Playground>, name: String) -> impl IntoView {
         <rect class="bar-unacked" x=move || format!("{:.1}", 13.0 + bar().0.parse::<f64>().unwrap_or(0.0)) y="59" width=move || bar().1 height="4" rx="2"></rect>
         <text class="memory" x="13" y="76">{memory}</text>
         <text class="placement" x="13" y="90">{placement}</text>
+        <g class="leader-state" class:down=move || leader_down.get()>
+            <rect class="down-outline" x="-2" y="-2" width=format!("{:.0}", w + 4.0) height=format!("{:.0}", h + 4.0) rx="11"></rect>
+            {move || {
+                leader_down
+                    .get()
+                    .then(|| {
+                        view! {
+                            <text class="leader-down" x="13" y=format!("{:.0}", h + 13.0) data-testid="queue-leader-down">
+                                "leader down"
+                            </text>
+                        }
+                    })
+            }}
+        </g>
     }
 }
 

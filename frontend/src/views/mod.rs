@@ -5,12 +5,14 @@
 //! - [`inspector`]: About, the scenario's JSON, the relay.
 //! - [`log`]: the event log.
 //! - [`summary`]: live counters and the run's summary.
+//! - [`timeline`]: the timeline editor: steps and faults in lanes, dragged in time.
 
 pub mod canvas;
 pub mod examples;
 pub mod inspector;
 pub mod log;
 pub mod summary;
+pub mod timeline;
 
 use crate::i18n::Lang;
 use leptos::prelude::*;
