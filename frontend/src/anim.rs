@@ -14,7 +14,7 @@ use warren_shared::event::Settlement;
 use warren_shared::{Event, EventKind};
 
 /// Most tokens alive at once; beyond this, messages are counted instead of drawn.
-pub const MAX_TOKENS: usize = 300;
+pub const MAX_TOKENS: usize = 600;
 /// A backlog of publishes larger than this is counted, not drawn, so the page keeps up.
 pub const FAST_BACKLOG: usize = 600;
 /// Events handled per frame at most, so one frame never takes long.
@@ -275,6 +275,9 @@ pub struct Animator {
     /// When messages were last counted instead of drawn.
     pub counting_since: Option<f64>,
     flashes: HashMap<usize, (Tone, f64)>,
+    /// Let a burst out all at once, as it happened, instead of spreading it over
+    /// [`DRAIN_MS`] (real-time playback).
+    bursts_together: bool,
 }
 
 impl Animator {
@@ -290,7 +293,15 @@ impl Animator {
 
     /// Forget every token and cue; draw on `layout` from now on.
     pub fn reset(&mut self, layout: Layout) {
+        let bursts_together = self.bursts_together;
         *self = Self::new(layout);
+        self.bursts_together = bursts_together;
+    }
+
+    /// Let bursts out as they happened (`true`, real time) or spread over up to
+    /// [`DRAIN_MS`] so each message can be seen (`false`, the default).
+    pub fn set_bursts_together(&mut self, together: bool) {
+        self.bursts_together = together;
     }
 
     /// Queue a batch of events for the animation.
@@ -340,7 +351,11 @@ impl Animator {
         if self.drain_by <= now && self.pending_publishes > 0 {
             self.drain_by = now + DRAIN_MS;
         }
-        let gap = ((self.drain_by - now) / self.pending_publishes.max(1) as f64).clamp(6.0, 70.0);
+        let gap = if self.bursts_together {
+            0.0
+        } else {
+            ((self.drain_by - now) / self.pending_publishes.max(1) as f64).clamp(6.0, 70.0)
+        };
         for _ in 0..FRAME_BUDGET {
             let Some((at, cue)) = self.feed.front() else { break };
             let spawns = match cue {
@@ -976,5 +991,20 @@ mod tests {
         let expected: Vec<String> = order.iter().map(|n| format!("producer#{n}")).collect();
         assert_eq!(seen, expected);
         assert!(stored > 0, "published tokens went into the queue first");
+    }
+
+    #[test]
+    fn in_real_time_a_burst_leaves_at_once() {
+        let mut a = backup();
+        a.set_bursts_together(true);
+        a.reset(a.layout.clone());
+        let burst: Vec<Event> = (1..=100).map(|n| published(&format!("producer#{n}"))).collect();
+        a.push(&burst);
+        a.step(0.0);
+        assert_eq!(a.live(), 100, "the setting outlives a reset");
+        a.set_bursts_together(false);
+        a.push(&burst);
+        a.step(16.0);
+        assert!(a.live() < 110, "{}", a.live());
     }
 }

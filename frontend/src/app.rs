@@ -24,18 +24,17 @@ use warren_shared::{ClientMessage, ServerMessage};
 /// The animation loop, as components hold it.
 pub type Anim = StoredValue<Rc<AnimLoop>, LocalStorage>;
 
-/// Hand a run message from the relay to the playground and the animation.
+/// Hand a run message from the relay to the playground and the animation. Events reach the
+/// run record ten times a second, from the animation loop (see [`AnimLoop::receive`]); any
+/// other message first hands over those still waiting.
 pub fn apply_server_message(pg: RwSignal<Playground>, anim: &Rc<AnimLoop>, message: ServerMessage) {
+    if !matches!(message, ServerMessage::Events { .. }) {
+        anim.flush();
+    }
     match message {
         ServerMessage::Accepted { run_id } => pg.update(|p| p.run.accepted(run_id)),
         ServerMessage::Invalid { problems } => pg.update(|p| p.run.invalid(problems)),
-        ServerMessage::Events { events, .. } => {
-            anim.push(&events);
-            pg.update(|p| {
-                let Playground { run, layout, .. } = p;
-                run.append(events, layout);
-            });
-        }
+        ServerMessage::Events { events, .. } => anim.receive(pg, events),
         ServerMessage::Finished { outcome, summary, .. } => pg.update(|p| p.run.finished(outcome, summary)),
         ServerMessage::Error { message } => pg.update(|p| p.run.failed(message)),
         ServerMessage::Hello { .. } => {}
@@ -66,9 +65,13 @@ pub fn App() -> impl IntoView {
     let opener = StoredValue::new_local(open);
     let reconnect = Callback::new(move |()| opener.with_value(|open| open()));
 
-    // The relay's limits replace the defaults for validation.
+    // The relay's limits replace the defaults for validation. `status` changes with every
+    // message from the relay: only a change of the limits may touch the playground.
+    let limits = Memo::new(move |_| status.with(|s| s.hello.as_ref().map(|h| h.limits.clone())));
     Effect::new(move |_| {
-        if let Some(limits) = status.with(|s| s.hello.as_ref().map(|h| h.limits.clone())) {
+        if let Some(limits) = limits.get()
+            && pg.with_untracked(|p| p.limits != limits)
+        {
             pg.update(|p| p.set_limits(limits));
         }
     });
@@ -112,6 +115,9 @@ pub fn App() -> impl IntoView {
             on_run_click.run(());
         } else if ev.key() == "Escape" {
             on_stop_click.run(());
+        } else if ev.key() == " " && !typing(&ev) {
+            ev.prevent_default();
+            anim.with_value(|a| a.toggle_pause());
         }
     });
     on_cleanup(move || keys.remove());
@@ -126,6 +132,17 @@ pub fn App() -> impl IntoView {
             on_reconnect=reconnect
         />
     }
+}
+
+/// Whether a key goes to a text field (or a list) rather than to the page's shortcuts.
+fn typing(ev: &web_sys::KeyboardEvent) -> bool {
+    use wasm_bindgen::JsCast;
+    let Some(element) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+        return false;
+    };
+    let tag = element.tag_name().to_ascii_lowercase();
+    matches!(tag.as_str(), "input" | "textarea" | "select")
+        || element.closest("[contenteditable]").ok().flatten().is_some()
 }
 
 /// The screen: header, gallery, canvas, inspector, log and summary.
@@ -170,7 +187,7 @@ pub fn PlaygroundView(
                 <EventLog pg=pg />
             </section>
             <section class="summary" aria-label="Summary">
-                <SummaryPanel pg=pg phase=phase />
+                <SummaryPanel pg=pg phase=phase anim=anim />
             </section>
         </div>
     }

@@ -3,18 +3,41 @@
 //!
 //! Drawing hundreds of moving circles through reactive views would rebuild nodes every frame;
 //! here each token is one `<g>` that is created once, moved by its `transform`, and removed when
-//! the token is gone. The loop stops when nothing moves and starts again when events arrive.
+//! the token is gone; an attribute is written only when it changes. The loop stops when nothing
+//! moves and starts again when events arrive.
+//!
+//! The loop is also where the run record gets its events: the relay sends them in many small
+//! messages, and handing each one to the playground would update every view that reads it
+//! hundreds of times a second. Events wait in [`AnimLoop::receive`] and go into the record ten
+//! times a second, from the frame loop. The loop keeps the [`Playback`] clocks too: speed, pause, and the replay of a
+//! finished run from its recorded events.
 
-use crate::anim::Animator;
+use crate::anim::{Animator, Tone};
 use crate::layout::Layout;
-use leptos::prelude::{GetUntracked, RwSignal, Set};
+use crate::playback::{Playback, Speed};
+use crate::playground::Playground;
+use leptos::prelude::{GetUntracked, RwSignal, Set, Update, WithUntracked};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::rc::Rc;
 use warren_shared::Event;
 use web_sys::Element;
 
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
+/// Received events go into the run record at most this often (milliseconds of wall time): the
+/// counters, the log and the summary follow ten times a second, the tokens every frame.
+const FLUSH_MS: f64 = 100.0;
+
+/// A token's element and what was last written to it.
+struct DrawnToken {
+    element: Element,
+    /// Position in tenths of a canvas unit.
+    at: (i64, i64),
+    tone: Option<Tone>,
+    /// Opacity in hundredths.
+    opacity: i64,
+}
 
 /// The animation loop's state; shared by the socket handler and the canvas.
 pub struct AnimLoop {
@@ -22,10 +45,23 @@ pub struct AnimLoop {
     layout: RefCell<Layout>,
     running: Cell<bool>,
     layer: RefCell<Option<Element>>,
-    tokens: RefCell<HashMap<u64, Element>>,
+    tokens: RefCell<HashMap<u64, DrawnToken>>,
     flashes: RefCell<HashMap<usize, Element>>,
+    playback: RefCell<Playback>,
+    /// Events received and not yet in the run record.
+    pending: RefCell<Vec<Event>>,
+    /// The playground that pending events and a replay's shown state go to.
+    playground: Cell<Option<RwSignal<Playground>>>,
+    /// When pending events last went into the run record (wall time).
+    flushed_at: Cell<f64>,
     /// Whether messages are being counted instead of drawn; read by the canvas.
     pub counting: RwSignal<bool>,
+    /// The chosen speed; read by the playback controls.
+    pub speed: RwSignal<Speed>,
+    /// Whether the animation is paused; read by the playback controls.
+    pub paused: RwSignal<bool>,
+    /// A replay's position in run time (milliseconds); `None` when the page shows the whole run.
+    pub position: RwSignal<Option<f64>>,
 }
 
 impl AnimLoop {
@@ -38,7 +74,14 @@ impl AnimLoop {
             layer: RefCell::new(None),
             tokens: RefCell::new(HashMap::new()),
             flashes: RefCell::new(HashMap::new()),
+            playback: RefCell::new(Playback::default()),
+            pending: RefCell::new(Vec::new()),
+            playground: Cell::new(None),
+            flushed_at: Cell::new(f64::NEG_INFINITY),
             counting: RwSignal::new(false),
+            speed: RwSignal::new(Speed::default()),
+            paused: RwSignal::new(false),
+            position: RwSignal::new(None),
         })
     }
 
@@ -48,17 +91,99 @@ impl AnimLoop {
         *self.layer.borrow_mut() = Some(layer);
     }
 
-    /// Forget every token: a new run, or another scenario.
+    /// Forget every token: a new run, or another scenario. A replay ends; events not yet
+    /// handed to the run record are dropped (they belong to the run that is being replaced).
     pub fn reset(&self, layout: Layout) {
         self.animator.borrow_mut().reset(layout.clone());
         *self.layout.borrow_mut() = layout;
         self.clear();
+        self.pending.borrow_mut().clear();
+        self.playback.borrow_mut().stop_replay();
         self.counting.set(false);
+        if self.position.get_untracked().is_some() {
+            self.position.set(None);
+        }
     }
 
     /// Animate a batch of events.
     pub fn push(self: &Rc<Self>, events: &[Event]) {
         self.animator.borrow_mut().push(events);
+        self.wake();
+    }
+
+    /// A batch of a live run's events: animate it now, and hand it to `pg`'s run record with
+    /// the others that arrive within [`FLUSH_MS`] (or at [`Self::flush`]).
+    pub fn receive(self: &Rc<Self>, pg: RwSignal<Playground>, events: Vec<Event>) {
+        self.playground.set(Some(pg));
+        self.animator.borrow_mut().push(&events);
+        self.pending.borrow_mut().extend(events);
+        self.wake();
+    }
+
+    /// Hand the events received so far to the run record now (before the run's end, say).
+    pub fn flush(&self) {
+        self.flushed_at.set(now_ms());
+        let events = std::mem::take(&mut *self.pending.borrow_mut());
+        if events.is_empty() {
+            return;
+        }
+        if let Some(pg) = self.playground.get() {
+            pg.update(|p| {
+                let Playground { run, layout, .. } = p;
+                run.append(events, layout);
+            });
+        }
+    }
+
+    /// Play at `speed` from now on.
+    pub fn set_speed(&self, speed: Speed) {
+        self.playback.borrow_mut().speed = speed;
+        self.speed.set(speed);
+    }
+
+    /// Pause or resume the animation (a live run's record keeps growing meanwhile).
+    pub fn set_paused(self: &Rc<Self>, paused: bool) {
+        self.playback.borrow_mut().set_paused(paused);
+        self.paused.set(paused);
+        if !paused {
+            self.wake();
+        }
+    }
+
+    /// Pause if playing, play if paused.
+    pub fn toggle_pause(self: &Rc<Self>) {
+        let paused = self.playback.borrow().paused;
+        self.set_paused(!paused);
+    }
+
+    /// Replay the finished run of `pg` from its start, without the relay.
+    pub fn replay(self: &Rc<Self>, pg: RwSignal<Playground>) {
+        self.seek(pg, 0.0);
+        self.set_paused(false);
+    }
+
+    /// Show the finished run of `pg` as it was at run time `t_ms` and animate it from there on
+    /// (when not paused). Nothing happens while a run is going on.
+    pub fn seek(self: &Rc<Self>, pg: RwSignal<Playground>, t_ms: f64) {
+        self.flush();
+        if pg.with_untracked(|p| p.run.phase().active() || p.run.events.is_empty()) {
+            return;
+        }
+        self.playground.set(Some(pg));
+        self.animator.borrow_mut().reset(self.layout.borrow().clone());
+        self.clear();
+        let mut end = 0.0;
+        pg.update(|p| {
+            let Playground { run, layout, .. } = p;
+            run.show_until(t_ms, layout);
+            end = run.end_ms() as f64;
+        });
+        let position = {
+            let mut playback = self.playback.borrow_mut();
+            playback.seek(t_ms, end);
+            playback.position()
+        };
+        self.position.set(position);
         self.wake();
     }
 
@@ -69,8 +194,8 @@ impl AnimLoop {
     }
 
     fn clear(&self) {
-        for (_, element) in self.tokens.borrow_mut().drain() {
-            element.remove();
+        for (_, drawn) in self.tokens.borrow_mut().drain() {
+            drawn.element.remove();
         }
         for (_, element) in self.flashes.borrow_mut().drain() {
             element.remove();
@@ -85,18 +210,61 @@ impl AnimLoop {
     }
 
     fn frame(self: Rc<Self>) {
-        let now = now_ms();
-        self.animator.borrow_mut().step(now);
+        let wall = now_ms();
+        if wall - self.flushed_at.get() >= FLUSH_MS {
+            self.flush();
+        }
+        let (now, paused, position) = {
+            let mut playback = self.playback.borrow_mut();
+            let now = playback.tick(wall);
+            (now, playback.paused, playback.position())
+        };
+        let replaying = position.is_some_and(|t_ms| self.replay_to(t_ms));
+        {
+            let mut animator = self.animator.borrow_mut();
+            animator.set_bursts_together(!self.speed.get_untracked().spreads_bursts());
+            if !paused {
+                animator.step(now);
+            }
+        }
         self.draw(now);
         let counting = self.animator.borrow().counting(now);
         if counting != self.counting.get_untracked() {
             self.counting.set(counting);
         }
-        if self.animator.borrow().busy() || counting {
+        let waiting = !self.pending.borrow().is_empty();
+        if waiting || (!paused && (replaying || counting || self.animator.borrow().busy())) {
             leptos::prelude::request_animation_frame(move || self.frame());
         } else {
+            self.playback.borrow_mut().idle();
             self.running.set(false);
         }
+    }
+
+    /// Show the replayed run up to run time `t_ms` and animate the events that became due;
+    /// `false` once the replay is over.
+    fn replay_to(&self, t_ms: f64) -> bool {
+        let Some(pg) = self.playground.get() else {
+            return false;
+        };
+        let due = pg.with_untracked(|p| p.run.events.get(p.run.shown).is_some_and(|e| e.t_ms as f64 <= t_ms));
+        if due {
+            let mut shown = 0..0;
+            pg.update(|p| {
+                let Playground { run, layout, .. } = p;
+                shown = run.show_until(t_ms, layout);
+            });
+            let events = pg.with_untracked(|p| p.run.events.get(shown).map(<[Event]>::to_vec).unwrap_or_default());
+            self.animator.borrow_mut().push(&events);
+        }
+        let done = self.playback.borrow().replay_done();
+        if done {
+            self.playback.borrow_mut().stop_replay();
+            self.position.set(None);
+        } else if self.position.get_untracked().is_none_or(|p| (p - t_ms).abs() >= 1.0) {
+            self.position.set(Some(t_ms));
+        }
+        !done
     }
 
     fn draw(&self, now: f64) {
@@ -112,25 +280,46 @@ impl AnimLoop {
         let mut alive = std::collections::HashSet::with_capacity(sprites.len());
         for sprite in &sprites {
             alive.insert(sprite.key);
-            let element = match tokens.get(&sprite.key) {
-                Some(element) => element.clone(),
-                None => {
+            let drawn = match tokens.entry(sprite.key) {
+                Entry::Occupied(drawn) => drawn.into_mut(),
+                Entry::Vacant(slot) => {
                     let Some(element) = token_element(&document, sprite.label.as_deref(), &sprite.message) else {
                         continue;
                     };
                     let _ = layer.append_child(&element);
-                    tokens.insert(sprite.key, element.clone());
-                    element
+                    slot.insert(DrawnToken {
+                        element,
+                        at: (i64::MIN, i64::MIN),
+                        tone: None,
+                        opacity: -1,
+                    })
                 }
             };
-            let _ = element.set_attribute("transform", &format!("translate({:.1} {:.1})", sprite.x, sprite.y));
-            let _ = element.set_attribute("class", &format!("token tone-{}", sprite.tone.as_str()));
-            let _ = element.set_attribute("opacity", &format!("{:.2}", sprite.opacity));
+            let at = ((sprite.x * 10.0).round() as i64, (sprite.y * 10.0).round() as i64);
+            if drawn.at != at {
+                drawn.at = at;
+                let _ = drawn
+                    .element
+                    .set_attribute("transform", &format!("translate({:.1} {:.1})", sprite.x, sprite.y));
+            }
+            if drawn.tone != Some(sprite.tone) {
+                drawn.tone = Some(sprite.tone);
+                let _ = drawn
+                    .element
+                    .set_attribute("class", &format!("token tone-{}", sprite.tone.as_str()));
+            }
+            let opacity = (sprite.opacity * 100.0).round() as i64;
+            if drawn.opacity != opacity {
+                drawn.opacity = opacity;
+                let _ = drawn
+                    .element
+                    .set_attribute("opacity", &format!("{:.2}", opacity as f64 / 100.0));
+            }
         }
-        tokens.retain(|key, element| {
+        tokens.retain(|key, drawn| {
             let keep = alive.contains(key);
             if !keep {
-                element.remove();
+                drawn.element.remove();
             }
             keep
         });

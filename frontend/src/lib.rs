@@ -16,6 +16,7 @@
 //!   components call.
 //! - [`anim`]: the tokens and flashes of the animation, driven by a clock; pure.
 //! - [`frame`]: the one `requestAnimationFrame` loop that draws the animation.
+//! - [`playback`]: the animation's speed, pause and replay clocks; pure.
 //! - [`timeline`]: the timeline editor's lanes, time axis and snapping; pure.
 //! - [`share`]: links that carry a scenario (`#s=…`), JSON import and export.
 //! - [`state`]: the connection and the relay's hello.
@@ -34,6 +35,7 @@ pub mod frame;
 pub mod gallery;
 pub mod i18n;
 pub mod layout;
+pub mod playback;
 pub mod playground;
 pub mod run;
 pub mod share;

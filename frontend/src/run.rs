@@ -1,9 +1,14 @@
 //! One run as the page saw it: the phase, every event, the live numbers, the latest queue
-//! snapshots and cluster nodes, and the event log's filter.
+//! snapshots and cluster nodes, each queue's depth over time, and the event log's filter.
 //!
 //! Events are only ever appended; everything derived from them is updated as they arrive, so a
 //! run of 100 000 messages costs the same per batch at the end as at the start. The log's filter
 //! keeps the list of matching rows up to date the same way.
+//!
+//! A replay shows the run as it was at an earlier time: the numbers the canvas draws (counts,
+//! edge traffic, queue snapshots, nodes) are then folded from the events up to that time only
+//! ([`RunRecord::show_until`]), while the log, the summary and the depth series keep the whole
+//! run.
 
 use crate::layout::{Layout, NodeKind};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -131,8 +136,27 @@ pub struct RunRecord {
     pub kinds_seen: BTreeMap<&'static str, u64>,
     /// The message whose path is highlighted.
     pub selected: Option<String>,
+    /// Each queue's depth over the whole run, from its snapshots.
+    pub depth: DepthSeries,
+    /// How many events (from the first) the counts, edge traffic, snapshots and nodes are
+    /// folded from: all of them, except during a replay.
+    pub shown: usize,
     builder: Option<SummaryBuilder>,
 }
+
+/// A queue's depth at one snapshot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DepthPoint {
+    /// Run time of the snapshot.
+    pub t_ms: u64,
+    /// Ready plus unacknowledged messages.
+    pub depth: u64,
+    /// Messages paged out to disk.
+    pub paged_out: u64,
+}
+
+/// Every queue's depth over time, queues in name order, points in run order.
+pub type DepthSeries = BTreeMap<String, Vec<DepthPoint>>;
 
 impl RunRecord {
     /// The phase, `Idle` before the first run.
@@ -182,7 +206,18 @@ impl RunRecord {
     /// A batch of events.
     pub fn append(&mut self, events: Vec<Event>, layout: &Layout) {
         for event in events {
-            self.observe(&event, layout);
+            // During a replay the shown state catches up on its own clock.
+            if self.shown == self.events.len() {
+                self.observe(&event, layout);
+                self.shown += 1;
+            }
+            if let EventKind::QueueSnapshot(snapshot) = &event.kind {
+                self.depth.entry(snapshot.queue.clone()).or_default().push(DepthPoint {
+                    t_ms: event.t_ms,
+                    depth: snapshot.ready + snapshot.unacked,
+                    paged_out: snapshot.paged_out,
+                });
+            }
             if let Some(builder) = &mut self.builder {
                 builder.apply(&event);
             }
@@ -203,6 +238,39 @@ impl RunRecord {
         };
         self.summary_mismatch = mine != relay_summary;
         self.summary = Some(mine);
+    }
+
+    /// Show the run as it was at run time `t_ms`: fold the counts, edge traffic, snapshots and
+    /// nodes from the events up to then (from the start when going back). The indexes of the
+    /// events newly shown, for the animation.
+    pub fn show_until(&mut self, t_ms: f64, layout: &Layout) -> std::ops::Range<usize> {
+        let back = self.shown > 0 && self.events.get(self.shown - 1).is_some_and(|e| e.t_ms as f64 > t_ms);
+        if back {
+            self.counts = Counts::default();
+            self.edge_traffic = vec![0; layout.edges.len()];
+            self.queues.clear();
+            self.nodes = None;
+            self.shown = 0;
+        }
+        let from = self.shown;
+        let to = crate::playback::events_until(&self.events, from, t_ms);
+        let events = std::mem::take(&mut self.events);
+        for event in &events[from..to] {
+            self.observe(event, layout);
+        }
+        self.events = events;
+        self.shown = to;
+        from..to
+    }
+
+    /// Whether every event is shown (not in the middle of a replay).
+    pub fn shows_all(&self) -> bool {
+        self.shown == self.events.len()
+    }
+
+    /// Run time of the last event, where a replay ends.
+    pub fn end_ms(&self) -> u64 {
+        self.events.last().map_or(0, |e| e.t_ms)
     }
 
     /// Change the log's filter.
@@ -583,5 +651,95 @@ mod tests {
             ..LogFilter::default()
         });
         assert_eq!(run.filtered.len(), 3);
+    }
+
+    fn snapshot(queue: &str, ready: u64, unacked: u64) -> EventKind {
+        EventKind::QueueSnapshot(QueueSnapshot {
+            queue: queue.into(),
+            messages: ready + unacked,
+            ready,
+            unacked,
+            ..QueueSnapshot::default()
+        })
+    }
+
+    #[test]
+    fn a_replay_shows_the_state_at_a_time_and_the_depth_series_keeps_the_whole_run() {
+        let scenario = crate::gallery::example("backup-exchange")
+            .and_then(|e| e.scenario())
+            .expect("example");
+        let l = layout(&scenario);
+        let mut run = RunRecord::default();
+        run.start(scenario, &l);
+        let published = |id: &str| EventKind::Published {
+            publisher: "producer".into(),
+            id: id.into(),
+            exchange: "confirm-exchange2".into(),
+            routing_key: "default2".into(),
+            priority: None,
+            persistent: true,
+            mandatory: true,
+        };
+        run.append(
+            vec![
+                Event {
+                    t_ms: 10,
+                    kind: published("producer#1"),
+                },
+                Event {
+                    t_ms: 20,
+                    kind: snapshot("backup-queue", 1, 0),
+                },
+                Event {
+                    t_ms: 30,
+                    kind: published("producer#2"),
+                },
+                Event {
+                    t_ms: 40,
+                    kind: snapshot("backup-queue", 1, 1),
+                },
+                Event {
+                    t_ms: 40,
+                    kind: snapshot("other", 0, 0),
+                },
+            ],
+            &l,
+        );
+        assert!(run.shows_all());
+        assert_eq!(run.end_ms(), 40);
+        let depths: Vec<(u64, u64)> = run.depth["backup-queue"].iter().map(|p| (p.t_ms, p.depth)).collect();
+        assert_eq!(depths, [(20, 1), (40, 2)]);
+        assert_eq!(run.depth.keys().collect::<Vec<_>>(), ["backup-queue", "other"]);
+
+        assert_eq!(run.show_until(25.0, &l), 0..2, "going back folds again from the start");
+        assert_eq!(run.counts.published, 1);
+        assert_eq!(run.queues["backup-queue"].unacked, 0);
+        assert!(!run.queues.contains_key("other"));
+        assert_eq!(run.edge_traffic.iter().sum::<u64>(), 1);
+        assert!(!run.shows_all());
+
+        // A late event of a live run does not disturb the replayed state.
+        run.append(
+            vec![Event {
+                t_ms: 50,
+                kind: published("producer#3"),
+            }],
+            &l,
+        );
+        assert_eq!(run.counts.published, 1);
+        assert_eq!(run.depth["backup-queue"].len(), 2);
+
+        assert_eq!(
+            run.show_until(45.0, &l),
+            2..5,
+            "going forward folds only the new events"
+        );
+        assert_eq!(run.counts.published, 2);
+        assert_eq!(run.queues["backup-queue"].unacked, 1);
+        assert_eq!(run.show_until(f64::INFINITY, &l), 5..6);
+        assert!(run.shows_all());
+        assert_eq!(run.counts.published, 3);
+        assert_eq!(run.show_until(-1.0, &l), 0..0);
+        assert_eq!(run.counts, Counts::default());
     }
 }

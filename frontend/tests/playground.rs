@@ -283,6 +283,9 @@ async fn a_flood_of_events_is_absorbed_quickly() {
         leptos::task::tick().await;
         worst = worst.max(perf.now() - t);
     }
+    // Events reach the run record from the animation loop; hand over what is still waiting.
+    m.anim.flush();
+    leptos::task::tick().await;
     let total = perf.now() - start;
     web_sys::console::log_1(&format!("60000 events: {total:.0} ms, worst batch {worst:.1} ms").into());
     assert!(total < 10_000.0, "60000 events took {total:.0} ms");

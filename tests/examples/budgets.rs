@@ -1,6 +1,8 @@
 //! The page's performance figures in headless Chromium, for `cargo xtask budgets`: first
 //! contentful paint on localhost (median of fresh loads) and frame times while the canvas
-//! animates as many tokens as it will draw. It measures and prints; it does not fail on a figure
+//! animates as many tokens as it will draw, once at the page's normal pace (1×, bursts spread
+//! out) and once in real time (every message drawn when it happened, which fills the canvas
+//! with `TOKEN_BUDGET` tokens and more). It measures and prints; it does not fail on a figure
 //! over budget (only when it cannot measure).
 
 use serde_json::{Value, json};
@@ -21,6 +23,8 @@ const COLLECT: Duration = Duration::from_secs(3);
 
 /// Messages for the animation (more than the token budget).
 const MESSAGES: u64 = 600;
+/// The playback speeds measured (values of the page's `speed` control).
+const SPEEDS: [&str; 2] = ["1", "real"];
 /// Their rate (each message is fanned out to three queues): the page counts rather than draws a backlog of more than 600 publishes and
 /// deliveries, and lets tokens out at most one per 6 ms, so a steady stream keeps the most
 /// tokens on the canvas. Overridden by `WARREN_BUDGET_RATE` (0: as fast as possible).
@@ -63,7 +67,12 @@ async fn main() {
 
     let browser = launch().await;
     let page = Page::new(browser.client.clone(), base.clone());
-    let outcome = tokio::spawn(animation(page)).await;
+    let outcome = tokio::spawn(async move {
+        for speed in SPEEDS {
+            animation(&page, speed).await;
+        }
+    })
+    .await;
     browser.close().await;
     match outcome {
         Ok(()) => {}
@@ -141,6 +150,21 @@ window.__long = [];
 new PerformanceObserver((list) => {
   for (const e of list.getEntries()) if (!window.__stopFrames) window.__long.push(e.duration);
 }).observe({ type: 'longtask' });
+window.__loaf = [];
+try {
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (window.__stopFrames) continue;
+      const end = e.startTime + e.duration;
+      window.__loaf.push({
+        duration: e.duration,
+        style: e.styleAndLayoutStart ? end - e.styleAndLayoutStart : 0,
+        render: e.renderStart ? end - e.renderStart : 0,
+        scripts: e.scripts.map((s) => [s.invoker || s.invokerType || '?', s.duration]),
+      });
+    }
+  }).observe({ type: 'long-animation-frame' });
+} catch (_) {}
 return true;
 "#;
 
@@ -180,9 +204,10 @@ fn frame_line(label: &str, deltas: &[f64]) {
     );
 }
 
-/// Run a scenario of `MESSAGES` messages at `RATE_PER_SEC` and collect frame times for
-/// `COLLECT` after `WARM_UP`.
-async fn animation(page: Page) {
+/// Run a scenario of `MESSAGES` messages at `RATE_PER_SEC` with the animation at `speed` and
+/// collect frame times for `COLLECT` after `WARM_UP`.
+async fn animation(page: &Page, speed: &str) {
+    println!("\nanimation at speed {speed}:");
     page.open().await;
     let rate = std::env::var("WARREN_BUDGET_RATE")
         .ok()
@@ -227,6 +252,17 @@ async fn animation(page: Page) {
         .js("window.__stopFrames = true; return window.__frames;", vec![])
         .await;
     tokio::time::sleep(Duration::from_millis(100)).await;
+    let chosen = page
+        .js(
+            "const s = document.querySelector('[data-testid=\"speed\"]'); s.value = arguments[0]; s.dispatchEvent(new Event('change')); return s.getAttribute('data-speed');",
+            vec![json!(speed)],
+        )
+        .await;
+    assert!(chosen.is_string(), "the page has a speed control");
+    page.wait_until("the speed control takes the speed", Duration::from_secs(5), || async {
+        page.attr("speed", "data-speed").await.as_deref() == Some(speed)
+    })
+    .await;
     page.click_run().await;
     tokio::time::sleep(WARM_UP).await;
     page.js(COLLECT_FRAMES, vec![]).await;
@@ -235,8 +271,9 @@ async fn animation(page: Page) {
         .js("window.__stopFrames = true; return window.__frames;", vec![])
         .await;
     let long_tasks = page.js("return window.__long;", vec![]).await;
+    let long_frames = page.js("return window.__loaf;", vec![]).await;
     let phase = page.wait_run_end(Duration::from_secs(60)).await;
-    page.screenshot("budget-animation").await;
+    page.screenshot(&format!("budget-animation-{speed}")).await;
 
     let frames: Vec<(f64, u64)> = frames
         .as_array()
@@ -268,6 +305,14 @@ async fn animation(page: Page) {
     let busy_floor = (max_live * 9 / 10).max(1);
     let busy: Vec<f64> = frames.iter().filter(|f| f.1 >= busy_floor).map(|f| f.0).collect();
     frame_line(&format!("frames with ≥{busy_floor} tokens"), &busy);
+    let at_budget: Vec<f64> = frames.iter().filter(|f| f.1 >= TOKEN_BUDGET).map(|f| f.0).collect();
+    if at_budget.is_empty() {
+        println!(
+            "frames with ≥{TOKEN_BUDGET} tokens   none: the canvas never held {TOKEN_BUDGET} tokens at this speed"
+        );
+    } else {
+        frame_line(&format!("frames with ≥{TOKEN_BUDGET} tokens"), &at_budget);
+    }
     let long: Vec<f64> = long_tasks
         .as_array()
         .map(|list| list.iter().filter_map(Value::as_f64).collect())
@@ -277,5 +322,38 @@ async fn animation(page: Page) {
         long.len(),
         long.iter().fold(0.0, |sum, d| sum + d),
         long.iter().copied().fold(0.0, f64::max)
+    );
+    long_frame_lines(&long_frames);
+}
+
+/// Where the long animation frames (over 50 ms, Chromium's `long-animation-frame` entries) spent
+/// their time: scripts by what invoked them, style and layout, rendering.
+fn long_frame_lines(entries: &Value) {
+    let Some(entries) = entries.as_array() else { return };
+    let total: f64 = entries.iter().filter_map(|e| e["duration"].as_f64()).sum();
+    let style: f64 = entries.iter().filter_map(|e| e["style"].as_f64()).sum();
+    let render: f64 = entries.iter().filter_map(|e| e["render"].as_f64()).sum();
+    let mut by_invoker: std::collections::BTreeMap<String, (usize, f64)> = std::collections::BTreeMap::new();
+    for script in entries.iter().filter_map(|e| e["scripts"].as_array()).flatten() {
+        let invoker = script[0].as_str().unwrap_or("?").to_owned();
+        let entry = by_invoker.entry(invoker).or_default();
+        entry.0 += 1;
+        entry.1 += script[1].as_f64().unwrap_or(0.0);
+    }
+    let mut invokers: Vec<(String, (usize, f64))> = by_invoker.into_iter().collect();
+    invokers.sort_by(|a, b| b.1.1.total_cmp(&a.1.1));
+    println!(
+        "long animation frames    {} in the window, {total:.0} ms in all: rendering {render:.0} ms (of which style and layout {style:.0} ms); scripts: {}",
+        entries.len(),
+        if invokers.is_empty() {
+            "none".to_owned()
+        } else {
+            invokers
+                .iter()
+                .take(5)
+                .map(|(invoker, (n, ms))| format!("{invoker} {ms:.0} ms ({n}×)"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
     );
 }

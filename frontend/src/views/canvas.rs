@@ -99,6 +99,7 @@ pub(crate) fn Stage(pg: RwSignal<Playground>, status: RwSignal<Status>, anim: An
             >
                 "Many messages: counting instead of drawing"
             </div>
+            <crate::views::playback::PlaybackBar pg=pg anim=anim />
         </div>
         {problems}
         <Canvas pg=pg anim=anim />

@@ -5,12 +5,16 @@
 //! - [`inspector`]: About, the scenario's JSON, the relay.
 //! - [`log`]: the event log.
 //! - [`summary`]: live counters and the run's summary.
+//! - [`playback`]: speed, pause, replay and the scrubber.
+//! - [`plot`]: each queue's depth over the run.
 //! - [`timeline`]: the timeline editor: steps and faults in lanes, dragged in time.
 
 pub mod canvas;
 pub mod examples;
 pub mod inspector;
 pub mod log;
+pub mod playback;
+pub mod plot;
 pub mod summary;
 pub mod timeline;
 

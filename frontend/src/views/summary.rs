@@ -1,13 +1,25 @@
-//! The summary pane: live counters during a run, the relay's summary after it.
+//! The summary pane: live counters during a run, the relay's summary after it, and each
+//! queue's depth over the run (see [`super::plot`]).
 
 use super::outcome_text;
+use super::plot::DepthPlot;
+use crate::app::Anim;
 use crate::playground::Playground;
 use crate::run::Phase;
 use crate::state::count;
 use leptos::prelude::*;
 
 #[component]
-pub(crate) fn SummaryPanel(pg: RwSignal<Playground>, phase: Memo<Phase>) -> impl IntoView {
+pub(crate) fn SummaryPanel(pg: RwSignal<Playground>, phase: Memo<Phase>, anim: Anim) -> impl IntoView {
+    view! {
+        <Numbers pg=pg phase=phase />
+        <DepthPlot pg=pg anim=anim />
+    }
+}
+
+/// The counters: live during a run, the summary after it.
+#[component]
+fn Numbers(pg: RwSignal<Playground>, phase: Memo<Phase>) -> impl IntoView {
     let summary = Memo::new(move |_| pg.with(|p| p.run.summary.clone()));
     let mismatch = Memo::new(move |_| pg.with(|p| p.run.summary_mismatch));
     let live = Memo::new(move |_| pg.with(|p| p.run.counts.clone()));

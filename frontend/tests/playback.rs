@@ -1,0 +1,330 @@
+//! Browser tests of playback: a recorded run is replayed without a relay, at another speed,
+//! paused, scrubbed to a moment (the canvas shows the numbers of that moment), and the summary
+//! plots each queue's depth.
+//!
+//! Run with `cargo xtask test`, or as `tests/web.rs` says.
+#![cfg(target_arch = "wasm32")]
+
+use leptos::mount::mount_to;
+use leptos::prelude::*;
+use std::rc::Rc;
+use warren_frontend::frame::AnimLoop;
+use warren_frontend::playback::Speed;
+use warren_frontend::{Playground, PlaygroundView, Status, apply_server_message};
+use warren_shared::event::QueueSnapshot;
+use warren_shared::{Event, EventKind, Outcome, ServerMessage, summary::summarize};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::{HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+mod dom;
+use dom::{all, click, container, sleep, text, texts};
+
+struct Mounted {
+    root: HtmlElement,
+    pg: RwSignal<Playground>,
+    anim: Rc<AnimLoop>,
+    _handle: Box<dyn std::any::Any>,
+}
+
+/// The playground with the backup-exchange example, Run doing what `App` does minus the socket.
+async fn mount() -> Mounted {
+    let root = container();
+    let pg = RwSignal::new(Playground::new());
+    let status = RwSignal::new(Status::connecting("ws://127.0.0.1:1/ws"));
+    let anim_loop = AnimLoop::new();
+    let anim = StoredValue::new_local(Rc::clone(&anim_loop));
+    let on_run = Callback::new(move |()| {
+        if let Some(Ok(_)) = pg.try_update(Playground::begin_run) {
+            anim.with_value(|a| a.reset(pg.with_untracked(|p| p.layout.clone())));
+        }
+    });
+    let on_stop = Callback::new(move |()| pg.update(|p| p.run.stopping()));
+    let handle = mount_to(root.clone(), move || {
+        view! { <PlaygroundView pg=pg status=status anim=anim on_run=on_run on_stop=on_stop /> }
+    });
+    click(&root, "gallery-backup-exchange");
+    leptos::task::tick().await;
+    Mounted {
+        root,
+        pg,
+        anim: anim_loop,
+        _handle: Box::new(handle),
+    }
+}
+
+fn ev(t_ms: u64, kind: EventKind) -> Event {
+    Event { t_ms, kind }
+}
+
+fn snapshot(t_ms: u64, queue: &str, ready: u64) -> Event {
+    ev(
+        t_ms,
+        EventKind::QueueSnapshot(QueueSnapshot {
+            queue: queue.into(),
+            messages: ready,
+            ready,
+            ..QueueSnapshot::default()
+        }),
+    )
+}
+
+/// Ten messages through the alternate exchange, one every 100 ms, with snapshots of both
+/// queues; the run ends at 1.1 s.
+fn recorded_run() -> Vec<Event> {
+    let mut events = Vec::new();
+    for i in 1..=10_u64 {
+        let id = format!("producer#{i}");
+        let t = i * 100;
+        events.push(ev(
+            t,
+            EventKind::Published {
+                publisher: "producer".into(),
+                id: id.clone(),
+                exchange: "confirm-exchange2".into(),
+                routing_key: "default2".into(),
+                priority: None,
+                persistent: true,
+                mandatory: true,
+            },
+        ));
+        events.push(ev(
+            t,
+            EventKind::Confirmed {
+                publisher: "producer".into(),
+                id: id.clone(),
+                ack: true,
+            },
+        ));
+        events.push(ev(
+            t + 1,
+            EventKind::Delivered {
+                consumer: "backup-consumer".into(),
+                queue: "backup-queue".into(),
+                id,
+                redelivered: false,
+                priority: None,
+                exchange: "confirm-exchange2".into(),
+                routing_key: "default2".into(),
+            },
+        ));
+        if i % 3 == 0 {
+            events.push(snapshot(t + 50, "backup-queue", i));
+            events.push(snapshot(t + 50, "confirm-queue2", 0));
+        }
+    }
+    events.push(ev(
+        1_100,
+        EventKind::RunFinished {
+            outcome: Outcome::Completed,
+            message: None,
+        },
+    ));
+    events
+}
+
+/// Run the example and feed it the recorded run, as the relay would.
+async fn run_recorded(m: &Mounted) {
+    click(&m.root, "run-button");
+    leptos::task::tick().await;
+    apply_server_message(m.pg, &m.anim, ServerMessage::Accepted { run_id: "r".into() });
+    let events = recorded_run();
+    let scenario = m.pg.with_untracked(|p| p.editor.scenario.clone()).expect("scenario");
+    let summary = summarize(&scenario, &events);
+    for chunk in events.chunks(4) {
+        apply_server_message(
+            m.pg,
+            &m.anim,
+            ServerMessage::Events {
+                run_id: "r".into(),
+                events: chunk.to_vec(),
+            },
+        );
+    }
+    apply_server_message(
+        m.pg,
+        &m.anim,
+        ServerMessage::Finished {
+            run_id: "r".into(),
+            outcome: Outcome::Completed,
+            summary,
+        },
+    );
+    leptos::task::tick().await;
+}
+
+fn publisher_counts(m: &Mounted) -> String {
+    all(&m.root, "node-publisher")[0].text_content().unwrap_or_default()
+}
+
+fn disabled(m: &Mounted, id: &str) -> bool {
+    all(&m.root, id)[0].has_attribute("disabled")
+}
+
+fn set_speed(m: &Mounted, value: &str) {
+    let select = all(&m.root, "speed")[0].clone();
+    web_sys::js_sys::Reflect::set(&select, &"value".into(), &value.into()).expect("set the value");
+    select
+        .dispatch_event(&web_sys::Event::new("change").expect("an event"))
+        .expect("dispatch");
+}
+
+fn scrub_to(m: &Mounted, t_ms: u64) {
+    let input: HtmlInputElement = all(&m.root, "scrub")[0].clone().dyn_into().expect("an input");
+    input.set_value(&t_ms.to_string());
+    input
+        .dispatch_event(&web_sys::Event::new("input").expect("an event"))
+        .expect("dispatch");
+}
+
+/// Poll until `check` holds, for at most `ms` milliseconds.
+async fn eventually(ms: i32, check: impl Fn() -> bool) -> bool {
+    for _ in 0..ms / 20 {
+        if check() {
+            return true;
+        }
+        sleep(20).await;
+    }
+    check()
+}
+
+#[wasm_bindgen_test]
+async fn a_recorded_run_is_replayed_paused_scrubbed_and_its_queues_plotted() {
+    let m = mount().await;
+    assert!(disabled(&m, "replay-button"), "nothing to replay before a run");
+    assert!(disabled(&m, "scrub"));
+    run_recorded(&m).await;
+    assert_eq!(texts(&m.root, "summary-published"), ["10"]);
+    assert!(publisher_counts(&m).contains("✓ 10"), "{}", publisher_counts(&m));
+
+    // The summary plots one line per queue, with a legend.
+    assert_eq!(all(&m.root, "depth-plot").len(), 1);
+    let queues: Vec<String> = all(&m.root, "depth-line")
+        .iter()
+        .filter_map(|l| l.get_attribute("data-queue"))
+        .collect();
+    assert_eq!(queues, ["backup-queue", "confirm-queue2"]);
+    let legend = texts(&m.root, "depth-legend").join(" | ");
+    assert!(
+        legend.contains("backup-queue") && legend.contains("confirm-queue2"),
+        "{legend}"
+    );
+    assert!(
+        all(&m.root, "depth-line")[0]
+            .query_selector("path")
+            .expect("selector")
+            .is_some()
+    );
+
+    // Scrub to 0.5 s: the canvas shows the numbers of that moment.
+    assert!(!disabled(&m, "scrub"));
+    assert_eq!(text(&m.root, "scrub-time").as_deref(), Some("1.10 s / 1.10 s"));
+    click(&m.root, "pause-button");
+    leptos::task::tick().await;
+    assert_eq!(
+        all(&m.root, "pause-button")[0].get_attribute("aria-pressed").as_deref(),
+        Some("true")
+    );
+    scrub_to(&m, 500);
+    leptos::task::tick().await;
+    assert_eq!(m.pg.with_untracked(|p| p.run.counts.published), 5);
+    assert!(publisher_counts(&m).contains("✓ 5"), "{}", publisher_counts(&m));
+    assert_eq!(
+        text(&m.root, "queue-depth-backup-queue").as_deref(),
+        Some("ready 3 · unacked 0"),
+        "the snapshot taken at 350 ms"
+    );
+    assert_eq!(text(&m.root, "scrub-time").as_deref(), Some("500 ms / 1.10 s"));
+    assert_eq!(all(&m.root, "depth-cursor").len(), 1, "the plot marks the moment");
+    assert_eq!(
+        texts(&m.root, "summary-published"),
+        ["10"],
+        "the summary keeps the whole run"
+    );
+
+    // Paused: the replay stands still.
+    sleep(200).await;
+    assert_eq!(m.anim.position.get_untracked(), Some(500.0));
+    assert!(all(&m.root, "token").is_empty(), "nothing moves while paused");
+
+    // Going back folds from the start again.
+    scrub_to(&m, 150);
+    leptos::task::tick().await;
+    let counts = publisher_counts(&m);
+    assert!(counts.contains("✓ 1") && !counts.contains("✓ 10"), "{counts}");
+    assert_eq!(
+        text(&m.root, "queue-depth-backup-queue").as_deref(),
+        Some("no snapshot yet")
+    );
+
+    // Replay at 4×: it starts over, tokens move, and the 1.1 s run is over in well under a second.
+    set_speed(&m, "4");
+    leptos::task::tick().await;
+    assert_eq!(m.anim.speed.get_untracked(), Speed::Quadruple);
+    assert_eq!(
+        all(&m.root, "speed")[0].get_attribute("data-speed").as_deref(),
+        Some("4")
+    );
+    let started = web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or_default();
+    click(&m.root, "replay-button");
+    leptos::task::tick().await;
+    assert_eq!(
+        all(&m.root, "pause-button")[0].get_attribute("aria-pressed").as_deref(),
+        Some("false")
+    );
+    assert!(
+        eventually(1_000, || !all(&m.root, "token").is_empty()).await,
+        "tokens animate during the replay"
+    );
+    assert!(
+        eventually(3_000, || m.anim.position.get_untracked().is_none()).await,
+        "the replay ends"
+    );
+    let took = web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or_default()
+        - started;
+    assert!(took < 1_000.0, "a 1.1 s run replayed at 4× took {took:.0} ms");
+    leptos::task::tick().await;
+    assert!(publisher_counts(&m).contains("✓ 10"), "{}", publisher_counts(&m));
+    assert_eq!(
+        text(&m.root, "queue-depth-backup-queue").as_deref(),
+        Some("ready 9 · unacked 0")
+    );
+    assert!(all(&m.root, "depth-cursor").is_empty());
+    assert_eq!(
+        texts(&m.root, "log-count"),
+        [format!("{} events", recorded_run().len())]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_replay_at_a_quarter_speed_is_slower_and_a_new_run_ends_it() {
+    let m = mount().await;
+    run_recorded(&m).await;
+    set_speed(&m, "0.25");
+    click(&m.root, "replay-button");
+    leptos::task::tick().await;
+    sleep(400).await;
+    let position = m.anim.position.get_untracked().expect("replaying");
+    assert!(
+        position > 0.0 && position < 250.0,
+        "at 0.25× 400 ms go {position} ms into the run"
+    );
+
+    // Run again: the replay stops and the new run starts from nothing.
+    click(&m.root, "run-button");
+    leptos::task::tick().await;
+    assert_eq!(m.anim.position.get_untracked(), None);
+    assert!(disabled(&m, "replay-button"), "no replay while a run starts");
+    assert!(
+        all(&m.root, "depth-plot").is_empty(),
+        "the new run has no snapshots yet"
+    );
+}
