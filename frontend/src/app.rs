@@ -15,6 +15,7 @@ use crate::views::canvas::Stage;
 use crate::views::examples::Gallery;
 use crate::views::inspector::Inspector;
 use crate::views::log::EventLog;
+use crate::views::palette::Palette;
 use crate::views::summary::SummaryPanel;
 use crate::views::{lang, outcome_text};
 use leptos::prelude::*;
@@ -170,11 +171,32 @@ pub fn PlaygroundView(
             anim.with_value(|a| a.reset(pg.with_untracked(|p| p.layout.clone())));
         }
     });
+    // Editing keys, outside text fields: Delete removes the selection, Ctrl/Cmd+Z undoes,
+    // Ctrl/Cmd+Shift+Z (or Ctrl+Y) redoes.
+    let editing_keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        if typing(&ev) {
+            return;
+        }
+        let command = ev.ctrl_key() || ev.meta_key();
+        let key = ev.key().to_ascii_lowercase();
+        let handled = match key.as_str() {
+            "delete" | "backspace" if !command => pg.try_update(Playground::delete_selected).unwrap_or(false),
+            "z" if command && ev.shift_key() => pg.try_update(Playground::redo).unwrap_or(false),
+            "z" if command => pg.try_update(Playground::undo).unwrap_or(false),
+            "y" if command => pg.try_update(Playground::redo).unwrap_or(false),
+            _ => false,
+        };
+        if handled {
+            ev.prevent_default();
+        }
+    });
+    on_cleanup(move || editing_keys.remove());
     view! {
         <div class="app">
             <Header pg=pg status=status phase=phase on_run=on_run on_stop=on_stop />
             <ShareBanner pg=pg />
-            <aside class="gallery" aria-label="Examples">
+            <aside class="gallery" aria-label="Palette and examples">
+                <Palette pg=pg phase=phase />
                 <Gallery pg=pg phase=phase on_load=load />
             </aside>
             <section class="stage" aria-label="Canvas">

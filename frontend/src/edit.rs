@@ -75,8 +75,9 @@ fn names(s: &Scenario, kind: NodeKind) -> Vec<&str> {
 pub fn add(s: &mut Scenario, kind: NodeKind, at: Option<Position>) -> Element {
     let name = fresh_name(names(s, kind), kind.as_str());
     let built = match kind {
-        NodeKind::Exchange => serde_json::from_value::<Exchange>(json!({"name": name, "type": "direct"}))
-            .map(|e| s.exchanges.push(e)),
+        NodeKind::Exchange => {
+            serde_json::from_value::<Exchange>(json!({"name": name, "type": "direct"})).map(|e| s.exchanges.push(e))
+        }
         NodeKind::Queue => serde_json::from_value::<Queue>(json!({"name": name})).map(|q| s.queues.push(q)),
         NodeKind::Publisher => {
             let exchange = s.exchanges.first().map(|e| e.name.clone()).unwrap_or_default();
@@ -86,8 +87,10 @@ pub fn add(s: &mut Scenario, kind: NodeKind, at: Option<Position>) -> Element {
             } else {
                 String::new()
             };
-            serde_json::from_value::<Publisher>(json!({"name": name, "exchange": exchange, "routing_key": key, "count": 10}))
-                .map(|p| s.publishers.push(p))
+            serde_json::from_value::<Publisher>(
+                json!({"name": name, "exchange": exchange, "routing_key": key, "count": 10}),
+            )
+            .map(|p| s.publishers.push(p))
         }
         NodeKind::Consumer => {
             let queue = s.queues.first().map(|q| q.name.clone()).unwrap_or_default();
@@ -272,9 +275,9 @@ pub fn connect(s: &mut Scenario, from: (NodeKind, &str), to: (NodeKind, &str)) -
             to.1.clone_into(&mut publisher.exchange);
             Ok(Element::Node(P, from.1.to_owned()))
         }
-        (X, Q | X) if from.1.is_empty() => Err(
-            "the default exchange cannot be bound: it routes to the queue named by the routing key".to_owned(),
-        ),
+        (X, Q | X) if from.1.is_empty() => {
+            Err("the default exchange cannot be bound: it routes to the queue named by the routing key".to_owned())
+        }
         (X, Q | X) => {
             let destination_type = if to.0 == Q {
                 DestinationType::Queue
@@ -325,6 +328,19 @@ pub fn place(s: &mut Scenario, kind: NodeKind, name: &str, x: f64, y: f64) {
     s.positions.insert(position_key(kind.as_str(), name), at);
 }
 
+/// Forget positions of boxes the scenario no longer draws (renamed or removed in the JSON).
+pub fn prune_positions(s: &mut Scenario) {
+    if s.positions.is_empty() {
+        return;
+    }
+    let drawn: std::collections::HashSet<String> = crate::layout::layout(s)
+        .nodes
+        .iter()
+        .map(|n| position_key(n.kind.as_str(), &n.name))
+        .collect();
+    s.positions.retain(|key, _| drawn.contains(key));
+}
+
 /// An element as JSON, for the inspector's form.
 pub fn element_value(s: &Scenario, element: &Element) -> Option<Value> {
     let value = match element {
@@ -348,14 +364,10 @@ pub fn set_element_value(s: &mut Scenario, element: &Element, value: Value) -> R
         serde_path_to_error::deserialize(value).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner().to_string();
-            if path == "." {
-                inner
-            } else {
-                format!("{path}: {inner}")
-            }
+            if path == "." { inner } else { format!("{path}: {inner}") }
         })
     }
-    fn slot<'a, T>(list: &'a mut [T], found: Option<usize>) -> Result<&'a mut T, String> {
+    fn slot<T>(list: &mut [T], found: Option<usize>) -> Result<&mut T, String> {
         found
             .and_then(|i| list.get_mut(i))
             .ok_or_else(|| "this element no longer exists".to_owned())
@@ -417,6 +429,15 @@ mod tests {
     }
 
     #[test]
+    fn positions_of_boxes_no_longer_drawn_are_dropped() {
+        let mut s = example("confirms");
+        place(&mut s, NodeKind::Queue, "confirm-queue", 10.0, 20.0);
+        place(&mut s, NodeKind::Queue, "renamed-in-the-json", 10.0, 20.0);
+        prune_positions(&mut s);
+        assert_eq!(s.positions.keys().collect::<Vec<_>>(), vec!["queue:confirm-queue"]);
+    }
+
+    #[test]
     fn fresh_names_skip_taken_ones() {
         assert_eq!(fresh_name(["queue-1", "queue-3"], "queue"), "queue-2");
         assert_eq!(fresh_name([], "exchange"), "exchange-1");
@@ -425,7 +446,9 @@ mod tests {
     #[test]
     fn a_scenario_built_from_nothing_is_valid() {
         let mut s = Scenario::empty("built");
-        let Element::Node(_, exchange) = add(&mut s, NodeKind::Exchange, None) else { panic!() };
+        let Element::Node(_, exchange) = add(&mut s, NodeKind::Exchange, None) else {
+            panic!()
+        };
         let Element::Node(_, queue) = add(&mut s, NodeKind::Queue, Some(Position { x: 400.0, y: 20.0 })) else {
             panic!()
         };
@@ -437,7 +460,10 @@ mod tests {
         assert_eq!(s.consumers[0].queue, queue);
         let binding = connect(&mut s, (NodeKind::Exchange, &exchange), (NodeKind::Queue, &queue)).expect("binds");
         assert_eq!(binding, Element::Binding(0));
-        assert_eq!(s.bindings[0].routing_key, queue, "a direct binding's key defaults to the queue's name");
+        assert_eq!(
+            s.bindings[0].routing_key, queue,
+            "a direct binding's key defaults to the queue's name"
+        );
         assert!(s.positions.contains_key("queue:queue-1"));
         assert_eq!(validate(&s, &Limits::default()), vec![]);
     }
@@ -445,8 +471,12 @@ mod tests {
     #[test]
     fn lines_that_mean_nothing_say_so() {
         let mut s = example("confirms");
-        let err = connect(&mut s, (NodeKind::Consumer, "consumer"), (NodeKind::Queue, "confirm-queue"))
-            .expect_err("refused");
+        let err = connect(
+            &mut s,
+            (NodeKind::Consumer, "consumer"),
+            (NodeKind::Queue, "confirm-queue"),
+        )
+        .expect_err("refused");
         assert!(err.contains("a line from a consumer to a queue means nothing"), "{err}");
         let err = connect(&mut s, (NodeKind::Exchange, ""), (NodeKind::Queue, "confirm-queue")).expect_err("refused");
         assert!(err.contains("default exchange"), "{err}");
@@ -455,9 +485,19 @@ mod tests {
     #[test]
     fn renaming_follows_every_reference() {
         let mut s = example("backup-exchange");
-        let old = s.exchanges.iter().find(|e| e.name == "backup-exchange").expect("exists").name.clone();
+        let old = s
+            .exchanges
+            .iter()
+            .find(|e| e.name == "backup-exchange")
+            .expect("exists")
+            .name
+            .clone();
         rename(&mut s, NodeKind::Exchange, &old, "spare").expect("renames");
-        assert!(s.exchanges.iter().any(|e| e.arguments.get("alternate-exchange") == Some(&json!("spare"))));
+        assert!(
+            s.exchanges
+                .iter()
+                .any(|e| e.arguments.get("alternate-exchange") == Some(&json!("spare")))
+        );
         assert!(s.bindings.iter().any(|b| b.source == "spare"));
         assert_eq!(validate(&s, &Limits::default()), vec![]);
         let (taken, other) = (s.queues[0].name.clone(), s.queues[1].name.clone());
@@ -472,7 +512,10 @@ mod tests {
         remove(&mut s, &Element::Node(NodeKind::Exchange, exchange));
         assert!(s.bindings.is_empty());
         let problems = validate(&s, &Limits::default());
-        assert!(problems.iter().any(|p| p.path == "publishers[0].exchange"), "{problems:?}");
+        assert!(
+            problems.iter().any(|p| p.path == "publishers[0].exchange"),
+            "{problems:?}"
+        );
     }
 
     #[test]

@@ -349,10 +349,9 @@ pub fn layout(scenario: &Scenario) -> Layout {
         if let (Some(from), Some(to)) = (
             b.find(NodeKind::Exchange, &binding.source),
             b.find(to_kind, &binding.destination),
-        ) {
-            if let Some(edge) = b.edge(from, to, EdgeKind::Binding, binding_label(binding)) {
-                b.edges[edge].bindings.push(index);
-            }
+        ) && let Some(edge) = b.edge(from, to, EdgeKind::Binding, binding_label(binding))
+        {
+            b.edges[edge].bindings.push(index);
         }
     }
     let mut default_routes = BTreeSet::new();

@@ -12,6 +12,8 @@
 //! - [`layout`]: where each node goes and how messages travel; pure, unit-tested.
 //! - [`run`]: one run as the page saw it (events, counts, snapshots, log filter).
 //! - [`edit`]: what the builder does to a scenario (add, rename, remove, connect, place).
+//! - [`form`]: the inspector's forms as data (fields, JSON pointers, problems per field).
+//! - [`gesture`]: the canvas's pointer gestures (select, move, connect); pure.
 //! - [`playground`]: the scenario editor (with undo), its layout and the run, with the methods the
 //!   components call.
 //! - [`anim`]: the tokens and flashes of the animation, driven by a clock; pure.
@@ -31,8 +33,10 @@ pub mod anim;
 pub mod app;
 pub mod components;
 pub mod edit;
+pub mod form;
 pub mod frame;
 pub mod gallery;
+pub mod gesture;
 pub mod i18n;
 pub mod layout;
 pub mod playback;

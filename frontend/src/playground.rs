@@ -16,16 +16,17 @@ const HISTORY_DEPTH: usize = 200;
 pub struct History {
     past: Vec<String>,
     future: Vec<String>,
-    /// The last change was typing in the JSON: more typing joins the same undo step.
-    typing: bool,
+    /// What the last change was typed into (the JSON, or one field of a form): more typing
+    /// there joins the same undo step.
+    group: Option<String>,
 }
 
 impl History {
-    fn record(&mut self, before: &str, typing: bool) {
-        if typing && self.typing {
+    fn record(&mut self, before: &str, group: Option<&str>) {
+        if group.is_some() && group == self.group.as_deref() {
             return;
         }
-        self.typing = typing;
+        self.group = group.map(str::to_owned);
         if self.past.last().map(String::as_str) != Some(before) {
             self.past.push(before.to_owned());
             if self.past.len() > HISTORY_DEPTH {
@@ -190,7 +191,7 @@ impl Playground {
         if self.run.phase().active() {
             return false;
         }
-        self.history.record(&self.editor.text.clone(), false);
+        self.history.record(&self.editor.text.clone(), None);
         self.selected = None;
         self.share_error = None;
         self.editor.set_text(example.json, &self.limits);
@@ -205,7 +206,7 @@ impl Playground {
         if self.run.phase().active() {
             return false;
         }
-        self.history.record(&self.editor.text.clone(), false);
+        self.history.record(&self.editor.text.clone(), None);
         self.selected = None;
         self.editor.set_text(text, &self.limits);
         self.relayout();
@@ -223,7 +224,7 @@ impl Playground {
         if self.run.phase().active() || text == self.editor.text {
             return;
         }
-        self.history.record(&self.editor.text.clone(), true);
+        self.history.record(&self.editor.text.clone(), Some("json"));
         self.editor.set_text(text, &self.limits);
         self.forget_missing_selection();
         self.relayout();
@@ -240,6 +241,12 @@ impl Playground {
     /// anew from it, and the step can be undone. Refused (with [`Playground::edit_error`]) during
     /// a run and while the JSON does not parse, so typed text is never thrown away.
     pub fn change<R>(&mut self, change: impl FnOnce(&mut Scenario) -> R) -> Option<R> {
+        self.change_in(None, change)
+    }
+
+    /// [`Playground::change`] as part of typing into `group` (a form field): consecutive
+    /// changes of the same group are one undo step.
+    pub fn change_in<R>(&mut self, group: Option<&str>, change: impl FnOnce(&mut Scenario) -> R) -> Option<R> {
         if self.run.phase().active() {
             self.edit_error = Some("the scenario cannot change during a run; stop it first".to_owned());
             return None;
@@ -249,6 +256,7 @@ impl Playground {
             return None;
         };
         let result = change(&mut scenario);
+        crate::edit::prune_positions(&mut scenario);
         let text = match serde_json::to_string_pretty(&scenario) {
             Ok(text) => text,
             Err(error) => {
@@ -258,7 +266,7 @@ impl Playground {
         };
         self.edit_error = None;
         if text != self.editor.text {
-            self.history.record(&self.editor.text.clone(), false);
+            self.history.record(&self.editor.text.clone(), group);
             self.editor.set_text(&text, &self.limits);
             self.forget_missing_selection();
             self.relayout();
@@ -268,8 +276,17 @@ impl Playground {
 
     /// Like [`Playground::change`] for a change that may be refused with a reason.
     pub fn try_change<R>(&mut self, change: impl FnOnce(&mut Scenario) -> Result<R, String>) -> Option<R> {
+        self.try_change_in(None, change)
+    }
+
+    /// [`Playground::try_change`] as part of typing into `group`.
+    pub fn try_change_in<R>(
+        &mut self,
+        group: Option<&str>,
+        change: impl FnOnce(&mut Scenario) -> Result<R, String>,
+    ) -> Option<R> {
         let mut refused = None;
-        let result = self.change(|s| {
+        let result = self.change_in(group, |s| {
             let mut attempt = s.clone();
             match change(&mut attempt) {
                 Ok(value) => {
@@ -309,7 +326,7 @@ impl Playground {
         };
         let Some(text) = from.pop() else { return false };
         to.push(self.editor.text.clone());
-        self.history.typing = false;
+        self.history.group = None;
         self.editor.set_text(&text, &self.limits);
         self.edit_error = None;
         self.forget_missing_selection();
@@ -319,7 +336,9 @@ impl Playground {
 
     /// Remove what is selected; `false` when nothing is.
     pub fn delete_selected(&mut self) -> bool {
-        let Some(element) = self.selected.clone() else { return false };
+        let Some(element) = self.selected.clone() else {
+            return false;
+        };
         self.change(|s| crate::edit::remove(s, &element)).is_some()
     }
 

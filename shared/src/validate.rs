@@ -22,7 +22,8 @@ pub struct Problem {
 }
 
 impl Problem {
-    fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+    /// A problem at `path`.
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             path: path.into(),
             message: message.into(),
@@ -697,9 +698,16 @@ mod tests {
             }
         }));
         let problems = validate(&s, &Limits::default());
-        assert_eq!(paths(&problems), vec![r#"positions["exchange:"]"#, r#"positions["table:q"]"#]);
+        assert_eq!(
+            paths(&problems),
+            vec![r#"positions["exchange:"]"#, r#"positions["table:q"]"#]
+        );
         let text = serde_json::to_string(&s).expect("serialises");
-        assert_eq!(parse(serde_json::from_str(&text).expect("json")), s, "positions survive a round trip");
+        assert_eq!(
+            parse(serde_json::from_str(&text).expect("json")),
+            s,
+            "positions survive a round trip"
+        );
     }
 
     #[test]

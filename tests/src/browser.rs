@@ -299,6 +299,92 @@ impl Page {
             .unwrap_or_else(|e| panic!("no [data-testid={testid}] on the page: {e}"))
     }
 
+    /// The first element matching a CSS selector.
+    pub async fn css(&self, selector: &str) -> fantoccini::elements::Element {
+        self.client
+            .find(Locator::Css(selector))
+            .await
+            .unwrap_or_else(|e| panic!("nothing matches {selector}: {e}"))
+    }
+
+    /// Press the mouse on one element and release it on another, moving in steps as a hand
+    /// would (offsets are from each element's centre). Real pointer events, through WebDriver.
+    pub async fn drag(
+        &self,
+        from: &fantoccini::elements::Element,
+        from_offset: (f64, f64),
+        to: &fantoccini::elements::Element,
+        to_offset: (f64, f64),
+    ) {
+        use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+        let step = Some(Duration::from_millis(120));
+        let mouse = MouseActions::new("mouse".to_owned())
+            .then(PointerAction::MoveToElement {
+                element: from.clone(),
+                duration: None,
+                x: from_offset.0,
+                y: from_offset.1,
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::MoveBy {
+                duration: step,
+                x: 12.0,
+                y: 6.0,
+            })
+            .then(PointerAction::MoveToElement {
+                element: to.clone(),
+                duration: step,
+                x: to_offset.0,
+                y: to_offset.1,
+            })
+            .then(PointerAction::Up {
+                button: MOUSE_BUTTON_LEFT,
+            });
+        self.client.perform_actions(mouse).await.expect("drag with the mouse");
+        self.client.release_actions().await.expect("release the mouse");
+    }
+
+    /// Click an element at an offset from its centre with the mouse.
+    pub async fn click_at(&self, element: &fantoccini::elements::Element, offset: (f64, f64)) {
+        use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+        let mouse = MouseActions::new("mouse".to_owned())
+            .then(PointerAction::MoveToElement {
+                element: element.clone(),
+                duration: None,
+                x: offset.0,
+                y: offset.1,
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::Up {
+                button: MOUSE_BUTTON_LEFT,
+            });
+        self.client.perform_actions(mouse).await.expect("click with the mouse");
+        self.client.release_actions().await.expect("release the mouse");
+    }
+
+    /// Press a key chord on the page (e.g. `[CONTROL, "z"]` with WebDriver's key codes), sent to
+    /// whatever has the focus.
+    pub async fn chord(&self, keys: &[&str]) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let mut actions = KeyActions::new("keyboard".to_owned());
+        for key in keys {
+            actions = actions.then(KeyAction::Down {
+                value: key.chars().next().unwrap_or(' '),
+            });
+        }
+        for key in keys.iter().rev() {
+            actions = actions.then(KeyAction::Up {
+                value: key.chars().next().unwrap_or(' '),
+            });
+        }
+        self.client.perform_actions(actions).await.expect("press keys");
+        self.client.release_actions().await.expect("release the keys");
+    }
+
     /// Run JavaScript in the page.
     pub async fn js(&self, script: &str, args: Vec<Value>) -> Value {
         self.client

@@ -7,6 +7,7 @@ use crate::layout::{EdgeKind, Layout, NodeKind};
 use crate::playground::Playground;
 use crate::run::Phase;
 use crate::state::{Status, count};
+use crate::views::editing::{CanvasGestures, EditNotice, EditOverlay};
 use leptos::prelude::*;
 
 #[component]
@@ -168,16 +169,25 @@ fn Canvas(pg: RwSignal<Playground>, anim: Anim) -> impl IntoView {
     let view_box = move || layout.with(|l| format!("0 0 {:.0} {:.0}", l.width, l.height));
     let clear = move |_| pg.update(|p| p.run.selected = None);
     let drawing = move || layout.with(|l| draw(l, pg, trail));
+    let svg = NodeRef::<leptos::svg::Svg>::new();
+    let gestures = CanvasGestures::new(pg, svg);
     view! {
         <div class="canvas-wrap">
             <svg
                 class="canvas"
                 data-testid="canvas"
+                node_ref=svg
                 viewBox=view_box
                 preserveAspectRatio="xMidYMid meet"
                 role="img"
                 aria-label="The scenario's topology"
                 on:click=clear
+                on:pointerdown=move |ev| gestures.down(&ev)
+                on:pointermove=move |ev| gestures.moved(&ev)
+                on:pointerup=move |ev| gestures.up(&ev)
+                on:pointercancel=move |ev| gestures.up(&ev)
+                on:dragover=move |ev: web_sys::DragEvent| ev.prevent_default()
+                on:drop=move |ev| gestures.drop(&ev)
             >
                 <defs>
                     {["publish", "binding", "default", "alternate", "dead-letter", "consume"]
@@ -200,15 +210,17 @@ fn Canvas(pg: RwSignal<Playground>, anim: Anim) -> impl IntoView {
                         .collect_view()}
                 </defs>
                 {drawing}
+                <EditOverlay pg=pg gestures=gestures layout=layout />
                 <g class="tokens" node_ref=layer></g>
             </svg>
+            <EditNotice pg=pg />
             {move || {
                 layout
                     .with(|l| l.nodes.is_empty())
                     .then(|| {
                         view! {
                             <p class="empty">
-                                "Nothing to draw yet: add exchanges, queues, publishers or consumers to the JSON."
+                                "Nothing to draw yet: add exchanges, queues, publishers and consumers from the palette (click, or drag them here), or write the JSON."
                             </p>
                         }
                     })

@@ -9,11 +9,13 @@ use crate::playground::Playground;
 use crate::run::Phase;
 use crate::share;
 use crate::state::{Status, count};
+use crate::views::element_form::SelectionForm;
 use leptos::prelude::*;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Tab {
     About,
+    Selection,
     Json,
     Relay,
 }
@@ -26,6 +28,13 @@ pub(crate) fn Inspector(
     on_reconnect: Option<Callback<()>>,
 ) -> impl IntoView {
     let tab = RwSignal::new(Tab::About);
+    // Selecting something on the canvas opens its form.
+    let selected = Memo::new(move |_| pg.with(|p| p.selected.clone()));
+    Effect::new(move |previous: Option<()>| {
+        if selected.with(Option::is_some) && previous.is_some() {
+            tab.set(Tab::Selection);
+        }
+    });
     let tab_button = move |which: Tab, label: &'static str, id: &'static str| {
         view! {
             <button
@@ -44,6 +53,7 @@ pub(crate) fn Inspector(
     view! {
         <div class="tabs" role="tablist">
             {tab_button(Tab::About, "About", "tab-about")}
+            {tab_button(Tab::Selection, "Edit", "tab-edit")}
             {tab_button(Tab::Json, "Scenario JSON", "tab-json")}
             {tab_button(Tab::Relay, "Relay", "tab-relay")}
             {move || {
@@ -59,6 +69,9 @@ pub(crate) fn Inspector(
         </div>
         <div class="tab-body" class:hidden=move || tab.get() != Tab::About>
             <About pg=pg />
+        </div>
+        <div class="tab-body edit" class:hidden=move || tab.get() != Tab::Selection>
+            <SelectionForm pg=pg />
         </div>
         <div class="tab-body json" class:hidden=move || tab.get() != Tab::Json>
             <JsonEditor pg=pg phase=phase />

@@ -1,8 +1,9 @@
 //! The playground's panes, one module each; [`crate::app`] puts them on the screen.
 //!
-//! - [`examples`]: the gallery of examples.
+//! - [`examples`]: the gallery of examples; [`palette`]: what can be added, undo and redo.
 //! - [`canvas`]: the stage with the topology and the animation layer.
-//! - [`inspector`]: About, the scenario's JSON, the relay.
+//! - [`editing`]: building on the canvas: select, move, connect, drop from the palette.
+//! - [`inspector`]: About, the scenario's JSON, the relay; [`element_form`]: its Edit tab.
 //! - [`log`]: the event log.
 //! - [`summary`]: live counters and the run's summary.
 //! - [`playback`]: speed, pause, replay and the scrubber.
@@ -10,9 +11,12 @@
 //! - [`timeline`]: the timeline editor: steps and faults in lanes, dragged in time.
 
 pub mod canvas;
+pub mod editing;
+pub mod element_form;
 pub mod examples;
 pub mod inspector;
 pub mod log;
+pub mod palette;
 pub mod playback;
 pub mod plot;
 pub mod summary;

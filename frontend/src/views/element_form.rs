@@ -1,0 +1,457 @@
+//! The inspector's Selection tab: a form for the selected element (fields from
+//! [`crate::form`], each with its validation problems as you type), the element's whole JSON,
+//! and Delete. With nothing selected: the scenario's name, description and policies.
+
+use crate::edit::{self, Element};
+use crate::form::{self, Control, Field};
+use crate::layout::NodeKind;
+use crate::playground::Playground;
+use leptos::prelude::*;
+use serde_json::Value;
+use wasm_bindgen::JsCast;
+
+/// The selected element's path (`queues[1]`): the form is built anew only when it changes,
+/// so typing a new name (which renames the element) keeps the caret in place.
+fn selected_path(p: &Playground) -> Option<(Element, String)> {
+    let element = p.selected.clone()?;
+    let path = element.path(p.editor.scenario.as_ref()?)?;
+    Some((element, path))
+}
+
+#[component]
+pub(crate) fn SelectionForm(pg: RwSignal<Playground>) -> impl IntoView {
+    let key = Memo::new(move |_| {
+        pg.with(|p| selected_path(p).map(|(element, path)| (std::mem::discriminant(&element), kind_of(&element), path)))
+    });
+    move || match key.get() {
+        None => view! { <ScenarioForm pg=pg /> }.into_any(),
+        Some((_, _, path)) => {
+            let element = pg.with_untracked(|p| p.selected.clone()).unwrap_or(Element::Step(0));
+            view! { <ElementForm pg=pg element=element path=path /> }.into_any()
+        }
+    }
+}
+
+fn kind_of(element: &Element) -> Option<NodeKind> {
+    match element {
+        Element::Node(kind, _) => Some(*kind),
+        _ => None,
+    }
+}
+
+fn title(element: &Element) -> String {
+    match element {
+        Element::Node(kind, name) => format!("{} {}", kind.as_str(), if name.is_empty() { "(default)" } else { name }),
+        Element::Binding(i) => format!("binding #{}", i + 1),
+        Element::Policy(i) => format!("policy #{}", i + 1),
+        Element::Step(i) => format!("timeline step #{}", i + 1),
+    }
+}
+
+#[component]
+fn ElementForm(pg: RwSignal<Playground>, element: Element, path: String) -> impl IntoView {
+    let value = Memo::new(move |_| {
+        pg.with(|p| {
+            let element = p.selected.clone()?;
+            edit::element_value(p.editor.scenario.as_ref()?, &element)
+        })
+    });
+    let heading = Memo::new(move |_| pg.with(|p| p.selected.as_ref().map(title).unwrap_or_default()));
+    let fields = form::fields(&element);
+    let pointers: Vec<&'static str> = fields.iter().map(|f| f.pointer).collect();
+    let other_problems = {
+        let path = path.clone();
+        move || {
+            pg.with(|p| {
+                form::unclaimed(&p.editor.problems, &path, &pointers)
+                    .into_iter()
+                    .map(|p| format!("{}: {}", p.path, p.message))
+                    .collect::<Vec<_>>()
+            })
+        }
+    };
+    let rows = fields
+        .into_iter()
+        .map(|f| {
+            let shown =
+                move || !f.when_present || value.with(|v| v.as_ref().and_then(|v| form::read(v, f.pointer)).is_some());
+            let row = field_row(pg, value, path.clone(), f);
+            view! { <div class="form-row" class:hidden=move || !shown()>{row}</div> }
+        })
+        .collect_view();
+    let whole = json_area(pg, value, None);
+    let delete = move |_| {
+        pg.update(|p| {
+            p.delete_selected();
+        });
+    };
+    view! {
+        <div class="element-form" data-testid="element-form" data-path=path.clone()>
+            <div class="form-head">
+                <h3 data-testid="element-title">{move || heading.get()}</h3>
+                <button type="button" class="danger" data-testid="delete-element" title="Delete (Del)" on:click=delete>
+                    "Delete"
+                </button>
+            </div>
+            <ul class="form-problems">
+                {move || other_problems().into_iter().map(|text| view! { <li class="field-problem">{text}</li> }).collect_view()}
+            </ul>
+            {rows}
+            <details class="whole-json">
+                <summary>"All fields as JSON"</summary>
+                {whole}
+            </details>
+        </div>
+    }
+}
+
+/// Set the value at `pointer` of the selected element; a refusal is shown at the field.
+fn commit(pg: RwSignal<Playground>, pointer: &'static str, new: Option<Value>, error: RwSignal<Option<String>>) {
+    pg.update(|p| {
+        let Some(element) = p.selected.clone() else { return };
+        let group = format!("form:{pointer}");
+        let now = p.try_change_in(Some(&group), |s| {
+            let mut value = edit::element_value(s, &element).ok_or("this element no longer exists")?;
+            form::write(&mut value, pointer, new);
+            edit::set_element_value(s, &element, value)
+        });
+        match now {
+            Some(now) => {
+                p.selected = Some(now);
+                error.set(None);
+            }
+            None => error.set(p.edit_error.take()),
+        }
+    });
+}
+
+fn field_row(pg: RwSignal<Playground>, value: Memo<Option<Value>>, path: String, f: Field) -> impl IntoView {
+    let error = RwSignal::new(None::<String>);
+    let current = move || value.with(|v| v.as_ref().and_then(|v| form::read(v, f.pointer)).cloned());
+    let text_of = move || match current() {
+        Some(Value::String(s)) => s,
+        Some(Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    };
+    let id = format!("field{}", f.pointer.replace('/', "-"));
+    let testid = format!("field-{}", f.pointer.trim_start_matches('/').replace('/', "."));
+    let control = match f.control {
+        Control::Text => text_input(text_of, testid, id.clone(), move |v| {
+            commit(pg, f.pointer, Some(Value::String(v)), error)
+        })
+        .into_any(),
+        Control::Number | Control::OptionalNumber => text_input(text_of, testid, id.clone(), move |v: String| {
+            let v = v.trim();
+            if v.is_empty() {
+                if f.control == Control::OptionalNumber {
+                    commit(pg, f.pointer, None, error);
+                } else {
+                    error.set(Some("a number is needed here".to_owned()));
+                }
+            } else {
+                match serde_json::from_str::<serde_json::Number>(v) {
+                    Ok(n) => commit(pg, f.pointer, Some(Value::Number(n)), error),
+                    Err(_) => error.set(Some(format!("{v:?} is not a number"))),
+                }
+            }
+        })
+        .into_any(),
+        Control::Flag => view! {
+            <input
+                type="checkbox"
+                id=id.clone()
+                data-testid=testid
+                prop:checked=move || current() == Some(Value::Bool(true))
+                on:change=move |ev| commit(pg, f.pointer, Some(Value::Bool(event_target_checked(&ev))), error)
+            />
+        }
+        .into_any(),
+        Control::Choice(options) => {
+            let options = options
+                .iter()
+                .map(|(v, l)| ((*v).to_owned(), (*l).to_owned()))
+                .collect();
+            select(text_of, testid, id.clone(), options, move |v| {
+                commit(pg, f.pointer, (!v.is_empty()).then_some(Value::String(v)), error);
+            })
+            .into_any()
+        }
+        Control::Reference { kind, optional } => {
+            let mut options: Vec<(String, String)> = pg.with_untracked(|p| {
+                let s = p.editor.scenario.as_ref();
+                let names: Vec<String> = match kind {
+                    NodeKind::Queue => s.map(|s| s.queues.iter().map(|q| q.name.clone()).collect()),
+                    _ => s.map(|s| s.exchanges.iter().map(|e| e.name.clone()).collect()),
+                }
+                .unwrap_or_default();
+                names.into_iter().map(|n: String| (n.clone(), n)).collect()
+            });
+            if optional {
+                options.insert(0, (String::new(), "(none)".to_owned()));
+            } else if kind == NodeKind::Exchange {
+                options.insert(0, (String::new(), "(default exchange)".to_owned()));
+            }
+            // A name the scenario does not declare (a built-in exchange) stays choosable.
+            let now = text_of();
+            if !options.iter().any(|(v, _)| *v == now) {
+                options.push((now.clone(), now));
+            }
+            select(text_of, testid, id.clone(), options, move |v| {
+                let value = if v.is_empty() && optional {
+                    None
+                } else {
+                    Some(Value::String(v))
+                };
+                commit(pg, f.pointer, value, error);
+            })
+            .into_any()
+        }
+        Control::Shape(shapes) => {
+            let options = shapes
+                .iter()
+                .enumerate()
+                .map(|(i, (label, _))| (i.to_string(), (*label).to_owned()))
+                .collect();
+            let chosen = move || form::shape_of(current().as_ref(), shapes).to_string();
+            select(chosen, testid, id.clone(), options, move |v| {
+                let Some((_, default)) = v.parse::<usize>().ok().and_then(|i| shapes.get(i)) else {
+                    return;
+                };
+                let new: Value = serde_json::from_str(default).unwrap_or(Value::Null);
+                commit(pg, f.pointer, (!new.is_null()).then_some(new), error);
+            })
+            .into_any()
+        }
+        Control::Json => json_area(pg, value, Some((f.pointer, error))).into_any(),
+    };
+    let problems = move || {
+        pg.with(|p| {
+            form::problems_at(&p.editor.problems, &path, f.pointer)
+                .into_iter()
+                .map(|p| p.message.clone())
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <label for=id>{f.label}</label>
+        {control}
+        <ul class="field-problems">
+            {move || error.get().map(|e| view! { <li class="field-problem" data-testid="field-error">{e}</li> })}
+            {move || problems().into_iter().map(|m| view! { <li class="field-problem" data-testid="field-problem">{m}</li> }).collect_view()}
+        </ul>
+    }
+}
+
+/// Keep a field's text in step with the scenario, except while the user is typing in it.
+fn follow(node: NodeRef<leptos::html::Input>, text: impl Fn() -> String + 'static) {
+    Effect::new(move |_| {
+        let text = text();
+        if let Some(input) = node.get()
+            && !focused(&input)
+            && input.value() != text
+        {
+            input.set_value(&text);
+        }
+    });
+}
+
+fn focused(element: &web_sys::HtmlElement) -> bool {
+    document()
+        .active_element()
+        .is_some_and(|active| active == *element.unchecked_ref::<web_sys::Element>())
+}
+
+fn text_input(
+    text: impl Fn() -> String + Copy + 'static,
+    testid: String,
+    id: String,
+    on_input: impl Fn(String) + 'static,
+) -> impl IntoView {
+    let node = NodeRef::<leptos::html::Input>::new();
+    follow(node, text);
+    view! {
+        <input
+            type="text"
+            id=id
+            node_ref=node
+            data-testid=testid
+            value=text()
+            spellcheck="false"
+            on:input=move |ev| on_input(event_target_value(&ev))
+        />
+    }
+}
+
+fn select(
+    chosen: impl Fn() -> String + Copy + Send + Sync + 'static,
+    testid: String,
+    id: String,
+    options: Vec<(String, String)>,
+    on_change: impl Fn(String) + 'static,
+) -> impl IntoView {
+    let options = options
+        .into_iter()
+        .map(|(value, label)| {
+            let selected = value.clone();
+            view! { <option value=value selected=move || chosen() == selected>{label}</option> }
+        })
+        .collect_view();
+    view! {
+        <select id=id data-testid=testid prop:value=chosen on:change=move |ev| on_change(event_target_value(&ev))>
+            {options}
+        </select>
+    }
+}
+
+/// JSON of a part of the element (`pointer`), or of all of it; applied when it parses.
+fn json_area(
+    pg: RwSignal<Playground>,
+    value: Memo<Option<Value>>,
+    part: Option<(&'static str, RwSignal<Option<String>>)>,
+) -> impl IntoView {
+    let error = part.map_or_else(|| RwSignal::new(None::<String>), |(_, e)| e);
+    let pointer = part.map(|(p, _)| p);
+    let text = move || {
+        value.with(|v| {
+            let v = v.as_ref().and_then(|v| match pointer {
+                Some(p) => form::read(v, p),
+                None => Some(v),
+            });
+            v.map(|v| serde_json::to_string_pretty(v).unwrap_or_default())
+                .unwrap_or_default()
+        })
+    };
+    let node = NodeRef::<leptos::html::Textarea>::new();
+    Effect::new(move |_| {
+        let text = text();
+        if let Some(area) = node.get()
+            && !focused(&area)
+            && area.value() != text
+        {
+            area.set_value(&text);
+        }
+    });
+    let testid = match pointer {
+        Some(p) => format!("field-{}", p.trim_start_matches('/').replace('/', ".")),
+        None => "element-json".to_owned(),
+    };
+    let on_input = move |ev: leptos::ev::Event| {
+        let raw = event_target_value(&ev);
+        if raw.trim().is_empty() {
+            if let Some(p) = pointer {
+                commit(pg, p, None, error);
+            }
+            return;
+        }
+        match serde_json::from_str::<Value>(&raw) {
+            Err(e) => error.set(Some(format!("not JSON yet: {e}"))),
+            Ok(new) => match pointer {
+                Some(p) => commit(pg, p, Some(new), error),
+                None => commit(pg, "", Some(new), error),
+            },
+        }
+    };
+    view! {
+        <textarea class="json-field" node_ref=node data-testid=testid spellcheck="false" rows="4" on:input=on_input>
+            {text()}
+        </textarea>
+        {pointer.is_none().then(|| view! {
+            <ul class="field-problems">
+                {move || error.get().map(|e| view! { <li class="field-problem" data-testid="field-error">{e}</li> })}
+            </ul>
+        })}
+    }
+}
+
+/// With nothing selected: the scenario's own fields and its policies.
+#[component]
+fn ScenarioForm(pg: RwSignal<Playground>) -> impl IntoView {
+    let name = move || pg.with(|p| p.editor.scenario.as_ref().map(|s| s.name.clone()).unwrap_or_default());
+    let description = move || {
+        pg.with(|p| {
+            p.editor
+                .scenario
+                .as_ref()
+                .map(|s| s.description.clone())
+                .unwrap_or_default()
+        })
+    };
+    let policies = move || {
+        pg.with(|p| {
+            p.editor
+                .scenario
+                .as_ref()
+                .map(|s| {
+                    s.policies
+                        .iter()
+                        .map(|p| (p.name.clone(), p.pattern.clone()))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    };
+    let set_name = move |v: String| {
+        pg.update(|p| {
+            p.change_in(Some("form:scenario-name"), |s| s.name = v);
+        });
+    };
+    let desc_node = NodeRef::<leptos::html::Textarea>::new();
+    Effect::new(move |_| {
+        let text = description();
+        if let Some(area) = desc_node.get()
+            && !focused(&area)
+            && area.value() != text
+        {
+            area.set_value(&text);
+        }
+    });
+    view! {
+        <div class="element-form" data-testid="scenario-form">
+            <p class="hint">
+                "Click a box or a line on the canvas to edit it here; drag a box to move it; drag from a box's "
+                "handle (the dot on its right) to another box to connect them. Add elements from the palette."
+            </p>
+            <div class="form-row">
+                <label for="scenario-name">"Scenario name"</label>
+                {text_input(name, "field-scenario-name".to_owned(), "scenario-name".to_owned(), set_name)}
+            </div>
+            <div class="form-row">
+                <label for="scenario-description">"Description"</label>
+                <textarea
+                    id="scenario-description"
+                    node_ref=desc_node
+                    rows="4"
+                    data-testid="field-scenario-description"
+                    on:input=move |ev| {
+                        let v = event_target_value(&ev);
+                        pg.update(|p| {
+                            p.change_in(Some("form:scenario-description"), |s| s.description = v);
+                        });
+                    }
+                >
+                    {description()}
+                </textarea>
+            </div>
+            <h3>"Policies"</h3>
+            <ul class="policy-list" data-testid="policy-list">
+                {move || {
+                    policies()
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, (name, pattern))| {
+                            view! {
+                                <li>
+                                    <button type="button" on:click=move |_| pg.update(|p| p.selected = Some(Element::Policy(i)))>
+                                        {name}
+                                        " "
+                                        <code>{pattern}</code>
+                                    </button>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+        </div>
+    }
+}

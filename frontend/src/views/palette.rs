@@ -1,0 +1,120 @@
+//! The palette: add publishers, exchanges, queues, consumers and policies (click, or drag onto
+//! the canvas), start from an empty scenario, undo and redo.
+
+use crate::edit;
+use crate::layout::NodeKind;
+use crate::playground::Playground;
+use crate::run::Phase;
+use crate::views::editing::{PALETTE_MIME, add_and_select};
+use leptos::prelude::*;
+
+/// What a new, empty scenario holds.
+const EMPTY: &str = "{\n  \"version\": 1,\n  \"name\": \"My scenario\"\n}";
+
+#[component]
+pub(crate) fn Palette(pg: RwSignal<Playground>, phase: Memo<Phase>) -> impl IntoView {
+    let idle = move || !phase.get().active();
+    let can_undo = Memo::new(move |_| pg.with(|p| p.history.can_undo()));
+    let can_redo = Memo::new(move |_| pg.with(|p| p.history.can_redo()));
+    let items = [
+        (NodeKind::Publisher, "Publisher", "sends messages to an exchange"),
+        (NodeKind::Exchange, "Exchange", "routes by type and bindings"),
+        (NodeKind::Queue, "Queue", "holds messages for consumers"),
+        (NodeKind::Consumer, "Consumer", "reads one queue, acks or nacks"),
+    ]
+    .into_iter()
+    .map(|(kind, label, hint)| {
+        let name = kind.as_str();
+        view! {
+            <li>
+                <button
+                    type="button"
+                    class=format!("palette-item kind-{name}")
+                    data-testid=format!("palette-{name}")
+                    draggable="true"
+                    title=format!("Add a {name}: {hint}. Click, or drag it onto the canvas.")
+                    disabled=move || !idle()
+                    on:click=move |_| add_and_select(pg, kind, None)
+                    on:dragstart=move |ev: web_sys::DragEvent| {
+                        if let Some(data) = ev.data_transfer() {
+                            let _ = data.set_data(PALETTE_MIME, name);
+                            data.set_effect_allowed("copy");
+                        }
+                    }
+                >
+                    <i aria-hidden="true"></i>
+                    <span>{label}</span>
+                </button>
+            </li>
+        }
+    })
+    .collect_view();
+    let add_policy = move |_| {
+        pg.update(|p| {
+            if let Some(added) = p.change(edit::add_policy) {
+                p.selected = Some(added);
+            }
+        });
+    };
+    let start_empty = move |_| {
+        pg.update(|p| {
+            p.load_text(EMPTY);
+        });
+    };
+    view! {
+        <h2 class="pane-title">"Build"</h2>
+        <ul class="palette" data-testid="palette">
+            {items}
+            <li>
+                <button
+                    type="button"
+                    class="palette-item kind-policy"
+                    data-testid="palette-policy"
+                    title="Add a policy: settings RabbitMQ applies to the queues or exchanges its pattern matches"
+                    disabled=move || !idle()
+                    on:click=add_policy
+                >
+                    <i aria-hidden="true"></i>
+                    <span>"Policy"</span>
+                </button>
+            </li>
+        </ul>
+        <div class="history-tools">
+            <button
+                type="button"
+                data-testid="undo-button"
+                title="Undo (Ctrl+Z)"
+                disabled=move || !idle() || !can_undo.get()
+                on:click=move |_| {
+                    pg.update(|p| {
+                        p.undo();
+                    });
+                }
+            >
+                "↶ Undo"
+            </button>
+            <button
+                type="button"
+                data-testid="redo-button"
+                title="Redo (Ctrl+Shift+Z)"
+                disabled=move || !idle() || !can_redo.get()
+                on:click=move |_| {
+                    pg.update(|p| {
+                        p.redo();
+                    });
+                }
+            >
+                "↷ Redo"
+            </button>
+            <button
+                type="button"
+                data-testid="new-scenario"
+                title="Start from an empty scenario (Undo brings this one back)"
+                disabled=move || !idle()
+                on:click=start_empty
+            >
+                "New"
+            </button>
+        </div>
+    }
+}
