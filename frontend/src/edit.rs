@@ -9,8 +9,7 @@
 use crate::layout::NodeKind;
 use serde_json::{Value, json};
 use warren_shared::{
-    Binding, Consumer, DestinationType, Exchange, ExchangeType, Policy, Position, Publisher, Queue, Scenario, Start,
-    Step, position_key,
+    Binding, DestinationType, ExchangeType, Policy, Position, Scenario, Start, Step, parse_scenario, position_key,
 };
 
 /// One thing the user can select, edit and delete.
@@ -74,11 +73,9 @@ fn names(s: &Scenario, kind: NodeKind) -> Vec<&str> {
 /// messages to the first exchange, a consumer reads the first queue), optionally placed at `at`.
 pub fn add(s: &mut Scenario, kind: NodeKind, at: Option<Position>) -> Element {
     let name = fresh_name(names(s, kind), kind.as_str());
-    let built = match kind {
-        NodeKind::Exchange => {
-            serde_json::from_value::<Exchange>(json!({"name": name, "type": "direct"})).map(|e| s.exchanges.push(e))
-        }
-        NodeKind::Queue => serde_json::from_value::<Queue>(json!({"name": name})).map(|q| s.queues.push(q)),
+    let (collection, value) = match kind {
+        NodeKind::Exchange => ("exchanges", json!({"name": name, "type": "direct"})),
+        NodeKind::Queue => ("queues", json!({"name": name})),
         NodeKind::Publisher => {
             let exchange = s.exchanges.first().map(|e| e.name.clone()).unwrap_or_default();
             // The default exchange routes by queue name.
@@ -87,21 +84,64 @@ pub fn add(s: &mut Scenario, kind: NodeKind, at: Option<Position>) -> Element {
             } else {
                 String::new()
             };
-            serde_json::from_value::<Publisher>(
+            (
+                "publishers",
                 json!({"name": name, "exchange": exchange, "routing_key": key, "count": 10}),
             )
-            .map(|p| s.publishers.push(p))
         }
         NodeKind::Consumer => {
             let queue = s.queues.first().map(|q| q.name.clone()).unwrap_or_default();
-            serde_json::from_value::<Consumer>(json!({"name": name, "queue": queue})).map(|c| s.consumers.push(c))
+            ("consumers", json!({"name": name, "queue": queue}))
         }
     };
-    debug_assert!(built.is_ok(), "defaults of a new {kind:?} deserialise: {built:?}");
+    let added = with_document(s, |doc| {
+        doc[collection]
+            .as_array_mut()
+            .map(|list| list.push(value))
+            .ok_or(String::new())
+    });
+    debug_assert!(
+        added.is_ok(),
+        "defaults of a new {kind:?} are a valid element: {added:?}"
+    );
     if let Some(at) = at {
         s.positions.insert(position_key(kind.as_str(), &name), at);
     }
     Element::Node(kind, name)
+}
+
+/// Change the scenario as a JSON document and read it back. Going through the document (rather
+/// than each element's own type) keeps one copy of the scenario's serde code in the page.
+fn with_document(s: &mut Scenario, change: impl FnOnce(&mut Value) -> Result<(), String>) -> Result<(), String> {
+    let mut doc = serde_json::to_value(&*s).map_err(|e| e.to_string())?;
+    change(&mut doc)?;
+    *s = parse_scenario(&doc).map_err(|problems| {
+        problems
+            .into_iter()
+            .next()
+            .map(|p| format!("{}: {}", p.path, p.message))
+            .unwrap_or_default()
+    })?;
+    Ok(())
+}
+
+/// Where an element sits in the document: its list and index.
+fn locate(s: &Scenario, element: &Element) -> Option<(&'static str, usize)> {
+    let path = element.path(s)?;
+    let (collection, rest) = path.split_once('[')?;
+    let index = rest.trim_end_matches(']').parse().ok()?;
+    let collection = [
+        "exchanges",
+        "queues",
+        "publishers",
+        "consumers",
+        "bindings",
+        "policies",
+        "timeline",
+    ]
+    .into_iter()
+    .find(|c| *c == collection)?;
+    Some((collection, index))
 }
 
 /// Add a policy matching nothing yet, for the user to fill in.
@@ -343,79 +383,37 @@ pub fn prune_positions(s: &mut Scenario) {
 
 /// An element as JSON, for the inspector's form.
 pub fn element_value(s: &Scenario, element: &Element) -> Option<Value> {
-    let value = match element {
-        Element::Node(kind, name) => match kind {
-            NodeKind::Exchange => serde_json::to_value(s.exchanges.iter().find(|e| &e.name == name)?),
-            NodeKind::Queue => serde_json::to_value(s.queues.iter().find(|q| &q.name == name)?),
-            NodeKind::Publisher => serde_json::to_value(s.publishers.iter().find(|p| &p.name == name)?),
-            NodeKind::Consumer => serde_json::to_value(s.consumers.iter().find(|c| &c.name == name)?),
-        },
-        Element::Binding(i) => serde_json::to_value(s.bindings.get(*i)?),
-        Element::Policy(i) => serde_json::to_value(s.policies.get(*i)?),
-        Element::Step(i) => serde_json::to_value(s.timeline.get(*i)?),
-    };
-    value.ok()
+    let (collection, index) = locate(s, element)?;
+    let mut doc = serde_json::to_value(s).ok()?;
+    Some(doc.get_mut(collection)?.get_mut(index)?.take())
 }
 
 /// Replace an element by `value` (an edited form). A changed node name is a [`rename`]. Returns
-/// the element as it is now called, or what is wrong with the value.
+/// the element as it is now called, or what is wrong with the value (its path inside the
+/// element first, e.g. `count: invalid type…`). Nothing changes when it is refused.
 pub fn set_element_value(s: &mut Scenario, element: &Element, value: Value) -> Result<Element, String> {
-    fn parse<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, String> {
-        serde_path_to_error::deserialize(value).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner().to_string();
-            if path == "." { inner } else { format!("{path}: {inner}") }
-        })
-    }
-    fn slot<T>(list: &mut [T], found: Option<usize>) -> Result<&mut T, String> {
-        found
-            .and_then(|i| list.get_mut(i))
-            .ok_or_else(|| "this element no longer exists".to_owned())
-    }
-    match element {
+    let (collection, index) = locate(s, element).ok_or("this element no longer exists")?;
+    let mut changed = s.clone();
+    let now = match element {
         Element::Node(kind, name) => {
             let new_name = value.get("name").and_then(Value::as_str).unwrap_or_default().to_owned();
-            match kind {
-                NodeKind::Exchange => {
-                    let parsed: Exchange = parse(value)?;
-                    rename(s, *kind, name, &new_name)?;
-                    let at = s.exchanges.iter().position(|e| e.name == new_name);
-                    *slot(&mut s.exchanges, at)? = parsed;
-                }
-                NodeKind::Queue => {
-                    let parsed: Queue = parse(value)?;
-                    rename(s, *kind, name, &new_name)?;
-                    let at = s.queues.iter().position(|q| q.name == new_name);
-                    *slot(&mut s.queues, at)? = parsed;
-                }
-                NodeKind::Publisher => {
-                    let parsed: Publisher = parse(value)?;
-                    rename(s, *kind, name, &new_name)?;
-                    let at = s.publishers.iter().position(|p| p.name == new_name);
-                    *slot(&mut s.publishers, at)? = parsed;
-                }
-                NodeKind::Consumer => {
-                    let parsed: Consumer = parse(value)?;
-                    rename(s, *kind, name, &new_name)?;
-                    let at = s.consumers.iter().position(|c| c.name == new_name);
-                    *slot(&mut s.consumers, at)? = parsed;
-                }
-            }
-            Ok(Element::Node(*kind, new_name))
+            rename(&mut changed, *kind, name, &new_name)?;
+            Element::Node(*kind, new_name)
         }
-        Element::Binding(i) => {
-            *slot(&mut s.bindings, Some(*i))? = parse(value)?;
-            Ok(element.clone())
-        }
-        Element::Policy(i) => {
-            *slot(&mut s.policies, Some(*i))? = parse(value)?;
-            Ok(element.clone())
-        }
-        Element::Step(i) => {
-            *slot(&mut s.timeline, Some(*i))? = parse(value)?;
-            Ok(element.clone())
-        }
-    }
+        other => other.clone(),
+    };
+    let prefix = format!("{collection}[{index}].");
+    with_document(&mut changed, |doc| {
+        let slot = doc
+            .get_mut(collection)
+            .and_then(|list| list.get_mut(index))
+            .ok_or("this element no longer exists")?;
+        *slot = value;
+        Ok(())
+    })
+    .map_err(|e| e.strip_prefix(prefix.as_str()).map_or(e.clone(), str::to_owned))?;
+    *s = changed;
+    Ok(now)
 }
 
 #[cfg(test)]

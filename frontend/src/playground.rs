@@ -257,7 +257,8 @@ impl Playground {
         };
         let result = change(&mut scenario);
         crate::edit::prune_positions(&mut scenario);
-        let text = match serde_json::to_string_pretty(&scenario) {
+        // Through a document: the page keeps one copy of the scenario's serde code.
+        let text = match serde_json::to_value(&scenario).and_then(|doc| serde_json::to_string_pretty(&doc)) {
             Ok(text) => text,
             Err(error) => {
                 self.edit_error = Some(format!("the changed scenario cannot be written as JSON: {error}"));

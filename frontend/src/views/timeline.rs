@@ -120,7 +120,11 @@ pub(crate) fn Timeline(
         run_ms,
         error: RwSignal::new(None),
     };
-    let open = RwSignal::new(true);
+    // Open when the scenario has steps, closed (leaving the canvas its height) when it has none,
+    // until the user opens or closes it.
+    let has_steps = Memo::new(move |_| pg.with(|p| p.editor.scenario.as_ref().is_some_and(|s| !s.timeline.is_empty())));
+    let chosen = RwSignal::new(None::<bool>);
+    let open = Signal::derive(move || chosen.get().unwrap_or_else(|| has_steps.get()));
 
     let moved = window_event_listener(leptos::ev::pointermove, move |ev| {
         if let Some(mut d) = live.drag.get_untracked() {
@@ -161,7 +165,7 @@ pub(crate) fn Timeline(
                     class="tl-toggle"
                     aria-expanded=move || open.get().to_string()
                     data-testid="timeline-toggle"
-                    on:click=move |_| open.update(|o| *o = !*o)
+                    on:click=move |_| chosen.set(Some(!open.get_untracked()))
                 >
                     <span aria-hidden="true">{move || if open.get() { "▾" } else { "▸" }}</span>
                     " Timeline "
