@@ -1,10 +1,9 @@
-//! The one animation loop: `requestAnimationFrame` steps the [`Animator`] and draws its tokens
-//! and flashes straight into an SVG layer the components leave empty.
+//! The one animation loop: `requestAnimationFrame` steps the [`Animator`] and paints its tokens
+//! and flashes on a canvas laid over the topology's SVG ([`paint`]).
 //!
-//! Drawing hundreds of moving circles through reactive views would rebuild nodes every frame;
-//! here each token is one `<g>` that is created once, moved by its `transform`, and removed when
-//! the token is gone; an attribute is written only when it changes. The loop stops when nothing
-//! moves and starts again when events arrive.
+//! Tokens are no DOM elements: hundreds of moving SVG nodes made the browser's style, layout and
+//! paint work the larger part of every frame. The canvas is cleared and painted each frame while
+//! anything moves; the loop stops when nothing moves and starts again when events arrive.
 //!
 //! The loop is also where the run record gets its events: the relay sends them in many small
 //! messages, and handing each one to the playground would update every view that reads it
@@ -12,41 +11,29 @@
 //! times a second, from the frame loop. The loop keeps the [`Playback`] clocks too: speed, pause, and the replay of a
 //! finished run from its recorded events.
 
-use crate::anim::{Animator, Tone};
+pub mod paint;
+
+use crate::anim::Animator;
 use crate::layout::Layout;
 use crate::playback::{Playback, Speed};
 use crate::playground::Playground;
 use leptos::prelude::{GetUntracked, RwSignal, Set, Update, WithUntracked};
+use paint::{Flash, TokenLayer};
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 use std::rc::Rc;
 use warren_shared::Event;
-use web_sys::Element;
+use web_sys::{Element, HtmlCanvasElement};
 
-const SVG_NS: &str = "http://www.w3.org/2000/svg";
 /// Received events go into the run record at most this often (milliseconds of wall time): the
 /// counters, the log and the summary follow ten times a second, the tokens every frame.
 const FLUSH_MS: f64 = 100.0;
-
-/// A token's element and what was last written to it.
-struct DrawnToken {
-    element: Element,
-    /// Position in tenths of a canvas unit.
-    at: (i64, i64),
-    tone: Option<Tone>,
-    /// Opacity in hundredths.
-    opacity: i64,
-}
 
 /// The animation loop's state; shared by the socket handler and the canvas.
 pub struct AnimLoop {
     animator: RefCell<Animator>,
     layout: RefCell<Layout>,
     running: Cell<bool>,
-    layer: RefCell<Option<Element>>,
-    tokens: RefCell<HashMap<u64, DrawnToken>>,
-    flashes: RefCell<HashMap<usize, Element>>,
+    layer: RefCell<Option<TokenLayer>>,
     playback: RefCell<Playback>,
     /// Events received and not yet in the run record.
     pending: RefCell<Vec<Event>>,
@@ -72,8 +59,6 @@ impl AnimLoop {
             layout: RefCell::new(Layout::default()),
             running: Cell::new(false),
             layer: RefCell::new(None),
-            tokens: RefCell::new(HashMap::new()),
-            flashes: RefCell::new(HashMap::new()),
             playback: RefCell::new(Playback::default()),
             pending: RefCell::new(Vec::new()),
             playground: Cell::new(None),
@@ -85,10 +70,17 @@ impl AnimLoop {
         })
     }
 
-    /// Draw into this element (an SVG `<g>`) from now on.
-    pub fn set_layer(&self, layer: Element) {
+    /// Paint on `canvas`, laid over `svg` (the topology), from now on.
+    pub fn set_layer(self: &Rc<Self>, canvas: HtmlCanvasElement, svg: Element) {
+        let me = Rc::downgrade(self);
+        let wake: Rc<dyn Fn()> = Rc::new(move || {
+            if let Some(me) = me.upgrade() {
+                me.wake();
+            }
+        });
+        *self.layer.borrow_mut() = TokenLayer::new(canvas, svg, wake);
         self.clear();
-        *self.layer.borrow_mut() = Some(layer);
+        self.wake();
     }
 
     /// Forget every token: a new run, or another scenario. A replay ends; events not yet
@@ -194,11 +186,8 @@ impl AnimLoop {
     }
 
     fn clear(&self) {
-        for (_, drawn) in self.tokens.borrow_mut().drain() {
-            drawn.element.remove();
-        }
-        for (_, element) in self.flashes.borrow_mut().drain() {
-            element.remove();
+        if let Some(layer) = self.layer.borrow_mut().as_mut() {
+            layer.clear();
         }
     }
 
@@ -268,112 +257,26 @@ impl AnimLoop {
     }
 
     fn draw(&self, now: f64) {
-        let Some(layer) = self.layer.borrow().clone() else {
-            return;
-        };
-        let Some(document) = layer.owner_document() else {
+        let mut layer = self.layer.borrow_mut();
+        let Some(layer) = layer.as_mut() else {
             return;
         };
         let animator = self.animator.borrow();
-        let sprites = animator.sprites(now);
-        let mut tokens = self.tokens.borrow_mut();
-        let mut alive = std::collections::HashSet::with_capacity(sprites.len());
-        for sprite in &sprites {
-            alive.insert(sprite.key);
-            let drawn = match tokens.entry(sprite.key) {
-                Entry::Occupied(drawn) => drawn.into_mut(),
-                Entry::Vacant(slot) => {
-                    let Some(element) = token_element(&document, sprite.label.as_deref(), &sprite.message) else {
-                        continue;
-                    };
-                    let _ = layer.append_child(&element);
-                    slot.insert(DrawnToken {
-                        element,
-                        at: (i64::MIN, i64::MIN),
-                        tone: None,
-                        opacity: -1,
-                    })
-                }
-            };
-            let at = ((sprite.x * 10.0).round() as i64, (sprite.y * 10.0).round() as i64);
-            if drawn.at != at {
-                drawn.at = at;
-                let _ = drawn
-                    .element
-                    .set_attribute("transform", &format!("translate({:.1} {:.1})", sprite.x, sprite.y));
-            }
-            if drawn.tone != Some(sprite.tone) {
-                drawn.tone = Some(sprite.tone);
-                let _ = drawn
-                    .element
-                    .set_attribute("class", &format!("token tone-{}", sprite.tone.as_str()));
-            }
-            let opacity = (sprite.opacity * 100.0).round() as i64;
-            if drawn.opacity != opacity {
-                drawn.opacity = opacity;
-                let _ = drawn
-                    .element
-                    .set_attribute("opacity", &format!("{:.2}", opacity as f64 / 100.0));
-            }
-        }
-        tokens.retain(|key, drawn| {
-            let keep = alive.contains(key);
-            if !keep {
-                drawn.element.remove();
-            }
-            keep
-        });
-
         let layout = self.layout.borrow();
-        let mut flashes = self.flashes.borrow_mut();
-        let mut lit = std::collections::HashSet::new();
-        for (node, tone, strength) in animator.flashes(now) {
-            let Some(n) = layout.nodes.get(node) else { continue };
-            lit.insert(node);
-            let element = match flashes.get(&node) {
-                Some(element) => element.clone(),
-                None => {
-                    let Ok(element) = document.create_element_ns(Some(SVG_NS), "rect") else {
-                        continue;
-                    };
-                    let _ = element.set_attribute("x", &format!("{:.1}", n.x - 4.0));
-                    let _ = element.set_attribute("y", &format!("{:.1}", n.y - 4.0));
-                    let _ = element.set_attribute("width", &format!("{:.1}", n.w + 8.0));
-                    let _ = element.set_attribute("height", &format!("{:.1}", n.h + 8.0));
-                    let _ = element.set_attribute("rx", "12");
-                    let _ = element.set_attribute("data-testid", "flash");
-                    let _ = layer.insert_before(&element, layer.first_child().as_ref());
-                    flashes.insert(node, element.clone());
-                    element
-                }
-            };
-            let _ = element.set_attribute("class", &format!("flash tone-{}", tone.as_str()));
-            let _ = element.set_attribute("opacity", &format!("{strength:.2}"));
-        }
-        flashes.retain(|node, element| {
-            let keep = lit.contains(node);
-            if !keep {
-                element.remove();
-            }
-            keep
-        });
+        let flashes: Vec<Flash> = animator
+            .flashes(now)
+            .into_iter()
+            .filter_map(|(node, tone, strength)| {
+                let n = layout.nodes.get(node)?;
+                Some(Flash {
+                    rect: (n.x, n.y, n.w, n.h),
+                    tone,
+                    strength,
+                })
+            })
+            .collect();
+        layer.paint(&animator.sprites(now), &flashes, animator.drawn);
     }
-}
-
-fn token_element(document: &web_sys::Document, label: Option<&str>, message: &str) -> Option<Element> {
-    let group = document.create_element_ns(Some(SVG_NS), "g").ok()?;
-    let _ = group.set_attribute("data-testid", "token");
-    let _ = group.set_attribute("data-message", message);
-    let circle = document.create_element_ns(Some(SVG_NS), "circle").ok()?;
-    let _ = circle.set_attribute("r", if label.is_some() { "8" } else { "6" });
-    let _ = group.append_child(&circle);
-    if let Some(label) = label {
-        let text = document.create_element_ns(Some(SVG_NS), "text").ok()?;
-        let _ = text.set_attribute("y", "3.5");
-        text.set_text_content(Some(label));
-        let _ = group.append_child(&text);
-    }
-    Some(group)
 }
 
 /// Milliseconds from the page's clock.

@@ -128,6 +128,7 @@ async fn the_gallery_loads_examples_and_the_default_is_publisher_confirms() {
 #[wasm_bindgen_test]
 async fn a_run_animates_logs_and_ends_with_the_summary() {
     let m = mount();
+    theme_colours(Some(("#ff0000", "#0000ff")));
     click(&m.root, "gallery-backup-exchange");
     leptos::task::tick().await;
     click(&m.root, "run-button");
@@ -149,8 +150,12 @@ async fn a_run_animates_logs_and_ends_with_the_summary() {
     leptos::task::tick().await;
     assert_eq!(phase(&m).as_deref(), Some("running"));
     sleep(150).await;
-    let tokens = all(&m.root, "token").len();
-    assert!(tokens > 0 && tokens <= 20, "{tokens} tokens");
+    let (live, drawn) = token_counts(&m.root);
+    assert!(live > 0 && live <= 20, "{live} tokens");
+    assert!(drawn >= live && drawn <= 20, "{drawn} tokens started");
+    assert!(token_pixels(&m.root) > 0, "the tokens are painted on the canvas");
+    theme_colours(None);
+    assert_layer_over_canvas(&m.root);
     assert!(!all(&m.root, "event-row").is_empty());
     assert_eq!(texts(&m.root, "live-published"), ["20"]);
 
@@ -252,7 +257,7 @@ async fn a_long_log_draws_only_the_rows_in_view_and_floods_are_counted() {
     assert_eq!(texts(&m.root, "log-count"), ["15,000 events"]);
     let rows = all(&m.root, "event-row").len();
     assert!(rows > 0 && rows < 80, "{rows} rows drawn");
-    assert!(all(&m.root, "token").len() <= warren_frontend::anim::MAX_TOKENS);
+    assert!(token_counts(&m.root).0 <= warren_frontend::anim::MAX_TOKENS);
     let (drawn, counted) = m.anim.drawn_and_counted();
     assert!(counted > 0, "drawn {drawn}, counted {counted}");
 }
@@ -291,4 +296,92 @@ async fn a_flood_of_events_is_absorbed_quickly() {
     assert!(total < 10_000.0, "60000 events took {total:.0} ms");
     assert!(worst < 1_000.0, "a batch of 512 took {worst:.0} ms");
     assert_eq!(texts(&m.root, "live-published"), ["20000"]);
+}
+
+/// The token layer's counters: tokens on the canvas now (`data-live`) and tokens started since
+/// the animation was reset (`data-drawn`).
+fn token_counts(root: &HtmlElement) -> (usize, usize) {
+    let layer = all(root, "token-layer");
+    assert_eq!(layer.len(), 1, "one token layer");
+    let number = |name: &str| layer[0].get_attribute(name).and_then(|n| n.parse().ok());
+    (
+        number("data-live").expect("a count of live tokens"),
+        number("data-drawn").expect("a count of tokens started"),
+    )
+}
+
+/// Colours for the canvas to read from the theme: tokens pure red, and blue the tones that
+/// flashes take (acked, nacked, delivered), so tokens and flashes can be told apart; `None` takes them away again. The theme is
+/// switched too, as the header's button does, which tells the canvas to read its colours again.
+fn theme_colours(colours: Option<(&str, &str)>) {
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .expect("an <html> element");
+    let style = root.dyn_ref::<HtmlElement>().expect("an HtmlElement").style();
+    let tones = ["flying", "backedup", "returned", "lost", "stored", "redelivered"];
+    for tone in tones {
+        match colours {
+            Some((token, _)) => style.set_property(&format!("--o-{tone}"), token),
+            None => style.remove_property(&format!("--o-{tone}")).map(drop),
+        }
+        .expect("set a colour");
+    }
+    for tone in ["acked", "nacked", "delivered"] {
+        match colours {
+            Some((_, flash)) => style.set_property(&format!("--o-{tone}"), flash),
+            None => style.remove_property(&format!("--o-{tone}")).map(drop),
+        }
+        .expect("set a colour");
+    }
+    match colours {
+        Some(_) => root.set_attribute("data-theme", "light").expect("set the theme"),
+        None => root.remove_attribute("data-theme").expect("reset the theme"),
+    }
+}
+
+/// Pixels of the token layer painted in the tokens' colour of [`theme_colours`] (pure red).
+fn token_pixels(root: &HtmlElement) -> usize {
+    let canvas: web_sys::HtmlCanvasElement = all(root, "token-layer")[0].clone().dyn_into().expect("a canvas");
+    let context: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .expect("a context")
+        .expect("a 2d context")
+        .dyn_into()
+        .expect("a 2d context");
+    let (w, h) = (canvas.width(), canvas.height());
+    assert!(w > 0 && h > 0, "the canvas has a size: {w}×{h}");
+    let pixels = context
+        .get_image_data(0.0, 0.0, f64::from(w), f64::from(h))
+        .expect("the canvas's pixels")
+        .data();
+    pixels
+        .chunks_exact(4)
+        .filter(|p| p[0] > 200 && p[1] < 60 && p[2] < 60 && p[3] > 200)
+        .count()
+}
+
+/// The token layer covers the topology's SVG exactly and lets the pointer through to it.
+fn assert_layer_over_canvas(root: &HtmlElement) {
+    let layer = all(root, "token-layer")[0].clone();
+    let svg = all(root, "canvas")[0].clone();
+    svg.scroll_into_view();
+    let (a, b) = (layer.get_bounding_client_rect(), svg.get_bounding_client_rect());
+    let box_of = |r: &web_sys::DomRect| [r.left(), r.top(), r.width(), r.height()];
+    assert!(
+        box_of(&a).iter().zip(box_of(&b)).all(|(a, b)| (a - b).abs() < 0.5),
+        "the token layer {:?} lies over the SVG {:?}",
+        box_of(&a),
+        box_of(&b)
+    );
+    assert!(b.width() > 0.0 && b.height() > 0.0);
+    let document = web_sys::window().and_then(|w| w.document()).expect("a document");
+    let under = document
+        .element_from_point((b.left() + b.width() / 2.0) as f32, (b.top() + b.height() / 2.0) as f32)
+        .expect("an element under the canvas's centre");
+    assert!(
+        under != layer && svg.contains(Some(&under)),
+        "the pointer reaches the SVG, not the token layer: {}",
+        under.outer_html().chars().take(80).collect::<String>()
+    );
 }

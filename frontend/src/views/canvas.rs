@@ -159,17 +159,17 @@ fn Legend() -> impl IntoView {
 fn Canvas(pg: RwSignal<Playground>, anim: Anim) -> impl IntoView {
     let layout = Memo::new(move |_| pg.with(|p| p.layout.clone()));
     let trail = Memo::new(move |_| pg.with(|p| p.run.selected.as_ref().map(|id| p.run.trail(id, &p.layout))));
-    let layer = NodeRef::<leptos::svg::G>::new();
+    let layer = NodeRef::<leptos::html::Canvas>::new();
+    let svg = NodeRef::<leptos::svg::Svg>::new();
     Effect::new(move |_| {
-        if let Some(g) = layer.get() {
-            let element: &web_sys::Element = &g;
-            anim.with_value(|a| a.set_layer(element.clone()));
+        if let (Some(canvas), Some(svg)) = (layer.get(), svg.get()) {
+            let svg: &web_sys::Element = &svg;
+            anim.with_value(|a| a.set_layer(canvas, svg.clone()));
         }
     });
     let view_box = move || layout.with(|l| format!("0 0 {:.0} {:.0}", l.width, l.height));
     let clear = move |_| pg.update(|p| p.run.selected = None);
     let drawing = move || layout.with(|l| draw(l, pg, trail));
-    let svg = NodeRef::<leptos::svg::Svg>::new();
     let gestures = CanvasGestures::new(pg, svg);
     view! {
         <div class="canvas-wrap">
@@ -211,8 +211,8 @@ fn Canvas(pg: RwSignal<Playground>, anim: Anim) -> impl IntoView {
                 </defs>
                 {drawing}
                 <EditOverlay pg=pg gestures=gestures layout=layout />
-                <g class="tokens" node_ref=layer></g>
             </svg>
+            <canvas class="token-layer" data-testid="token-layer" data-live="0" data-drawn="0" aria-hidden="true" node_ref=layer></canvas>
             <EditNotice pg=pg />
             {move || {
                 layout
