@@ -4,10 +4,15 @@
 //! frames the relay's own client saw (publishes, confirms, returns, deliveries) and from the
 //! management API (queue snapshots); nothing is inferred from what *should* have happened.
 
-use serde::{Deserialize, Serialize};
+use crate::object::Object;
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// One observed event with its run-relative time.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// On the wire an event is one flat object: `t_ms`, the `type` tag and the kind's fields. It is
+/// read through [`Object`] rather than derived code (see `object.rs` for why).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Event {
     /// Milliseconds since the run started.
     pub t_ms: u64,
@@ -160,7 +165,7 @@ pub enum NodeAction {
 }
 
 /// Everything the relay reports.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EventKind {
     /// The run's vhost exists and the relay is connected.
@@ -410,7 +415,201 @@ pub enum EventKind {
     },
 }
 
+impl<'de> Deserialize<'de> for Event {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut object = Object::deserialize(deserializer)?;
+        let read = || -> Result<Self, serde_json::Error> {
+            Ok(Self {
+                t_ms: object.field("t_ms")?,
+                kind: EventKind::read(object)?,
+            })
+        };
+        read().map_err(D::Error::custom)
+    }
+}
+
+impl<'de> Deserialize<'de> for EventKind {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::read(Object::deserialize(deserializer)?).map_err(D::Error::custom)
+    }
+}
+
 impl EventKind {
+    /// Every `type` tag, in declaration order.
+    pub const TYPES: &'static [&'static str] = &[
+        "run_started",
+        "declared",
+        "refused",
+        "warning",
+        "actor_started",
+        "actor_stopped",
+        "step_executed",
+        "published",
+        "confirmed",
+        "returned",
+        "publish_failed",
+        "delivered",
+        "settled",
+        "dead_lettered",
+        "queue_snapshot",
+        "left_in_queue",
+        "node_fault",
+        "nodes_changed",
+        "connections_cut",
+        "connection_lost",
+        "connection_recovered",
+        "consumer_cancelled",
+        "reconsumed",
+        "queue_unavailable",
+        "buffered",
+        "retried",
+        "recovered",
+        "queue_purged",
+        "run_finished",
+    ];
+
+    /// Read a kind from its object: the `type` tag and the variant's fields.
+    fn read(mut o: Object) -> Result<Self, serde_json::Error> {
+        Ok(match o.field::<String>("type")?.as_str() {
+            "run_started" => Self::RunStarted {
+                run_id: o.field("run_id")?,
+                vhost: o.field("vhost")?,
+                broker: o.field("broker")?,
+            },
+            "declared" => Self::Declared {
+                entity: o.field("entity")?,
+                name: o.field("name")?,
+            },
+            "refused" => Self::Refused {
+                entity: o.field("entity")?,
+                name: o.field("name")?,
+                code: o.field("code")?,
+                text: o.field("text")?,
+            },
+            "warning" => Self::Warning {
+                message: o.field("message")?,
+            },
+            "actor_started" => Self::ActorStarted {
+                actor: o.field("actor")?,
+            },
+            "actor_stopped" => Self::ActorStopped {
+                actor: o.field("actor")?,
+                reason: o.field("reason")?,
+            },
+            "step_executed" => Self::StepExecuted {
+                index: o.field("index")?,
+                description: o.field("description")?,
+            },
+            "published" => Self::Published {
+                publisher: o.field("publisher")?,
+                id: o.field("id")?,
+                exchange: o.field("exchange")?,
+                routing_key: o.field("routing_key")?,
+                priority: o.optional("priority")?,
+                persistent: o.field("persistent")?,
+                mandatory: o.field("mandatory")?,
+            },
+            "confirmed" => Self::Confirmed {
+                publisher: o.field("publisher")?,
+                id: o.field("id")?,
+                ack: o.field("ack")?,
+            },
+            "returned" => Self::Returned {
+                publisher: o.field("publisher")?,
+                id: o.field("id")?,
+                reply_code: o.field("reply_code")?,
+                reply_text: o.field("reply_text")?,
+                exchange: o.field("exchange")?,
+                routing_key: o.field("routing_key")?,
+            },
+            "publish_failed" => Self::PublishFailed {
+                publisher: o.field("publisher")?,
+                id: o.field("id")?,
+                error: o.field("error")?,
+            },
+            "delivered" => Self::Delivered {
+                consumer: o.field("consumer")?,
+                queue: o.field("queue")?,
+                id: o.field("id")?,
+                redelivered: o.field("redelivered")?,
+                priority: o.optional("priority")?,
+                exchange: o.field("exchange")?,
+                routing_key: o.field("routing_key")?,
+            },
+            "settled" => Self::Settled {
+                consumer: o.field("consumer")?,
+                queue: o.field("queue")?,
+                id: o.field("id")?,
+                action: o.field("action")?,
+                requeue: o.field("requeue")?,
+            },
+            "dead_lettered" => Self::DeadLettered {
+                id: o.field("id")?,
+                from_queue: o.field("from_queue")?,
+                reason: o.field("reason")?,
+                seen_in: o.field("seen_in")?,
+            },
+            "queue_snapshot" => Self::QueueSnapshot(o.rest()?),
+            "left_in_queue" => Self::LeftInQueue {
+                queue: o.field("queue")?,
+                ids: o.field("ids")?,
+            },
+            "node_fault" => Self::NodeFault {
+                node: o.field("node")?,
+                action: o.field("action")?,
+                ok: o.field("ok")?,
+                message: o.field("message")?,
+            },
+            "nodes_changed" => Self::NodesChanged {
+                nodes: o.field("nodes")?,
+            },
+            "connections_cut" => Self::ConnectionsCut {
+                duration_ms: o.field("duration_ms")?,
+            },
+            "connection_lost" => Self::ConnectionLost {
+                reason: o.field("reason")?,
+            },
+            "connection_recovered" => Self::ConnectionRecovered {
+                down_ms: o.field("down_ms")?,
+            },
+            "consumer_cancelled" => Self::ConsumerCancelled {
+                consumer: o.field("consumer")?,
+                queue: o.field("queue")?,
+            },
+            "reconsumed" => Self::Reconsumed {
+                consumer: o.field("consumer")?,
+                queue: o.field("queue")?,
+            },
+            "queue_unavailable" => Self::QueueUnavailable {
+                queue: o.field("queue")?,
+                reason: o.field("reason")?,
+            },
+            "buffered" => Self::Buffered {
+                publisher: o.field("publisher")?,
+                id: o.field("id")?,
+                reason: o.field("reason")?,
+            },
+            "retried" => Self::Retried {
+                publisher: o.field("publisher")?,
+                id: o.field("id")?,
+                attempt: o.field("attempt")?,
+            },
+            "recovered" => Self::Recovered {
+                publisher: o.field("publisher")?,
+                republished: o.field("republished")?,
+            },
+            "queue_purged" => Self::QueuePurged {
+                queue: o.field("queue")?,
+                messages: o.field("messages")?,
+            },
+            "run_finished" => Self::RunFinished {
+                outcome: o.field("outcome")?,
+                message: o.optional("message")?,
+            },
+            other => return Err(serde_json::Error::unknown_variant(other, Self::TYPES)),
+        })
+    }
+
     /// The `type` tag, for filtering and counting.
     pub fn name(&self) -> &'static str {
         match self {
@@ -468,6 +667,214 @@ mod tests {
         );
         let back: Event = serde_json::from_value(json).expect("deserialize");
         assert_eq!(back, event);
+    }
+
+    /// One event of every kind (priorities and messages both set and absent).
+    fn one_of_each_kind() -> Vec<EventKind> {
+        let s = |text: &str| text.to_owned();
+        vec![
+            EventKind::RunStarted {
+                run_id: s("r1"),
+                vhost: s("warren-r1"),
+                broker: BrokerInfo {
+                    version: s("4.1.0"),
+                    erlang_version: s("27"),
+                    cluster_name: s("warren"),
+                    nodes: vec![NodeStatus {
+                        name: s("warren-1@localhost"),
+                        running: true,
+                    }],
+                },
+            },
+            EventKind::Declared {
+                entity: EntityKind::Queue,
+                name: s("q"),
+            },
+            EventKind::Refused {
+                entity: EntityKind::Policy,
+                name: s("p"),
+                code: 406,
+                text: s("PRECONDITION_FAILED"),
+            },
+            EventKind::Warning { message: s("careful") },
+            EventKind::ActorStarted { actor: s("p") },
+            EventKind::ActorStopped {
+                actor: s("c"),
+                reason: s("finished"),
+            },
+            EventKind::StepExecuted {
+                index: 3,
+                description: s("stop c"),
+            },
+            EventKind::Published {
+                publisher: s("p"),
+                id: s("p#1"),
+                exchange: s("x"),
+                routing_key: s("k"),
+                priority: Some(5),
+                persistent: true,
+                mandatory: false,
+            },
+            EventKind::Confirmed {
+                publisher: s("p"),
+                id: s("p#1"),
+                ack: true,
+            },
+            EventKind::Returned {
+                publisher: s("p"),
+                id: s("p#2"),
+                reply_code: 312,
+                reply_text: s("NO_ROUTE"),
+                exchange: s("x"),
+                routing_key: s("nowhere"),
+            },
+            EventKind::PublishFailed {
+                publisher: s("p"),
+                id: s("p#3"),
+                error: s("channel closed"),
+            },
+            EventKind::Delivered {
+                consumer: s("c"),
+                queue: s("q"),
+                id: s("p#1"),
+                redelivered: true,
+                priority: None,
+                exchange: s("x"),
+                routing_key: s("k"),
+            },
+            EventKind::Settled {
+                consumer: s("c"),
+                queue: s("q"),
+                id: s("p#1"),
+                action: Settlement::Reject,
+                requeue: false,
+            },
+            EventKind::DeadLettered {
+                id: s("p#1"),
+                from_queue: s("q"),
+                reason: s("rejected"),
+                seen_in: s("dlq"),
+            },
+            EventKind::QueueSnapshot(QueueSnapshot {
+                queue: s("q"),
+                messages: 3,
+                ready: 2,
+                unacked: 1,
+                node: Some(s("warren-2@localhost")),
+                kind: Some(s("classic")),
+                mirrors: vec![s("warren-3@localhost")],
+                ..Default::default()
+            }),
+            EventKind::LeftInQueue {
+                queue: s("q"),
+                ids: vec![s("p#4"), s("p#5")],
+            },
+            EventKind::NodeFault {
+                node: s("warren-2@localhost"),
+                action: NodeAction::Kill,
+                ok: true,
+                message: s("killed"),
+            },
+            EventKind::NodesChanged {
+                nodes: vec![NodeStatus {
+                    name: s("warren-2@localhost"),
+                    running: false,
+                }],
+            },
+            EventKind::ConnectionsCut { duration_ms: 1500 },
+            EventKind::ConnectionLost { reason: s("reset") },
+            EventKind::ConnectionRecovered { down_ms: 1600 },
+            EventKind::ConsumerCancelled {
+                consumer: s("c"),
+                queue: s("q"),
+            },
+            EventKind::Reconsumed {
+                consumer: s("c"),
+                queue: s("q"),
+            },
+            EventKind::QueueUnavailable {
+                queue: s("q"),
+                reason: s("NOT_FOUND"),
+            },
+            EventKind::Buffered {
+                publisher: s("p"),
+                id: s("p#6"),
+                reason: s("nacked"),
+            },
+            EventKind::Retried {
+                publisher: s("p"),
+                id: s("p#6"),
+                attempt: 1,
+            },
+            EventKind::Recovered {
+                publisher: s("p"),
+                republished: 1,
+            },
+            EventKind::QueuePurged {
+                queue: s("q"),
+                messages: 7,
+            },
+            EventKind::RunFinished {
+                outcome: Outcome::TimeLimit,
+                message: Some(s("the time limit was reached")),
+            },
+        ]
+    }
+
+    #[test]
+    fn every_kind_reads_back_what_was_written() {
+        let kinds = one_of_each_kind();
+        let names: Vec<&str> = kinds.iter().map(EventKind::name).collect();
+        assert_eq!(names, EventKind::TYPES, "one sample per kind, in declaration order");
+        for (t_ms, kind) in kinds.into_iter().enumerate() {
+            let event = Event {
+                t_ms: t_ms as u64,
+                kind,
+            };
+            let text = serde_json::to_string(&event).expect("serialize");
+            let back: Event = serde_json::from_str(&text).expect("deserialize");
+            assert_eq!(back, event, "{text}");
+            let kind: EventKind = serde_json::from_str(&text).expect("deserialize the kind alone");
+            assert_eq!(kind, event.kind);
+        }
+    }
+
+    #[test]
+    fn absent_options_read_as_none_and_unknown_fields_are_ignored() {
+        let text = r#"{"type":"run_finished","t_ms":9,"outcome":"completed","extra":[1]}"#;
+        let event: Event = serde_json::from_str(text).expect("deserialize");
+        assert_eq!(
+            event,
+            Event {
+                t_ms: 9,
+                kind: EventKind::RunFinished {
+                    outcome: Outcome::Completed,
+                    message: None,
+                },
+            }
+        );
+        let null: Event =
+            serde_json::from_str(r#"{"t_ms":9,"type":"run_finished","outcome":"completed","message":null}"#)
+                .expect("null option");
+        assert_eq!(null, event);
+    }
+
+    #[test]
+    fn malformed_events_say_what_is_wrong() {
+        let error = |text: &str| serde_json::from_str::<Event>(text).expect_err("must fail").to_string();
+        assert!(
+            error(r#"{"t_ms":1,"type":"confirmed","publisher":"p","id":"p#1"}"#).starts_with("missing field `ack`")
+        );
+        assert!(error(r#"{"type":"warning","message":"m"}"#).starts_with("missing field `t_ms`"));
+        assert!(error(r#"{"t_ms":1,"message":"m"}"#).starts_with("missing field `type`"));
+        assert!(
+            error(r#"{"t_ms":1,"type":"shrug"}"#).starts_with("unknown variant `shrug`, expected one of `run_started`")
+        );
+        assert!(
+            error(r#"{"t_ms":1,"type":"warning","message":3}"#)
+                .starts_with("invalid type: integer `3`, expected a string")
+        );
+        assert!(error(r#"[1, "warning"]"#).starts_with("invalid type: sequence, expected a map"));
     }
 
     #[test]

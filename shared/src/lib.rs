@@ -9,6 +9,7 @@
 //! - [`protocol`]: the WebSocket messages between page and relay.
 
 pub mod event;
+mod object;
 pub mod protocol;
 pub mod scenario;
 pub mod summary;
