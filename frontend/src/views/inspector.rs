@@ -54,7 +54,7 @@ pub(crate) fn Inspector(
         <div class="tabs" role="tablist">
             {tab_button(Tab::About, "About", "tab-about")}
             {tab_button(Tab::Selection, "Edit", "tab-edit")}
-            {tab_button(Tab::Json, "Scenario JSON", "tab-json")}
+            {tab_button(Tab::Json, "JSON", "tab-json")}
             {tab_button(Tab::Relay, "Relay", "tab-relay")}
             {move || {
                 (problem_count.get() > 0)
@@ -126,7 +126,7 @@ fn About(pg: RwSignal<Playground>) -> impl IntoView {
                         view! {
                             <p class="notice error" data-testid="about-problems">
                                 {format!(
-                                    "This scenario has {problems} problem(s) for this relay; the Scenario JSON tab lists them.",
+                                    "This scenario has {problems} problem(s) for this relay; the JSON tab lists them.",
                                 )}
                             </p>
                         }
