@@ -325,6 +325,12 @@ impl Animator {
         self.tokens.len()
     }
 
+    /// Tokens started since the last reset: one per message drawn, and one more each time a
+    /// message whose token is gone is delivered or returned (so at least [`Self::drawn`]).
+    pub fn started(&self) -> u64 {
+        self.next_key
+    }
+
     /// Whether messages are being counted rather than drawn (recently).
     pub fn counting(&self, now: f64) -> bool {
         self.counting_since.is_some_and(|since| now - since < 1_500.0)
@@ -883,6 +889,20 @@ mod tests {
         assert!(a.counting(now));
         run_until_idle(&mut a, now);
         assert_eq!(a.drawn + a.counted, 100_000);
+    }
+
+    #[test]
+    fn a_delivery_after_its_token_is_gone_starts_another() {
+        let mut a = backup();
+        a.push(&[published("producer#1")]);
+        let now = run_until_idle(&mut a, 0.0);
+        assert_eq!((a.drawn, a.started()), (1, 1));
+        a.push(&[delivered("producer#1")]);
+        a.step(now + 16.0);
+        assert_eq!(a.live(), 1);
+        assert_eq!((a.drawn, a.started()), (1, 2));
+        a.reset(a.layout.clone());
+        assert_eq!((a.drawn, a.started()), (0, 0));
     }
 
     #[test]

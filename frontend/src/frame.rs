@@ -275,7 +275,7 @@ impl AnimLoop {
                 })
             })
             .collect();
-        layer.paint(&animator.sprites(now), &flashes, animator.drawn);
+        layer.paint(&animator.sprites(now), &flashes, animator.started());
     }
 }
 

@@ -152,7 +152,8 @@ async fn a_run_animates_logs_and_ends_with_the_summary() {
     sleep(150).await;
     let (live, drawn) = token_counts(&m.root);
     assert!(live > 0 && live <= 20, "{live} tokens");
-    assert!(drawn >= live && drawn <= 20, "{drawn} tokens started");
+    // At most two per message: its publish and, when that token is gone, its delivery.
+    assert!(drawn >= live && drawn <= 40, "{drawn} tokens started");
     assert!(token_pixels(&m.root) > 0, "the tokens are painted on the canvas");
     theme_colours(None);
     assert_layer_over_canvas(&m.root);
