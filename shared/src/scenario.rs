@@ -5,7 +5,9 @@
 //! JSON form is the file format, the share-link payload and the wire format at once; its
 //! `version` lets later releases migrate old documents.
 
-use serde::{Deserialize, Serialize};
+use crate::object::Object;
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::BTreeMap;
 
 /// The scenario format this build reads and writes.
@@ -335,8 +337,9 @@ impl Default for Start {
     }
 }
 
-/// How priorities are assigned to a publisher's messages (numbered from 1).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+/// How priorities are assigned to a publisher's messages (numbered from 1). Read through
+/// [`Object`] rather than derived code (see `object.rs` for why).
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
 #[serde(tag = "rule", rename_all = "snake_case", deny_unknown_fields)]
 pub enum PriorityRule {
     /// No priority property.
@@ -390,6 +393,37 @@ impl PriorityRule {
     }
 }
 
+impl<'de> Deserialize<'de> for PriorityRule {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const RULES: &[&str] = &["none", "fixed", "every_nth", "list", "random"];
+        let (rule, mut o) = Object::tagged(deserializer, "rule", RULES, "internally tagged enum PriorityRule")?;
+        let read = || -> Result<Self, serde_json::Error> {
+            let rule = match rule.as_str() {
+                "none" => return Ok(Self::None),
+                "fixed" => Self::Fixed {
+                    priority: o.field("priority")?,
+                },
+                "every_nth" => Self::EveryNth {
+                    n: o.field("n")?,
+                    priority: o.field("priority")?,
+                },
+                "list" => Self::List {
+                    priorities: o.field("priorities")?,
+                },
+                "random" => Self::Random {
+                    seed: o.field("seed")?,
+                    min: o.field("min")?,
+                    max: o.field("max")?,
+                },
+                other => return Err(serde_json::Error::unknown_variant(other, RULES)),
+            };
+            o.deny_unknown_fields()?;
+            Ok(rule)
+        };
+        read().map_err(D::Error::custom)
+    }
+}
+
 /// A small, well-known mixing function: deterministic pseudo-random numbers without a dependency.
 fn splitmix64(mut x: u64) -> u64 {
     x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -398,8 +432,9 @@ fn splitmix64(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
-/// How a publisher uses publisher confirms.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// How a publisher uses publisher confirms. Read through [`Object`] rather than derived code
+/// (see `object.rs` for why).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(tag = "mode", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ConfirmMode {
     /// No confirms: fire and forget.
@@ -422,6 +457,27 @@ pub enum ConfirmMode {
 impl Default for ConfirmMode {
     fn default() -> Self {
         Self::Streaming { window: 100 }
+    }
+}
+
+impl<'de> Deserialize<'de> for ConfirmMode {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const MODES: &[&str] = &["off", "per_message", "batch", "stream"];
+        let (mode, mut o) = Object::tagged(deserializer, "mode", MODES, "internally tagged enum ConfirmMode")?;
+        let read = || -> Result<Self, serde_json::Error> {
+            let mode = match mode.as_str() {
+                "off" => return Ok(Self::Off),
+                "per_message" => return Ok(Self::PerMessage),
+                "batch" => Self::Batch { size: o.field("size")? },
+                "stream" => Self::Streaming {
+                    window: o.field("window")?,
+                },
+                other => return Err(serde_json::Error::unknown_variant(other, MODES)),
+            };
+            o.deny_unknown_fields()?;
+            Ok(mode)
+        };
+        read().map_err(D::Error::custom)
     }
 }
 
@@ -629,8 +685,8 @@ impl Consumer {
     }
 }
 
-/// A timeline step.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A timeline step. Read through [`Object`] rather than derived code (see `object.rs` for why).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Step {
     /// Start an actor that has not started yet.
@@ -697,6 +753,67 @@ pub enum Step {
         /// How long new connections are refused.
         duration_ms: u64,
     },
+}
+
+impl<'de> Deserialize<'de> for Step {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const ACTIONS: &[&str] = &[
+            "start",
+            "stop",
+            "purge",
+            "apply_policy",
+            "clear_policy",
+            "stop_node",
+            "kill_node",
+            "start_node",
+            "cut_connections",
+        ];
+        let (action, mut o) = Object::tagged(deserializer, "action", ACTIONS, "internally tagged enum Step")?;
+        let read = || -> Result<Self, serde_json::Error> {
+            let step = match action.as_str() {
+                "start" => Self::Start {
+                    at_ms: o.field("at_ms")?,
+                    actor: o.field("actor")?,
+                },
+                "stop" => Self::Stop {
+                    at_ms: o.field("at_ms")?,
+                    actor: o.field("actor")?,
+                },
+                "purge" => Self::Purge {
+                    at_ms: o.field("at_ms")?,
+                    queue: o.field("queue")?,
+                },
+                "apply_policy" => Self::ApplyPolicy {
+                    at_ms: o.field("at_ms")?,
+                    policy: o.field("policy")?,
+                },
+                "clear_policy" => Self::ClearPolicy {
+                    at_ms: o.field("at_ms")?,
+                    name: o.field("name")?,
+                },
+                "stop_node" => Self::StopNode {
+                    at_ms: o.field("at_ms")?,
+                    node: o.field("node")?,
+                },
+                "kill_node" => Self::KillNode {
+                    at_ms: o.field("at_ms")?,
+                    node: o.field("node")?,
+                },
+                "start_node" => Self::StartNode {
+                    at_ms: o.field("at_ms")?,
+                    node: o.field("node")?,
+                },
+                "cut_connections" => Self::CutConnections {
+                    at_ms: o.field("at_ms")?,
+                    duration_ms: o.field("duration_ms")?,
+                },
+                other => return Err(serde_json::Error::unknown_variant(other, ACTIONS)),
+            };
+            o.deny_unknown_fields()?;
+            Ok(step)
+        };
+        read().map_err(D::Error::custom)
+    }
 }
 
 impl Step {
@@ -810,5 +927,181 @@ mod tests {
         };
         assert!(high.matches(1, Some(7), false));
         assert!(!high.matches(1, None, false));
+    }
+
+    /// Every variant of the three tagged enums the scenario reads, written and read back.
+    #[test]
+    fn tagged_enums_read_back_what_was_written() {
+        let policy = Policy {
+            name: "ha".into(),
+            pattern: "^q".into(),
+            apply_to: ApplyTo::Queues,
+            priority: 1,
+            definition: Arguments::new(),
+        };
+        let steps = [
+            Step::Start {
+                at_ms: 1,
+                actor: "p".into(),
+            },
+            Step::Stop {
+                at_ms: 2,
+                actor: "c".into(),
+            },
+            Step::Purge {
+                at_ms: 3,
+                queue: "q".into(),
+            },
+            Step::ApplyPolicy { at_ms: 4, policy },
+            Step::ClearPolicy {
+                at_ms: 5,
+                name: "ha".into(),
+            },
+            Step::StopNode {
+                at_ms: 6,
+                node: "n".into(),
+            },
+            Step::KillNode {
+                at_ms: 7,
+                node: "n".into(),
+            },
+            Step::StartNode {
+                at_ms: 8,
+                node: "n".into(),
+            },
+            Step::CutConnections {
+                at_ms: 9,
+                duration_ms: 10,
+            },
+        ];
+        for step in steps {
+            let text = serde_json::to_string(&step).expect("serialize");
+            assert_eq!(
+                serde_json::from_str::<Step>(&text).expect("deserialize"),
+                step,
+                "{text}"
+            );
+        }
+        let rules = [
+            PriorityRule::None,
+            PriorityRule::Fixed { priority: 3 },
+            PriorityRule::EveryNth { n: 2, priority: 9 },
+            PriorityRule::List { priorities: vec![1, 5] },
+            PriorityRule::Random {
+                seed: 7,
+                min: 1,
+                max: 4,
+            },
+        ];
+        for rule in rules {
+            let text = serde_json::to_string(&rule).expect("serialize");
+            assert_eq!(
+                serde_json::from_str::<PriorityRule>(&text).expect("deserialize"),
+                rule,
+                "{text}"
+            );
+        }
+        let modes = [
+            ConfirmMode::Off,
+            ConfirmMode::PerMessage,
+            ConfirmMode::Batch { size: 5 },
+            ConfirmMode::Streaming { window: 9 },
+        ];
+        for mode in modes {
+            let text = serde_json::to_string(&mode).expect("serialize");
+            assert_eq!(
+                serde_json::from_str::<ConfirmMode>(&text).expect("deserialize"),
+                mode,
+                "{text}"
+            );
+        }
+    }
+
+    /// What serde's derived code accepted and said is still accepted and said.
+    #[test]
+    fn tagged_enums_keep_their_forms_and_messages() {
+        let step = |value: serde_json::Value| serde_json::from_value::<Step>(value).map_err(|e| e.to_string());
+        let stop = Step::Stop {
+            at_ms: 5,
+            actor: "p".into(),
+        };
+        assert_eq!(step(serde_json::json!(["stop", 5, "p"])), Ok(stop.clone()));
+        assert_eq!(
+            step(serde_json::json!({"at_ms": 5, "actor": "p", "action": "stop"})),
+            Ok(stop)
+        );
+        assert_eq!(
+            step(serde_json::json!({"action": "stop", "at_ms": 5, "actor": "p", "extra": 1})),
+            Err("unknown field `extra`, expected `at_ms` or `actor`".into())
+        );
+        assert_eq!(
+            step(serde_json::json!({"at_ms": 5})),
+            Err("missing field `action`".into())
+        );
+        assert_eq!(
+            step(serde_json::json!({"action": "stop", "actor": "p"})),
+            Err("missing field `at_ms`".into())
+        );
+        assert_eq!(
+            step(serde_json::json!("stop")),
+            Err("invalid type: string \"stop\", expected internally tagged enum Step".into())
+        );
+        let rule = |value: serde_json::Value| serde_json::from_value::<PriorityRule>(value).map_err(|e| e.to_string());
+        assert_eq!(
+            rule(serde_json::json!({"rule": "none", "x": 1})),
+            Ok(PriorityRule::None)
+        );
+        assert_eq!(
+            rule(serde_json::json!({"rule": "random", "seed": 1, "min": 1, "max": 2, "n": 3})),
+            Err("unknown field `n`, expected one of `seed`, `min`, `max`".into())
+        );
+        assert_eq!(
+            rule(serde_json::json!({"rule": "sometimes"})),
+            Err("unknown variant `sometimes`, expected one of `none`, `fixed`, `every_nth`, `list`, `random`".into())
+        );
+        let mode = |value: serde_json::Value| serde_json::from_value::<ConfirmMode>(value).map_err(|e| e.to_string());
+        assert_eq!(
+            mode(serde_json::json!({"mode": "off", "size": 3})),
+            Ok(ConfirmMode::Off)
+        );
+        assert_eq!(
+            mode(serde_json::json!({"mode": "batch", "size": 3, "window": 1})),
+            Err("unknown field `window`, expected `size`".into())
+        );
+    }
+
+    /// A wrong tag is reported at the tag's own path; anything else in a tagged object at the
+    /// object's path, as with derived code.
+    #[test]
+    fn tagged_enum_problems_keep_their_paths() {
+        let problem = |step: serde_json::Value| {
+            let doc = serde_json::json!({"version": 1, "timeline": [step]});
+            let problems = crate::validate::parse_scenario(&doc).expect_err("must fail");
+            (problems[0].path.clone(), problems[0].message.clone())
+        };
+        let (path, message) = problem(serde_json::json!({"action": "explode", "at_ms": 5}));
+        assert_eq!(path, "timeline[0].action");
+        assert!(
+            message.starts_with("unknown variant `explode`, expected one of `start`, `stop`"),
+            "{message}"
+        );
+        let (path, message) = problem(serde_json::json!({"action": 5}));
+        assert_eq!(path, "timeline[0].action");
+        assert!(
+            message.starts_with("invalid type: integer `5`, expected variant identifier"),
+            "{message}"
+        );
+        let (path, message) = problem(serde_json::json!({"action": "stop", "at_ms": "5", "actor": "p"}));
+        assert_eq!(path, "timeline[0]");
+        assert!(
+            message.starts_with("invalid type: string \"5\", expected u64"),
+            "{message}"
+        );
+        let (path, message) = problem(serde_json::json!({"action": "apply_policy", "at_ms": 5, "policy": "x"}));
+        assert_eq!(path, "timeline[0]");
+        assert!(
+            message.starts_with("invalid type: string \"x\", expected struct Policy"),
+            "{message}"
+        );
     }
 }
