@@ -138,7 +138,10 @@ async fn first_paints(base: &str) -> Vec<f64> {
 const COLLECT_FRAMES: &str = r#"
 window.__frames = [];
 window.__stopFrames = false;
-const tokens = () => document.querySelectorAll('[data-testid="token"]').length;
+const tokens = () => {
+  const layer = document.querySelector('[data-testid="token-layer"]');
+  return Number((layer && layer.getAttribute('data-live')) || 0);
+};
 let last = 0;
 const frame = (t) => {
   window.__frames.push([t - last, tokens()]);

@@ -206,19 +206,27 @@ where
 }
 
 /// JavaScript that starts counting the page's animated tokens: how many were ever added and
-/// the most alive at once.
+/// the most alive at once. Tokens are painted on a canvas, which counts them in attributes
+/// (`data-live`: on screen now; `data-drawn`: started since the animation was last reset, so it
+/// falls back to zero at each run); a `requestAnimationFrame` loop reads them every frame.
 const WATCH_TOKENS: &str = r#"
-const w = window.__warrenTokens = { added: 0, max: 0 };
-if (window.__warrenObserver) window.__warrenObserver.disconnect();
-const live = () => document.querySelectorAll('[data-testid="token"]').length;
-window.__warrenObserver = new MutationObserver((records) => {
-  for (const r of records) for (const n of r.addedNodes) {
-    if (n.nodeType === 1 && n.getAttribute('data-testid') === 'token') w.added++;
-  }
-  const now = live();
-  if (now > w.max) w.max = now;
-});
-window.__warrenObserver.observe(document.body, { childList: true, subtree: true });
+if (window.__warrenTokens) window.__warrenTokens.stop = true;
+const w = window.__warrenTokens = { added: 0, max: 0, stop: false };
+const counts = () => {
+  const layer = document.querySelector('[data-testid="token-layer"]');
+  const read = (name) => Number((layer && layer.getAttribute(name)) || 0);
+  return [read('data-live'), read('data-drawn')];
+};
+let last = counts()[1];
+const tick = () => {
+  if (w.stop) return;
+  const [live, drawn] = counts();
+  w.added += drawn >= last ? drawn - last : drawn;
+  last = drawn;
+  if (live > w.max) w.max = live;
+  requestAnimationFrame(tick);
+};
+requestAnimationFrame(tick);
 return true;
 "#;
 
