@@ -13,6 +13,7 @@ mod object;
 pub mod protocol;
 pub mod scenario;
 pub mod summary;
+mod tracked;
 pub mod validate;
 
 pub use event::{BrokerInfo, Event, EventKind, NodeStatus, Outcome, QueueSnapshot};

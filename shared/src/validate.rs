@@ -99,11 +99,8 @@ pub fn parse_scenario(value: &Value) -> Result<Scenario, Vec<Problem>> {
             format!("this Warren reads scenario format version {SCENARIO_VERSION}, but the document says {version}"),
         )]);
     }
-    serde_path_to_error::deserialize::<_, Scenario>(value).map_err(|err| {
-        let path = err.path().to_string();
-        let path = if path == "." { String::new() } else { path };
-        vec![Problem::new(path, describe_serde_error(&err.into_inner().to_string()))]
-    })
+    crate::tracked::deserialize::<Scenario>(value)
+        .map_err(|(path, error)| vec![Problem::new(path, describe_serde_error(&error.to_string()))])
 }
 
 fn describe_serde_error(raw: &str) -> String {
