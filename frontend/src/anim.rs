@@ -53,6 +53,8 @@ pub enum Tone {
     Redelivered,
     /// Acked (flash).
     Acked,
+    /// Rejected, expired or pushed out of a queue and sent to its dead-letter exchange.
+    DeadLettered,
 }
 
 impl Tone {
@@ -68,6 +70,7 @@ impl Tone {
             Self::Stored => "stored",
             Self::Redelivered => "redelivered",
             Self::Acked => "acked",
+            Self::DeadLettered => "deadlettered",
         }
     }
 }
@@ -101,7 +104,16 @@ enum Cue {
     },
     Settled {
         consumer: String,
+        queue: String,
+        id: String,
         ok: bool,
+        requeue: bool,
+    },
+    DeadLettered {
+        id: String,
+        from_queue: String,
+        reason: String,
+        seen_in: String,
     },
 }
 
@@ -156,9 +168,29 @@ impl Cue {
                 id: id.clone(),
                 ack: *ack,
             },
-            EventKind::Settled { consumer, action, .. } => Self::Settled {
+            EventKind::Settled {
+                consumer,
+                queue,
+                id,
+                action,
+                requeue,
+            } => Self::Settled {
                 consumer: consumer.clone(),
+                queue: queue.clone(),
+                id: id.clone(),
                 ok: *action == Settlement::Ack,
+                requeue: *requeue,
+            },
+            EventKind::DeadLettered {
+                id,
+                from_queue,
+                reason,
+                seen_in,
+            } => Self::DeadLettered {
+                id: id.clone(),
+                from_queue: from_queue.clone(),
+                reason: reason.clone(),
+                seen_in: seen_in.clone(),
             },
             _ => return None,
         })
@@ -367,7 +399,7 @@ impl Animator {
             let spawns = match cue {
                 Cue::Published { .. } => true,
                 Cue::Delivered { id, .. } | Cue::Returned { id, .. } => self.waiting_token(id, *at).is_none(),
-                Cue::Confirmed { .. } | Cue::Settled { .. } => false,
+                Cue::Confirmed { .. } | Cue::Settled { .. } | Cue::DeadLettered { .. } => false,
             };
             let crowded = self.pending_publishes > FAST_BACKLOG || self.tokens.len() >= MAX_TOKENS;
             if spawns && !crowded && now - self.last_spawn < gap {
@@ -441,7 +473,7 @@ impl Animator {
                 | Cue::Confirmed { id: cue_id, .. } => cue_id == id,
                 // A second publish of the same id (an outbox retry): stop there.
                 Cue::Published { id: cue_id, .. } if cue_id == id => break,
-                Cue::Published { .. } | Cue::Settled { .. } => false,
+                Cue::Published { .. } | Cue::Settled { .. } | Cue::DeadLettered { .. } => false,
             };
             if about && let Some((at, cue)) = self.feed.remove(i) {
                 if cue.may_spawn() {
@@ -594,12 +626,77 @@ impl Animator {
                     token.wait_after = false;
                 }
             }
-            Cue::Settled { consumer, ok } => {
-                if !ok {
-                    self.flash_named(NodeKind::Consumer, &consumer, Tone::Nacked, now);
+            Cue::Settled {
+                consumer,
+                queue,
+                id,
+                ok,
+                requeue,
+            } => {
+                if ok {
+                    return;
+                }
+                self.flash_named(NodeKind::Consumer, &consumer, Tone::Nacked, now);
+                if requeue {
+                    return;
+                }
+                // Rejected for good: to the queue's dead-letter exchange, or dropped at the consumer.
+                if !self.dead_letter(&id, &queue, None, now, t_ms)
+                    && let Some(c) = self.layout.find(NodeKind::Consumer, &consumer)
+                    && self.tokens.len() < MAX_TOKENS
+                {
+                    let n = &self.layout.nodes[c];
+                    let at = (n.x + n.w / 2.0, n.y + n.h + 8.0);
+                    let mut token = Token::moving(id, VecDeque::new(), now, Tone::Nacked, at, String::new(), t_ms);
+                    token.label = Some("✗".to_owned());
+                    self.insert(token);
                 }
             }
+            // A rejection was already drawn when the consumer settled it.
+            Cue::DeadLettered {
+                id,
+                from_queue,
+                reason,
+                seen_in,
+            } if reason != "rejected" => {
+                self.dead_letter(&id, &from_queue, Some(&seen_in), now, t_ms);
+            }
+            Cue::DeadLettered { .. } => {}
         }
+    }
+
+    /// A token from `queue` along its dead-letter line to the exchange, and on to `into` (or
+    /// where the exchange routes, when known). `false` when the queue has no dead-letter line.
+    fn dead_letter(&mut self, id: &str, queue: &str, into: Option<&str>, now: f64, t_ms: u64) -> bool {
+        let l = &self.layout;
+        let Some(q) = l.find(NodeKind::Queue, queue) else {
+            return false;
+        };
+        let Some(edge) = l.edges.iter().find(|e| e.from == q && e.kind == EdgeKind::DeadLetter) else {
+            return false;
+        };
+        let exchange = l.nodes[edge.to].name.clone();
+        let onward = match into {
+            Some(target) => l.route_to_queue(&exchange, target),
+            None => l.predict(&exchange, "").into_iter().next(),
+        };
+        let mut path = vec![q];
+        path.extend(onward.unwrap_or_else(|| vec![edge.to]));
+        if self.tokens.len() >= MAX_TOKENS {
+            return true;
+        }
+        let start = l.nodes[q].out_anchor();
+        let legs = self.legs(start, &path);
+        self.insert(Token::moving(
+            id.to_owned(),
+            legs,
+            now,
+            Tone::DeadLettered,
+            start,
+            exchange,
+            t_ms,
+        ));
+        true
     }
 
     /// A token still waiting for a fate that comes later: let it go into its queue now.
@@ -830,6 +927,93 @@ mod tests {
             a.step(now);
         }
         now
+    }
+
+    fn with_dead_letters(dlx: bool) -> Animator {
+        let mut queue = serde_json::json!({"name": "work"});
+        if dlx {
+            queue["arguments"] = serde_json::json!({"x-dead-letter-exchange": "dlx"});
+        }
+        let scenario = warren_shared::parse_scenario(&serde_json::json!({
+            "version": 1,
+            "exchanges": [{"name": "in"}, {"name": "dlx", "type": "fanout"}],
+            "queues": [queue, {"name": "parked"}],
+            "bindings": [
+                {"source": "in", "destination": "work", "routing_key": "k"},
+                {"source": "dlx", "destination": "parked"}
+            ],
+            "publishers": [{"name": "p", "exchange": "in", "routing_key": "k", "count": 1}],
+            "consumers": [{"name": "c", "queue": "work"}]
+        }))
+        .expect("scenario");
+        Animator::new(layout(&scenario))
+    }
+
+    fn rejected(id: &str) -> Event {
+        ev(EventKind::Settled {
+            consumer: "c".into(),
+            queue: "work".into(),
+            id: id.into(),
+            action: Settlement::Reject,
+            requeue: false,
+        })
+    }
+
+    /// Tones and the last position of the one token on the canvas until it is gone.
+    fn follow(a: &mut Animator) -> (Vec<Tone>, (f64, f64), Option<String>) {
+        let (mut now, mut tones, mut last, mut label) = (0.0, Vec::new(), (0.0, 0.0), None);
+        a.step(now);
+        while a.busy() && now < 20_000.0 {
+            if let Some(s) = a.sprites(now).first() {
+                tones.push(s.tone);
+                last = (s.x, s.y);
+                label.clone_from(&s.label);
+            }
+            now += 16.0;
+            a.step(now);
+        }
+        (tones, last, label)
+    }
+
+    #[test]
+    fn a_rejected_message_travels_to_the_dead_letter_exchange_and_on_to_its_queue() {
+        let mut a = with_dead_letters(true);
+        a.push(&[rejected("p#1")]);
+        let (tones, last, _) = follow(&mut a);
+        assert!(
+            !tones.is_empty() && tones.iter().all(|t| *t == Tone::DeadLettered),
+            "{tones:?}"
+        );
+        let l = &a.layout;
+        let parked = l.nodes[l.find(NodeKind::Queue, "parked").expect("node")].in_anchor();
+        assert!(
+            (last.0 - parked.0).abs() < 1.0 && (last.1 - parked.1).abs() < 1.0,
+            "{last:?} {parked:?}"
+        );
+        // Seen again in the dead-letter queue: not drawn twice.
+        a.push(&[ev(EventKind::DeadLettered {
+            id: "p#1".into(),
+            from_queue: "work".into(),
+            reason: "rejected".into(),
+            seen_in: "parked".into(),
+        })]);
+        a.step(1.0);
+        assert!(a.sprites(1.0).is_empty());
+    }
+
+    #[test]
+    fn a_rejected_message_without_a_dead_letter_exchange_is_dropped_at_the_consumer() {
+        let mut a = with_dead_letters(false);
+        a.push(&[rejected("p#1")]);
+        let (tones, last, label) = follow(&mut a);
+        assert!(
+            !tones.is_empty() && tones.iter().all(|t| *t == Tone::Nacked),
+            "{tones:?}"
+        );
+        assert_eq!(label.as_deref(), Some("✗"));
+        let l = &a.layout;
+        let c = &l.nodes[l.find(NodeKind::Consumer, "c").expect("node")];
+        assert!(last.1 > c.y + c.h, "marked under the consumer: {last:?}");
     }
 
     #[test]

@@ -466,6 +466,7 @@ pub fn tone(event: &Event, layout: &Layout) -> &'static str {
             });
             if via_alternate { "backedup" } else { "delivered" }
         }
+        EventKind::DeadLettered { .. } => "deadlettered",
         EventKind::Warning { .. } | EventKind::ConnectionLost { .. } | EventKind::NodeFault { .. } => "warning",
         EventKind::RunFinished { .. } => "finished",
         _ => "",

@@ -17,7 +17,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement, MediaQueryList, MutationObserver, ResizeObserver};
 
 /// Every tone, in the order of [`Palette::tones`].
-const TONES: [Tone; 9] = [
+const TONES: [Tone; 10] = [
     Tone::Flying,
     Tone::Delivered,
     Tone::BackedUp,
@@ -27,6 +27,7 @@ const TONES: [Tone; 9] = [
     Tone::Stored,
     Tone::Redelivered,
     Tone::Acked,
+    Tone::DeadLettered,
 ];
 /// Radius of a token, and of one that carries a priority.
 const RADIUS: f64 = 6.0;
@@ -102,6 +103,7 @@ fn tone_slot(tone: Tone) -> usize {
         Tone::Stored => 6,
         Tone::Redelivered => 7,
         Tone::Acked => 8,
+        Tone::DeadLettered => 9,
     }
 }
 

@@ -124,6 +124,7 @@ fn Legend() -> impl IntoView {
         ("nacked", "nacked"),
         ("returned", "returned"),
         ("backedup", "backed up (alternate exchange)"),
+        ("deadlettered", "dead-lettered"),
         ("lost", "lost"),
     ];
     view! {
