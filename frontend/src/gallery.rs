@@ -15,6 +15,7 @@ pub const EXAMPLES: &[(&str, &str)] = &[
     ("returns", include_str!("../../examples/returns.json")),
     ("backup-exchange", include_str!("../../examples/backup-exchange.json")),
     ("nack", include_str!("../../examples/nack.json")),
+    ("dead-letter", include_str!("../../examples/dead-letter.json")),
     ("priority", include_str!("../../examples/priority.json")),
     ("lazy", include_str!("../../examples/lazy.json")),
     ("outbox-outage", include_str!("../../examples/outbox-outage.json")),

@@ -84,6 +84,14 @@ pub const ZH: &[(&str, &str, &str)] = &[
          所以 100 条持久化消息中前 10 条被 ack，其余 90 条被 nack。消费者在生产者结束后才启动，收到被接受的 10 条。",
     ),
     (
+        "dead-letter",
+        "死信",
+        "被拒绝的消息去了哪里。worker 每收到第三条消息就拒绝它且不重新入队。work-queue 把 dead-letters（fanout）设为死信交换机，\
+         所以 RabbitMQ 不会丢弃这些消息，而是带着 x-death 头把它们重新发布到那里，落入 parked-queue，由 auditor 读取。\
+         看点：worker 收到 30 次投递，其中 10 次拒绝；同样这 10 条消息（producer#3、#6 … #30）出现在 parked-queue，死信 10 条，没有丢失。\
+         删掉队列的 x-dead-letter-exchange 参数再运行一次：被拒绝的 10 条消息就永远消失了。",
+    ),
+    (
         "priority",
         "优先级队列",
         "原教程第四节：pri-queue 声明了 x-max-priority 10。生产者在消费者启动前发送 100 条消息，每第 5 条的优先级为 5。\

@@ -27,7 +27,7 @@ struct Expected {
     delivered_total: Option<u64>,
 }
 
-const SEEDS: [Expected; 6] = [
+const SEEDS: [Expected; 7] = [
     Expected {
         stem: "confirms",
         published: 100,
@@ -67,6 +67,16 @@ const SEEDS: [Expected; 6] = [
         lost: Some(0),
         delivered: &[("backup-queue", 100)],
         delivered_total: Some(100),
+    },
+    Expected {
+        stem: "dead-letter",
+        published: 30,
+        acked: Some(30),
+        nacked: Some(0),
+        returned: Some(0),
+        lost: Some(0),
+        delivered: &[("work-queue", 30), ("parked-queue", 10)],
+        delivered_total: Some(40),
     },
     Expected {
         stem: "priority",

@@ -41,6 +41,23 @@ async fn nack_shows_the_broker_refusing_90_of_100() {
 }
 
 #[tokio::test]
+async fn dead_letter_parks_every_rejected_message() {
+    let (events, s) = run_example("dead-letter.json").await;
+    assert_eq!(s.outcome, Some(Outcome::Completed));
+    assert_eq!((s.published, s.acked, s.nacked), (30, 30, 0));
+    assert_eq!(s.delivered["work-queue"].len(), 30);
+    let parked: Vec<_> = s.delivered["parked-queue"].iter().map(|d| d.id.clone()).collect();
+    assert_eq!(parked, ids("producer", (1..=10).map(|n| 3 * n)));
+    assert_eq!(s.dead_lettered, 10);
+    let rejected = events
+        .iter()
+        .filter(|e| matches!(&e.kind, EventKind::Settled { requeue: false, action, .. } if *action != warren_shared::event::Settlement::Ack))
+        .count();
+    assert_eq!(rejected, 10);
+    assert!(s.lost.is_empty(), "{:?}", s.lost);
+}
+
+#[tokio::test]
 async fn returns_come_back_with_312_no_route() {
     let (events, s) = run_example("returns.json").await;
     assert_eq!((s.published, s.acked, s.returned), (100, 100, 100));
