@@ -37,9 +37,13 @@ pub fn has_handle(kind: NodeKind) -> bool {
     kind != NodeKind::Consumer
 }
 
-/// Where a node's connection handle is drawn.
+/// How far right of a box its handle sits, so it never covers the box's text.
+const HANDLE_OFFSET: f64 = 7.0;
+
+/// Where a node's connection handle is drawn: just right of where its lines leave.
 pub fn handle_at(layout: &Layout, node: usize) -> (f64, f64) {
-    layout.nodes[node].out_anchor()
+    let (x, y) = layout.nodes[node].out_anchor();
+    (x + HANDLE_OFFSET, y)
 }
 
 /// What is under a point of the drawing.
