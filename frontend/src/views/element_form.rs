@@ -127,102 +127,43 @@ fn commit(pg: RwSignal<Playground>, pointer: &'static str, new: Option<Value>, e
 
 fn field_row(pg: RwSignal<Playground>, value: Memo<Option<Value>>, path: String, f: Field) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
-    let current = move || value.with(|v| v.as_ref().and_then(|v| form::read(v, f.pointer)).cloned());
-    let text_of = move || match current() {
-        Some(Value::String(s)) => s,
-        Some(Value::Null) | None => String::new(),
-        Some(other) => other.to_string(),
-    };
     let id = format!("field{}", f.pointer.replace('/', "-"));
     let testid = format!("field-{}", f.pointer.trim_start_matches('/').replace('/', "."));
-    let control = match f.control {
-        Control::Text => text_input(text_of, testid, id.clone(), move |v| {
-            commit(pg, f.pointer, Some(Value::String(v)), error)
-        })
-        .into_any(),
-        Control::Number | Control::OptionalNumber => text_input(text_of, testid, id.clone(), move |v: String| {
-            let v = v.trim();
-            if v.is_empty() {
-                if f.control == Control::OptionalNumber {
-                    commit(pg, f.pointer, None, error);
-                } else {
-                    error.set(Some("a number is needed here".to_owned()));
-                }
-            } else {
-                match serde_json::from_str::<serde_json::Number>(v) {
-                    Ok(n) => commit(pg, f.pointer, Some(Value::Number(n)), error),
-                    Err(_) => error.set(Some(format!("{v:?} is not a number"))),
-                }
+    let text = move || {
+        value.with(|v| {
+            let current = v.as_ref().and_then(|v| form::read(v, f.pointer));
+            match (f.control, current) {
+                (Control::Shape(shapes), current) => form::shape_of(current, shapes).to_string(),
+                (_, Some(Value::String(s))) => s.clone(),
+                (_, Some(Value::Null) | None) => String::new(),
+                (_, Some(other)) => other.to_string(),
             }
         })
-        .into_any(),
+    };
+    let entered = move |v: String| match entry(f.control, &v) {
+        Some(Ok(new)) => commit(pg, f.pointer, new, error),
+        Some(Err(message)) => error.set(Some(message)),
+        None => {}
+    };
+    let control = match f.control {
+        Control::Text | Control::Number | Control::OptionalNumber => {
+            text_input(text, testid, id.clone(), entered).into_any()
+        }
+        Control::Json => json_area(pg, value, Some((f.pointer, error))).into_any(),
         Control::Flag => view! {
             <input
                 type="checkbox"
                 id=id.clone()
                 data-testid=testid
-                prop:checked=move || current() == Some(Value::Bool(true))
-                on:change=move |ev| commit(pg, f.pointer, Some(Value::Bool(event_target_checked(&ev))), error)
+                prop:checked=move || value.with(|v| v.as_ref().and_then(|v| form::read(v, f.pointer)) == Some(&Value::Bool(true)))
+                on:change=move |ev| entered(event_target_checked(&ev).to_string())
             />
         }
         .into_any(),
-        Control::Choice(options) => {
-            let options = options
-                .iter()
-                .map(|(v, l)| ((*v).to_owned(), (*l).to_owned()))
-                .collect();
-            select(text_of, testid, id.clone(), options, move |v| {
-                commit(pg, f.pointer, (!v.is_empty()).then_some(Value::String(v)), error);
-            })
-            .into_any()
+        control => {
+            let options = options(pg, control, text());
+            select(text, testid, id.clone(), options, entered).into_any()
         }
-        Control::Reference { kind, optional } => {
-            let mut options: Vec<(String, String)> = pg.with_untracked(|p| {
-                let s = p.editor.scenario.as_ref();
-                let names: Vec<String> = match kind {
-                    NodeKind::Queue => s.map(|s| s.queues.iter().map(|q| q.name.clone()).collect()),
-                    _ => s.map(|s| s.exchanges.iter().map(|e| e.name.clone()).collect()),
-                }
-                .unwrap_or_default();
-                names.into_iter().map(|n: String| (n.clone(), n)).collect()
-            });
-            if optional {
-                options.insert(0, (String::new(), "(none)".to_owned()));
-            } else if kind == NodeKind::Exchange {
-                options.insert(0, (String::new(), "(default exchange)".to_owned()));
-            }
-            // A name the scenario does not declare (a built-in exchange) stays choosable.
-            let now = text_of();
-            if !options.iter().any(|(v, _)| *v == now) {
-                options.push((now.clone(), now));
-            }
-            select(text_of, testid, id.clone(), options, move |v| {
-                let value = if v.is_empty() && optional {
-                    None
-                } else {
-                    Some(Value::String(v))
-                };
-                commit(pg, f.pointer, value, error);
-            })
-            .into_any()
-        }
-        Control::Shape(shapes) => {
-            let options = shapes
-                .iter()
-                .enumerate()
-                .map(|(i, (label, _))| (i.to_string(), (*label).to_owned()))
-                .collect();
-            let chosen = move || form::shape_of(current().as_ref(), shapes).to_string();
-            select(chosen, testid, id.clone(), options, move |v| {
-                let Some((_, default)) = v.parse::<usize>().ok().and_then(|i| shapes.get(i)) else {
-                    return;
-                };
-                let new: Value = serde_json::from_str(default).unwrap_or(Value::Null);
-                commit(pg, f.pointer, (!new.is_null()).then_some(new), error);
-            })
-            .into_any()
-        }
-        Control::Json => json_area(pg, value, Some((f.pointer, error))).into_any(),
     };
     let problems = move || {
         pg.with(|p| {
@@ -239,6 +180,76 @@ fn field_row(pg: RwSignal<Playground>, value: Memo<Option<Value>>, path: String,
             {move || error.get().map(|e| view! { <li class="field-problem" data-testid="field-error">{e}</li> })}
             {move || problems().into_iter().map(|m| view! { <li class="field-problem" data-testid="field-problem">{m}</li> }).collect_view()}
         </ul>
+    }
+}
+
+/// What the user typed or chose in a field of `control`, as the value to store (`None` removes
+/// the key), or why it cannot be stored; `None` when there is nothing to do.
+fn entry(control: Control, text: &str) -> Option<Result<Option<Value>, String>> {
+    let string = || Some(Value::String(text.to_owned()));
+    Some(match control {
+        Control::Text => Ok(string()),
+        Control::Number | Control::OptionalNumber => {
+            let v = text.trim();
+            if v.is_empty() {
+                if control == Control::OptionalNumber {
+                    Ok(None)
+                } else {
+                    Err("a number is needed here".to_owned())
+                }
+            } else {
+                match serde_json::from_str::<serde_json::Number>(v) {
+                    Ok(n) => Ok(Some(Value::Number(n))),
+                    Err(_) => Err(format!("{v:?} is not a number")),
+                }
+            }
+        }
+        Control::Flag => Ok(Some(Value::Bool(text == "true"))),
+        Control::Choice(_) => Ok((!text.is_empty()).then(string).flatten()),
+        Control::Reference { optional, .. } => Ok(if text.is_empty() && optional { None } else { string() }),
+        Control::Shape(shapes) => {
+            let (_, default) = text.parse::<usize>().ok().and_then(|i| shapes.get(i))?;
+            let new: Value = serde_json::from_str(default).unwrap_or(Value::Null);
+            Ok((!new.is_null()).then_some(new))
+        }
+        Control::Json => serde_json::from_str::<Value>(text)
+            .map(Some)
+            .map_err(|e| format!("not JSON yet: {e}")),
+    })
+}
+
+/// The choices (value, label) of a select for `control`; `now` is the value it shows.
+fn options(pg: RwSignal<Playground>, control: Control, now: String) -> Vec<(String, String)> {
+    let listed = |list: &[(&str, &str)]| list.iter().map(|(v, l)| ((*v).to_owned(), (*l).to_owned())).collect();
+    match control {
+        Control::Choice(options) => listed(options),
+        Control::Shape(shapes) => shapes
+            .iter()
+            .enumerate()
+            .map(|(i, (label, _))| (i.to_string(), (*label).to_owned()))
+            .collect(),
+        Control::Reference { kind, optional } => {
+            let mut options: Vec<(String, String)> = pg.with_untracked(|p| {
+                let s = p.editor.scenario.as_ref();
+                let names: Vec<String> = match kind {
+                    NodeKind::Queue => s.map(|s| s.queues.iter().map(|q| q.name.clone()).collect()),
+                    _ => s.map(|s| s.exchanges.iter().map(|e| e.name.clone()).collect()),
+                }
+                .unwrap_or_default();
+                names.into_iter().map(|n: String| (n.clone(), n)).collect()
+            });
+            if optional {
+                options.insert(0, (String::new(), "(none)".to_owned()));
+            } else if kind == NodeKind::Exchange {
+                options.insert(0, (String::new(), "(default exchange)".to_owned()));
+            }
+            // A name the scenario does not declare (a built-in exchange) stays choosable.
+            if !options.iter().any(|(v, _)| *v == now) {
+                options.push((now.clone(), now));
+            }
+            options
+        }
+        _ => Vec::new(),
     }
 }
 
@@ -453,5 +464,53 @@ fn ScenarioForm(pg: RwSignal<Playground>) -> impl IntoView {
                 }}
             </ul>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn numbers_are_parsed_and_an_empty_optional_number_is_removed() {
+        assert_eq!(entry(Control::Number, " 12 "), Some(Ok(Some(json!(12)))));
+        assert_eq!(entry(Control::OptionalNumber, "  "), Some(Ok(None)));
+        assert_eq!(
+            entry(Control::Number, ""),
+            Some(Err("a number is needed here".to_owned()))
+        );
+        assert_eq!(
+            entry(Control::Number, "x1"),
+            Some(Err("\"x1\" is not a number".to_owned()))
+        );
+    }
+
+    #[test]
+    fn text_flags_choices_and_references_become_their_values() {
+        assert_eq!(entry(Control::Text, ""), Some(Ok(Some(json!("")))));
+        assert_eq!(entry(Control::Flag, "true"), Some(Ok(Some(json!(true)))));
+        assert_eq!(entry(Control::Flag, "false"), Some(Ok(Some(json!(false)))));
+        assert_eq!(entry(Control::Choice(&[]), ""), Some(Ok(None)));
+        assert_eq!(entry(Control::Choice(&[]), "lazy"), Some(Ok(Some(json!("lazy")))));
+        let optional = Control::Reference {
+            kind: NodeKind::Queue,
+            optional: true,
+        };
+        let required = Control::Reference {
+            kind: NodeKind::Exchange,
+            optional: false,
+        };
+        assert_eq!(entry(optional, ""), Some(Ok(None)));
+        assert_eq!(entry(required, ""), Some(Ok(Some(json!("")))));
+        assert_eq!(entry(optional, "q"), Some(Ok(Some(json!("q")))));
+    }
+
+    #[test]
+    fn a_shape_is_chosen_by_index_with_its_defaults() {
+        let shapes: &'static [(&'static str, &'static str)] = &[("none", "null"), ("batch", r#"{"size":10}"#)];
+        assert_eq!(entry(Control::Shape(shapes), "1"), Some(Ok(Some(json!({"size": 10})))));
+        assert_eq!(entry(Control::Shape(shapes), "0"), Some(Ok(None)));
+        assert_eq!(entry(Control::Shape(shapes), "7"), None);
     }
 }
