@@ -34,26 +34,12 @@ fn Numbers(pg: RwSignal<Playground>, phase: Memo<Phase>) -> impl IntoView {
             let delivered = s
                 .delivered
                 .iter()
-                .map(|(queue, list)| {
-                    view! {
-                        <li>
-                            <span class="q">{queue.clone()}</span>
-                            <b data-testid=format!("summary-delivered-{queue}")>{list.len()}</b>
-                        </li>
-                    }
-                })
+                .map(|(queue, list)| queue_count(queue, "summary-delivered", list.len() as u64))
                 .collect_view();
             let left = s
                 .left_in_queues
                 .iter()
-                .map(|(queue, n)| {
-                    view! {
-                        <li>
-                            <span class="q">{queue.clone()}</span>
-                            <b data-testid=format!("summary-left-{queue}")>{*n}</b>
-                        </li>
-                    }
-                })
+                .map(|(queue, n)| queue_count(queue, "summary-left", *n))
                 .collect_view();
             let lost_ids = if s.lost.is_empty() {
                 String::new()
@@ -70,14 +56,14 @@ fn Numbers(pg: RwSignal<Playground>, phase: Memo<Phase>) -> impl IntoView {
                     <h2 class="pane-title">"Run summary"</h2>
                     <span class="outcome" data-testid="summary-outcome" data-outcome=outcome>{outcome}</span>
                 </div>
-                <div class="tiles">
-                    <Tile label="published" value=s.published id="summary-published" tone="flying" />
-                    <Tile label="acked" value=s.acked id="summary-acked" tone="acked" />
-                    <Tile label="nacked" value=s.nacked id="summary-nacked" tone="nacked" />
-                    <Tile label="returned" value=s.returned id="summary-returned" tone="returned" />
-                    <Tile label="lost" value=s.lost.len() as u64 id="summary-lost" tone="lost" />
-                    <Tile label="duplicates" value=s.duplicates.len() as u64 id="summary-duplicates" tone="" />
-                </div>
+                {tiles(vec![
+                    ("published", s.published, "summary-published", "flying"),
+                    ("acked", s.acked, "summary-acked", "acked"),
+                    ("nacked", s.nacked, "summary-nacked", "nacked"),
+                    ("returned", s.returned, "summary-returned", "returned"),
+                    ("lost", s.lost.len() as u64, "summary-lost", "lost"),
+                    ("duplicates", s.duplicates.len() as u64, "summary-duplicates", ""),
+                ])}
                 <dl class="summary-more">
                     {(!codes.is_empty()).then(|| view! { <dt>"returns"</dt> <dd data-testid="summary-return-codes">{codes}</dd> })}
                     {(s.unconfirmed > 0).then(|| view! { <dt>"unconfirmed"</dt> <dd data-testid="summary-unconfirmed">{s.unconfirmed}</dd> })}
@@ -107,13 +93,13 @@ fn Numbers(pg: RwSignal<Playground>, phase: Memo<Phase>) -> impl IntoView {
                     <h2 class="pane-title">"Live"</h2>
                     <span class="outcome running">"running"</span>
                 </div>
-                <div class="tiles">
-                    <Tile label="published" value=c.published id="live-published" tone="flying" />
-                    <Tile label="acked" value=c.acked id="live-acked" tone="acked" />
-                    <Tile label="nacked" value=c.nacked id="live-nacked" tone="nacked" />
-                    <Tile label="returned" value=c.returned id="live-returned" tone="returned" />
-                    <Tile label="delivered" value=c.delivered id="live-delivered" tone="delivered" />
-                </div>
+                {tiles(vec![
+                    ("published", c.published, "live-published", "flying"),
+                    ("acked", c.acked, "live-acked", "acked"),
+                    ("nacked", c.nacked, "live-nacked", "nacked"),
+                    ("returned", c.returned, "live-returned", "returned"),
+                    ("delivered", c.delivered, "live-delivered", "delivered"),
+                ])}
                 <p class="hint">"The full summary, with what was lost, comes when the run ends."</p>
             }
             .into_any()
@@ -131,12 +117,28 @@ fn Numbers(pg: RwSignal<Playground>, phase: Memo<Phase>) -> impl IntoView {
     }
 }
 
-#[component]
-fn Tile(label: &'static str, value: u64, id: &'static str, tone: &'static str) -> impl IntoView {
+/// The big counters, each (label, value, test id, tone).
+fn tiles(tiles: Vec<(&'static str, u64, &'static str, &'static str)>) -> impl IntoView {
+    let tiles = tiles
+        .into_iter()
+        .map(|(label, value, id, tone)| {
+            view! {
+                <div class=format!("tile tone-{tone}") class:zero=value == 0>
+                    <b data-testid=id>{value}</b>
+                    <span>{label}</span>
+                </div>
+            }
+        })
+        .collect_view();
+    view! { <div class="tiles">{tiles}</div> }
+}
+
+/// One queue's line of a per-queue list; its number's test id is `{prefix}-{queue}`.
+fn queue_count(queue: &str, prefix: &str, n: u64) -> impl IntoView + use<> {
     view! {
-        <div class=format!("tile tone-{tone}") class:zero=value == 0>
-            <b data-testid=id>{value}</b>
-            <span>{label}</span>
-        </div>
+        <li>
+            <span class="q">{queue.to_owned()}</span>
+            <b data-testid=format!("{prefix}-{queue}")>{n}</b>
+        </li>
     }
 }
