@@ -333,9 +333,9 @@ async fn animation(page: &Page, speed: &str) {
 /// their time: scripts by what invoked them, style and layout, rendering.
 fn long_frame_lines(entries: &Value) {
     let Some(entries) = entries.as_array() else { return };
-    let total: f64 = entries.iter().filter_map(|e| e["duration"].as_f64()).sum();
-    let style: f64 = entries.iter().filter_map(|e| e["style"].as_f64()).sum();
-    let render: f64 = entries.iter().filter_map(|e| e["render"].as_f64()).sum();
+    // An empty float sum is -0.0; adding 0.0 prints it as 0.
+    let sum = |key: &str| entries.iter().filter_map(|e| e[key].as_f64()).sum::<f64>() + 0.0;
+    let (total, style, render) = (sum("duration"), sum("style"), sum("render"));
     let mut by_invoker: std::collections::BTreeMap<String, (usize, f64)> = std::collections::BTreeMap::new();
     for script in entries.iter().filter_map(|e| e["scripts"].as_array()).flatten() {
         let invoker = script[0].as_str().unwrap_or("?").to_owned();
