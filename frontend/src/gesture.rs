@@ -15,20 +15,29 @@ const HANDLE_RADIUS: f64 = 9.0;
 /// How close to a line a press selects it.
 const LINE_TOLERANCE: f64 = 7.0;
 
+/// Scale and offset that place a drawing of size `view` in a box of size `size` the way
+/// `preserveAspectRatio="xMidYMid meet"` does: drawing point `p` lands at `p * scale + offset`.
+/// `None` while either size is empty. The canvas's gestures read it backwards ([`to_drawing`]),
+/// the token layer forwards.
+pub fn fit(view: (f64, f64), size: (f64, f64)) -> Option<(f64, (f64, f64))> {
+    let scale = (size.0 / view.0).min(size.1 / view.1);
+    (scale.is_finite() && scale > 0.0).then(|| {
+        let offset = ((size.0 - view.0 * scale) / 2.0, (size.1 - view.1 * scale) / 2.0);
+        (scale, offset)
+    })
+}
+
 /// Client coordinates to drawing coordinates for an SVG drawn with
 /// `preserveAspectRatio="xMidYMid meet"`: `rect` is the element's box on the page
 /// (left, top, width, height), `view` the drawing's size.
 pub fn to_drawing(rect: (f64, f64, f64, f64), view: (f64, f64), client: (f64, f64)) -> (f64, f64) {
     let (left, top, width, height) = rect;
-    let scale = (width / view.0).min(height / view.1);
-    if !scale.is_finite() || scale <= 0.0 {
+    let Some((scale, offset)) = fit(view, (width, height)) else {
         return (0.0, 0.0);
-    }
-    let offset_x = (width - view.0 * scale) / 2.0;
-    let offset_y = (height - view.1 * scale) / 2.0;
+    };
     (
-        (client.0 - left - offset_x) / scale,
-        (client.1 - top - offset_y) / scale,
+        (client.0 - left - offset.0) / scale,
+        (client.1 - top - offset.1) / scale,
     )
 }
 
@@ -240,6 +249,27 @@ mod tests {
     fn confirms() -> Layout {
         let text = crate::gallery::example("confirms").expect("example").json;
         layout(&serde_json::from_str::<Scenario>(text).expect("parses"))
+    }
+
+    #[test]
+    fn the_token_layer_places_drawing_points_where_the_svg_does() {
+        // A wide drawing in a square box: letterboxed top and bottom.
+        let (scale, offset) = fit((1000.0, 500.0), (500.0, 500.0)).expect("a fit");
+        assert_eq!((scale, offset), (0.5, (0.0, 125.0)));
+        // A tall box the other way round: bars left and right.
+        let (scale, offset) = fit((400.0, 300.0), (1000.0, 450.0)).expect("a fit");
+        assert_eq!((scale, offset), (1.5, (200.0, 0.0)));
+        // The pointer's mapping is its inverse.
+        for point in [(0.0, 0.0), (400.0, 300.0), (123.5, 77.25)] {
+            let screen = (point.0 * scale + offset.0 + 10.0, point.1 * scale + offset.1 + 20.0);
+            let back = to_drawing((10.0, 20.0, 1000.0, 450.0), (400.0, 300.0), screen);
+            assert!(
+                (back.0 - point.0).abs() < 1e-9 && (back.1 - point.1).abs() < 1e-9,
+                "{back:?}"
+            );
+        }
+        assert_eq!(fit((400.0, 300.0), (0.0, 450.0)), None, "a hidden box");
+        assert_eq!(fit((0.0, 0.0), (100.0, 100.0)), None, "an empty drawing");
     }
 
     #[test]

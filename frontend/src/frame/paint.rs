@@ -9,6 +9,7 @@
 //! screen) and `data-drawn` (tokens started since the animation was reset).
 
 use crate::anim::{Sprite, Tone};
+use crate::gesture::fit;
 use std::cell::Cell;
 use std::f64::consts::TAU;
 use std::rc::Rc;
@@ -40,17 +41,6 @@ const FLASH_WIDTH: f64 = 3.0;
 const FLASH_RADIUS: f64 = 12.0;
 /// Where a priority's baseline sits below the token's centre.
 const LABEL_BASELINE: f64 = 3.5;
-
-/// Scale and offset that place a drawing of size `view` in a box of size `size` the way
-/// `preserveAspectRatio="xMidYMid meet"` does: drawing point `p` lands at `p * scale + offset`
-/// (the inverse of [`crate::gesture::to_drawing`]). `None` while either size is empty.
-pub fn fit(view: (f64, f64), size: (f64, f64)) -> Option<(f64, (f64, f64))> {
-    let scale = (size.0 / view.0).min(size.1 / view.1);
-    (scale.is_finite() && scale > 0.0).then(|| {
-        let offset = ((size.0 - view.0 * scale) / 2.0, (size.1 - view.1 * scale) / 2.0);
-        (scale, offset)
-    })
-}
 
 /// The width and height in a `viewBox` attribute (`"min-x min-y width height"`).
 pub fn view_box_size(view_box: &str) -> Option<(f64, f64)> {
@@ -400,7 +390,6 @@ fn watch(svg: &Element, stale: &Rc<Cell<bool>>, wake: &Rc<dyn Fn()>) -> Option<W
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::gesture::to_drawing;
 
     fn sprite(key: u64, tone: Tone, opacity: f64) -> Sprite {
         Sprite {
@@ -412,27 +401,6 @@ mod tests {
             label: None,
             opacity,
         }
-    }
-
-    #[test]
-    fn the_canvas_places_drawing_points_where_the_svg_does() {
-        // A wide drawing in a square box: letterboxed top and bottom.
-        let (scale, offset) = fit((1000.0, 500.0), (500.0, 500.0)).expect("a fit");
-        assert_eq!((scale, offset), (0.5, (0.0, 125.0)));
-        // A tall box the other way round: bars left and right.
-        let (scale, offset) = fit((400.0, 300.0), (1000.0, 450.0)).expect("a fit");
-        assert_eq!((scale, offset), (1.5, (200.0, 0.0)));
-        // The pointer's mapping is its inverse.
-        for point in [(0.0, 0.0), (400.0, 300.0), (123.5, 77.25)] {
-            let screen = (point.0 * scale + offset.0 + 10.0, point.1 * scale + offset.1 + 20.0);
-            let back = to_drawing((10.0, 20.0, 1000.0, 450.0), (400.0, 300.0), screen);
-            assert!(
-                (back.0 - point.0).abs() < 1e-9 && (back.1 - point.1).abs() < 1e-9,
-                "{back:?}"
-            );
-        }
-        assert_eq!(fit((400.0, 300.0), (0.0, 450.0)), None, "a hidden box");
-        assert_eq!(fit((0.0, 0.0), (100.0, 100.0)), None, "an empty drawing");
     }
 
     #[test]
