@@ -8,6 +8,7 @@ use crate::playground::Playground;
 use crate::run::Phase;
 use crate::state::{Status, count};
 use crate::views::editing::{CanvasGestures, EditNotice, EditOverlay};
+use crate::views::problem_item;
 use leptos::prelude::*;
 
 #[component]
@@ -57,20 +58,7 @@ pub(crate) fn Stage(pg: RwSignal<Playground>, status: RwSignal<Status>, anim: An
                     <div class="problems" data-testid="problems" role="alert">
                         <strong>"The scenario was not run. Fix these first:"</strong>
                         <ul>
-                            {problems
-                                .into_iter()
-                                .map(|p| {
-                                    view! {
-                                        <li data-testid="problem">
-                                            <code class="path">
-                                                {if p.path.is_empty() { "(document)".to_owned() } else { p.path }}
-                                            </code>
-                                            " "
-                                            {p.message}
-                                        </li>
-                                    }
-                                })
-                                .collect_view()}
+                            {problems.into_iter().map(|p| problem_item(p, "problem")).collect_view()}
                         </ul>
                     </div>
                 }

@@ -10,6 +10,7 @@ use crate::run::Phase;
 use crate::share;
 use crate::state::{Status, count};
 use crate::views::element_form::SelectionForm;
+use crate::views::problem_item;
 use leptos::prelude::*;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -264,21 +265,7 @@ fn JsonEditor(pg: RwSignal<Playground>, phase: Memo<Phase>) -> impl IntoView {
         ></textarea>
         <ul class="editor-problems" data-testid="editor-problems">
             {move || {
-                problems
-                    .get()
-                    .into_iter()
-                    .map(|p| {
-                        view! {
-                            <li data-testid="editor-problem">
-                                <code class="path">
-                                    {if p.path.is_empty() { "(document)".to_owned() } else { p.path }}
-                                </code>
-                                " "
-                                {p.message}
-                            </li>
-                        }
-                    })
-                    .collect_view()
+                problems.get().into_iter().map(|p| problem_item(p, "editor-problem")).collect_view()
             }}
         </ul>
     }

@@ -24,7 +24,7 @@ pub mod timeline;
 
 use crate::i18n::Lang;
 use leptos::prelude::*;
-use warren_shared::Outcome;
+use warren_shared::{Outcome, Problem};
 
 /// The page's language (see [`i18n`]), provided by [`crate::PlaygroundView`].
 pub fn lang() -> RwSignal<Lang> {
@@ -39,5 +39,21 @@ pub fn outcome_text(outcome: Outcome) -> &'static str {
         Outcome::TimeLimit => "time limit reached",
         Outcome::Refused => "refused by RabbitMQ",
         Outcome::Failed => "failed",
+    }
+}
+
+/// One problem as a list item: its path (or "(document)") and what is wrong.
+pub fn problem_item(problem: Problem, testid: &'static str) -> impl IntoView {
+    let path = if problem.path.is_empty() {
+        "(document)".to_owned()
+    } else {
+        problem.path
+    };
+    view! {
+        <li data-testid=testid>
+            <code class="path">{path}</code>
+            " "
+            {problem.message}
+        </li>
     }
 }
