@@ -6,12 +6,10 @@
 //! Run with `cargo xtask test`, or as `tests/web.rs` says.
 #![cfg(target_arch = "wasm32")]
 
-use leptos::mount::mount_to;
 use leptos::prelude::*;
+use warren_frontend::Playground;
 use warren_frontend::edit::Element;
-use warren_frontend::frame::AnimLoop;
 use warren_frontend::layout::NodeKind;
-use warren_frontend::{Playground, PlaygroundView, Status};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::HtmlElement;
@@ -19,20 +17,7 @@ use web_sys::HtmlElement;
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod dom;
-use dom::{all, click, container, sleep, texts};
-
-fn mount() -> (HtmlElement, RwSignal<Playground>, Box<dyn std::any::Any>) {
-    let root = container();
-    let pg = RwSignal::new(Playground::new());
-    let status = RwSignal::new(Status::connecting("ws://127.0.0.1:1/ws"));
-    let anim = StoredValue::new_local(AnimLoop::new());
-    let on_run = Callback::new(|()| {});
-    let on_stop = Callback::new(|()| {});
-    let handle = mount_to(root.clone(), move || {
-        view! { <PlaygroundView pg=pg status=status anim=anim on_run=on_run on_stop=on_stop /> }
-    });
-    (root, pg, Box::new(handle))
-}
+use dom::{all, click, mount_playground, sleep, texts};
 
 fn scenario(pg: RwSignal<Playground>) -> serde_json::Value {
     pg.with_untracked(|p| serde_json::from_str(&p.editor.text).expect("the editor holds JSON"))
@@ -78,7 +63,8 @@ fn key(text: &str, ctrl: bool, shift: bool) {
 
 #[wasm_bindgen_test]
 async fn the_palette_adds_and_the_form_edits_with_problems_at_the_field() {
-    let (root, pg, _handle) = mount();
+    let m = mount_playground();
+    let (root, pg) = (m.root.clone(), m.pg);
     click(&root, "new-scenario");
     click(&root, "palette-exchange");
     click(&root, "palette-queue");
@@ -132,7 +118,8 @@ async fn the_palette_adds_and_the_form_edits_with_problems_at_the_field() {
 
 #[wasm_bindgen_test]
 async fn bindings_keys_on_the_line_and_delete_undo_redo_from_the_keyboard() {
-    let (root, pg, _handle) = mount();
+    let m = mount_playground();
+    let (root, pg) = (m.root.clone(), m.pg);
     pg.update(|p| {
         p.load_example("confirms");
     });
@@ -180,7 +167,8 @@ async fn bindings_keys_on_the_line_and_delete_undo_redo_from_the_keyboard() {
 
 #[wasm_bindgen_test]
 async fn a_palette_item_dropped_on_the_canvas_lands_where_it_fell() {
-    let (root, pg, _handle) = mount();
+    let m = mount_playground();
+    let (root, pg) = (m.root.clone(), m.pg);
     click(&root, "new-scenario");
     sleep(30).await;
     let canvas = all(&root, "canvas").into_iter().next().expect("a canvas");

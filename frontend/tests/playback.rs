@@ -5,54 +5,26 @@
 //! Run with `cargo xtask test`, or as `tests/web.rs` says.
 #![cfg(target_arch = "wasm32")]
 
-use leptos::mount::mount_to;
 use leptos::prelude::*;
-use std::rc::Rc;
-use warren_frontend::frame::AnimLoop;
+use warren_frontend::apply_server_message;
 use warren_frontend::playback::Speed;
-use warren_frontend::{Playground, PlaygroundView, Status, apply_server_message};
 use warren_shared::event::QueueSnapshot;
 use warren_shared::{Event, EventKind, Outcome, ServerMessage, summary::summarize};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web_sys::{HtmlElement, HtmlInputElement};
+use web_sys::HtmlInputElement;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod dom;
-use dom::{all, click, container, sleep, text, texts};
+use dom::{Mounted, all, click, mount_playground, sleep, text, texts};
 
-struct Mounted {
-    root: HtmlElement,
-    pg: RwSignal<Playground>,
-    anim: Rc<AnimLoop>,
-    _handle: Box<dyn std::any::Any>,
-}
-
-/// The playground with the backup-exchange example, Run doing what `App` does minus the socket.
+/// The playground with the backup-exchange example.
 async fn mount() -> Mounted {
-    let root = container();
-    let pg = RwSignal::new(Playground::new());
-    let status = RwSignal::new(Status::connecting("ws://127.0.0.1:1/ws"));
-    let anim_loop = AnimLoop::new();
-    let anim = StoredValue::new_local(Rc::clone(&anim_loop));
-    let on_run = Callback::new(move |()| {
-        if let Some(Ok(_)) = pg.try_update(Playground::begin_run) {
-            anim.with_value(|a| a.reset(pg.with_untracked(|p| p.layout.clone())));
-        }
-    });
-    let on_stop = Callback::new(move |()| pg.update(|p| p.run.stopping()));
-    let handle = mount_to(root.clone(), move || {
-        view! { <PlaygroundView pg=pg status=status anim=anim on_run=on_run on_stop=on_stop /> }
-    });
-    click(&root, "gallery-backup-exchange");
+    let m = mount_playground();
+    click(&m.root, "gallery-backup-exchange");
     leptos::task::tick().await;
-    Mounted {
-        root,
-        pg,
-        anim: anim_loop,
-        _handle: Box::new(handle),
-    }
+    m
 }
 
 fn ev(t_ms: u64, kind: EventKind) -> Event {

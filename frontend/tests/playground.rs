@@ -4,11 +4,8 @@
 //! Run with `cargo xtask test`, or as `tests/web.rs` says.
 #![cfg(target_arch = "wasm32")]
 
-use leptos::mount::mount_to;
 use leptos::prelude::*;
-use std::rc::Rc;
-use warren_frontend::frame::AnimLoop;
-use warren_frontend::{Playground, PlaygroundView, Status, apply_server_message};
+use warren_frontend::apply_server_message;
 use warren_shared::{Event, EventKind, Outcome, ServerMessage, summary::summarize};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -17,42 +14,7 @@ use web_sys::HtmlElement;
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod dom;
-use dom::{all, click, container, sleep, texts};
-
-struct Mounted {
-    root: HtmlElement,
-    pg: RwSignal<Playground>,
-    anim: Rc<AnimLoop>,
-    runs: RwSignal<u32>,
-    _handle: Box<dyn std::any::Any>,
-}
-
-/// The playground as the page mounts it, with Run doing what `App` does minus the socket.
-fn mount() -> Mounted {
-    let root = container();
-    let pg = RwSignal::new(Playground::new());
-    let status = RwSignal::new(Status::connecting("ws://127.0.0.1:1/ws"));
-    let anim_loop = AnimLoop::new();
-    let anim = StoredValue::new_local(Rc::clone(&anim_loop));
-    let runs = RwSignal::new(0_u32);
-    let on_run = Callback::new(move |()| {
-        if let Some(Ok(_)) = pg.try_update(Playground::begin_run) {
-            anim.with_value(|a| a.reset(pg.with_untracked(|p| p.layout.clone())));
-            runs.update(|n| *n += 1);
-        }
-    });
-    let on_stop = Callback::new(move |()| pg.update(|p| p.run.stopping()));
-    let handle = mount_to(root.clone(), move || {
-        view! { <PlaygroundView pg=pg status=status anim=anim on_run=on_run on_stop=on_stop /> }
-    });
-    Mounted {
-        root,
-        pg,
-        anim: anim_loop,
-        runs,
-        _handle: Box::new(handle),
-    }
-}
+use dom::{Mounted, all, click, mount_playground as mount, sleep, texts};
 
 fn ev(t_ms: u64, kind: EventKind) -> Event {
     Event { t_ms, kind }

@@ -5,12 +5,10 @@
 //! Run with `cargo xtask test`, or as `tests/web.rs` says.
 #![cfg(target_arch = "wasm32")]
 
-use leptos::mount::mount_to;
 use leptos::prelude::*;
+use warren_frontend::Playground;
 use warren_frontend::edit::Element;
-use warren_frontend::frame::AnimLoop;
 use warren_frontend::timeline::Scale;
-use warren_frontend::{Playground, PlaygroundView, Status};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::HtmlElement;
@@ -18,31 +16,7 @@ use web_sys::HtmlElement;
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod dom;
-use dom::{all, click, container};
-
-struct Mounted {
-    root: HtmlElement,
-    pg: RwSignal<Playground>,
-    _handle: Box<dyn std::any::Any>,
-}
-
-/// The playground without a relay.
-fn mount() -> Mounted {
-    let root = container();
-    let pg = RwSignal::new(Playground::new());
-    let status = RwSignal::new(Status::connecting("ws://127.0.0.1:1/ws"));
-    let anim = StoredValue::new_local(AnimLoop::new());
-    let on_run = Callback::new(|()| {});
-    let on_stop = Callback::new(|()| {});
-    let handle = mount_to(root.clone(), move || {
-        view! { <PlaygroundView pg=pg status=status anim=anim on_run=on_run on_stop=on_stop /> }
-    });
-    Mounted {
-        root,
-        pg,
-        _handle: Box::new(handle),
-    }
-}
+use dom::{all, click, mount_playground as mount};
 
 /// Dispatch a bubbling primary-button pointer event at `client_x` on `target`.
 fn pointer(target: &web_sys::Element, kind: &str, client_x: f64) {

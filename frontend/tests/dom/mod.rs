@@ -1,9 +1,54 @@
 //! DOM helpers shared by the browser test files: mount points, lookups by `data-testid`, clicks
-//! and waiting. Each test file uses only some of them.
+//! waiting, and the playground mounted without a relay. Each test file uses only some of them.
 #![allow(dead_code)]
 
+use leptos::mount::mount_to;
+use leptos::prelude::*;
+use std::rc::Rc;
+use warren_frontend::frame::AnimLoop;
+use warren_frontend::{Playground, PlaygroundView, Status};
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
+
+/// The playground mounted without a relay.
+pub struct Mounted {
+    /// Where it is mounted.
+    pub root: HtmlElement,
+    /// Its state.
+    pub pg: RwSignal<Playground>,
+    /// Its animation loop.
+    pub anim: Rc<AnimLoop>,
+    /// How many runs Run started.
+    pub runs: RwSignal<u32>,
+    _handle: Box<dyn std::any::Any>,
+}
+
+/// The playground as the page mounts it, with Run doing what `App` does minus the socket.
+pub fn mount_playground() -> Mounted {
+    let root = container();
+    let pg = RwSignal::new(Playground::new());
+    let status = RwSignal::new(Status::connecting("ws://127.0.0.1:1/ws"));
+    let anim_loop = AnimLoop::new();
+    let anim = StoredValue::new_local(Rc::clone(&anim_loop));
+    let runs = RwSignal::new(0_u32);
+    let on_run = Callback::new(move |()| {
+        if let Some(Ok(_)) = pg.try_update(Playground::begin_run) {
+            anim.with_value(|a| a.reset(pg.with_untracked(|p| p.layout.clone())));
+            runs.update(|n| *n += 1);
+        }
+    });
+    let on_stop = Callback::new(move |()| pg.update(|p| p.run.stopping()));
+    let handle = mount_to(root.clone(), move || {
+        view! { <PlaygroundView pg=pg status=status anim=anim on_run=on_run on_stop=on_stop /> }
+    });
+    Mounted {
+        root,
+        pg,
+        anim: anim_loop,
+        runs,
+        _handle: Box::new(handle),
+    }
+}
 
 /// A fresh element in the page's body to mount into, sized like a small laptop screen.
 pub fn container() -> HtmlElement {
