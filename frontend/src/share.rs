@@ -204,9 +204,14 @@ impl Playground {
     /// The editor's text as a document, when it is a scenario now (not only the last text
     /// that parsed): what a link carries.
     pub fn current_document(&self) -> Option<serde_json::Value> {
-        let value = serde_json::from_str::<serde_json::Value>(&self.editor.text).ok()?;
-        parse_scenario(&value).ok().map(|_| value)
+        document_of(&self.editor.text)
     }
+}
+
+/// A scenario's text as a document, when it is a scenario.
+fn document_of(text: &str) -> Option<serde_json::Value> {
+    let value = serde_json::from_str::<serde_json::Value>(text).ok()?;
+    parse_scenario(&value).ok().map(|_| value)
 }
 
 // ---------- the browser side ----------
@@ -296,8 +301,10 @@ pub fn ShareBar(
     pg: RwSignal<Playground>,
 ) -> impl IntoView {
     let page = StoredValue::new(page_address());
+    // Each link is a parse and a compression: only when the text changes.
+    let text = crate::views::scenario_text(pg);
     let link = Memo::new(move |_| {
-        pg.with(Playground::current_document)
+        text.with(|t| document_of(t))
             .map(|document| link(&page.get_value(), &document))
     });
     let field = NodeRef::<leptos::html::Input>::new();

@@ -6,6 +6,7 @@ use crate::edit::{self, Element};
 use crate::form::{self, Control, Field};
 use crate::layout::NodeKind;
 use crate::playground::Playground;
+use crate::views::scenario_text;
 use leptos::prelude::*;
 use serde_json::Value;
 use wasm_bindgen::JsCast;
@@ -50,11 +51,14 @@ fn title(element: &Element) -> String {
 
 #[component]
 fn ElementForm(pg: RwSignal<Playground>, element: Element, path: String) -> impl IntoView {
+    // The element's JSON is the whole scenario serialised: only when the text or the
+    // selection changes.
+    let text = scenario_text(pg);
+    let selected = Memo::new(move |_| pg.with(|p| p.selected.clone()));
     let value = Memo::new(move |_| {
-        pg.with(|p| {
-            let element = p.selected.clone()?;
-            edit::element_value(p.editor.scenario.as_ref()?, &element)
-        })
+        text.track();
+        let element = selected.get()?;
+        pg.with_untracked(|p| edit::element_value(p.editor.scenario.as_ref()?, &element))
     });
     let heading = Memo::new(move |_| pg.with(|p| p.selected.as_ref().map(title).unwrap_or_default()));
     let fields = form::fields(&element);

@@ -10,7 +10,7 @@ use crate::run::Phase;
 use crate::share;
 use crate::state::{Status, count};
 use crate::views::element_form::SelectionForm;
-use crate::views::problem_item;
+use crate::views::{problem_item, scenario_text};
 use leptos::prelude::*;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -153,7 +153,7 @@ fn About(pg: RwSignal<Playground>) -> impl IntoView {
 
 #[component]
 fn JsonEditor(pg: RwSignal<Playground>, phase: Memo<Phase>) -> impl IntoView {
-    let text = Memo::new(move |_| pg.with(|p| p.editor.text.clone()));
+    let text = scenario_text(pg);
     let area = NodeRef::<leptos::html::Textarea>::new();
     // Set the text only when it differs, so typing never moves the caret.
     Effect::new(move |_| {
