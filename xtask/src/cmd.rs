@@ -26,8 +26,14 @@ impl fmt::Display for Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// `cargo`, the same one that runs this xtask when there is one.
+/// On CI (`CI` set) incremental compilation is off: a fresh clone gains nothing from it and its
+/// caches would double the target directory's size.
 pub fn cargo() -> Command {
-    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    if std::env::var_os("CI").is_some() {
+        command.env("CARGO_INCREMENTAL", "0");
+    }
+    command
 }
 
 /// The command line as the user would type it.

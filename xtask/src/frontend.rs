@@ -182,12 +182,19 @@ pub fn browser_tests(ws: &Workspace, tools: &WasmTools) -> Result<()> {
         &capabilities,
         &format!("{{\"goog:chromeOptions\": {{\"args\": [{args}]}}}}\n"),
     )?;
-    cmd::run(
+    // chromedriver makes a Chromium profile (~130 MB) in the temporary folder for each test
+    // file and leaves it behind when the runner ends it: give it a folder of its own and empty it.
+    let profiles = ws.target.join("tmp").join("wasm-test-profiles");
+    fs::create_dir_all(&profiles).map_err(|e| Error::new(format!("could not create {}: {e}", profiles.display())))?;
+    let outcome = cmd::run(
         cmd::cargo()
             .current_dir(&ws.root)
             .args(["test", "--package", PACKAGE, "--target", WASM_TARGET, "--tests"])
             .env("CHROMEDRIVER", chromedriver)
             .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", &tools.test_runner)
-            .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", capabilities),
-    )
+            .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", capabilities)
+            .env("TMPDIR", &profiles),
+    );
+    let _ = fs::remove_dir_all(&profiles);
+    outcome
 }
