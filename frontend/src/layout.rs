@@ -14,7 +14,7 @@
 //! with a cleverer pattern dead-letters on the broker without an edge on the canvas.
 
 use std::collections::{BTreeSet, HashSet};
-use warren_shared::{DestinationType, ExchangeType, Scenario, position_key};
+use warren_shared::{DestinationType, ExchangeType, Scenario, order, position_key};
 
 /// Horizontal distance between two columns.
 pub const COLUMN_WIDTH: f64 = 186.0;
@@ -569,10 +569,8 @@ impl Builder {
     fn rows(&mut self) {
         let columns = self.nodes.iter().map(|n| n.column).max().map_or(0, |c| c + 1);
         let mut taken: Vec<HashSet<usize>> = vec![HashSet::new(); columns];
-        let mut order: Vec<usize> = (0..self.nodes.len()).collect();
         // Publishers first, then whatever no walk reached, kind by kind.
-        order.sort_by_key(|&i| (self.nodes[i].kind, i));
-        for start in order {
+        for start in order::by_key(self.nodes.iter().map(|n| n.kind as u64)) {
             self.visit(start, 0, &mut taken);
         }
     }
@@ -588,9 +586,13 @@ impl Builder {
         }
         taken[column].insert(row);
         self.nodes[node].row = row;
-        let mut outgoing: Vec<usize> = (0..self.edges.len()).filter(|&e| self.edges[e].from == node).collect();
-        outgoing.sort_by_key(|&e| matches!(self.edges[e].kind, EdgeKind::Alternate | EdgeKind::DeadLetter));
-        for e in outgoing {
+        let outgoing: Vec<usize> = (0..self.edges.len()).filter(|&e| self.edges[e].from == node).collect();
+        let side_last = order::by_key(
+            outgoing
+                .iter()
+                .map(|&e| u64::from(matches!(self.edges[e].kind, EdgeKind::Alternate | EdgeKind::DeadLetter))),
+        );
+        for e in side_last.into_iter().map(|i| outgoing[i]) {
             let to = self.edges[e].to;
             self.visit(to, row, taken);
             // A long edge keeps the rows it passes over free.

@@ -21,18 +21,20 @@
 //! - [`playback`]: the animation's speed, pause and replay clocks; pure.
 //! - [`timeline`]: the timeline editor's lanes, time axis and snapping; pure.
 //! - [`share`]: links that carry a scenario (`#s=…`), JSON import and export.
+//! - [`fatal`]: the banner shown when the page's own code fails.
 //! - [`state`]: the connection and the relay's hello.
 //! - [`socket`]: the web-sys WebSocket.
 //! - [`app`]: the page and its header; [`views`]: its panes; [`components`]: the relay status
 //!   panel.
 //!
-//! `main.rs` only installs the panic hook and mounts [`App`]; `index.html` and `style.css` next
+//! `main.rs` only installs the panic hook ([`fatal::install`]) and mounts [`App`]; `index.html` and `style.css` next
 //! to this crate's manifest are copied beside the wasm by `cargo xtask build-frontend`.
 
 pub mod anim;
 pub mod app;
 pub mod components;
 pub mod edit;
+pub mod fatal;
 pub mod form;
 pub mod frame;
 pub mod gallery;

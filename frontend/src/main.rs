@@ -1,6 +1,6 @@
 //! Entry point of the page; everything else is in the library.
 
 fn main() {
-    console_error_panic_hook::set_once();
+    warren_frontend::fatal::install();
     leptos::mount::mount_to_body(warren_frontend::App);
 }

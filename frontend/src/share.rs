@@ -135,7 +135,7 @@ fn decode_v1(payload: &str) -> Result<(serde_json::Value, Scenario), ShareError>
         if error.status == miniz_oxide::inflate::TINFLStatus::HasMoreOutput {
             ShareError::TooLarge
         } else {
-            ShareError::Deflate(error.to_string().to_lowercase())
+            ShareError::Deflate(error.to_string().to_ascii_lowercase())
         }
     })?;
     let value: serde_json::Value =

@@ -176,15 +176,12 @@ pub fn timeline(s: &Scenario, cluster: &[String], run_ms: u64) -> Timeline {
     for c in &s.consumers {
         known(&mut lanes, LaneKind::Consumer, &c.name);
     }
-    let purged: BTreeSet<&str> = s
-        .timeline
-        .iter()
-        .filter_map(|step| match step {
-            Step::Purge { queue, .. } => Some(queue.as_str()),
-            _ => None,
-        })
-        .collect();
-    for q in s.queues.iter().filter(|q| purged.contains(q.name.as_str())) {
+    let purged = |name: &str| {
+        s.timeline
+            .iter()
+            .any(|step| matches!(step, Step::Purge { queue, .. } if queue == name))
+    };
+    for q in s.queues.iter().filter(|q| purged(&q.name)) {
         known(&mut lanes, LaneKind::Queue, &q.name);
     }
     if s.timeline
@@ -547,15 +544,13 @@ pub fn recent_node_faults(events: &[Event], shown: usize) -> BTreeSet<String> {
     let Some(now) = shown.last().map(|e| e.t_ms) else {
         return BTreeSet::new();
     };
-    shown
-        .iter()
-        .rev()
-        .take_while(|e| e.t_ms + FAULT_FLASH_MS >= now)
-        .filter_map(|e| match &e.kind {
-            EventKind::NodeFault { node, .. } => Some(node.clone()),
-            _ => None,
-        })
-        .collect()
+    let mut nodes = BTreeSet::new();
+    for e in shown.iter().rev().take_while(|e| e.t_ms + FAULT_FLASH_MS >= now) {
+        if let EventKind::NodeFault { node, .. } = &e.kind {
+            nodes.insert(node.clone());
+        }
+    }
+    nodes
 }
 
 /// The field of the step form a problem belongs to.
@@ -587,10 +582,11 @@ pub fn step_problems(problems: &[Problem], index: usize) -> Vec<(Field, String)>
 
 /// The steps that have problems.
 pub fn steps_with_problems(problems: &[Problem]) -> BTreeSet<usize> {
-    problems
-        .iter()
-        .filter_map(|p| problem_step(&p.path).map(|(i, _)| i))
-        .collect()
+    let mut steps = BTreeSet::new();
+    for (i, _) in problems.iter().filter_map(|p| problem_step(&p.path)) {
+        steps.insert(i);
+    }
+    steps
 }
 
 /// `timeline[3].at_ms` is step 3's time.

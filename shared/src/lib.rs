@@ -7,9 +7,11 @@
 //! - [`event`]: what the relay observed on the broker during a run.
 //! - [`summary`]: the run summary, folded from events.
 //! - [`protocol`]: the WebSocket messages between page and relay.
+//! - [`order`]: one sort routine shared by every ordering.
 
 pub mod event;
 mod object;
+pub mod order;
 pub mod protocol;
 pub mod scenario;
 pub mod summary;

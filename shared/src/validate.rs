@@ -540,9 +540,8 @@ impl Validator<'_> {
 
     fn timeline(&mut self, s: &Scenario, actors: &HashSet<&str>, queues: &HashSet<&str>, policies: &HashSet<&str>) {
         let mut applied: HashSet<&str> = policies.clone();
-        let mut order: Vec<(usize, &Step)> = s.timeline.iter().enumerate().collect();
-        order.sort_by_key(|(_, st)| st.at_ms());
-        for (i, step) in order {
+        for i in crate::order::by_key(s.timeline.iter().map(Step::at_ms)) {
+            let step = &s.timeline[i];
             let path = format!("timeline[{i}]");
             if step.at_ms() > s.settings.max_duration_ms {
                 self.push(

@@ -483,10 +483,21 @@ impl Page {
             if matches!(phase.as_str(), "finished" | "failed" | "invalid") {
                 return phase;
             }
-            assert!(
-                Instant::now() < deadline,
-                "the run did not end within {limit:?} (phase {phase})"
-            );
+            if let Some(fatal) = self.text("fatal-error").await {
+                let shot = self.screenshot("fatal-error").await;
+                panic!("the page stopped during the run: {fatal} (screenshot {})", shot.display());
+            }
+            if Instant::now() >= deadline {
+                let shot = self.screenshot("run-did-not-end").await;
+                let rows = self.texts("event-row").await;
+                let last = &rows[rows.len().saturating_sub(8)..];
+                panic!(
+                    "the run did not end within {limit:?} (phase {phase}, {} log rows; screenshot {}); the last rows:\n{}",
+                    rows.len(),
+                    shot.display(),
+                    last.join("\n")
+                );
+            }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }

@@ -10,6 +10,7 @@
 
 use crate::anim::{Sprite, Tone};
 use crate::gesture::fit;
+use warren_shared::order;
 use std::cell::Cell;
 use std::f64::consts::TAU;
 use std::rc::Rc;
@@ -60,16 +61,16 @@ pub fn view_box_size(view_box: &str) -> Option<(f64, f64)> {
 /// opacity in hundredths so each group is one path filled once; the order within a group is
 /// kept. Returns `(tone, opacity, indices)` per group.
 pub fn batches(sprites: &[Sprite]) -> Vec<(Tone, f64, Vec<usize>)> {
-    let mut keyed: Vec<((usize, i64), usize)> = sprites
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.opacity > 0.0)
-        .map(|(i, s)| ((tone_slot(s.tone), (s.opacity * 100.0).round() as i64), i))
-        .collect();
-    keyed.sort_by_key(|(key, _)| *key);
+    let visible: Vec<usize> = (0..sprites.len()).filter(|&i| sprites[i].opacity > 0.0).collect();
+    let key = |i: usize| (tone_slot(sprites[i].tone), (sprites[i].opacity * 100.0).round() as i64);
+    let order = order::by_key(visible.iter().map(|&i| {
+        let (slot, opacity) = key(i);
+        ((slot as u64) << 32) | opacity.clamp(0, 100) as u64
+    }));
     let mut out: Vec<(Tone, f64, Vec<usize>)> = Vec::new();
     let mut last = None;
-    for (key, i) in keyed {
+    for i in order.into_iter().map(|k| visible[k]) {
+        let key = key(i);
         if last != Some(key) {
             last = Some(key);
             out.push((sprites[i].tone, key.1 as f64 / 100.0, Vec::new()));
@@ -294,8 +295,10 @@ impl TokenLayer {
     }
 }
 
+/// serde_json's number parser, not `str::parse`: the standard library's float parsing brings a
+/// 10 KB table into the wasm that nothing else needs.
 fn parse_px(value: &str) -> f64 {
-    value.trim().trim_end_matches("px").parse().unwrap_or(0.0)
+    serde_json::from_str(value.trim().trim_end_matches("px")).unwrap_or(0.0)
 }
 
 fn paint_flashes(c: &CanvasRenderingContext2d, palette: &Palette, flashes: &[Flash]) {

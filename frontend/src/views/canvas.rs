@@ -393,17 +393,14 @@ fn queue_lines(pg: RwSignal<Playground>, name: String, w: f64, h: f64) -> impl I
             let (ready, unacked) = s.as_ref().map_or((0, 0), |s| (s.ready, s.unacked));
             let total = (ready + unacked).max(1) as f64;
             let scale = 120.0 * ((ready + unacked) as f64).min(1.0);
-            (
-                format!("{:.1}", scale * ready as f64 / total),
-                format!("{:.1}", scale * unacked as f64 / total),
-            )
+            (scale * ready as f64 / total, scale * unacked as f64 / total)
         })
     };
     view! {
         <text class="depth" x="13" y="54" data-testid=format!("queue-depth-{name}")>{depth}</text>
         <rect class="bar-bg" x="13" y="59" width="120" height="4" rx="2"></rect>
-        <rect class="bar-ready" x="13" y="59" width=move || bar().0 height="4" rx="2"></rect>
-        <rect class="bar-unacked" x=move || format!("{:.1}", 13.0 + bar().0.parse::<f64>().unwrap_or(0.0)) y="59" width=move || bar().1 height="4" rx="2"></rect>
+        <rect class="bar-ready" x="13" y="59" width=move || format!("{:.1}", bar().0) height="4" rx="2"></rect>
+        <rect class="bar-unacked" x=move || format!("{:.1}", 13.0 + bar().0) y="59" width=move || format!("{:.1}", bar().1) height="4" rx="2"></rect>
         <text class="memory" x="13" y="76">{memory}</text>
         <text class="placement" x="13" y="90">{placement}</text>
         <g class="leader-state" class:down=move || leader_down.get()>

@@ -28,7 +28,8 @@ pub(crate) fn PlaybackBar(pg: RwSignal<Playground>, anim: Anim) -> impl IntoView
         }
     };
     let on_scrub = move |ev| {
-        if let Ok(t_ms) = event_target_value(&ev).parse::<f64>() {
+        let t_ms = event_target::<web_sys::HtmlInputElement>(&ev).value_as_number();
+        if t_ms.is_finite() {
             anim.with_value(|a| a.seek(pg, t_ms));
         }
     };
