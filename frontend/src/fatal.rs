@@ -31,7 +31,10 @@ fn show_banner(info: &PanicHookInfo<'_>) {
         .map(|s| (*s).to_owned())
         .or_else(|| info.payload().downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "an unknown error".to_owned());
-    let place = info.location().map(|l| format!(" ({}:{})", l.file(), l.line())).unwrap_or_default();
+    let place = info
+        .location()
+        .map(|l| format!(" ({}:{})", l.file(), l.line()))
+        .unwrap_or_default();
     banner.set_text_content(Some(&format!(
         "Warren's page stopped working: {reason}{place}. Reload the page to go on; copy the link \
          first if you changed the scenario since you last shared it."

@@ -20,7 +20,8 @@
 //! - [`frame`]: the one `requestAnimationFrame` loop that draws the animation.
 //! - [`playback`]: the animation's speed, pause and replay clocks; pure.
 //! - [`timeline`]: the timeline editor's lanes, time axis and snapping; pure.
-//! - [`share`]: links that carry a scenario (`#s=…`), JSON import and export.
+//! - [`share`]: links that carry a scenario (`#s=…`), JSON import and export; [`deflate`] and
+//!   [`base64url`] pack them.
 //! - [`fatal`]: the banner shown when the page's own code fails.
 //! - [`state`]: the connection and the relay's hello.
 //! - [`socket`]: the web-sys WebSocket.
@@ -32,7 +33,9 @@
 
 pub mod anim;
 pub mod app;
+pub mod base64url;
 pub mod components;
+pub mod deflate;
 pub mod edit;
 pub mod fatal;
 pub mod form;

@@ -547,7 +547,9 @@ pub fn details(event: &Event) -> String {
             text
         }
         EventKind::LeftInQueue { ids, .. } => format!("{} messages left", ids.len()),
-        EventKind::NodeFault { action, message, .. } => format!("{}: {message}", format!("{action:?}").to_ascii_lowercase()),
+        EventKind::NodeFault { action, message, .. } => {
+            format!("{}: {message}", format!("{action:?}").to_ascii_lowercase())
+        }
         EventKind::NodesChanged { nodes } => nodes
             .iter()
             .map(|n| format!("{} {}", n.name, if n.running { "up" } else { "down" }))

@@ -10,9 +10,9 @@
 //! and [`ShareBanner`] says what is wrong. A link whose scenario decodes but is invalid loads,
 //! and the editor lists its problems as for any other scenario.
 
+use crate::base64url;
+use crate::deflate::{self, InflateError};
 use crate::playground::Playground;
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use leptos::prelude::*;
 use std::fmt;
 use warren_shared::{Problem, Scenario, parse_scenario};
@@ -93,8 +93,7 @@ impl std::error::Error for ShareError {}
 /// format. The page encodes the document as written (compact), so a link keeps its field order.
 pub fn encode_document(document: &serde_json::Value) -> String {
     let json = serde_json::to_vec(document).unwrap_or_default();
-    let packed = miniz_oxide::deflate::compress_to_vec(&json, 9);
-    format!("{KEY}{FORMAT}.{}", URL_SAFE_NO_PAD.encode(packed))
+    format!("{KEY}{FORMAT}.{}", base64url::encode(&deflate::compress(&json)))
 }
 
 /// The fragment (without `#`) that carries `scenario` in the current link format.
@@ -128,15 +127,10 @@ pub fn decode_document(fragment: &str) -> Result<(serde_json::Value, Scenario), 
 
 /// Format 1: base64url (no padding) of raw DEFLATE of the scenario JSON.
 fn decode_v1(payload: &str) -> Result<(serde_json::Value, Scenario), ShareError> {
-    let packed = URL_SAFE_NO_PAD
-        .decode(payload)
-        .map_err(|error| ShareError::Base64(error.to_string()))?;
-    let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_JSON_BYTES).map_err(|error| {
-        if error.status == miniz_oxide::inflate::TINFLStatus::HasMoreOutput {
-            ShareError::TooLarge
-        } else {
-            ShareError::Deflate(error.to_string().to_ascii_lowercase())
-        }
+    let packed = base64url::decode(payload).map_err(ShareError::Base64)?;
+    let json = deflate::decompress(&packed, MAX_JSON_BYTES).map_err(|error| match error {
+        InflateError::TooLarge => ShareError::TooLarge,
+        other => ShareError::Deflate(other.to_string()),
     })?;
     let value: serde_json::Value =
         serde_json::from_slice(&json).map_err(|error| ShareError::Json(error.to_string()))?;
@@ -497,7 +491,7 @@ mod tests {
     fn payload(bytes: &[u8]) -> String {
         format!(
             "s=1.{}",
-            URL_SAFE_NO_PAD.encode(miniz_oxide::deflate::compress_to_vec(bytes, 9))
+            base64url::encode(&miniz_oxide::deflate::compress_to_vec(bytes, 9))
         )
     }
 

@@ -485,7 +485,10 @@ impl Page {
             }
             if let Some(fatal) = self.text("fatal-error").await {
                 let shot = self.screenshot("fatal-error").await;
-                panic!("the page stopped during the run: {fatal} (screenshot {})", shot.display());
+                panic!(
+                    "the page stopped during the run: {fatal} (screenshot {})",
+                    shot.display()
+                );
             }
             if Instant::now() >= deadline {
                 let shot = self.screenshot("run-did-not-end").await;

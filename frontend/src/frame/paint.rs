@@ -10,10 +10,10 @@
 
 use crate::anim::{Sprite, Tone};
 use crate::gesture::fit;
-use warren_shared::order;
 use std::cell::Cell;
 use std::f64::consts::TAU;
 use std::rc::Rc;
+use warren_shared::order;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, Element, HtmlCanvasElement, MediaQueryList, MutationObserver, ResizeObserver};
