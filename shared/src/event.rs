@@ -31,7 +31,7 @@ pub struct NodeStatus {
 }
 
 /// The broker a relay talks to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct BrokerInfo {
     /// RabbitMQ version, e.g. `3.10.8`.
     pub version: String,
@@ -103,7 +103,7 @@ pub enum Outcome {
 }
 
 /// The state of one queue as the management API reported it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct QueueSnapshot {
     /// Queue name.
     pub queue: String,
@@ -428,6 +428,51 @@ impl<'de> Deserialize<'de> for Event {
     }
 }
 
+// Read by hand from one object, like the events (see `object`): the page keeps one copy of the
+// reading code instead of a derived visitor per struct.
+impl<'de> Deserialize<'de> for BrokerInfo {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut o = Object::deserialize(deserializer)?;
+        let mut read = || -> Result<Self, serde_json::Error> {
+            Ok(Self {
+                version: o.field("version")?,
+                erlang_version: o.optional("erlang_version")?.unwrap_or_default(),
+                cluster_name: o.optional("cluster_name")?.unwrap_or_default(),
+                nodes: o.field("nodes")?,
+            })
+        };
+        read().map_err(D::Error::custom)
+    }
+}
+
+impl<'de> Deserialize<'de> for QueueSnapshot {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Self::read(Object::deserialize(deserializer)?).map_err(D::Error::custom)
+    }
+}
+
+impl QueueSnapshot {
+    fn read(mut o: Object) -> Result<Self, serde_json::Error> {
+        Ok(Self {
+            queue: o.field("queue")?,
+            messages: o.field("messages")?,
+            ready: o.field("ready")?,
+            unacked: o.field("unacked")?,
+            in_ram: o.field("in_ram")?,
+            paged_out: o.field("paged_out")?,
+            persistent: o.field("persistent")?,
+            node: o.optional("node")?,
+            mode: o.optional("mode")?,
+            state: o.optional("state")?,
+            kind: o.optional("kind")?,
+            mirrors: o.optional("mirrors")?.unwrap_or_default(),
+            synchronised_mirrors: o.optional("synchronised_mirrors")?.unwrap_or_default(),
+            members: o.optional("members")?.unwrap_or_default(),
+            online: o.optional("online")?.unwrap_or_default(),
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for EventKind {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         Self::read(Object::deserialize(deserializer)?).map_err(D::Error::custom)
@@ -549,7 +594,7 @@ impl EventKind {
                 reason: o.field("reason")?,
                 seen_in: o.field("seen_in")?,
             },
-            "queue_snapshot" => Self::QueueSnapshot(o.rest()?),
+            "queue_snapshot" => Self::QueueSnapshot(QueueSnapshot::read(o)?),
             "left_in_queue" => Self::LeftInQueue {
                 queue: o.field("queue")?,
                 ids: o.field("ids")?,

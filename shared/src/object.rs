@@ -76,14 +76,6 @@ impl Object {
         }
     }
 
-    /// Read what is left of the object as one value (a newtype variant's fields sit beside its tag).
-    pub(crate) fn rest<T: DeserializeOwned>(self) -> Result<T, Error> {
-        match self.fields {
-            Fields::Named(map) => T::deserialize(Value::Object(map)),
-            Fields::InOrder(values) => T::deserialize(Value::Array(values.collect())),
-        }
-    }
-
     /// Refuse anything left over (`#[serde(deny_unknown_fields)]`): an unknown field is told
     /// which fields were expected, as serde says it.
     pub(crate) fn deny_unknown_fields(self) -> Result<(), Error> {
