@@ -4,7 +4,9 @@
 //! browser over recorded events, so a replay shows exactly the numbers the live run showed.
 
 use crate::event::{Event, EventKind, Outcome, Settlement};
-use serde::{Deserialize, Serialize};
+use crate::object::Object;
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// One delivery as listed in the summary.
@@ -20,7 +22,7 @@ pub struct DeliveredMessage {
 }
 
 /// What a run did, in numbers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct Summary {
     /// Messages sent.
     pub published: u64,
@@ -52,6 +54,32 @@ pub struct Summary {
     /// How the run ended, once it has.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<Outcome>,
+}
+
+// Read by hand from one object (see `object`): one copy of the reading code in the page.
+impl<'de> Deserialize<'de> for Summary {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut o = Object::deserialize(deserializer)?;
+        let mut read = || -> Result<Self, serde_json::Error> {
+            Ok(Self {
+                published: o.field("published")?,
+                acked: o.field("acked")?,
+                nacked: o.field("nacked")?,
+                returned: o.field("returned")?,
+                return_codes: o.field("return_codes")?,
+                unconfirmed: o.field("unconfirmed")?,
+                publish_failed: o.field("publish_failed")?,
+                republished: o.field("republished")?,
+                delivered: o.field("delivered")?,
+                dead_lettered: o.field("dead_lettered")?,
+                left_in_queues: o.field("left_in_queues")?,
+                lost: o.field("lost")?,
+                duplicates: o.field("duplicates")?,
+                outcome: o.optional("outcome")?,
+            })
+        };
+        read().map_err(D::Error::custom)
+    }
 }
 
 impl Summary {

@@ -23,8 +23,14 @@ const OUT_NAME: &str = "warren_frontend";
 const STATIC_FILES: [&str; 2] = ["index.html", "style.css"];
 /// How wasm-opt shrinks the page. Rust's wasm keeps its data at 1 MiB with the stack below it
 /// and never uses the first KiB, so wasm-opt may fold pointer arithmetic into load and store
-/// offsets (`--low-memory-unused`: 2.9 KB less gzipped).
-const WASM_OPT_FLAGS: [&str; 2] = ["-Oz", "--low-memory-unused"];
+/// offsets (`--low-memory-unused`: 2.9 KB less gzipped); the toolchain's notes on producers and
+/// target features are of no use to a browser.
+const WASM_OPT_FLAGS: [&str; 4] = [
+    "-Oz",
+    "--low-memory-unused",
+    "--strip-producers",
+    "--strip-target-features",
+];
 /// Records, under `target/tools/`, which compiled wasm `dist/` was made from.
 const STAMP: &str = "frontend.stamp";
 
