@@ -23,7 +23,17 @@ async fn with_an_outbox_every_message_arrives_at_least_once() {
         .iter()
         .map(|d| d.id.as_str())
         .collect();
-    assert_eq!(distinct.len(), 1000, "every message delivered at least once");
+    let seen = |kind: &str| kinds.iter().filter(|k| **k == kind).count();
+    assert_eq!(
+        distinct.len(),
+        1000,
+        "every message delivered at least once; left in queues {:?}, {} connection_lost, {} connection_recovered, {} reconsumed, outcome {:?}",
+        summary.left_in_queues,
+        seen("connection_lost"),
+        seen("connection_recovered"),
+        seen("reconsumed"),
+        summary.outcome
+    );
     assert!(summary.lost.is_empty(), "lost: {:?}", summary.lost);
     // Duplicates are possible (an ack lost in the cut), and each one is counted.
     let deliveries = summary.delivered["outbox-queue"].len();
@@ -73,4 +83,48 @@ async fn without_an_outbox_the_outage_loses_messages() {
         .map(|d| d.id.as_str())
         .collect();
     assert_eq!(delivered.len() + summary.lost.len(), 1000);
+}
+
+#[tokio::test]
+async fn a_broker_that_never_finishes_the_handshake_is_reported_after_a_timeout() {
+    use std::time::{Duration, Instant};
+    use tokio::net::TcpListener;
+    use warren_relay::run::{self, link::CONNECT_TIMEOUT};
+
+    // Takes connections and never says a word: the AMQP handshake cannot finish.
+    let silent = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+    let addr = silent.local_addr().expect("local addr");
+    let held = tokio::spawn(async move {
+        let mut sockets = Vec::new();
+        while let Ok((socket, _)) = silent.accept().await {
+            sockets.push(socket);
+        }
+    });
+    let mut broker = warren_tests::broker().await;
+    broker.endpoints.amqp_url = format!("amqp://guest:guest@{addr}");
+    let scenario = warren_tests::example("confirms.json");
+    let (tx, _rx) = tokio::sync::mpsc::channel(1024);
+    let started = Instant::now();
+    let run_id = run::new_run_id();
+    let error = run::execute(&scenario, &broker, &run_id, tx, Default::default())
+        .await
+        .expect_err("the run cannot connect");
+    let waited = started.elapsed();
+    let message = error.to_string();
+    assert!(
+        message.contains("did not finish the AMQP handshake within 15 s"),
+        "{message}"
+    );
+    assert!(message.contains(&addr.to_string()), "{message}");
+    assert!(
+        waited >= CONNECT_TIMEOUT && waited < CONNECT_TIMEOUT + Duration::from_secs(10),
+        "gave up after {waited:?}"
+    );
+    assert!(
+        !warren_tests::run_vhosts(&broker)
+            .await
+            .contains(&run::vhost_for(&run_id)),
+        "the run's vhost is deleted"
+    );
+    held.abort();
 }

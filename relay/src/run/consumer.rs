@@ -20,6 +20,8 @@ use tokio_util::sync::CancellationToken;
 
 /// Pause before consuming again after a cancel or while the queue is unavailable.
 const RESUBSCRIBE_DELAY: Duration = Duration::from_millis(500);
+/// How often a waiting consumer checks that its connection and channel are still open.
+const HEALTH_CHECK: Duration = Duration::from_millis(500);
 
 /// Run one consumer until it is stopped or reaches `stop_after`. When the broker cancels it
 /// (its queue's leader moved) or the connection fails, it consumes again once it can.
@@ -84,10 +86,18 @@ async fn consume(
         }
         first = false;
         let no_ack = spec.ack == AckMode::Auto;
+        let mut health = tokio::time::interval(HEALTH_CHECK);
         let end = loop {
             let next = tokio::select! {
                 () = stop.cancelled() => break End::Stopped,
                 next = stream.next() => next,
+                // A stream on a connection that died does not always end: look as well.
+                _ = health.tick() => {
+                    if connection.status().connected() && channel.status().connected() {
+                        continue;
+                    }
+                    break End::Broken("the connection was lost".to_owned());
+                }
             };
             let delivery = match next {
                 Some(Ok(delivery)) => delivery,

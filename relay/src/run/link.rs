@@ -13,6 +13,8 @@ use super::emitter::Emitter;
 
 /// First wait before reconnecting; doubled after every failure up to [`MAX_BACKOFF`].
 const FIRST_BACKOFF: Duration = Duration::from_millis(200);
+/// How long opening a connection may take.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 /// Longest wait between reconnection attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(2);
 
@@ -47,6 +49,11 @@ impl Link {
     pub fn try_healthy(&self) -> Option<Arc<Connection>> {
         let current = self.current.try_lock().ok()?;
         current.status().connected().then(|| Arc::clone(&current))
+    }
+
+    /// Whether an actor is reconnecting right now.
+    pub fn recovering(&self) -> bool {
+        self.current.try_lock().is_err()
     }
 
     /// A healthy connection to replace `broken` (which failed with `reason`): the current one if someone already recovered,
@@ -91,10 +98,26 @@ impl Link {
 
     /// Close the current connection.
     pub async fn close(&self) {
-        let _ = self.current.lock().await.close(200, "run finished".into()).await;
+        let connection = self.connection().await;
+        let closing = connection.close(200, "run finished".into());
+        // A broker that stopped answering does not get to hold the run's end.
+        let _ = tokio::time::timeout(CONNECT_TIMEOUT, closing).await;
     }
 }
 
+/// Open a connection; a broker that takes the TCP connection but never finishes the AMQP
+/// handshake is an error after [`CONNECT_TIMEOUT`], not a run that waits for ever.
 async fn connect(url: &str, name: &str) -> lapin::Result<Connection> {
-    Connection::connect(url, ConnectionProperties::default().with_connection_name(name.into())).await
+    let properties = ConnectionProperties::default().with_connection_name(name.into());
+    match tokio::time::timeout(CONNECT_TIMEOUT, Connection::connect(url, properties)).await {
+        Ok(result) => result,
+        Err(_) => Err(lapin::ErrorKind::IOError(Arc::new(std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            format!(
+                "RabbitMQ accepted the connection but did not finish the AMQP handshake within {} s",
+                CONNECT_TIMEOUT.as_secs()
+            ),
+        )))
+        .into()),
+    }
 }

@@ -52,6 +52,11 @@ const EVENT_BUFFER: usize = 4096;
 const END_CHECK: Duration = Duration::from_millis(50);
 /// How long actors get to wind down once the run is over.
 const WIND_DOWN: Duration = Duration::from_secs(10);
+/// How long past its time limit a run may still wait for the broker (winding down, draining,
+/// restarting stopped nodes) before it is abandoned.
+const STUCK_GRACE: Duration = Duration::from_secs(120);
+/// How long a stopped run may take to wind down before it is abandoned.
+const STOP_GRACE: Duration = Duration::from_secs(30);
 
 /// Why a run could not start. Once it has started, problems become events instead.
 #[derive(Debug, thiserror::Error)]
@@ -169,7 +174,8 @@ async fn run_in_vhost(
     }
 
     let link = Arc::new(link);
-    let (outcome, message) = drive(scenario, broker, &link, proxy.as_ref(), vhost, &emitter, &cancel).await;
+    let (outcome, message) =
+        drive_within_limits(scenario, broker, &link, proxy.as_ref(), vhost, &emitter, &cancel).await;
     emitter.emit(EventKind::RunFinished { outcome, message }).await;
     drop(emitter);
     link.close().await;
@@ -190,6 +196,36 @@ async fn collect(mut rx: mpsc::Receiver<Event>, out: mpsc::Sender<Event>, mut bu
         }
     }
     builder.finish()
+}
+
+/// [`drive`], abandoned when the broker stops answering: [`STUCK_GRACE`] after the run's time
+/// limit, or [`STOP_GRACE`] after a stop, whatever it was waiting for (a declaration, a channel,
+/// the final drain). The run then ends as failed with a warning that says so.
+async fn drive_within_limits(
+    scenario: &Scenario,
+    broker: &Broker,
+    link: &Arc<Link>,
+    proxy: Option<&Proxy>,
+    vhost: &str,
+    emitter: &Emitter,
+    cancel: &CancellationToken,
+) -> (Outcome, Option<String>) {
+    let driving = drive(scenario, broker, link, proxy, vhost, emitter, cancel);
+    tokio::pin!(driving);
+    let limit = tokio::time::sleep(Duration::from_millis(scenario.settings.max_duration_ms) + STUCK_GRACE);
+    let waited = tokio::select! {
+        ended = &mut driving => return ended,
+        () = limit => format!("{} s after its time limit", STUCK_GRACE.as_secs()),
+        () = cancel.cancelled() => match tokio::time::timeout(STOP_GRACE, &mut driving).await {
+            Ok(ended) => return ended,
+            Err(_) => format!("{} s after it was stopped", STOP_GRACE.as_secs()),
+        },
+    };
+    let text = format!(
+        "RabbitMQ stopped answering: the run was still waiting for the broker {waited} and was abandoned; check the broker (`warren broker status`) and run again"
+    );
+    emitter.warn(text.clone()).await;
+    (Outcome::Failed, Some(text))
 }
 
 /// Declare, run, wind down; returns how the run ended.
@@ -278,7 +314,8 @@ async fn drive(
                 break (Outcome::TimeLimit, Some(text));
             }
             _ = check.tick() => {
-                if is_over(scenario, &actors, steps.is_finished(), emitter) {
+                // Not settled while an actor is reconnecting: it has more to do once it is back.
+                if !link.recovering() && is_over(scenario, &actors, steps.is_finished(), emitter) {
                     break (Outcome::Completed, None);
                 }
             }
