@@ -82,7 +82,21 @@ async fn without_an_outbox_the_outage_loses_messages() {
         .iter()
         .map(|d| d.id.as_str())
         .collect();
-    assert_eq!(delivered.len() + summary.lost.len(), 1000);
+    let kinds: Vec<&str> = events.iter().map(|e| e.kind.name()).collect();
+    let seen = |kind: &str| kinds.iter().filter(|k| **k == kind).count();
+    assert_eq!(
+        delivered.len() + summary.lost.len(),
+        1000,
+        "{} delivered, {} lost; left in queues {:?}, {} nacked, {} connection_lost, {} connection_recovered, {} reconsumed, outcome {:?}",
+        delivered.len(),
+        summary.lost.len(),
+        summary.left_in_queues,
+        summary.nacked,
+        seen("connection_lost"),
+        seen("connection_recovered"),
+        seen("reconsumed"),
+        summary.outcome
+    );
 }
 
 #[tokio::test]

@@ -177,9 +177,9 @@ fn budgets(ws: &Workspace) -> ExitCode {
             println!("\nbudgets:");
             let verdict = if gzipped <= WASM_BUDGET_BYTES { "PASS" } else { "OVER" };
             println!(
-                "release wasm, gzipped    {:.1} KiB = {:.1} kB ({gzipped} bytes)   budget ≤ 400 KiB   {verdict}",
-                gzipped as f64 / 1024.0,
+                "release wasm, gzipped    {:.1} kB = {:.1} KiB ({gzipped} bytes)   budget ≤ 400 kB (400 000 bytes)   {verdict}",
                 gzipped as f64 / 1000.0,
+                gzipped as f64 / 1024.0,
             );
             let mut command = cmd::cargo();
             command
@@ -192,8 +192,8 @@ fn budgets(ws: &Workspace) -> ExitCode {
     plan.finish(result)
 }
 
-/// The budget for the release wasm, gzipped: 400 KiB.
-const WASM_BUDGET_BYTES: u64 = 400 * 1024;
+/// The budget for the release wasm, gzipped: "at most 400 KB", read the strict way (decimal).
+const WASM_BUDGET_BYTES: u64 = 400_000;
 
 /// Become the relay's benchmark.
 fn bench(ws: &Workspace, args: &[String]) -> ExitCode {

@@ -15,7 +15,7 @@ use warren_shared::{AckMode, Consumer, EventKind, RuleAction};
 use super::actors::{self, Actors};
 use super::amqp::{self, ID_HEADER};
 use super::emitter::Emitter;
-use super::link::Link;
+use super::link::{Link, unless_lost};
 use tokio_util::sync::CancellationToken;
 
 /// Pause before consuming again after a cancel or while the queue is unavailable.
@@ -52,7 +52,7 @@ async fn consume(
     let mut received = 0_u64;
     let mut first = true;
     loop {
-        let (channel, mut stream) = match subscribe(spec, &connection).await {
+        let (channel, mut stream) = match unless_lost(&connection, subscribe(spec, &connection)).await {
             Ok(subscription) => subscription,
             Err(error) if first => return Err(error),
             Err(error) => {
@@ -109,7 +109,7 @@ async fn consume(
             };
             received += 1;
             actors.touch(emitter.now_ms());
-            if let Err(error) = handle(spec, &delivery, received, no_ack, emitter).await {
+            if let Err(error) = handle(spec, &connection, &delivery, received, no_ack, emitter).await {
                 break End::Broken(amqp::describe(&error));
             }
             if spec.stop_after.is_some_and(|n| received >= n) {
@@ -173,7 +173,14 @@ async fn subscribe(spec: &Consumer, connection: &Connection) -> lapin::Result<(C
     Ok((channel, stream))
 }
 
-async fn handle(spec: &Consumer, delivery: &Delivery, nth: u64, no_ack: bool, emitter: &Emitter) -> lapin::Result<()> {
+async fn handle(
+    spec: &Consumer,
+    connection: &Connection,
+    delivery: &Delivery,
+    nth: u64,
+    no_ack: bool,
+    emitter: &Emitter,
+) -> lapin::Result<()> {
     let id = warren_id(delivery);
     let priority = *delivery.properties.priority();
     emitter
@@ -206,20 +213,23 @@ async fn handle(spec: &Consumer, delivery: &Delivery, nth: u64, no_ack: bool, em
     let rule = spec.rule_for(nth, priority, delivery.redelivered);
     let (action, requeue) = match rule {
         None => {
-            delivery.ack(BasicAckOptions::default()).await?;
+            unless_lost(connection, delivery.ack(BasicAckOptions::default())).await?;
             (Settlement::Ack, false)
         }
         Some(rule) if rule.action == RuleAction::Nack => {
-            delivery
-                .nack(BasicNackOptions {
-                    multiple: false,
-                    requeue: rule.requeue,
-                })
-                .await?;
+            let nack = delivery.nack(BasicNackOptions {
+                multiple: false,
+                requeue: rule.requeue,
+            });
+            unless_lost(connection, nack).await?;
             (Settlement::Nack, rule.requeue)
         }
         Some(rule) => {
-            delivery.reject(BasicRejectOptions { requeue: rule.requeue }).await?;
+            unless_lost(
+                connection,
+                delivery.reject(BasicRejectOptions { requeue: rule.requeue }),
+            )
+            .await?;
             (Settlement::Reject, rule.requeue)
         }
     };

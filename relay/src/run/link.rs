@@ -15,6 +15,8 @@ use super::emitter::Emitter;
 const FIRST_BACKOFF: Duration = Duration::from_millis(200);
 /// How long opening a connection may take.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+/// How often [`unless_lost`] looks at the connection.
+const LOST_CHECK: Duration = Duration::from_millis(100);
 /// Longest wait between reconnection attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(2);
 
@@ -102,6 +104,30 @@ impl Link {
         let closing = connection.close(200, "run finished".into());
         // A broker that stopped answering does not get to hold the run's end.
         let _ = tokio::time::timeout(CONNECT_TIMEOUT, closing).await;
+    }
+}
+
+/// `operation` on `connection`, or an error as soon as the connection is found lost: lapin
+/// leaves some calls (an ack, a channel opening) pending for ever on a connection cut under them.
+pub async fn unless_lost<T>(
+    connection: &Connection,
+    operation: impl Future<Output = lapin::Result<T>>,
+) -> lapin::Result<T> {
+    tokio::pin!(operation);
+    let mut check = tokio::time::interval(LOST_CHECK);
+    loop {
+        tokio::select! {
+            result = &mut operation => return result,
+            _ = check.tick() => {
+                if !connection.status().connected() {
+                    return Err(lapin::ErrorKind::IOError(Arc::new(std::io::Error::new(
+                        std::io::ErrorKind::ConnectionAborted,
+                        "the connection was lost",
+                    )))
+                    .into());
+                }
+            }
+        }
     }
 }
 

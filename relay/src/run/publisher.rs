@@ -19,7 +19,7 @@ use warren_shared::{ConfirmMode, EventKind, Publisher, message_id};
 use super::actors::{self, Actors};
 use super::amqp::{self, ID_HEADER};
 use super::emitter::Emitter;
-use super::link::Link;
+use super::link::{Link, unless_lost};
 
 /// How long a stopped publisher still waits for confirms of what it already sent.
 const CONFIRM_GRACE: Duration = Duration::from_secs(5);
@@ -99,17 +99,17 @@ impl<'a> Transmitter<'a> {
             properties = properties.with_priority(priority);
         }
         let body = self.spec.render_body(seq);
-        channel
-            .basic_publish(
-                amqp::short(&self.spec.exchange),
-                amqp::short(&self.spec.routing_key),
-                BasicPublishOptions {
-                    mandatory: self.spec.mandatory,
-                    immediate: false,
-                },
-                body.as_bytes(),
-                properties,
-            )
+        let publish = channel.basic_publish(
+            amqp::short(&self.spec.exchange),
+            amqp::short(&self.spec.routing_key),
+            BasicPublishOptions {
+                mandatory: self.spec.mandatory,
+                immediate: false,
+            },
+            body.as_bytes(),
+            properties,
+        );
+        unless_lost(&self.connection, publish)
             .await
             .map_err(|error| amqp::describe(&error))
     }
