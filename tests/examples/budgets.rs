@@ -289,9 +289,15 @@ async fn animation(page: &Page, speed: &str) {
     let max_live = frames.iter().map(|f| f.1).max().unwrap_or(0);
     let cap = page_token_cap();
     let cap_text = cap.map_or_else(|| "unknown".to_owned(), |c| c.to_string());
+    // At 1× the page spreads a burst over about two seconds so that each message can be
+    // followed: the token budget is for real time, where every message is drawn when it happened.
+    let token_budget = if speed == "real" {
+        format!("budget ≥ {TOKEN_BUDGET}   {}", verdict(max_live >= TOKEN_BUDGET))
+    } else {
+        format!("(the page paces bursts at this speed; the budget of {TOKEN_BUDGET} is measured in real time)")
+    };
     println!(
-        "tokens animated at once  {max_live} at most ({MESSAGES} messages at {rate}/s, run {phase}; the page's cap MAX_TOKENS = {cap_text})   budget ≥ {TOKEN_BUDGET}   {}",
-        verdict(max_live >= TOKEN_BUDGET)
+        "tokens animated at once  {max_live} at most ({MESSAGES} messages at {rate}/s, run {phase}; the page's cap MAX_TOKENS = {cap_text})   {token_budget}"
     );
     if cap.is_some_and(|c| c < TOKEN_BUDGET) {
         println!(
