@@ -477,7 +477,7 @@ pub fn tone(event: &Event, layout: &Layout) -> &'static str {
 pub fn details(event: &Event) -> String {
     match &event.kind {
         EventKind::RunStarted { vhost, broker, .. } => format!("vhost {vhost} · RabbitMQ {}", broker.version),
-        EventKind::Declared { entity, .. } => format!("{entity:?} declared").to_ascii_lowercase(),
+        EventKind::Declared { entity, .. } => format!("{} declared", entity.as_str()),
         EventKind::Refused { code, text, .. } => format!("{code} {text}"),
         EventKind::Warning { message } => message.clone(),
         EventKind::ActorStarted { .. } => "started".to_owned(),
@@ -533,7 +533,7 @@ pub fn details(event: &Event) -> String {
             s
         }
         EventKind::Settled { action, requeue, .. } => {
-            format!("{action:?}").to_ascii_lowercase() + if *requeue { " · requeue" } else { "" }
+            format!("{}{}", action.as_str(), if *requeue { " · requeue" } else { "" })
         }
         EventKind::DeadLettered { from_queue, reason, .. } => format!("dead-lettered from {from_queue} ({reason})"),
         EventKind::QueueSnapshot(s) => {
@@ -548,7 +548,7 @@ pub fn details(event: &Event) -> String {
         }
         EventKind::LeftInQueue { ids, .. } => format!("{} messages left", ids.len()),
         EventKind::NodeFault { action, message, .. } => {
-            format!("{}: {message}", format!("{action:?}").to_ascii_lowercase())
+            format!("{}: {message}", action.as_str())
         }
         EventKind::NodesChanged { nodes } => nodes
             .iter()
@@ -565,7 +565,7 @@ pub fn details(event: &Event) -> String {
         EventKind::Recovered { republished, .. } => format!("{republished} re-published"),
         EventKind::QueuePurged { messages, .. } => format!("{messages} purged"),
         EventKind::RunFinished { outcome, message } => {
-            let outcome = format!("{outcome:?}").to_ascii_lowercase();
+            let outcome = outcome.as_str().replace('_', " ");
             message.as_ref().map_or(outcome.clone(), |m| format!("{outcome}: {m}"))
         }
     }

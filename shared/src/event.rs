@@ -4,7 +4,7 @@
 //! frames the relay's own client saw (publishes, confirms, returns, deliveries) and from the
 //! management API (queue snapshots); nothing is inferred from what *should* have happened.
 
-use crate::object::Object;
+use crate::object::{Object, by_name};
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize};
 
@@ -46,7 +46,7 @@ pub struct BrokerInfo {
 }
 
 /// What the broker's version does with the reliability features Warren demonstrates.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct BrokerFeatures {
     /// `x-queue-mode: lazy` pages classic queue messages out (3.10 and 3.11; ignored from 3.12).
     pub lazy_mode: bool,
@@ -61,8 +61,7 @@ pub struct BrokerFeatures {
 }
 
 /// Which kind of entity an event is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EntityKind {
     /// An exchange.
     Exchange,
@@ -74,9 +73,15 @@ pub enum EntityKind {
     Policy,
 }
 
+by_name!(EntityKind {
+    Exchange => "exchange",
+    Queue => "queue",
+    Binding => "binding",
+    Policy => "policy",
+});
+
 /// How a consumer settled a delivery.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Settlement {
     /// `basic.ack` (or automatic acknowledgement).
     Ack,
@@ -86,9 +91,14 @@ pub enum Settlement {
     Reject,
 }
 
+by_name!(Settlement {
+    Ack => "ack",
+    Nack => "nack",
+    Reject => "reject",
+});
+
 /// How a run ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     /// Every actor finished and the queues settled.
     Completed,
@@ -101,6 +111,14 @@ pub enum Outcome {
     /// Something failed that the run could not recover from.
     Failed,
 }
+
+by_name!(Outcome {
+    Completed => "completed",
+    Stopped => "stopped",
+    TimeLimit => "time_limit",
+    Refused => "refused",
+    Failed => "failed",
+});
 
 /// The state of one queue as the management API reported it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
@@ -153,8 +171,7 @@ impl QueueSnapshot {
 }
 
 /// What a node fault did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NodeAction {
     /// `rabbitmqctl stop_app`.
     Stop,
@@ -163,6 +180,12 @@ pub enum NodeAction {
     /// Started again.
     Start,
 }
+
+by_name!(NodeAction {
+    Stop => "stop",
+    Kill => "kill",
+    Start => "start",
+});
 
 /// Everything the relay reports.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -439,6 +462,22 @@ impl<'de> Deserialize<'de> for BrokerInfo {
                 erlang_version: o.optional("erlang_version")?.unwrap_or_default(),
                 cluster_name: o.optional("cluster_name")?.unwrap_or_default(),
                 nodes: o.field("nodes")?,
+            })
+        };
+        read().map_err(D::Error::custom)
+    }
+}
+
+impl<'de> Deserialize<'de> for BrokerFeatures {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut o = Object::deserialize(deserializer)?;
+        let mut read = || -> Result<Self, serde_json::Error> {
+            Ok(Self {
+                lazy_mode: o.field("lazy_mode")?,
+                classic_mirroring: o.field("classic_mirroring")?,
+                quorum_queues: o.field("quorum_queues")?,
+                quorum_priorities: o.field("quorum_priorities")?,
+                notes: o.field("notes")?,
             })
         };
         read().map_err(D::Error::custom)

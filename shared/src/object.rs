@@ -196,3 +196,39 @@ impl Visitor<'_> for VariantSeed {
         }
     }
 }
+
+/// A field-less enum written as its name (`"completed"`), read and written by hand: for the
+/// page's WebAssembly a match on a string instead of serde's derived visitors. Gives the type
+/// `NAMES` and `as_str`. An unknown name is refused with serde's `unknown variant` message.
+macro_rules! by_name {
+    ($ty:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
+        impl $ty {
+            /// Every name, in declaration order.
+            pub const NAMES: &'static [&'static str] = &[$($name),+];
+
+            /// The name on the wire.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $name),+
+                }
+            }
+        }
+
+        impl serde::Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let name = <String as serde::Deserialize>::deserialize(deserializer)?;
+                match name.as_str() {
+                    $($name => Ok(Self::$variant),)+
+                    other => Err(serde::de::Error::unknown_variant(other, Self::NAMES)),
+                }
+            }
+        }
+    };
+}
+pub(crate) use by_name;

@@ -42,7 +42,7 @@ impl std::fmt::Display for Problem {
 }
 
 /// Limits a relay enforces on every scenario; sent to the page in the hello message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Limits {
     /// Most exchanges.
     pub max_exchanges: usize,
@@ -69,6 +69,29 @@ pub struct Limits {
     /// The cluster's node names, when known; steps and queues may only name these.
     #[serde(default)]
     pub nodes: Vec<String>,
+}
+
+// Read by hand from one object (see `object`): one copy of the reading code in the page.
+impl<'de> Deserialize<'de> for Limits {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut o = crate::object::Object::deserialize(deserializer)?;
+        let mut read = || -> Result<Self, serde_json::Error> {
+            Ok(Self {
+                max_exchanges: o.field("max_exchanges")?,
+                max_queues: o.field("max_queues")?,
+                max_bindings: o.field("max_bindings")?,
+                max_policies: o.field("max_policies")?,
+                max_actors: o.field("max_actors")?,
+                max_steps: o.field("max_steps")?,
+                max_messages: o.field("max_messages")?,
+                max_duration_ms: o.field("max_duration_ms")?,
+                max_body_bytes: o.field("max_body_bytes")?,
+                node_faults: o.optional("node_faults")?.unwrap_or_default(),
+                nodes: o.optional("nodes")?.unwrap_or_default(),
+            })
+        };
+        read().map_err(serde::de::Error::custom)
+    }
 }
 
 impl Default for Limits {
