@@ -17,7 +17,7 @@ use web_sys::HtmlInputElement;
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod dom;
-use dom::{Mounted, all, click, mount_playground, sleep, text, texts};
+use dom::{Mounted, all, backup_message, click, ev, mount_playground, sleep, text, texts};
 
 /// The playground with the backup-exchange example.
 async fn mount() -> Mounted {
@@ -25,10 +25,6 @@ async fn mount() -> Mounted {
     click(&m.root, "gallery-backup-exchange");
     leptos::task::tick().await;
     m
-}
-
-fn ev(t_ms: u64, kind: EventKind) -> Event {
-    Event { t_ms, kind }
 }
 
 fn snapshot(t_ms: u64, queue: &str, ready: u64) -> Event {
@@ -48,40 +44,8 @@ fn snapshot(t_ms: u64, queue: &str, ready: u64) -> Event {
 fn recorded_run() -> Vec<Event> {
     let mut events = Vec::new();
     for i in 1..=10_u64 {
-        let id = format!("producer#{i}");
         let t = i * 100;
-        events.push(ev(
-            t,
-            EventKind::Published {
-                publisher: "producer".into(),
-                id: id.clone(),
-                exchange: "confirm-exchange2".into(),
-                routing_key: "default2".into(),
-                priority: None,
-                persistent: true,
-                mandatory: true,
-            },
-        ));
-        events.push(ev(
-            t,
-            EventKind::Confirmed {
-                publisher: "producer".into(),
-                id: id.clone(),
-                ack: true,
-            },
-        ));
-        events.push(ev(
-            t + 1,
-            EventKind::Delivered {
-                consumer: "backup-consumer".into(),
-                queue: "backup-queue".into(),
-                id,
-                redelivered: false,
-                priority: None,
-                exchange: "confirm-exchange2".into(),
-                routing_key: "default2".into(),
-            },
-        ));
+        events.extend(backup_message(t, i));
         if i % 3 == 0 {
             events.push(snapshot(t + 50, "backup-queue", i));
             events.push(snapshot(t + 50, "confirm-queue2", 0));

@@ -14,51 +14,11 @@ use web_sys::HtmlElement;
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod dom;
-use dom::{Mounted, all, click, mount_playground as mount, sleep, texts};
-
-fn ev(t_ms: u64, kind: EventKind) -> Event {
-    Event { t_ms, kind }
-}
+use dom::{Mounted, all, backup_message, click, ev, mount_playground as mount, sleep, texts};
 
 /// What the relay sends for `n` messages of the backup-exchange example.
 fn backup_events(n: u64) -> Vec<Event> {
-    let mut events = Vec::new();
-    for i in 1..=n {
-        let id = format!("producer#{i}");
-        events.push(ev(
-            i,
-            EventKind::Published {
-                publisher: "producer".into(),
-                id: id.clone(),
-                exchange: "confirm-exchange2".into(),
-                routing_key: "default2".into(),
-                priority: None,
-                persistent: true,
-                mandatory: true,
-            },
-        ));
-        events.push(ev(
-            i,
-            EventKind::Confirmed {
-                publisher: "producer".into(),
-                id: id.clone(),
-                ack: true,
-            },
-        ));
-        events.push(ev(
-            i + 1,
-            EventKind::Delivered {
-                consumer: "backup-consumer".into(),
-                queue: "backup-queue".into(),
-                id,
-                redelivered: false,
-                priority: None,
-                exchange: "confirm-exchange2".into(),
-                routing_key: "default2".into(),
-            },
-        ));
-    }
-    events
+    (1..=n).flat_map(|i| backup_message(i, i)).collect()
 }
 
 #[wasm_bindgen_test]

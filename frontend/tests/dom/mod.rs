@@ -1,5 +1,6 @@
 //! DOM helpers shared by the browser test files: mount points, lookups by `data-testid`, clicks
-//! waiting, and the playground mounted without a relay. Each test file uses only some of them.
+//! waiting, the playground mounted without a relay, and the events the relay sends for one
+//! message of the backup-exchange example. Each test file uses only some of them.
 #![allow(dead_code)]
 
 use leptos::mount::mount_to;
@@ -7,6 +8,7 @@ use leptos::prelude::*;
 use std::rc::Rc;
 use warren_frontend::frame::AnimLoop;
 use warren_frontend::{Playground, PlaygroundView, Status};
+use warren_shared::{Event, EventKind};
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
@@ -121,4 +123,49 @@ pub async fn sleep(ms: i32) {
         }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// An event at `t_ms`.
+pub fn ev(t_ms: u64, kind: EventKind) -> Event {
+    Event { t_ms, kind }
+}
+
+/// Message `i` of the backup-exchange example as the relay reports it: published and confirmed
+/// at `t_ms`, delivered from backup-queue a millisecond later.
+pub fn backup_message(t_ms: u64, i: u64) -> [Event; 3] {
+    let id = format!("producer#{i}");
+    [
+        ev(
+            t_ms,
+            EventKind::Published {
+                publisher: "producer".into(),
+                id: id.clone(),
+                exchange: "confirm-exchange2".into(),
+                routing_key: "default2".into(),
+                priority: None,
+                persistent: true,
+                mandatory: true,
+            },
+        ),
+        ev(
+            t_ms,
+            EventKind::Confirmed {
+                publisher: "producer".into(),
+                id: id.clone(),
+                ack: true,
+            },
+        ),
+        ev(
+            t_ms + 1,
+            EventKind::Delivered {
+                consumer: "backup-consumer".into(),
+                queue: "backup-queue".into(),
+                id,
+                redelivered: false,
+                priority: None,
+                exchange: "confirm-exchange2".into(),
+                routing_key: "default2".into(),
+            },
+        ),
+    ]
 }
