@@ -440,14 +440,12 @@ pub enum EventKind {
 
 impl<'de> Deserialize<'de> for Event {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut object = Object::deserialize(deserializer)?;
-        let read = || -> Result<Self, serde_json::Error> {
+        Object::read(deserializer, |mut o| {
             Ok(Self {
-                t_ms: object.field("t_ms")?,
-                kind: EventKind::read(object)?,
+                t_ms: o.field("t_ms")?,
+                kind: EventKind::read(o)?,
             })
-        };
-        read().map_err(D::Error::custom)
+        })
     }
 }
 
@@ -455,23 +453,20 @@ impl<'de> Deserialize<'de> for Event {
 // reading code instead of a derived visitor per struct.
 impl<'de> Deserialize<'de> for BrokerInfo {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut o = Object::deserialize(deserializer)?;
-        let mut read = || -> Result<Self, serde_json::Error> {
+        Object::read(deserializer, |mut o| {
             Ok(Self {
                 version: o.field("version")?,
                 erlang_version: o.optional("erlang_version")?.unwrap_or_default(),
                 cluster_name: o.optional("cluster_name")?.unwrap_or_default(),
                 nodes: o.field("nodes")?,
             })
-        };
-        read().map_err(D::Error::custom)
+        })
     }
 }
 
 impl<'de> Deserialize<'de> for BrokerFeatures {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut o = Object::deserialize(deserializer)?;
-        let mut read = || -> Result<Self, serde_json::Error> {
+        Object::read(deserializer, |mut o| {
             Ok(Self {
                 lazy_mode: o.field("lazy_mode")?,
                 classic_mirroring: o.field("classic_mirroring")?,
@@ -479,14 +474,13 @@ impl<'de> Deserialize<'de> for BrokerFeatures {
                 quorum_priorities: o.field("quorum_priorities")?,
                 notes: o.field("notes")?,
             })
-        };
-        read().map_err(D::Error::custom)
+        })
     }
 }
 
 impl<'de> Deserialize<'de> for QueueSnapshot {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Self::read(Object::deserialize(deserializer)?).map_err(D::Error::custom)
+        Object::read(deserializer, Self::read)
     }
 }
 
@@ -514,7 +508,7 @@ impl QueueSnapshot {
 
 impl<'de> Deserialize<'de> for EventKind {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Self::read(Object::deserialize(deserializer)?).map_err(D::Error::custom)
+        Object::read(deserializer, Self::read)
     }
 }
 

@@ -41,6 +41,15 @@ impl Object {
         Map::deserialize(deserializer).map(|map| Self::new(Fields::Named(map)))
     }
 
+    /// Read a value from an object with `read`, which takes its fields out; `read`'s error
+    /// becomes the deserializer's.
+    pub(crate) fn read<'de, D: de::Deserializer<'de>, T>(
+        deserializer: D,
+        read: impl FnOnce(Self) -> Result<T, Error>,
+    ) -> Result<T, D::Error> {
+        read(Self::deserialize(deserializer)?).map_err(D::Error::custom)
+    }
+
     /// Read an object tagged with the field `tag`, which must name one of `variants`; `expecting`
     /// is what anything other than an object or array is told it should have been. An error in
     /// the tag is reported inside it (its path ends with the tag), as derived code does.

@@ -86,7 +86,7 @@ pub enum ServerMessage {
 
 impl<'de> Deserialize<'de> for ServerMessage {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Self::read(Object::deserialize(deserializer)?).map_err(D::Error::custom)
+        Object::read(deserializer, Self::read)
     }
 }
 

@@ -5,7 +5,6 @@
 
 use crate::event::{Event, EventKind, Outcome, Settlement};
 use crate::object::Object;
-use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -59,8 +58,7 @@ pub struct Summary {
 // Read by hand from one object (see `object`): one copy of the reading code in the page.
 impl<'de> Deserialize<'de> for Summary {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut o = Object::deserialize(deserializer)?;
-        let mut read = || -> Result<Self, serde_json::Error> {
+        Object::read(deserializer, |mut o| {
             Ok(Self {
                 published: o.field("published")?,
                 acked: o.field("acked")?,
@@ -77,8 +75,7 @@ impl<'de> Deserialize<'de> for Summary {
                 duplicates: o.field("duplicates")?,
                 outcome: o.optional("outcome")?,
             })
-        };
-        read().map_err(D::Error::custom)
+        })
     }
 }
 

@@ -74,8 +74,7 @@ pub struct Limits {
 // Read by hand from one object (see `object`): one copy of the reading code in the page.
 impl<'de> Deserialize<'de> for Limits {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut o = crate::object::Object::deserialize(deserializer)?;
-        let mut read = || -> Result<Self, serde_json::Error> {
+        crate::object::Object::read(deserializer, |mut o| {
             Ok(Self {
                 max_exchanges: o.field("max_exchanges")?,
                 max_queues: o.field("max_queues")?,
@@ -89,8 +88,7 @@ impl<'de> Deserialize<'de> for Limits {
                 node_faults: o.optional("node_faults")?.unwrap_or_default(),
                 nodes: o.optional("nodes")?.unwrap_or_default(),
             })
-        };
-        read().map_err(serde::de::Error::custom)
+        })
     }
 }
 
