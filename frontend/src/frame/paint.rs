@@ -61,16 +61,20 @@ pub fn view_box_size(view_box: &str) -> Option<(f64, f64)> {
 /// opacity in hundredths so each group is one path filled once; the order within a group is
 /// kept. Returns `(tone, opacity, indices)` per group.
 pub fn batches(sprites: &[Sprite]) -> Vec<(Tone, f64, Vec<usize>)> {
-    let visible: Vec<usize> = (0..sprites.len()).filter(|&i| sprites[i].opacity > 0.0).collect();
-    let key = |i: usize| (tone_slot(sprites[i].tone), (sprites[i].opacity * 100.0).round() as i64);
-    let order = order::by_key(visible.iter().map(|&i| {
-        let (slot, opacity) = key(i);
-        ((slot as u64) << 32) | opacity.clamp(0, 100) as u64
-    }));
+    let keyed: Vec<(usize, (usize, i64))> = sprites
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.opacity > 0.0)
+        .map(|(i, s)| (i, (tone_slot(s.tone), (s.opacity * 100.0).round() as i64)))
+        .collect();
+    let order = order::by_key(
+        keyed
+            .iter()
+            .map(|&(_, (slot, opacity))| ((slot as u64) << 32) | opacity.clamp(0, i64::from(u32::MAX)) as u64),
+    );
     let mut out: Vec<(Tone, f64, Vec<usize>)> = Vec::new();
     let mut last = None;
-    for i in order.into_iter().map(|k| visible[k]) {
-        let key = key(i);
+    for (i, key) in order.into_iter().map(|k| keyed[k]) {
         if last != Some(key) {
             last = Some(key);
             out.push((sprites[i].tone, key.1 as f64 / 100.0, Vec::new()));

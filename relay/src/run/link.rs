@@ -120,11 +120,7 @@ pub async fn unless_lost<T>(
             result = &mut operation => return result,
             _ = check.tick() => {
                 if !connection.status().connected() {
-                    return Err(lapin::ErrorKind::IOError(Arc::new(std::io::Error::new(
-                        std::io::ErrorKind::ConnectionAborted,
-                        "the connection was lost",
-                    )))
-                    .into());
+                    return Err(io_error(std::io::ErrorKind::ConnectionAborted, "the connection was lost".to_owned()));
                 }
             }
         }
@@ -137,13 +133,17 @@ async fn connect(url: &str, name: &str) -> lapin::Result<Connection> {
     let properties = ConnectionProperties::default().with_connection_name(name.into());
     match tokio::time::timeout(CONNECT_TIMEOUT, Connection::connect(url, properties)).await {
         Ok(result) => result,
-        Err(_) => Err(lapin::ErrorKind::IOError(Arc::new(std::io::Error::new(
+        Err(_) => Err(io_error(
             std::io::ErrorKind::TimedOut,
             format!(
                 "RabbitMQ accepted the connection but did not finish the AMQP handshake within {} s",
                 CONNECT_TIMEOUT.as_secs()
             ),
-        )))
-        .into()),
+        )),
     }
+}
+
+/// A lapin error for what the relay itself found wrong with a connection.
+fn io_error(kind: std::io::ErrorKind, message: String) -> lapin::Error {
+    lapin::ErrorKind::IOError(Arc::new(std::io::Error::new(kind, message))).into()
 }
