@@ -19,7 +19,7 @@ use std::time::Instant;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use warren_relay::connect::{Broker, BrokerConfig};
-use warren_relay::run;
+use warren_relay::{run, vhost};
 use warren_shared::{Event, EventKind, Scenario, ServerMessage};
 
 #[derive(Debug, Parser)]
@@ -85,7 +85,7 @@ async fn warren(broker: &Broker, args: &Args) -> (f64, usize) {
         }
         (first_publish.unwrap_or(0), last_ack, bytes)
     });
-    let summary = run::execute(&scenario, broker, &run::new_run_id(), tx, CancellationToken::new())
+    let summary = run::execute(&scenario, broker, &vhost::new_run_id(), tx, CancellationToken::new())
         .await
         .unwrap_or_else(|e| panic!("the run could not start: {e}"));
     let (first, last, bytes) = frames.await.unwrap_or_default();
@@ -97,7 +97,7 @@ async fn warren(broker: &Broker, args: &Args) -> (f64, usize) {
 
 /// The same work with lapin alone. Returns the rate.
 async fn bare(broker: &Broker, args: &Args, messages: u64) -> f64 {
-    let vhost = run::vhost_for(&run::new_run_id());
+    let vhost = vhost::for_run(&vhost::new_run_id());
     broker
         .management
         .create_vhost(&vhost, "Warren benchmark baseline")

@@ -11,8 +11,8 @@ use warren_shared::{Limits, Summary, parse_scenario, validate};
 
 use crate::broker::managed::{DEFAULT_NODES, MAX_NODES, ManagedBroker};
 use crate::connect::{Broker, BrokerConfig};
-use crate::run;
 use crate::server::{self, AppState, ServerConfig};
+use crate::{run, vhost};
 
 /// Default address of `warren serve`.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
@@ -254,7 +254,7 @@ async fn execute(scenario: warren_shared::Scenario, broker_args: &BrokerArgs) ->
         server::shutdown_signal().await;
         stop.cancel();
     });
-    let run_id = run::new_run_id();
+    let run_id = vhost::new_run_id();
     let result = run::execute(&scenario, &broker, &run_id, tx, cancel).await;
     let _ = printer.await;
     match result {

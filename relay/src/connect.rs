@@ -6,7 +6,7 @@ use crate::broker::faults::NodeFaults;
 use crate::broker::managed::{DEFAULT_NODES, ManagedBroker, ManagedError};
 use crate::broker::management::{Management, ManagementError};
 use crate::broker::{BrokerEndpoints, NodeEndpoint};
-use crate::run::vhost_created_ms;
+use crate::vhost;
 
 /// How old a run vhost without connections must be before start-up deletes it: a run creates
 /// its vhost and connects within milliseconds, so an older empty one was left by a crash.
@@ -119,7 +119,7 @@ impl Broker {
             .map_or(0, |d| d.as_millis());
         let mut removed = 0;
         for vhost in self.management.list_vhosts().await? {
-            let Some(created) = vhost_created_ms(&vhost.name) else {
+            let Some(created) = vhost::created_ms(&vhost.name) else {
                 continue;
             };
             if now.saturating_sub(created) < LEFTOVER_AGE.as_millis() {

@@ -5,6 +5,7 @@
 //! - [`connect`]: choosing the broker, configured or managed; removing vhosts left by a crash.
 //! - [`broker`]: the managed RabbitMQ and the management API client.
 //! - [`run`]: one scenario on the broker, from its own vhost to its summary.
+//! - [`vhost`]: run ids and the vhosts named after them, for [`run`] and [`connect`]'s sweep.
 //! - [`server`]: the router (`/`, `/ws`, `/healthz`) and graceful shutdown.
 //! - [`ws`]: one WebSocket session.
 //!
@@ -16,4 +17,5 @@ pub mod cli;
 pub mod connect;
 pub mod run;
 pub mod server;
+pub mod vhost;
 pub mod ws;

@@ -15,6 +15,7 @@ use warren_shared::{
 
 use crate::run::{self, RunError};
 use crate::server::AppState;
+use crate::vhost;
 
 /// Largest message the relay accepts from a page (a scenario is far smaller).
 pub const MAX_MESSAGE_BYTES: usize = 1024 * 1024;
@@ -170,7 +171,7 @@ async fn on_text(text: &Utf8Bytes, state: &AppState, active: &mut Option<ActiveR
 }
 
 fn start(scenario: warren_shared::Scenario, state: &AppState, permit: OwnedSemaphorePermit) -> ActiveRun {
-    let id = run::new_run_id();
+    let id = vhost::new_run_id();
     let cancel = state.shutdown.child_token();
     let (tx, events) = mpsc::channel(RUN_EVENT_BUFFER);
     let broker = state.broker.clone();

@@ -18,8 +18,8 @@ use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_util::sync::CancellationToken;
 use warren_relay::connect::{Broker, BrokerConfig};
-use warren_relay::run;
 use warren_relay::server::{self, AppState, ServerConfig};
+use warren_relay::{run, vhost};
 use warren_shared::{Event, Limits, Scenario, ServerMessage, Summary};
 
 /// The broker under test.
@@ -77,7 +77,7 @@ pub async fn run_scenario(scenario: &Scenario) -> (Vec<Event>, Summary) {
         }
         events
     });
-    let run_id = run::new_run_id();
+    let run_id = vhost::new_run_id();
     let summary = run::execute(scenario, &broker, &run_id, tx, CancellationToken::new())
         .await
         .unwrap_or_else(|e| panic!("run failed to start: {e}"));
@@ -99,7 +99,7 @@ pub async fn run_vhosts(broker: &Broker) -> Vec<String> {
         .expect("list vhosts")
         .into_iter()
         .map(|v| v.name)
-        .filter(|n| n.starts_with(run::VHOST_PREFIX))
+        .filter(|n| n.starts_with(vhost::PREFIX))
         .collect()
 }
 

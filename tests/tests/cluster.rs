@@ -309,7 +309,7 @@ async fn an_external_cluster_given_per_node_urls_places_queues_on_the_chosen_nod
         }
         events
     });
-    let run_id = warren_relay::run::new_run_id();
+    let run_id = warren_relay::vhost::new_run_id();
     warren_relay::run::execute(&scenario, &external, &run_id, tx, Default::default())
         .await
         .expect("run");

@@ -104,6 +104,7 @@ async fn a_broker_that_never_finishes_the_handshake_is_reported_after_a_timeout(
     use std::time::{Duration, Instant};
     use tokio::net::TcpListener;
     use warren_relay::run::{self, link::CONNECT_TIMEOUT};
+    use warren_relay::vhost;
 
     // Takes connections and never says a word: the AMQP handshake cannot finish.
     let silent = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
@@ -119,7 +120,7 @@ async fn a_broker_that_never_finishes_the_handshake_is_reported_after_a_timeout(
     let scenario = warren_tests::example("confirms.json");
     let (tx, _rx) = tokio::sync::mpsc::channel(1024);
     let started = Instant::now();
-    let run_id = run::new_run_id();
+    let run_id = vhost::new_run_id();
     let error = run::execute(&scenario, &broker, &run_id, tx, Default::default())
         .await
         .expect_err("the run cannot connect");
@@ -137,7 +138,7 @@ async fn a_broker_that_never_finishes_the_handshake_is_reported_after_a_timeout(
     assert!(
         !warren_tests::run_vhosts(&broker)
             .await
-            .contains(&run::vhost_for(&run_id)),
+            .contains(&vhost::for_run(&run_id)),
         "the run's vhost is deleted"
     );
     held.abort();

@@ -8,7 +8,7 @@ const CLEANUP: Duration = Duration::from_secs(30);
 
 /// The run's vhost is gone (within [`CLEANUP`]).
 async fn assert_vhost_deleted(relay: &Relay, run_id: &str) {
-    let vhost = warren_relay::run::vhost_for(run_id);
+    let vhost = warren_relay::vhost::for_run(run_id);
     assert!(
         vhost_gone(&relay.state.broker, &vhost, CLEANUP).await,
         "{vhost} still exists"
@@ -122,7 +122,7 @@ async fn a_dropped_socket_stops_its_run_and_deletes_its_vhost() {
     let started = client
         .read_until(|e| matches!(e.kind, EventKind::Published { .. }))
         .await;
-    let vhost = warren_relay::run::vhost_for(&started.run_id);
+    let vhost = warren_relay::vhost::for_run(&started.run_id);
     assert!(
         run_vhosts(&relay.state.broker).await.contains(&vhost),
         "the run has its vhost while it runs"

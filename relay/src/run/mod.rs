@@ -13,8 +13,9 @@
 //! - [`amqp`]: conversions between scenario values and AMQP.
 //! - [`version`]: warnings for features this broker version ignores.
 //!
-//! A run always happens in a vhost of its own, created first and deleted last on every path
-//! (completed, refused, stopped, failed, or the client gone), so runs never see each other.
+//! A run always happens in a vhost of its own (named by [`crate::vhost`]), created first and deleted
+//! last on every path (completed, refused, stopped, failed, or the client gone), so runs never see
+//! each other.
 
 pub mod actors;
 pub mod amqp;
@@ -30,8 +31,7 @@ pub mod topology;
 pub mod version;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
@@ -39,13 +39,12 @@ use warren_shared::{BrokerInfo, Event, EventKind, Outcome, Scenario, Step, Summa
 
 use crate::broker::management::ManagementError;
 use crate::connect::Broker;
+use crate::vhost;
 use actors::{Actors, Phase};
 use emitter::Emitter;
 use link::Link;
 use proxy::Proxy;
 
-/// Prefix of every vhost Warren creates; anything else on the broker is never touched.
-pub const VHOST_PREFIX: &str = "warren-run-";
 /// Capacity of the channel from actors to the collector.
 const EVENT_BUFFER: usize = 4096;
 /// How often the run checks whether it is over.
@@ -76,26 +75,6 @@ pub enum RunError {
     },
 }
 
-/// A new run id: time-ordered, unique within this process and very likely across relays.
-pub fn new_run_id() -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let millis = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis());
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    format!("{millis}-{}-{n}", std::process::id())
-}
-
-/// The vhost of a run.
-pub fn vhost_for(run_id: &str) -> String {
-    format!("{VHOST_PREFIX}{run_id}")
-}
-
-/// When a Warren vhost was created, read from its name.
-pub fn vhost_created_ms(vhost: &str) -> Option<u128> {
-    vhost.strip_prefix(VHOST_PREFIX)?.split('-').next()?.parse().ok()
-}
-
 /// Run a validated scenario: create its vhost, declare, run the actors and the timeline, take
 /// snapshots, and stream every event to `out`; returns the summary. `cancel` stops the run
 /// early (its vhost is still deleted). If `out` closes, the run goes on to clean up.
@@ -106,7 +85,7 @@ pub async fn execute(
     out: mpsc::Sender<Event>,
     cancel: CancellationToken,
 ) -> Result<Summary, RunError> {
-    let vhost = vhost_for(run_id);
+    let vhost = vhost::for_run(run_id);
     let management = broker.management.clone();
     management
         .create_vhost(&vhost, &format!("Warren run {run_id}: deleted when the run ends"))
@@ -409,19 +388,4 @@ fn is_over(scenario: &Scenario, actors: &Actors, steps_done: bool, emitter: &Emi
         return false;
     }
     emitter.now_ms().saturating_sub(actors.last_activity_ms()) >= scenario.settings.settle_ms
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn run_ids_are_unique_and_vhosts_carry_their_creation_time() {
-        let a = new_run_id();
-        let b = new_run_id();
-        assert_ne!(a, b);
-        let created = vhost_created_ms(&vhost_for(&a)).expect("time in name");
-        assert!(created > 1_700_000_000_000);
-        assert_eq!(vhost_created_ms("other-vhost"), None);
-    }
 }
