@@ -9,6 +9,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use warren_shared::{Limits, Summary, parse_scenario, validate};
 
+use crate::broker::address::redact;
 use crate::broker::managed::{DEFAULT_NODES, MAX_NODES, ManagedBroker};
 use crate::connect::{Broker, BrokerConfig};
 use crate::server::{self, AppState, ServerConfig};
@@ -294,14 +295,14 @@ async fn broker(action: BrokerAction) -> ExitCode {
                     "RabbitMQ managed by Warren is running ({nodes} node{})",
                     if nodes == 1 { "" } else { "s" }
                 );
-                println!("  AMQP:       {}", crate::connect::redact(&endpoints.amqp_url));
-                println!("  management: {}", crate::connect::redact(&endpoints.management_url));
+                println!("  AMQP:       {}", redact(&endpoints.amqp_url));
+                println!("  management: {}", redact(&endpoints.management_url));
                 for node in &endpoints.nodes {
                     println!(
                         "  {}: {}  {}",
                         node.name,
-                        crate::connect::redact(&node.amqp_url),
-                        crate::connect::redact(&node.management_url)
+                        redact(&node.amqp_url),
+                        redact(&node.management_url)
                     );
                 }
                 ExitCode::SUCCESS

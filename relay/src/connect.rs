@@ -2,6 +2,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::broker::address::{BrokerUrl, DEFAULT_AMQP_PORT, DEFAULT_MANAGEMENT_PORT, redact};
 use crate::broker::faults::NodeFaults;
 use crate::broker::managed::{DEFAULT_NODES, ManagedBroker, ManagedError};
 use crate::broker::management::{Management, ManagementError};
@@ -187,68 +188,23 @@ async fn external_endpoints(amqp: Option<&str>, management: Option<&str>) -> Res
     })
 }
 
-/// Split `scheme://userinfo@host:port/path` into (userinfo, host without port).
-fn authority(url: &str) -> Option<(Option<&str>, &str)> {
-    let rest = url.split_once("://")?.1;
-    let authority = rest.split(['/', '?']).next()?;
-    let (userinfo, hostport) = match authority.rsplit_once('@') {
-        Some((u, h)) => (Some(u), h),
-        None => (None, authority),
-    };
-    let host = if hostport.starts_with('[') {
-        hostport.split_inclusive(']').next()?
-    } else {
-        hostport.split(':').next()?
-    };
-    Some((userinfo, host))
-}
-
 /// The management URL RabbitMQ uses by default for an AMQP URL: same host and user, port 15672.
 fn management_url_for(amqp: &str) -> Result<String, BrokerError> {
-    let (userinfo, host) = authority(amqp).ok_or_else(|| BrokerError::AmqpUrl { url: redact(amqp) })?;
-    Ok(match userinfo {
-        Some(user) => format!("http://{user}@{host}:15672"),
-        None => format!("http://{host}:15672"),
-    })
+    let url = BrokerUrl::parse(amqp).map_err(|_| BrokerError::AmqpUrl { url: redact(amqp) })?;
+    Ok(url.with_scheme_and_port("http", DEFAULT_MANAGEMENT_PORT))
 }
 
 /// The AMQP URL RabbitMQ uses by default for a management URL: same host and user, port 5672.
 fn amqp_url_for(management: &str) -> String {
-    match authority(management) {
-        Some((Some(user), host)) => format!("amqp://{user}@{host}:5672"),
-        Some((None, host)) => format!("amqp://{host}:5672"),
-        None => "amqp://127.0.0.1:5672".to_owned(),
-    }
-}
-
-/// A URL with its password replaced by `***`, for messages and logs.
-pub fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(end);
-    match authority.rsplit_once('@') {
-        Some((userinfo, host)) => {
-            let user = userinfo.split(':').next().unwrap_or("");
-            format!("{scheme}://{user}:***@{host}{tail}")
-        }
-        None => url.to_owned(),
+    match BrokerUrl::parse(management) {
+        Ok(url) => url.with_scheme_and_port("amqp", DEFAULT_AMQP_PORT),
+        Err(_) => format!("amqp://127.0.0.1:{DEFAULT_AMQP_PORT}"),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn passwords_are_redacted() {
-        assert_eq!(
-            redact("amqp://guest:secret@host:5672/vh"),
-            "amqp://guest:***@host:5672/vh"
-        );
-        assert_eq!(redact("http://host:15672"), "http://host:15672");
-    }
 
     #[test]
     fn missing_urls_are_derived_with_default_ports() {

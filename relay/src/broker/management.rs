@@ -10,14 +10,13 @@
 use std::fmt;
 use std::time::Duration;
 
-use percent_encoding::percent_decode_str;
 use reqwest::{Method, StatusCode};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use warren_shared::event::{BrokerInfo, NodeStatus, QueueSnapshot};
 use warren_shared::scenario::Policy;
 
-use super::encode_segment;
+use super::address::{self, BrokerUrl, UrlError, encode_segment};
 
 /// How long one management API request may take, connection included.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -160,21 +159,25 @@ impl Management {
     /// sent as a basic-auth header. A path after the host (an API behind a reverse proxy) is kept as a
     /// prefix; query and fragment are ignored. Only plain `http` is supported.
     pub fn new(management_url: &str) -> Result<Self, ManagementError> {
-        let parsed = ParsedUrl::parse(management_url)?;
+        let url = read_url(management_url)?;
+        let base = url.without_credentials();
+        let (user, password) = url
+            .credentials()
+            .unwrap_or_else(|| (DEFAULT_USER.to_owned(), DEFAULT_PASSWORD.to_owned()));
         let mut builder = reqwest::Client::builder();
-        if is_loopback(&parsed.host) {
+        if url.is_loopback() {
             // An HTTP proxy from the environment cannot reach this machine's loopback.
             builder = builder.no_proxy();
         }
         let http = builder.build().map_err(|e| ManagementError::InvalidUrl {
-            url: parsed.base.clone(),
+            url: base.clone(),
             reason: format!("the HTTP client could not be set up ({})", error_chain(&e)),
         })?;
         Ok(Self {
             http,
-            base: parsed.base,
-            user: parsed.user,
-            password: parsed.password,
+            base,
+            user,
+            password,
             timeout: REQUEST_TIMEOUT,
             fallbacks: Vec::new(),
         })
@@ -185,8 +188,8 @@ impl Management {
     pub fn with_fallbacks(mut self, management_urls: &[String]) -> Self {
         self.fallbacks = management_urls
             .iter()
-            .filter_map(|url| ParsedUrl::parse(url).ok())
-            .map(|parsed| parsed.base)
+            .filter_map(|url| BrokerUrl::parse(url).ok())
+            .map(|url| url.without_credentials())
             .filter(|base| *base != self.base)
             .collect();
         self
@@ -498,87 +501,25 @@ impl Management {
     }
 }
 
-/// A management URL taken apart.
-#[derive(Debug, PartialEq, Eq)]
-struct ParsedUrl {
-    /// `http://host:port[/prefix]`, no credentials, no trailing `/`.
-    base: String,
-    /// Host as written (IPv6 in brackets).
-    host: String,
-    user: String,
-    password: String,
-}
-
-impl ParsedUrl {
-    fn parse(url: &str) -> Result<Self, ManagementError> {
-        let invalid = |shown: String, reason: &str| ManagementError::InvalidUrl {
-            url: shown,
-            reason: reason.to_owned(),
-        };
-        let Some((scheme, rest)) = url.split_once("://") else {
-            return Err(invalid(
-                redact(url),
-                "it must start with http://, e.g. http://guest:guest@127.0.0.1:15672",
-            ));
-        };
-        let rest = rest.split(['?', '#']).next().unwrap_or(rest);
-        let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
-        let (userinfo, host_port) = match authority.rsplit_once('@') {
-            Some((userinfo, host_port)) => (Some(userinfo), host_port),
-            None => (None, authority),
-        };
-        let base = format!("{scheme}://{host_port}{}", path.trim_end_matches('/'));
-        if !scheme.eq_ignore_ascii_case("http") {
-            return Err(invalid(
-                base,
-                "only plain http:// is supported; reach the management API over http (e.g. through \
-                 a local port forward)",
-            ));
-        }
-        if host_port.is_empty() {
-            return Err(invalid(base, "it names no host"));
-        }
-        let host = if host_port.starts_with('[') {
-            host_port.find(']').map_or(host_port, |end| &host_port[..=end])
-        } else {
-            host_port.split(':').next().unwrap_or(host_port)
-        };
-        let decode = |s: &str| percent_decode_str(s).decode_utf8_lossy().into_owned();
-        let (user, password) = match userinfo {
-            None => (DEFAULT_USER.to_owned(), DEFAULT_PASSWORD.to_owned()),
-            Some(userinfo) => match userinfo.split_once(':') {
-                Some((user, password)) => (decode(user), decode(password)),
-                None => (decode(userinfo), String::new()),
-            },
-        };
-        Ok(Self {
-            host: host.to_owned(),
-            base,
-            user,
-            password,
-        })
+/// `management_url` read; refused, without its password, unless it is a plain `http` URL with a
+/// host.
+fn read_url(management_url: &str) -> Result<BrokerUrl, ManagementError> {
+    let url = BrokerUrl::parse(management_url).map_err(|error| ManagementError::InvalidUrl {
+        url: address::redact(management_url),
+        reason: match error {
+            UrlError::NoScheme => "it must start with http://, e.g. http://guest:guest@127.0.0.1:15672".to_owned(),
+            other => other.to_string(),
+        },
+    })?;
+    if url.scheme() != "http" {
+        return Err(ManagementError::InvalidUrl {
+            url: url.without_credentials(),
+            reason: "only plain http:// is supported; reach the management API over http (e.g. through a \
+                     local port forward)"
+                .to_owned(),
+        });
     }
-}
-
-/// `url` with any password in its userinfo replaced, for messages about a URL that cannot be parsed.
-fn redact(url: &str) -> String {
-    let authority_end = url.find("://").map_or(0, |at| at + 3);
-    let rest = &url[authority_end..];
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    match rest[..end].rsplit_once('@') {
-        Some((userinfo, host)) => {
-            let user = userinfo.split(':').next().unwrap_or("");
-            format!("{}{user}:***@{host}{}", &url[..authority_end], &rest[end..])
-        }
-        None => url.to_owned(),
-    }
-}
-
-fn is_loopback(host: &str) -> bool {
-    host.eq_ignore_ascii_case("localhost")
-        || host.starts_with("127.")
-        || host == "[::1]"
-        || host.parse::<std::net::Ipv4Addr>().is_ok_and(|ip| ip.is_loopback())
+    Ok(url)
 }
 
 /// A short reason for a transport failure: `connection refused`, `no answer within 10 s`...
@@ -743,40 +684,44 @@ mod tests {
 
     #[test]
     fn takes_credentials_out_of_the_url() {
-        let p = ParsedUrl::parse("http://admin:s%40cret%3A1@127.0.0.1:15701/").expect("parses");
-        assert_eq!(p.base, "http://127.0.0.1:15701");
-        assert_eq!(p.host, "127.0.0.1");
-        assert_eq!(p.user, "admin");
-        assert_eq!(p.password, "s@cret:1");
-
-        let p = ParsedUrl::parse("http://localhost:15672").expect("parses");
-        assert_eq!(p.base, "http://localhost:15672");
-        assert_eq!((p.user.as_str(), p.password.as_str()), ("guest", "guest"));
-
-        let p = ParsedUrl::parse("http://u:p@[::1]:15672/rabbit/?x=1#y").expect("parses");
-        assert_eq!(p.base, "http://[::1]:15672/rabbit");
-        assert_eq!(p.host, "[::1]");
-        assert!(is_loopback(&p.host));
+        let m = Management::new("http://admin:s%40cret%3A1@127.0.0.1:15701/").expect("client");
+        assert_eq!(
+            (m.base_url(), m.user(), m.password.as_str()),
+            ("http://127.0.0.1:15701", "admin", "s@cret:1")
+        );
+        let m = Management::new("http://localhost:15672").expect("client");
+        assert_eq!(
+            (m.base_url(), m.user(), m.password.as_str()),
+            ("http://localhost:15672", "guest", "guest")
+        );
+        let m = Management::new("http://u:p@[::1]:15672/rabbit/?x=1#y").expect("client");
+        assert_eq!(m.base_url(), "http://[::1]:15672/rabbit");
+        let m = m.with_fallbacks(&[
+            "http://u:p@[::1]:15673/".to_owned(),
+            "http://[::1]:15672/rabbit".to_owned(),
+        ]);
+        assert_eq!(m.fallbacks, ["http://[::1]:15673"]);
     }
 
     #[test]
     fn refuses_unusable_urls_without_showing_the_password() {
-        let e = ParsedUrl::parse("https://u:topsecret@example.com:15671").expect_err("https");
+        let e = Management::new("https://u:topsecret@example.com:15671").expect_err("https");
         let text = e.to_string();
         assert!(text.starts_with("could not use the management URL https://example.com:15671"));
         assert!(!text.contains("topsecret"), "{text}");
 
-        let e = ParsedUrl::parse("u:topsecret@example.com:15672").expect_err("no scheme");
-        assert!(!e.to_string().contains("topsecret"), "{e}");
+        let e = Management::new("u:topsecret@example.com:15672").expect_err("no scheme");
+        assert_eq!(
+            e.to_string(),
+            "could not use the management URL ***@example.com:15672: it must start with http://, e.g. \
+             http://guest:guest@127.0.0.1:15672"
+        );
 
-        assert!(ParsedUrl::parse("http://u:p@/x").is_err());
-    }
-
-    #[test]
-    fn redacts_passwords() {
-        assert_eq!(redact("http://u:pw@h:1/x"), "http://u:***@h:1/x");
-        assert_eq!(redact("u:pw@h"), "u:***@h");
-        assert_eq!(redact("http://h:1"), "http://h:1");
+        let e = Management::new("http://u:topsecret@/x").expect_err("no host");
+        assert_eq!(
+            e.to_string(),
+            "could not use the management URL http://***@/x: it names no host"
+        );
     }
 
     #[test]

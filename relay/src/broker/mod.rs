@@ -2,32 +2,25 @@
 //!
 //! # Layout
 //! - [`BrokerEndpoints`]: where a broker is reached (AMQP and management URLs), whichever broker it is.
+//! - [`address`]: reading those URLs, showing them without their password, and pointing them at a
+//!   vhost, host or port.
 //! - [`management`]: a small client for the management HTTP API: broker facts, vhosts, policies and
 //!   queue snapshots.
 //! - [`managed`]: the broker Warren starts and stops itself when the user configured none: a cluster of
 //!   nodes on this machine.
 //! - [`faults`]: stopping, crashing and restarting the managed cluster's nodes.
 
+pub mod address;
 pub mod faults;
 pub mod managed;
 pub mod management;
 
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-
-/// Characters escaped in one URL path segment: everything except RFC 3986's unreserved characters,
-/// so that a vhost or queue named `/`, `a b` or `x?y` stays one segment.
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
-
-/// Percent-encodes `value` as one URL path segment (`/` becomes `%2F`).
-fn encode_segment(value: &str) -> String {
-    utf8_percent_encode(value, SEGMENT).to_string()
-}
+use address::BrokerUrl;
 
 /// Where a broker is reached.
 ///
 /// Both URLs carry their credentials, because that is how users pass them on the command line.
-/// Never log them as they are; [`management::Management`] strips the password before naming a URL
-/// in an error.
+/// Never log them as they are: show them through [`address::redact`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BrokerEndpoints {
     /// AMQP URL without a vhost path, e.g. `amqp://guest:guest@127.0.0.1:5701`; each run connects to
@@ -60,7 +53,7 @@ impl BrokerEndpoints {
     /// the configured URL carried is replaced, while scheme, credentials, host, port and query
     /// (e.g. `?heartbeat=10`) are kept as they were.
     pub fn amqp_url_for_vhost(&self, vhost: &str) -> String {
-        amqp_url_with_vhost(&self.amqp_url, vhost)
+        with_vhost(&self.amqp_url, vhost)
     }
 }
 
@@ -68,31 +61,14 @@ impl NodeEndpoint {
     /// The AMQP URL that opens a connection to this node on `vhost`, built as
     /// [`BrokerEndpoints::amqp_url_for_vhost`] does.
     pub fn amqp_url_for_vhost(&self, vhost: &str) -> String {
-        amqp_url_with_vhost(&self.amqp_url, vhost)
+        with_vhost(&self.amqp_url, vhost)
     }
 }
 
-/// `url` with its vhost path replaced by `vhost`, percent-encoded; see
-/// [`BrokerEndpoints::amqp_url_for_vhost`].
-fn amqp_url_with_vhost(url: &str, vhost: &str) -> String {
-    let (scheme, rest) = match url.find("://") {
-        Some(at) => url.split_at(at + 3),
-        None => ("", url),
-    };
-    // The authority ends at the first `/`, `?` or `#`; credentials with such characters are
-    // percent-encoded in a valid URL.
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..authority_end];
-    let after = &rest[authority_end..];
-    let query = after
-        .find('?')
-        .map(|at| {
-            let query = &after[at..];
-            // A fragment means nothing to an AMQP client; drop it.
-            query.split('#').next().unwrap_or(query)
-        })
-        .unwrap_or("");
-    format!("{scheme}{authority}/{}{query}", encode_segment(vhost))
+/// `url` with its vhost path replaced by `vhost` (see [`BrokerUrl::with_vhost`]); a text that is
+/// not a URL is left as it is, for the AMQP client to refuse with its own message.
+fn with_vhost(url: &str, vhost: &str) -> String {
+    BrokerUrl::parse(url).map_or_else(|_| url.to_owned(), |parsed| parsed.with_vhost(vhost))
 }
 
 #[cfg(test)]
@@ -105,48 +81,6 @@ mod tests {
             management_url: "http://guest:guest@127.0.0.1:15701".to_owned(),
             nodes: vec![],
         }
-    }
-
-    #[test]
-    fn adds_the_vhost_as_a_path() {
-        let e = endpoints("amqp://guest:guest@127.0.0.1:5701");
-        assert_eq!(
-            e.amqp_url_for_vhost("warren-run-1"),
-            "amqp://guest:guest@127.0.0.1:5701/warren-run-1"
-        );
-    }
-
-    #[test]
-    fn encodes_the_default_vhost_and_special_characters() {
-        let e = endpoints("amqp://guest:guest@127.0.0.1:5701");
-        assert_eq!(e.amqp_url_for_vhost("/"), "amqp://guest:guest@127.0.0.1:5701/%2F");
-        assert_eq!(
-            e.amqp_url_for_vhost("a b/c?d#e%f"),
-            "amqp://guest:guest@127.0.0.1:5701/a%20b%2Fc%3Fd%23e%25f"
-        );
-        assert_eq!(
-            e.amqp_url_for_vhost("run.1_x~y-z"),
-            "amqp://guest:guest@127.0.0.1:5701/run.1_x~y-z"
-        );
-        assert_eq!(
-            e.amqp_url_for_vhost("lapin-ü"),
-            "amqp://guest:guest@127.0.0.1:5701/lapin-%C3%BC"
-        );
-    }
-
-    #[test]
-    fn replaces_a_configured_vhost_and_keeps_the_query() {
-        let e = endpoints("amqps://u%40x:p%2Fw@broker.example:5671/%2F?heartbeat=10&frame_max=0");
-        assert_eq!(
-            e.amqp_url_for_vhost("run"),
-            "amqps://u%40x:p%2Fw@broker.example:5671/run?heartbeat=10&frame_max=0"
-        );
-        let e = endpoints("amqp://localhost/some/vhost#frag");
-        assert_eq!(e.amqp_url_for_vhost("run"), "amqp://localhost/run");
-        let e = endpoints("amqp://localhost/");
-        assert_eq!(e.amqp_url_for_vhost("run"), "amqp://localhost/run");
-        let e = endpoints("amqp://localhost?heartbeat=5#x");
-        assert_eq!(e.amqp_url_for_vhost("run"), "amqp://localhost/run?heartbeat=5");
     }
 
     #[test]
@@ -165,8 +99,8 @@ mod tests {
     }
 
     #[test]
-    fn tolerates_a_url_without_scheme() {
+    fn leaves_a_url_without_scheme_as_it_is() {
         let e = endpoints("localhost:5672");
-        assert_eq!(e.amqp_url_for_vhost("v"), "localhost:5672/v");
+        assert_eq!(e.amqp_url_for_vhost("v"), "localhost:5672");
     }
 }

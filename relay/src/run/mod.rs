@@ -37,6 +37,7 @@ use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 use warren_shared::{BrokerInfo, Event, EventKind, Outcome, Scenario, Step, Summary, SummaryBuilder};
 
+use crate::broker::address::{BrokerUrl, DEFAULT_AMQP_PORT, redact};
 use crate::broker::management::ManagementError;
 use crate::connect::Broker;
 use crate::vhost;
@@ -107,7 +108,7 @@ async fn run_in_vhost(
     cancel: CancellationToken,
 ) -> Result<Summary, RunError> {
     let connect_error = |reason: String| RunError::Connect {
-        url: crate::connect::redact(&broker.endpoints.amqp_url),
+        url: redact(&broker.endpoints.amqp_url),
         reason,
     };
     let mut url = broker.endpoints.amqp_url_for_vhost(vhost);
@@ -118,12 +119,11 @@ async fn run_in_vhost(
         .iter()
         .any(|step| matches!(step, Step::CutConnections { .. }));
     let proxy = if cuts {
-        let upstream =
-            proxy::upstream_of(&url).ok_or_else(|| connect_error("the AMQP URL names no host".to_owned()))?;
-        let proxy = Proxy::start(upstream)
+        let target = BrokerUrl::parse(&url).map_err(|_| connect_error("the AMQP URL names no host".to_owned()))?;
+        let proxy = Proxy::start(target.host_port(DEFAULT_AMQP_PORT))
             .await
             .map_err(|error| connect_error(format!("could not start the proxy: {error}")))?;
-        url = proxy::through(&url, proxy.addr());
+        url = target.with_address(proxy.addr());
         Some(proxy)
     } else {
         None

@@ -108,54 +108,10 @@ async fn forward(mut client: TcpStream, upstream: String, generation: Cancellati
     }
 }
 
-/// The `host:port` of an AMQP URL (port 5672 when it has none).
-pub fn upstream_of(amqp_url: &str) -> Option<String> {
-    let rest = amqp_url.split_once("://")?.1;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    if hostport.is_empty() {
-        return None;
-    }
-    let has_port = if hostport.starts_with('[') {
-        hostport.contains("]:")
-    } else {
-        hostport.contains(':')
-    };
-    Some(if has_port {
-        hostport.to_owned()
-    } else {
-        format!("{hostport}:5672")
-    })
-}
-
-/// The same URL pointing at `addr` instead of its host and port.
-pub fn through(amqp_url: &str, addr: SocketAddr) -> String {
-    let Some((scheme, rest)) = amqp_url.split_once("://") else {
-        return amqp_url.to_owned();
-    };
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(end);
-    match authority.rsplit_once('@') {
-        Some((userinfo, _)) => format!("{scheme}://{userinfo}@{addr}{tail}"),
-        None => format!("{scheme}://{addr}{tail}"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-    #[test]
-    fn urls_are_pointed_through_the_proxy() {
-        let addr: SocketAddr = "127.0.0.1:4000".parse().expect("addr");
-        assert_eq!(
-            through("amqp://u:p@host:5701/%2f?heartbeat=5", addr),
-            "amqp://u:p@127.0.0.1:4000/%2f?heartbeat=5"
-        );
-        assert_eq!(upstream_of("amqp://u:p@host:5701/vh").as_deref(), Some("host:5701"));
-        assert_eq!(upstream_of("amqp://rabbit").as_deref(), Some("rabbit:5672"));
-    }
 
     #[tokio::test]
     async fn a_cut_drops_connections_and_refuses_new_ones_for_a_while() {

@@ -75,7 +75,7 @@ async fn starts_and_reuses_a_real_cluster() {
     assert!(info.nodes.iter().any(|n| n.name == "warren-1@localhost" && n.running));
 
     let vhost = "warren-test/ü b";
-    let enc = crate::broker::encode_segment(vhost);
+    let enc = crate::broker::address::encode_segment(vhost);
     // A failed earlier run may have left it behind.
     management.delete_vhost(vhost).await.expect("old vhost deleted");
     management
