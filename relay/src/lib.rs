@@ -3,7 +3,7 @@
 //! # Layout
 //! - [`cli`]: the `warren` command line (`serve`, `run`, `broker up|down|status`).
 //! - [`connect`]: choosing the broker, configured or managed; removing vhosts left by a crash.
-//! - [`broker`]: the managed RabbitMQ and the management API client.
+//! - [`broker`]: the managed RabbitMQ, the management API client, and reading broker URLs.
 //! - [`run`]: one scenario on the broker, from its own vhost to its summary.
 //! - [`vhost`]: run ids and the vhosts named after them, for [`run`] and [`connect`]'s sweep.
 //! - [`server`]: the router (`/`, `/ws`, `/healthz`) and graceful shutdown.
