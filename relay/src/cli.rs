@@ -9,10 +9,11 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use warren_shared::{Limits, Summary, parse_scenario, validate};
 
+use crate::admission;
 use crate::broker::address::redact;
 use crate::broker::managed::{DEFAULT_NODES, MAX_NODES, ManagedBroker};
 use crate::connect::{Broker, BrokerConfig};
-use crate::server::{self, AppState, ServerConfig};
+use crate::server::{self, AppState, DEFAULT_SOCKETS_PER_ADDRESS, ServerConfig, SocketLimits};
 use crate::{run, vhost};
 
 /// Default address of `warren serve`.
@@ -58,6 +59,11 @@ pub struct BrokerArgs {
     /// Nodes of the cluster Warren runs itself when no URL is given.
     #[arg(long, env = "WARREN_NODES", default_value_t = DEFAULT_NODES, value_parser = node_count())]
     pub nodes: u16,
+}
+
+/// Accepts a count of 1 or more.
+fn at_least_one() -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::new().range(1..)
 }
 
 /// Accepts 1..=MAX_NODES nodes.
@@ -106,6 +112,14 @@ pub struct ServeArgs {
     /// Most runs at once.
     #[arg(long, env = "WARREN_MAX_RUNS", default_value_t = DEFAULT_MAX_RUNS)]
     pub max_runs: usize,
+    /// Another origin whose pages may open the WebSocket, e.g. https://warren.example.com for a
+    /// reverse proxy; repeat the option or separate origins with commas. The relay's own page
+    /// (the origin of the address it is reached at) is always allowed.
+    #[arg(long = "allow-origin", value_name = "ORIGIN", env = "WARREN_ALLOW_ORIGIN", value_delimiter = ',', value_parser = admission::parse_origin)]
+    pub allow_origins: Vec<String>,
+    /// Most WebSockets open at once from one client IP address.
+    #[arg(long, env = "WARREN_MAX_SOCKETS_PER_ADDRESS", default_value_t = DEFAULT_SOCKETS_PER_ADDRESS, value_parser = at_least_one())]
+    pub max_sockets_per_address: usize,
     /// Serve a workshop: many users share the cluster, so node faults are refused.
     #[arg(long, env = "WARREN_WORKSHOP", value_parser = clap::builder::BoolishValueParser::new(), num_args = 0..=1, default_missing_value = "true")]
     pub workshop: bool,
@@ -188,6 +202,11 @@ async fn serve(args: ServeArgs) -> ExitCode {
         limits: args.broker.limits(args.workshop),
         max_concurrent_runs: args.max_runs,
         static_dir: args.static_dir.unwrap_or_else(default_static_dir),
+        allowed_origins: args.allow_origins,
+        sockets: SocketLimits {
+            max_per_address: args.max_sockets_per_address,
+            ..SocketLimits::default()
+        },
     };
     let version = broker.version().await;
     println!(
@@ -323,5 +342,43 @@ async fn broker(action: BrokerAction) -> ExitCode {
             }
             Err(error) => fail(error),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn serve_args(args: &[&str]) -> Result<ServeArgs, clap::Error> {
+        let cli = Cli::try_parse_from(["warren", "serve"].iter().chain(args))?;
+        match cli.command {
+            Command::Serve(args) => Ok(args),
+            other => panic!("parsed as {other:?}"),
+        }
+    }
+
+    #[test]
+    fn allowed_origins_repeat_split_on_commas_and_are_normalised() {
+        let args = serve_args(&[
+            "--allow-origin",
+            "https://A.example/",
+            "--allow-origin",
+            "http://b.example:8080,https://c.example:443",
+        ])
+        .expect("parses");
+        assert_eq!(
+            args.allow_origins,
+            ["https://a.example", "http://b.example:8080", "https://c.example"]
+        );
+        assert_eq!(args.max_sockets_per_address, DEFAULT_SOCKETS_PER_ADDRESS);
+    }
+
+    #[test]
+    fn a_path_is_not_an_origin_and_the_socket_cap_is_at_least_one() {
+        let error = serve_args(&["--allow-origin", "https://a.example/app"]).expect_err("refused");
+        assert!(error.to_string().contains("not an origin"), "{error}");
+        assert!(serve_args(&["--max-sockets-per-address", "0"]).is_err());
+        let args = serve_args(&["--max-sockets-per-address", "4"]).expect("parses");
+        assert_eq!(args.max_sockets_per_address, 4);
     }
 }

@@ -6,12 +6,14 @@
 //! - [`broker`]: the managed RabbitMQ, the management API client, and reading broker URLs.
 //! - [`run`]: one scenario on the broker, from its own vhost to its summary.
 //! - [`vhost`]: run ids and the vhosts named after them, for [`run`] and [`connect`]'s sweep.
-//! - [`server`]: the router (`/`, `/ws`, `/healthz`) and graceful shutdown.
-//! - [`ws`]: one WebSocket session.
+//! - [`server`]: the router (`/`, `/ws`, `/healthz`), the relay's settings and graceful shutdown.
+//! - [`admission`]: who may open a WebSocket (its `Origin`, sockets per client address).
+//! - [`ws`]: one WebSocket session, and its socket's bounded outbox.
 //!
 //! The binary is a thin wrapper over [`cli::main`]; tests drive [`server::app`] and
 //! [`run::execute`] directly.
 
+pub mod admission;
 pub mod broker;
 pub mod cli;
 pub mod connect;

@@ -1,11 +1,12 @@
 //! The HTTP side: the page, the WebSocket endpoint and a health check.
 
 use axum::Router;
-use axum::extract::State;
 use axum::extract::ws::WebSocketUpgrade;
-use axum::http::StatusCode;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Json, Response};
 use axum::routing::get;
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,11 +17,20 @@ use tokio_util::task::TaskTracker;
 use tower_http::services::{ServeDir, ServeFile};
 use warren_shared::Limits;
 
+use crate::admission::{self, AddressSlots};
 use crate::connect::Broker;
 use crate::ws;
 
 /// How long shutdown waits for active runs to delete their vhosts.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+/// Default [`SocketLimits::max_backlog`]: at a few hundred bytes an event, a couple of MB per socket.
+pub const DEFAULT_MAX_BACKLOG: usize = 8192;
+/// Default [`SocketLimits::ping_interval`].
+pub const DEFAULT_PING_INTERVAL: Duration = Duration::from_secs(20);
+/// Default [`SocketLimits::idle_timeout`]: three pings unanswered.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default [`SocketLimits::max_per_address`]: a workshop machine with many tabs, not a flood.
+pub const DEFAULT_SOCKETS_PER_ADDRESS: usize = 32;
 
 /// Settings of a serving relay.
 #[derive(Debug, Clone)]
@@ -31,6 +41,38 @@ pub struct ServerConfig {
     pub max_concurrent_runs: usize,
     /// Folder holding the built page (`index.html`, the WASM and its JS).
     pub static_dir: PathBuf,
+    /// Origins besides the relay's own page whose pages may open the WebSocket (the public
+    /// address of a reverse proxy), written as [`admission::parse_origin`] returns them.
+    pub allowed_origins: Vec<String>,
+    /// What one socket may cost the relay.
+    pub sockets: SocketLimits,
+}
+
+/// Bounds on each WebSocket, so that a slow or hostile client costs the relay a bounded amount
+/// and never holds up anyone else's run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SocketLimits {
+    /// Most events and messages waiting to be written to one socket. A page that falls this far
+    /// behind is told so (if it still reads), its run is stopped and the socket closed: the relay
+    /// never buffers without bound, and a run never waits for a page.
+    pub max_backlog: usize,
+    /// How often the relay pings the page.
+    pub ping_interval: Duration,
+    /// How long a socket may go without any frame from the page (pongs count) before it is closed.
+    pub idle_timeout: Duration,
+    /// Most sockets open at once from one client IP address.
+    pub max_per_address: usize,
+}
+
+impl Default for SocketLimits {
+    fn default() -> Self {
+        Self {
+            max_backlog: DEFAULT_MAX_BACKLOG,
+            ping_interval: DEFAULT_PING_INTERVAL,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            max_per_address: DEFAULT_SOCKETS_PER_ADDRESS,
+        }
+    }
 }
 
 /// What every request handler shares.
@@ -46,6 +88,8 @@ pub struct AppState {
     pub runs: TaskTracker,
     /// Cancelled on shutdown; every run's token is a child of it.
     pub shutdown: CancellationToken,
+    /// Open sockets per client address.
+    pub sockets: AddressSlots,
 }
 
 impl AppState {
@@ -54,6 +98,7 @@ impl AppState {
         Self {
             broker,
             run_slots: Arc::new(Semaphore::new(config.max_concurrent_runs)),
+            sockets: AddressSlots::new(config.sockets.max_per_address),
             config: Arc::new(config),
             runs: TaskTracker::new(),
             shutdown: CancellationToken::new(),
@@ -61,7 +106,9 @@ impl AppState {
     }
 }
 
-/// The router: `/ws`, `/healthz`, and the page for everything else.
+/// The router: `/ws`, `/healthz`, and the page for everything else. Serve it with
+/// `into_make_service_with_connect_info::<SocketAddr>()`, as [`serve`] does: `/ws` counts sockets
+/// per client address.
 pub fn app(state: AppState) -> Router {
     let index = state.config.static_dir.join("index.html");
     let page = ServeDir::new(&state.config.static_dir)
@@ -77,10 +124,28 @@ pub fn app(state: AppState) -> Router {
     }
 }
 
-async fn websocket(upgrade: WebSocketUpgrade, State(state): State<AppState>) -> Response {
+/// The upgrade to `/ws`, for the relay's own page (or an allowed origin) and within the
+/// per-address cap; the socket keeps its address slot until it is closed.
+async fn websocket(
+    upgrade: WebSocketUpgrade,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    uri: Uri,
+    State(state): State<AppState>,
+) -> Response {
+    if let Err(refusal) = admission::check_origin(&headers, &uri, &state.config.allowed_origins) {
+        return refusal.into_response();
+    }
+    let slot = match state.sockets.take(peer.ip()) {
+        Ok(slot) => slot,
+        Err(refusal) => return refusal.into_response(),
+    };
     upgrade
         .max_message_size(ws::MAX_FRAME_BYTES)
-        .on_upgrade(move |socket| ws::session(socket, state))
+        .on_upgrade(move |socket| async move {
+            ws::session(socket, state, peer).await;
+            drop(slot);
+        })
 }
 
 async fn health(State(state): State<AppState>) -> Response {
@@ -121,7 +186,8 @@ pub async fn serve(
             }
         }
     };
-    axum::serve(listener, app(state)).with_graceful_shutdown(signal).await?;
+    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service).with_graceful_shutdown(signal).await?;
     token.cancel();
     runs.close();
     if tokio::time::timeout(SHUTDOWN_GRACE, runs.wait()).await.is_err() {

@@ -1,13 +1,26 @@
 //! One WebSocket session: hello, then runs requested by the page, one at a time.
 //!
-//! The session is a single loop over named inputs (a frame from the page, a batch of run
-//! events, the run ending, shutdown). Bad frames get an error message and the socket stays up;
-//! when the socket goes away mid-run, the run is stopped and still deletes its vhost.
+//! # Layout
+//! - [`session`]: a single loop over named inputs (a frame from the page, a batch of run
+//!   events, the run ending, a ping due, the page gone quiet, shutdown), then one `match`.
+//! - [`outbox`]: the socket's writing half, a task behind a bounded backlog.
+//!
+//! Bad frames get an error message and the socket stays up. The session never waits for the
+//! page: events go to the outbox at once, and a page so far behind that the backlog is full is
+//! told so, its run stopped and the socket closed. A page that sends nothing at all (not even a
+//! pong) for the idle timeout is closed too. When the socket goes away mid-run, the run is
+//! stopped and still deletes its vhost.
+
+mod outbox;
 
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
-use futures_util::{SinkExt, StreamExt};
+use futures_util::StreamExt;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, mpsc};
 use tokio::task::JoinHandle;
+use tokio::time::{Instant, MissedTickBehavior};
 use tokio_util::sync::CancellationToken;
 use warren_shared::{
     ClientMessage, Event, Outcome, PROTOCOL_VERSION, ServerMessage, Summary, parse_scenario, validate,
@@ -16,20 +29,19 @@ use warren_shared::{
 use crate::run::{self, RunError};
 use crate::server::AppState;
 use crate::vhost;
+use outbox::{MAX_BATCH, Outbox, Outgoing, Refused};
 
 /// Largest message the relay accepts from a page (a scenario is far smaller).
 pub const MAX_MESSAGE_BYTES: usize = 1024 * 1024;
 /// Largest frame the socket reads at all; a frame between the two limits gets an error message,
 /// a larger one closes the socket.
 pub const MAX_FRAME_BYTES: usize = 16 * 1024 * 1024;
-/// Most events sent in one frame.
-const MAX_BATCH: usize = 512;
 /// Events buffered between a run and its socket.
 const RUN_EVENT_BUFFER: usize = 4096;
 
 /// A run in progress on this socket.
 struct ActiveRun {
-    id: String,
+    id: Arc<str>,
     cancel: CancellationToken,
     events: mpsc::Receiver<Event>,
     task: JoinHandle<Result<Summary, RunError>>,
@@ -40,18 +52,44 @@ enum Input {
     Frame(Option<Result<Message, axum::Error>>),
     Events(Vec<Event>),
     RunEnded(Result<Result<Summary, RunError>, tokio::task::JoinError>),
+    PingDue,
+    Idle,
     Shutdown,
 }
 
-/// Serve one socket until it closes.
-pub async fn session(socket: WebSocket, state: AppState) {
-    let (mut sink, mut stream) = socket.split();
-    let mut out = Outbox { sink: &mut sink };
-    if out.send(&hello(&state).await).await.is_err() {
-        return;
+/// Why the session ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum End {
+    /// The socket closes normally, after what is queued (the page left, or was told why).
+    Closed,
+    /// The page fell so far behind that its backlog is full.
+    Behind,
+}
+
+impl From<Refused> for End {
+    fn from(refused: Refused) -> Self {
+        match refused {
+            Refused::Behind => Self::Behind,
+            Refused::Gone => Self::Closed,
+        }
     }
+}
+
+/// What a handler decides: go on, or end the session.
+type Flow = Result<(), End>;
+
+/// Serve one socket, opened from `peer`, until it closes.
+pub async fn session(socket: WebSocket, state: AppState, peer: SocketAddr) {
+    let limits = state.config.sockets.clone();
+    let (sink, mut stream) = socket.split();
+    let out = Outbox::spawn(sink, limits.max_backlog);
     let mut active: Option<ActiveRun> = None;
-    loop {
+    let every = limits.ping_interval.max(Duration::from_millis(1)); // an interval of zero panics
+    let mut ping = tokio::time::interval_at(Instant::now() + every, every);
+    ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    let mut heard = Instant::now();
+    let mut flow = out.message(hello(&state).await).map_err(End::from);
+    while flow.is_ok() {
         let input = {
             let (events, task) = match active.as_mut() {
                 Some(run) => (Some(&mut run.events), Some(&mut run.task)),
@@ -61,39 +99,73 @@ pub async fn session(socket: WebSocket, state: AppState) {
                 frame = stream.next() => Input::Frame(frame),
                 batch = next_batch(events) => Input::Events(batch),
                 ended = run_ended(task) => Input::RunEnded(ended),
+                _ = ping.tick() => Input::PingDue,
+                () = tokio::time::sleep_until(heard + limits.idle_timeout) => Input::Idle,
                 () = state.shutdown.cancelled() => Input::Shutdown,
             }
         };
-        let keep_open = match input {
-            Input::Frame(Some(Ok(Message::Text(text)))) => on_text(&text, &state, &mut active, &mut out).await,
-            Input::Frame(Some(Ok(Message::Binary(_)))) => {
-                out.error("binary frames are not understood: send JSON text such as {\"type\":\"stop\"}")
-                    .await
-            }
-            Input::Frame(Some(Ok(Message::Close(_))) | None | Some(Err(_))) => false,
-            Input::Frame(Some(Ok(_))) => true,
-            Input::Events(events) => {
-                let run_id = active.as_ref().map(|r| r.id.clone()).unwrap_or_default();
-                out.send(&ServerMessage::Events { run_id, events }).await.is_ok()
-            }
-            Input::RunEnded(result) => match active.take() {
-                Some(run) => finish(run, result, &mut out).await,
-                None => true,
-            },
-            Input::Shutdown => {
-                let _ = out.error("the relay is shutting down; runs are being stopped").await;
-                false
-            }
-        };
-        if !keep_open {
-            break;
+        if let Input::Frame(Some(Ok(_))) = input {
+            heard = Instant::now();
         }
+        flow = match input {
+            Input::Frame(Some(Ok(Message::Text(text)))) => on_text(&text, &state, &mut active, &out),
+            Input::Frame(Some(Ok(Message::Binary(_)))) => out
+                .error("binary frames are not understood: send JSON text such as {\"type\":\"stop\"}")
+                .map_err(End::from),
+            Input::Frame(Some(Ok(Message::Close(_))) | None | Some(Err(_))) => Err(End::Closed),
+            Input::Frame(Some(Ok(_))) => Ok(()),
+            Input::Events(events) => match active.as_ref() {
+                Some(run) => forward(&run.id, events, &out),
+                None => Ok(()),
+            },
+            Input::RunEnded(result) => match active.take() {
+                Some(run) => finish(run, result, &out),
+                None => Ok(()),
+            },
+            Input::PingDue => out.push(Outgoing::Ping).map_err(End::from),
+            Input::Idle => {
+                tracing::info!(%peer, "closing a WebSocket that sent nothing for {:?}", limits.idle_timeout);
+                out.error(format!(
+                    "closing the connection: nothing came from the page for {:?} (a page that is open answers the relay's pings)",
+                    limits.idle_timeout
+                ))
+                .map_err(End::from)
+                .and(Err(End::Closed))
+            }
+            Input::Shutdown => out
+                .error("the relay is shutting down; runs are being stopped")
+                .map_err(End::from)
+                .and(Err(End::Closed)),
+        };
     }
-    if let Some(run) = active {
-        // The page is gone: stop the run; its task still deletes the vhost (tracked for shutdown).
+    let stopped = active.take().map(|run| {
+        // The page is gone or dropped: stop the run; its task still deletes the vhost (tracked
+        // for shutdown).
         run.cancel.cancel();
+        run.id
+    });
+    match flow {
+        Err(End::Behind) => {
+            tracing::warn!(%peer, run = ?stopped, "dropped a WebSocket whose page fell {} messages behind", limits.max_backlog);
+            out.abandon(ServerMessage::Error {
+                message: fell_behind(limits.max_backlog, stopped.is_some()),
+            })
+            .await;
+        }
+        Ok(()) | Err(End::Closed) => out.close().await,
     }
-    let _ = sink.close().await;
+}
+
+/// The last word to a page that fell behind.
+fn fell_behind(backlog: usize, stopped_a_run: bool) -> String {
+    let run = if stopped_a_run {
+        "; its run was stopped and its vhost is being deleted"
+    } else {
+        ""
+    };
+    format!(
+        "the page fell too far behind (over {backlog} messages waiting for it) and the relay closed the connection{run}. Reload the page to go on"
+    )
 }
 
 async fn hello(state: &AppState) -> ServerMessage {
@@ -112,60 +184,54 @@ async fn hello(state: &AppState) -> ServerMessage {
     }
 }
 
-async fn on_text(text: &Utf8Bytes, state: &AppState, active: &mut Option<ActiveRun>, out: &mut Outbox<'_>) -> bool {
+/// A text frame from the page: a `run` or a `stop`, or an error back.
+fn on_text(text: &Utf8Bytes, state: &AppState, active: &mut Option<ActiveRun>, out: &Outbox) -> Flow {
     if text.len() > MAX_MESSAGE_BYTES {
-        return out
-            .error(&format!(
-                "a message of {} bytes is larger than this relay accepts ({MAX_MESSAGE_BYTES} bytes); a scenario is normally a few kilobytes",
-                text.len()
-            ))
-            .await;
+        return Ok(out.error(format!(
+            "a message of {} bytes is larger than this relay accepts ({MAX_MESSAGE_BYTES} bytes); a scenario is normally a few kilobytes",
+            text.len()
+        ))?);
     }
     let message: ClientMessage = match serde_json::from_str(text.as_str()) {
         Ok(message) => message,
         Err(error) => {
-            return out
-                .error(&format!(
-                    "could not read the message ({error}): send JSON such as {{\"type\":\"run\",\"scenario\":{{...}}}} or {{\"type\":\"stop\"}}"
-                ))
-                .await;
+            return Ok(out.error(format!(
+                "could not read the message ({error}): send JSON such as {{\"type\":\"run\",\"scenario\":{{...}}}} or {{\"type\":\"stop\"}}"
+            ))?);
         }
     };
     match message {
         ClientMessage::Stop => match active {
             Some(run) => {
                 run.cancel.cancel();
-                true
+                Ok(())
             }
-            None => out.error("there is no run to stop on this connection").await,
+            None => Ok(out.error("there is no run to stop on this connection")?),
         },
         ClientMessage::Run { .. } if active.is_some() => {
-            out.error("a run is already going on this connection: stop it or wait for it to finish")
-                .await
+            Ok(out.error("a run is already going on this connection: stop it or wait for it to finish")?)
         }
         ClientMessage::Run { scenario } => {
             let scenario = match parse_scenario(&scenario) {
                 Ok(scenario) => scenario,
-                Err(problems) => {
-                    return out.send(&ServerMessage::Invalid { problems }).await.is_ok();
-                }
+                Err(problems) => return Ok(out.message(ServerMessage::Invalid { problems })?),
             };
             let problems = validate(&scenario, &state.config.limits);
             if !problems.is_empty() {
-                return out.send(&ServerMessage::Invalid { problems }).await.is_ok();
+                return Ok(out.message(ServerMessage::Invalid { problems })?);
             }
             let Ok(permit) = state.run_slots.clone().try_acquire_owned() else {
-                return out
-                    .error(&format!(
-                        "the relay is already running {} scenarios, its limit; try again when one finishes",
-                        state.config.max_concurrent_runs
-                    ))
-                    .await;
+                return Ok(out.error(format!(
+                    "the relay is already running {} scenarios, its limit; try again when one finishes",
+                    state.config.max_concurrent_runs
+                ))?);
             };
             let run = start(scenario, state, permit);
-            let accepted = ServerMessage::Accepted { run_id: run.id.clone() };
+            let accepted = ServerMessage::Accepted {
+                run_id: run.id.to_string(),
+            };
             *active = Some(run);
-            out.send(&accepted).await.is_ok()
+            Ok(out.message(accepted)?)
         }
     }
 }
@@ -175,55 +241,51 @@ fn start(scenario: warren_shared::Scenario, state: &AppState, permit: OwnedSemap
     let cancel = state.shutdown.child_token();
     let (tx, events) = mpsc::channel(RUN_EVENT_BUFFER);
     let broker = state.broker.clone();
-    let (run_id, token) = (id.clone(), cancel.clone());
+    let token = cancel.clone();
+    let run_id = id.clone();
     let task = state.runs.spawn(async move {
         let result = run::execute(&scenario, &broker, &run_id, tx, token).await;
         drop(permit);
         result
     });
     ActiveRun {
-        id,
+        id: id.into(),
         cancel,
         events,
         task,
     }
 }
 
-async fn finish(
-    mut run: ActiveRun,
-    result: Result<Result<Summary, RunError>, tokio::task::JoinError>,
-    out: &mut Outbox<'_>,
-) -> bool {
+/// Queue a run's events for the page.
+fn forward(run_id: &Arc<str>, events: Vec<Event>, out: &Outbox) -> Flow {
+    for event in events {
+        out.push(Outgoing::Event {
+            run_id: Arc::clone(run_id),
+            event,
+        })?;
+    }
+    Ok(())
+}
+
+/// The run's task ended: its last events, then `finished` (or the error that ended it).
+fn finish(mut run: ActiveRun, result: Result<Result<Summary, RunError>, tokio::task::JoinError>, out: &Outbox) -> Flow {
     // Every event was queued before the task ended: send what is left, then the summary.
     let mut rest = Vec::new();
     while let Ok(event) = run.events.try_recv() {
         rest.push(event);
     }
-    for chunk in rest.chunks(MAX_BATCH) {
-        if out
-            .send(&ServerMessage::Events {
-                run_id: run.id.clone(),
-                events: chunk.to_vec(),
-            })
-            .await
-            .is_err()
-        {
-            return false;
-        }
-    }
+    forward(&run.id, rest, out)?;
     match result {
         Ok(Ok(summary)) => {
             let outcome = summary.outcome.unwrap_or(Outcome::Failed);
-            out.send(&ServerMessage::Finished {
-                run_id: run.id,
+            Ok(out.message(ServerMessage::Finished {
+                run_id: run.id.to_string(),
                 outcome,
                 summary,
-            })
-            .await
-            .is_ok()
+            })?)
         }
-        Ok(Err(error)) => out.error(&error.to_string()).await,
-        Err(error) => out.error(&format!("the run failed inside the relay: {error}")).await,
+        Ok(Err(error)) => Ok(out.error(error.to_string())?),
+        Err(error) => Ok(out.error(format!("the run failed inside the relay: {error}"))?),
     }
 }
 
@@ -250,27 +312,5 @@ async fn run_ended(
     match task {
         Some(task) => task.await,
         None => std::future::pending().await,
-    }
-}
-
-/// Serialises server messages onto the socket.
-struct Outbox<'a> {
-    sink: &'a mut futures_util::stream::SplitSink<WebSocket, Message>,
-}
-
-impl Outbox<'_> {
-    async fn send(&mut self, message: &ServerMessage) -> Result<(), axum::Error> {
-        let text = serde_json::to_string(message)
-            .unwrap_or_else(|error| format!(r#"{{"type":"error","message":"could not encode a message: {error}"}}"#));
-        self.sink.send(Message::Text(text.into())).await
-    }
-
-    /// Send an error; returns whether the socket is still usable.
-    async fn error(&mut self, message: &str) -> bool {
-        self.send(&ServerMessage::Error {
-            message: message.to_owned(),
-        })
-        .await
-        .is_ok()
     }
 }

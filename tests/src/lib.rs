@@ -15,10 +15,12 @@ use std::path::PathBuf;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
-use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use tokio_util::sync::CancellationToken;
 use warren_relay::connect::{Broker, BrokerConfig};
-use warren_relay::server::{self, AppState, ServerConfig};
+use warren_relay::server::{self, AppState, ServerConfig, SocketLimits};
 use warren_relay::{run, vhost};
 use warren_shared::{Event, Limits, Scenario, ServerMessage, Summary};
 
@@ -132,15 +134,21 @@ impl Relay {
 
     /// Start one whose limits `adjust` changes first (e.g. node faults off, as in a workshop).
     pub async fn start_with(adjust: impl FnOnce(&mut Limits)) -> Self {
-        let mut limits = limits();
-        adjust(&mut limits);
+        Self::start_configured(|config| adjust(&mut config.limits)).await
+    }
+
+    /// Start one whose settings `adjust` changes first (allowed origins, small socket limits).
+    pub async fn start_configured(adjust: impl FnOnce(&mut ServerConfig)) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
-        let config = ServerConfig {
-            limits,
+        let mut config = ServerConfig {
+            limits: limits(),
             max_concurrent_runs: 8,
             static_dir: warren_relay::cli::default_static_dir(),
+            allowed_origins: Vec::new(),
+            sockets: SocketLimits::default(),
         };
+        adjust(&mut config);
         let state = AppState::new(broker().await, config);
         let stop = CancellationToken::new();
         let signal = stop.clone();
@@ -151,15 +159,58 @@ impl Relay {
         Self { addr, state, stop }
     }
 
+    /// The WebSocket's URL.
+    pub fn ws_url(&self) -> String {
+        format!("ws://{}/ws", self.addr)
+    }
+
     /// Open a WebSocket and read the hello.
     pub async fn connect(&self) -> (Client, ServerMessage) {
-        let (socket, _) = tokio_tungstenite::connect_async(format!("ws://{}/ws", self.addr))
+        match self.try_connect(None).await {
+            Ok(connected) => connected,
+            Err(refused) => panic!("websocket handshake refused: {refused:?}"),
+        }
+    }
+
+    /// Open a WebSocket as a page of `origin` would (no `Origin` header without one) and read
+    /// the hello; a refused upgrade gives its HTTP status and body.
+    pub async fn try_connect(&self, origin: Option<&str>) -> Result<(Client, ServerMessage), Refused> {
+        let mut request = self.ws_url().into_client_request().expect("a WebSocket request");
+        if let Some(origin) = origin {
+            request
+                .headers_mut()
+                .insert("origin", origin.parse().expect("an origin header"));
+        }
+        match tokio_tungstenite::connect_async(request).await {
+            Ok((socket, _)) => Ok(Client::after_hello(socket).await),
+            Err(WsError::Http(response)) => Err(Refused {
+                status: response.status().as_u16(),
+                body: String::from_utf8_lossy(response.body().as_deref().unwrap_or_default()).into_owned(),
+            }),
+            Err(error) => panic!("websocket handshake: {error}"),
+        }
+    }
+
+    /// Open a WebSocket whose TCP receive buffer is tiny, and read the hello: when the test stops
+    /// reading, the relay's writes back up after a few kilobytes instead of megabytes.
+    pub async fn connect_small_window(&self) -> (Client, ServerMessage) {
+        let socket = tokio::net::TcpSocket::new_v4().expect("a TCP socket");
+        socket.set_recv_buffer_size(4096).expect("a small receive buffer");
+        let stream = socket.connect(self.addr).await.expect("connect to the relay");
+        let (socket, _) = tokio_tungstenite::client_async(self.ws_url(), MaybeTlsStream::Plain(stream))
             .await
             .expect("websocket handshake");
-        let mut client = Client { socket };
-        let hello = client.recv().await;
-        (client, hello)
+        Client::after_hello(socket).await
     }
+}
+
+/// A WebSocket upgrade the relay refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    /// The HTTP status.
+    pub status: u16,
+    /// The body, as text.
+    pub body: String,
 }
 
 impl Drop for Relay {
@@ -173,7 +224,7 @@ pub const RECV_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A WebSocket client speaking Warren's protocol.
 pub struct Client {
-    socket: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    socket: WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>,
 }
 
 /// Everything one run sent, in order.
@@ -188,6 +239,33 @@ pub struct RunRecord {
 }
 
 impl Client {
+    async fn after_hello(socket: WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>) -> (Self, ServerMessage) {
+        let mut client = Self { socket };
+        let hello = client.recv().await;
+        (client, hello)
+    }
+
+    /// The next frame of any kind (pings included), or `None` once the socket has ended.
+    pub async fn frame(&mut self) -> Option<Message> {
+        self.socket.next().await?.ok()
+    }
+
+    /// Every server message until the socket ends (each within [`RECV_TIMEOUT`]).
+    pub async fn read_to_end(&mut self) -> Vec<ServerMessage> {
+        let mut messages = Vec::new();
+        loop {
+            let frame = tokio::time::timeout(RECV_TIMEOUT, self.frame())
+                .await
+                .expect("the socket ends within the timeout");
+            match frame {
+                Some(Message::Text(text)) => messages
+                    .push(serde_json::from_str(text.as_str()).unwrap_or_else(|e| panic!("bad message {text}: {e}"))),
+                Some(Message::Close(_)) | None => return messages,
+                Some(_) => {}
+            }
+        }
+    }
+
     /// Send a raw text frame.
     pub async fn send_text(&mut self, text: &str) {
         self.socket.send(Message::text(text)).await.expect("send");
