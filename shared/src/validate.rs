@@ -831,4 +831,24 @@ mod tests {
         let problems = validate(&s, &Limits::default());
         assert_eq!(paths(&problems), vec!["consumers[0].start", "consumers[1].start"]);
     }
+
+    /// A parsed scenario written out and read again is the same scenario: the share link, the
+    /// editor and the fuzz targets rely on it. Checked on every example of the repository.
+    #[test]
+    fn every_example_survives_a_round_trip() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(&dir).expect("the examples folder") {
+            let path = entry.expect("an entry").path();
+            if path.extension().is_none_or(|e| e != "json") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("an example");
+            let scenario = parse(serde_json::from_str(&text).expect("JSON"));
+            let written = serde_json::to_value(&scenario).expect("serialize");
+            assert_eq!(parse(written), scenario, "{}", path.display());
+            seen += 1;
+        }
+        assert!(seen >= 10, "only {seen} examples in {}", dir.display());
+    }
 }
