@@ -111,7 +111,27 @@ impl Default for Limits {
 }
 
 /// Parse a scenario from JSON, reporting a type error with its path.
+///
+/// The document must be an object: serde would also read a struct from an array of its fields
+/// in order, where the version check below cannot see the version (`[0]` was a scenario of
+/// version 0 that, written out, no longer parsed).
 pub fn parse_scenario(value: &Value) -> Result<Scenario, Vec<Problem>> {
+    let kind = match value {
+        Value::Object(_) => None,
+        Value::Null => Some("null"),
+        Value::Bool(_) => Some("a boolean"),
+        Value::Number(_) => Some("a number"),
+        Value::String(_) => Some("a string"),
+        Value::Array(_) => Some("an array"),
+    };
+    if let Some(kind) = kind {
+        return Err(vec![Problem::new(
+            "",
+            format!(
+                "a scenario is a JSON object such as {{\"version\": {SCENARIO_VERSION}}}, not {kind}; see docs/scenarios.md for the format"
+            ),
+        )]);
+    }
     if let Some(version) = value.get("version").and_then(Value::as_u64)
         && version != u64::from(SCENARIO_VERSION)
     {
@@ -783,6 +803,31 @@ mod tests {
     fn newer_versions_are_refused_clearly() {
         let err = parse_scenario(&json!({"version": 2})).expect_err("must fail");
         assert_eq!(err[0].path, "version");
+    }
+
+    /// Found by fuzzing (`cargo xtask fuzz`, target `scenario`): `[0]`, an array of the fields
+    /// in order, parsed as a scenario of version 0 that, written out, no longer parsed.
+    #[test]
+    fn a_scenario_is_an_object() {
+        for document in [
+            json!([0]),
+            json!([1, "by position"]),
+            json!(null),
+            json!("scenario"),
+            json!(1),
+        ] {
+            let problems = parse_scenario(&document).expect_err("not an object");
+            assert_eq!(paths(&problems), vec![""], "{document}");
+            assert!(
+                problems[0].message.starts_with("a scenario is a JSON object"),
+                "{problems:?}"
+            );
+        }
+        assert!(
+            parse_scenario(&json!([0])).expect_err("an array")[0]
+                .message
+                .contains("not an array")
+        );
     }
 
     #[test]
