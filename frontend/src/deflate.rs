@@ -69,14 +69,21 @@ fn fixed_lengths() -> (Vec<u8>, Vec<u8>) {
 pub fn decompress(data: &[u8], limit: usize) -> Result<Vec<u8>, InflateError> {
     let mut input = BitReader { data, pos: 0, bit: 0 };
     let mut out = Vec::new();
+    // The fixed codes, built at the first fixed block: a stream may hold thousands.
+    let mut fixed = None;
     loop {
         let last = input.bits(1)? == 1;
         match input.bits(2)? {
             0 => stored(&mut input, &mut out, limit)?,
             1 => {
-                let (lit, dist) = fixed_lengths();
-                let (lit, dist) = (Decoder::new(&lit, false)?, Decoder::new(&dist, false)?);
-                inflate_block(&mut input, &mut out, limit, &lit, &dist)?;
+                let (lit, dist) = match &fixed {
+                    Some(codes) => codes,
+                    None => {
+                        let (lit, dist) = fixed_lengths();
+                        fixed.insert((Decoder::new(&lit, false)?, Decoder::new(&dist, false)?))
+                    }
+                };
+                inflate_block(&mut input, &mut out, limit, lit, dist)?;
             }
             2 => {
                 let (lit, dist) = read_dynamic_header(&mut input)?;
@@ -166,13 +173,15 @@ impl Decoder {
         if left > 0 && !(sparse_ok && sparse) {
             return Err(InflateError::Invalid("a Huffman code is incomplete"));
         }
-        let mut symbols = Vec::with_capacity(lengths.len());
-        for len in 1..16 {
-            symbols.extend(
-                (0..lengths.len())
-                    .filter(|&s| usize::from(lengths[s]) == len)
-                    .map(|s| s as u16),
-            );
+        // Symbols by length, then by value: each length's run starts after the shorter ones.
+        let mut next = [0usize; 16];
+        for len in 1..15 {
+            next[len + 1] = next[len] + usize::from(counts[len]);
+        }
+        let mut symbols = vec![0u16; next[15] + usize::from(counts[15])];
+        for (symbol, &len) in lengths.iter().enumerate().filter(|&(_, &len)| len > 0) {
+            symbols[next[usize::from(len)]] = symbol as u16;
+            next[usize::from(len)] += 1;
         }
         Ok(Self { counts, symbols })
     }
