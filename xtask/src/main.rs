@@ -9,15 +9,18 @@
 //! - `lint`: `cargo fmt --check` and clippy (host and wasm32) with warnings as errors.
 //! - `budgets`: the page's performance figures against their budgets (measures, never fails on
 //!   a figure).
+//! - `fuzz [--seconds N] [--runs N] [TARGET...]`: the fuzz targets of `fuzz/`, with a report.
 //!
 //! # Layout
 //! - `cmd`: running programs, finding them, the error type.
 //! - `plan`: named, timed steps and the final line.
-//! - `setup`: installing tools; `frontend`: building and browser-testing the page.
+//! - `setup`: installing tools; `frontend`: building and browser-testing the page; `fuzz`: the
+//!   fuzz targets.
 //! - `workspace`: paths.
 
 mod cmd;
 mod frontend;
+mod fuzz;
 mod plan;
 mod setup;
 mod workspace;
@@ -43,6 +46,13 @@ commands:
   budgets          build the page, then measure it against its budgets: gzipped wasm size,
                    first paint and frame times in headless Chromium (prints PASS/OVER,
                    exits 0 when it could measure)
+  fuzz [--seconds N] [--runs N] [TARGET...]
+                   fuzz the readers of untrusted input with cargo-fuzz 0.13.2 (installed
+                   under target/tools) on the stable toolchain, one target after the
+                   other: scenario, share_link, inflate, deflate, ws_message (default:
+                   all); each for N seconds (default 60) or N runs, whichever comes first;
+                   prints executions, exec/s, crashes and corpus size per target and
+                   fails if one crashed (the input is kept in fuzz/artifacts/)
   help             this text";
 
 fn main() -> ExitCode {
@@ -58,6 +68,7 @@ fn main() -> ExitCode {
         "bench" => bench(&ws, &rest),
         "lint" => no_args(&command, &rest).map_or_else(usage_error, |()| lint(&ws)),
         "budgets" => no_args(&command, &rest).map_or_else(usage_error, |()| budgets(&ws)),
+        "fuzz" => fuzz::Options::parse(&rest).map_or_else(usage_error, |options| fuzz(&ws, &options)),
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -194,6 +205,27 @@ fn budgets(ws: &Workspace) -> ExitCode {
 
 /// The budget for the release wasm, gzipped: "at most 400 KB", read the strict way (decimal).
 const WASM_BUDGET_BYTES: u64 = 400_000;
+
+/// Each fuzz target in turn, then one table; fails if any crashed.
+fn fuzz(ws: &Workspace, options: &fuzz::Options) -> ExitCode {
+    let mut plan = Plan::new("fuzz");
+    let result = (|| {
+        let cargo_fuzz = plan.step("cargo-fuzz", || {
+            setup::cpp_compiler()?;
+            setup::cargo_fuzz(ws)
+        })?;
+        plan.step("build the fuzz targets", || fuzz::build(ws, &cargo_fuzz))?;
+        let mut outcomes = Vec::new();
+        for &target in &options.targets {
+            let outcome = plan.step(&format!("fuzz {}", target.name), || {
+                fuzz::run(ws, &cargo_fuzz, target, options.budget)
+            })?;
+            outcomes.push((target, outcome));
+        }
+        fuzz::report(ws, options.budget, &outcomes)
+    })();
+    plan.finish(result)
+}
 
 /// Become the relay's benchmark.
 fn bench(ws: &Workspace, args: &[String]) -> ExitCode {
