@@ -6,11 +6,11 @@
 
 use crate::frame::AnimLoop;
 use crate::i18n;
-use crate::playground::Playground;
-use crate::run::Phase;
+use crate::model::document::Playground;
+use crate::model::run::Phase;
+use crate::model::state::{Connection, Status};
 use crate::share::{self, ShareBanner, ShareBar};
 use crate::socket::{RelaySocket, page_ws_url};
-use crate::state::{Connection, Status};
 use crate::views::canvas::Stage;
 use crate::views::examples::Gallery;
 use crate::views::inspector::Inspector;

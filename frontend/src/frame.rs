@@ -13,10 +13,10 @@
 
 pub mod paint;
 
-use crate::anim::Animator;
-use crate::layout::Layout;
-use crate::playback::{Playback, Speed};
-use crate::playground::Playground;
+use crate::model::anim::Animator;
+use crate::model::document::Playground;
+use crate::model::layout::Layout;
+use crate::model::playback::{Playback, Speed};
 use leptos::prelude::{GetUntracked, RwSignal, Set, Update, WithUntracked};
 use paint::{Flash, TokenLayer};
 use std::cell::{Cell, RefCell};

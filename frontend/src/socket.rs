@@ -3,7 +3,7 @@
 //! This is the only module that touches the browser's socket; everything it learns goes through
 //! the methods of [`Status`].
 
-use crate::state::Status;
+use crate::model::state::Status;
 use leptos::prelude::{RwSignal, Set, Update};
 use std::rc::Rc;
 use warren_shared::{ClientMessage, ServerMessage};

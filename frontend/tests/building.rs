@@ -8,8 +8,8 @@
 
 use leptos::prelude::*;
 use warren_frontend::Playground;
-use warren_frontend::edit::Element;
-use warren_frontend::layout::NodeKind;
+use warren_frontend::model::edit::Element;
+use warren_frontend::model::layout::NodeKind;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::HtmlElement;

@@ -7,7 +7,7 @@
 
 use leptos::prelude::*;
 use warren_frontend::apply_server_message;
-use warren_frontend::playback::Speed;
+use warren_frontend::model::playback::Speed;
 use warren_shared::event::QueueSnapshot;
 use warren_shared::{Event, EventKind, Outcome, ServerMessage, summary::summarize};
 use wasm_bindgen::JsCast;

@@ -120,7 +120,7 @@ async fn a_run_animates_logs_and_ends_with_the_summary() {
 
     // Filtering by id keeps that message's rows; clicking one highlights its path.
     m.pg.update(|p| {
-        p.run.set_filter(warren_frontend::run::LogFilter {
+        p.run.set_filter(warren_frontend::model::run::LogFilter {
             id: "producer#20".into(),
             ..Default::default()
         })
@@ -180,7 +180,7 @@ async fn a_long_log_draws_only_the_rows_in_view_and_floods_are_counted() {
     assert_eq!(texts(&m.root, "log-count"), ["15,000 events"]);
     let rows = all(&m.root, "event-row").len();
     assert!(rows > 0 && rows < 80, "{rows} rows drawn");
-    assert!(token_counts(&m.root).0 <= warren_frontend::anim::MAX_TOKENS);
+    assert!(token_counts(&m.root).0 <= warren_frontend::model::anim::MAX_TOKENS);
     let (drawn, counted) = m.anim.drawn_and_counted();
     assert!(counted > 0, "drawn {drawn}, counted {counted}");
 }

@@ -3,10 +3,10 @@
 //! legend.
 
 use crate::app::Anim;
-use crate::layout::{EdgeKind, Layout, NodeKind};
-use crate::playground::Playground;
-use crate::run::Phase;
-use crate::state::{Status, count};
+use crate::model::document::Playground;
+use crate::model::layout::{EdgeKind, Layout, NodeKind};
+use crate::model::run::Phase;
+use crate::model::state::{Status, count};
 use crate::views::editing::{CanvasGestures, EditNotice, EditOverlay};
 use crate::views::problem_item;
 use leptos::prelude::*;
@@ -26,7 +26,8 @@ pub(crate) fn Stage(pg: RwSignal<Playground>, status: RwSignal<Status>, anim: An
             .unwrap_or_default()
     });
     // Nodes a fault hit a moment ago (in run time) flash.
-    let faulted = Memo::new(move |_| pg.with(|p| crate::timeline::recent_node_faults(&p.run.events, p.run.shown)));
+    let faulted =
+        Memo::new(move |_| pg.with(|p| crate::model::timeline::recent_node_faults(&p.run.events, p.run.shown)));
     let cluster = move || {
         nodes
             .get()

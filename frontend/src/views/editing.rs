@@ -2,10 +2,10 @@
 //! palette, and what is drawn over the topology while editing: the selection, the connection
 //! handles, the line being drawn, and the routing key's field on a selected binding.
 
-use crate::edit::{self, Element};
-use crate::gesture::{self, Gesture, Intent};
-use crate::layout::{Layout, NodeKind};
-use crate::playground::Playground;
+use crate::model::document::Playground;
+use crate::model::edit::{self, Element};
+use crate::model::gesture::{self, Gesture, Intent};
+use crate::model::layout::{Layout, NodeKind};
 use leptos::prelude::*;
 use warren_shared::Position;
 use wasm_bindgen::JsCast;

@@ -1,11 +1,11 @@
 //! The inspector's Selection tab: a form for the selected element (fields from
-//! [`crate::form`], each with its validation problems as you type), the element's whole JSON,
+//! [`crate::model::form`], each with its validation problems as you type), the element's whole JSON,
 //! and Delete. With nothing selected: the scenario's name, description and policies.
 
-use crate::edit::{self, Element};
-use crate::form::{self, Control, Field};
-use crate::layout::NodeKind;
-use crate::playground::Playground;
+use crate::model::document::Playground;
+use crate::model::edit::{self, Element};
+use crate::model::form::{self, Control, Field};
+use crate::model::layout::NodeKind;
 use crate::views::scenario_text;
 use leptos::prelude::*;
 use serde_json::Value;

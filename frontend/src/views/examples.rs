@@ -3,8 +3,8 @@
 use super::lang;
 use crate::gallery;
 use crate::i18n::Lang;
-use crate::playground::Playground;
-use crate::run::Phase;
+use crate::model::document::Playground;
+use crate::model::run::Phase;
 use leptos::prelude::*;
 
 #[component]

@@ -1,9 +1,9 @@
 //! The event log: every event of the run in a virtual table, filterable by kind, actor and
 //! message id; clicking a row follows that message on the canvas.
 
-use crate::playground::Playground;
-use crate::run::{self, LogFilter};
-use crate::state::count;
+use crate::model::document::Playground;
+use crate::model::run::{self, LogFilter};
+use crate::model::state::count;
 use leptos::prelude::*;
 
 /// Height of one event-log row, in pixels (the log draws only the rows in view).

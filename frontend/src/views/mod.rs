@@ -60,6 +60,6 @@ pub fn problem_item(problem: Problem, testid: &'static str) -> impl IntoView {
 
 /// The scenario's text, as a memo: what depends on the scenario alone reruns when it is edited,
 /// not with every change of the run (the playground changes ten times a second during one).
-pub fn scenario_text(pg: RwSignal<crate::playground::Playground>) -> Memo<String> {
+pub fn scenario_text(pg: RwSignal<crate::model::document::Playground>) -> Memo<String> {
     Memo::new(move |_| pg.with(|p| p.editor.text.clone()))
 }

@@ -1,10 +1,10 @@
 //! The palette: add publishers, exchanges, queues, consumers and policies (click, or drag onto
 //! the canvas), start from an empty scenario, undo and redo.
 
-use crate::edit;
-use crate::layout::NodeKind;
-use crate::playground::Playground;
-use crate::run::Phase;
+use crate::model::document::Playground;
+use crate::model::edit;
+use crate::model::layout::NodeKind;
+use crate::model::run::Phase;
 use crate::views::editing::{PALETTE_MIME, add_and_select};
 use leptos::prelude::*;
 

@@ -1,11 +1,11 @@
 //! The playback controls above the canvas: speed, pause (also Space), Replay of a finished run
 //! from its recorded events, and a scrubber over the run's time.
 //!
-//! The controls only call [`crate::frame::AnimLoop`]; the clocks are in [`crate::playback`].
+//! The controls only call [`crate::frame::AnimLoop`]; the clocks are in [`crate::model::playback`].
 
 use crate::app::Anim;
-use crate::playback::{Speed, run_time_text};
-use crate::playground::Playground;
+use crate::model::document::Playground;
+use crate::model::playback::{Speed, run_time_text};
 use leptos::prelude::*;
 
 /// What the speed control's tooltip says 1× and real time mean.

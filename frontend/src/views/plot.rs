@@ -5,9 +5,9 @@
 //! The geometry ([`PlotModel`]) is pure and tested on the host; the component only draws it.
 
 use crate::app::Anim;
-use crate::playground::Playground;
-use crate::run::{DepthPoint, DepthSeries};
-use crate::state::count;
+use crate::model::document::Playground;
+use crate::model::run::{DepthPoint, DepthSeries};
+use crate::model::state::count;
 use leptos::prelude::*;
 
 /// The plot's drawing size (it scales to the pane's width).
@@ -163,7 +163,7 @@ pub(crate) fn DepthPlot(pg: RwSignal<Playground>, anim: Anim) -> impl IntoView {
         let scale = model.scale;
         let x_axis = format!("{:.1}", scale.y(0));
         let top_label = count(scale.y_max);
-        let end_label = crate::playback::run_time_text(scale.t_max);
+        let end_label = crate::model::playback::run_time_text(scale.t_max);
         let cursor = move || {
             position.get().map(|t_ms| {
                 let x = format!("{:.1}", scale.x(t_ms));

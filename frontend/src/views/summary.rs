@@ -4,9 +4,9 @@
 use super::outcome_text;
 use super::plot::DepthPlot;
 use crate::app::Anim;
-use crate::playground::Playground;
-use crate::run::Phase;
-use crate::state::count;
+use crate::model::document::Playground;
+use crate::model::run::Phase;
+use crate::model::state::count;
 use leptos::prelude::*;
 
 #[component]

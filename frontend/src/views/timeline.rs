@@ -4,13 +4,13 @@
 //! the selected step in the form below, or add a step with the form in the header. During and
 //! after a run a playhead shows how far the run has got.
 //!
-//! What goes where is [`crate::timeline`]'s; this module only draws it and turns pointer and
+//! What goes where is [`crate::model::timeline`]'s; this module only draws it and turns pointer and
 //! form events into [`Playground::change`]s.
 
-use crate::edit::Element;
-use crate::playground::Playground;
-use crate::state::Status;
-use crate::timeline::{
+use crate::model::document::Playground;
+use crate::model::edit::Element;
+use crate::model::state::Status;
+use crate::model::timeline::{
     self as model, ACTIONS, Field, Lane, Marker, Scale, Timeline as Model, action_name, at_ms_mut, duration_label,
     step_problems, steps_with_problems,
 };

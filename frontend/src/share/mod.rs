@@ -10,9 +10,11 @@
 //! and [`ShareBanner`] says what is wrong. A link whose scenario decodes but is invalid loads,
 //! and the editor lists its problems as for any other scenario.
 
-use crate::base64url;
-use crate::deflate::{self, InflateError};
-use crate::playground::Playground;
+pub mod base64url;
+pub mod deflate;
+
+use crate::model::document::Playground;
+use deflate::InflateError;
 use leptos::prelude::*;
 use std::fmt;
 use warren_shared::{Problem, Scenario, parse_scenario};
@@ -160,7 +162,7 @@ impl Playground {
     pub fn opened_at(fragment: &str) -> Self {
         let mut playground = Self::new();
         playground.open_link(fragment);
-        playground.history = crate::playground::History::default();
+        playground.history = crate::model::document::History::default();
         playground
     }
 

@@ -10,7 +10,7 @@
 //! ([`RunRecord::show_until`]), while the log, the summary and the depth series keep the whole
 //! run.
 
-use crate::layout::{Layout, NodeKind};
+use crate::model::layout::{Layout, NodeKind};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use warren_shared::{Event, EventKind, NodeStatus, Outcome, Problem, QueueSnapshot, Scenario, Summary, SummaryBuilder};
 
@@ -253,7 +253,7 @@ impl RunRecord {
             self.shown = 0;
         }
         let from = self.shown;
-        let to = crate::playback::events_until(&self.events, from, t_ms);
+        let to = crate::model::playback::events_until(&self.events, from, t_ms);
         let events = std::mem::take(&mut self.events);
         for event in &events[from..to] {
             self.observe(event, layout);
@@ -461,7 +461,7 @@ pub fn tone(event: &Event, layout: &Layout) -> &'static str {
                 path.windows(2).any(|w| {
                     layout
                         .edge_between(w[0], w[1])
-                        .is_some_and(|e| layout.edges[e].kind == crate::layout::EdgeKind::Alternate)
+                        .is_some_and(|e| layout.edges[e].kind == crate::model::layout::EdgeKind::Alternate)
                 })
             });
             if via_alternate { "backedup" } else { "delivered" }
@@ -578,7 +578,7 @@ fn exchange_name(name: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layout::layout;
+    use crate::model::layout::layout;
 
     fn ev(kind: EventKind) -> Event {
         Event { t_ms: 1, kind }
@@ -635,7 +635,7 @@ mod tests {
         let alternate = l
             .edges
             .iter()
-            .position(|e| e.kind == crate::layout::EdgeKind::Alternate)
+            .position(|e| e.kind == crate::model::layout::EdgeKind::Alternate)
             .expect("edge");
         assert_eq!(run.edge_traffic[alternate], 3);
         assert_eq!(tone(&run.events[2], &l), "backedup");

@@ -2,10 +2,10 @@
 //!
 //! Components read it through memos and change it only through these methods.
 
-use crate::edit::Element;
 use crate::gallery::{self, Example};
-use crate::layout::{Layout, layout};
-use crate::run::RunRecord;
+use crate::model::edit::Element;
+use crate::model::layout::{Layout, layout};
+use crate::model::run::RunRecord;
 use warren_shared::{Limits, Problem, Scenario, parse_scenario, validate};
 
 /// Most undo steps kept.
@@ -256,7 +256,7 @@ impl Playground {
             return None;
         };
         let result = change(&mut scenario);
-        crate::edit::prune_positions(&mut scenario);
+        crate::model::edit::prune_positions(&mut scenario);
         // Through a document: the page keeps one copy of the scenario's serde code.
         let text = match serde_json::to_value(&scenario).and_then(|doc| serde_json::to_string_pretty(&doc)) {
             Ok(text) => text,
@@ -340,7 +340,7 @@ impl Playground {
         let Some(element) = self.selected.clone() else {
             return false;
         };
-        self.change(|s| crate::edit::remove(s, &element)).is_some()
+        self.change(|s| crate::model::edit::remove(s, &element)).is_some()
     }
 
     fn forget_missing_selection(&mut self) {
@@ -399,7 +399,7 @@ impl Default for Playground {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::run::Phase;
+    use crate::model::run::Phase;
 
     #[test]
     fn the_default_example_is_loaded_and_runs() {
@@ -437,8 +437,8 @@ mod tests {
 
     #[test]
     fn changes_are_written_as_json_and_undone_and_redone() {
-        use crate::edit::{self, Element};
-        use crate::layout::NodeKind;
+        use crate::model::edit::{self, Element};
+        use crate::model::layout::NodeKind;
         let mut p = Playground::new();
         let original = p.editor.text.clone();
         let added = p.change(|s| edit::add(s, NodeKind::Queue, None)).expect("changed");
