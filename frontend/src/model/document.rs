@@ -1,11 +1,14 @@
-//! The playground's state: the scenario being edited, its layout, and the run.
+//! The document: the scenario being edited as text, with what the page makes of it (the parsed
+//! scenario, its problems, its layout) and what the user does to it (the selection, changes from
+//! the canvas and the forms, undo and redo, links and imports).
 //!
-//! Components read it through memos and change it only through these methods.
+//! It knows nothing of runs: [`crate::playground::Playground`] keeps it locked while one is going
+//! on. Components change it only through these methods.
 
 use crate::gallery::{self, Example};
 use crate::model::edit::Element;
 use crate::model::layout::{Layout, layout};
-use crate::model::run::RunRecord;
+use crate::share;
 use warren_shared::{Limits, Problem, Scenario, parse_scenario, validate};
 
 /// Most undo steps kept.
@@ -142,15 +145,17 @@ pub enum RunRefused {
     Invalid,
 }
 
-/// Everything the page shows besides the connection.
+/// The scenario being edited, with what the page makes of it and does to it: everything that
+/// changes when the user edits, and only then.
 #[derive(Debug)]
-pub struct Playground {
+pub struct Document {
     /// The scenario being edited.
     pub editor: Editor,
     /// Its layout (of the last scenario that parsed).
     pub layout: Layout,
-    /// The current or last run.
-    pub run: RunRecord,
+    /// How many times [`Document::layout`] was replaced: traffic counted per edge belongs to one
+    /// drawing.
+    pub drawing: u64,
     /// The relay's limits (defaults until the hello).
     pub limits: Limits,
     /// Why the link the page was opened with could not be opened (see [`crate::share`]).
@@ -163,55 +168,74 @@ pub struct Playground {
     pub edit_error: Option<String>,
 }
 
-impl Playground {
-    /// The playground with the default example loaded.
+impl Document {
+    /// The document with the default example loaded.
     pub fn new() -> Self {
         let limits = Limits::default();
-        let mut playground = Self {
+        let mut document = Self {
             editor: Editor::new("{}", &limits),
             layout: Layout::default(),
-            run: RunRecord::default(),
+            drawing: 0,
             limits,
             share_error: None,
             selected: None,
             history: History::default(),
             edit_error: None,
         };
-        playground.load_example(gallery::DEFAULT_EXAMPLE);
+        document.load_example(gallery::DEFAULT_EXAMPLE);
         // The page opens with the example; there is nothing before it to go back to.
-        playground.history = History::default();
-        playground
+        document.history = History::default();
+        document
     }
 
-    /// Load a gallery example; `false` when there is none by that stem or a run is going on.
+    /// The document a page opened at `fragment` shows: the default example when the fragment
+    /// carries no scenario, the linked scenario, or an empty one with [`Document::share_error`]
+    /// set when the link cannot be opened.
+    pub fn opened_at(fragment: &str) -> Self {
+        let mut document = Self::new();
+        document.open_link(fragment);
+        document.history = History::default();
+        document
+    }
+
+    /// Load a gallery example; `false` when there is none by that stem.
     pub fn load_example(&mut self, stem: &str) -> bool {
         let Some(example) = gallery::example(stem) else {
             return false;
         };
-        if self.run.phase().active() {
-            return false;
-        }
         self.history.record(&self.editor.text.clone(), None);
         self.selected = None;
         self.share_error = None;
         self.editor.set_text(example.json, &self.limits);
         self.editor.example = Some(example.stem);
         self.relayout();
-        self.run = RunRecord::default();
         true
     }
 
-    /// Load a scenario's text (from a link), dropping the run; `false` while a run is going on.
+    /// Load a scenario's text (from a link or New).
     pub fn load_text(&mut self, text: &str) -> bool {
-        if self.run.phase().active() {
-            return false;
-        }
         self.history.record(&self.editor.text.clone(), None);
         self.selected = None;
         self.editor.set_text(text, &self.limits);
         self.relayout();
-        self.run = RunRecord::default();
         true
+    }
+
+    /// Open a link's fragment; `false` when it carries no scenario.
+    pub fn open_link(&mut self, fragment: &str) -> bool {
+        match share::shared_in(fragment) {
+            None => false,
+            Some(Ok((document, _))) => {
+                self.load_text(&serde_json::to_string_pretty(&document).unwrap_or_default());
+                self.share_error = None;
+                true
+            }
+            Some(Err(error)) => {
+                self.load_text(share::EMPTY_SCENARIO);
+                self.share_error = Some(error.message());
+                true
+            }
+        }
     }
 
     /// The gallery entry being shown, while its text is unchanged.
@@ -219,15 +243,28 @@ impl Playground {
         self.editor.example.and_then(gallery::example)
     }
 
-    /// The user edited the JSON (ignored while a run is going on).
+    /// The user edited the JSON.
     pub fn edit(&mut self, text: &str) {
-        if self.run.phase().active() || text == self.editor.text {
+        if text == self.editor.text {
             return;
         }
         self.history.record(&self.editor.text.clone(), Some("json"));
         self.editor.set_text(text, &self.limits);
         self.forget_missing_selection();
         self.relayout();
+    }
+
+    /// Import a scenario's JSON text, kept as written; an error says why nothing was loaded.
+    pub fn import(&mut self, text: &str) -> Result<(), String> {
+        share::check_import(text)?;
+        self.edit(text);
+        Ok(())
+    }
+
+    /// The editor's text as a document, when it is a scenario now (not only the last text
+    /// that parsed): what a link carries.
+    pub fn current_document(&self) -> Option<serde_json::Value> {
+        share::document_of(&self.editor.text)
     }
 
     /// The scenario the text holds now, when it parses (validation problems allowed): what the
@@ -238,19 +275,15 @@ impl Playground {
     }
 
     /// Change the scenario from the canvas or a form: `change` edits a copy, the JSON is written
-    /// anew from it, and the step can be undone. Refused (with [`Playground::edit_error`]) during
-    /// a run and while the JSON does not parse, so typed text is never thrown away.
+    /// anew from it, and the step can be undone. Refused (with [`Document::edit_error`]) while
+    /// the JSON does not parse, so typed text is never thrown away.
     pub fn change<R>(&mut self, change: impl FnOnce(&mut Scenario) -> R) -> Option<R> {
         self.change_in(None, change)
     }
 
-    /// [`Playground::change`] as part of typing into `group` (a form field): consecutive
+    /// [`Document::change`] as part of typing into `group` (a form field): consecutive
     /// changes of the same group are one undo step.
     pub fn change_in<R>(&mut self, group: Option<&str>, change: impl FnOnce(&mut Scenario) -> R) -> Option<R> {
-        if self.run.phase().active() {
-            self.edit_error = Some("the scenario cannot change during a run; stop it first".to_owned());
-            return None;
-        }
         let Some(mut scenario) = self.current_scenario() else {
             self.edit_error = Some("fix the scenario's JSON first: it does not parse as a scenario".to_owned());
             return None;
@@ -275,12 +308,12 @@ impl Playground {
         Some(result)
     }
 
-    /// Like [`Playground::change`] for a change that may be refused with a reason.
+    /// Like [`Document::change`] for a change that may be refused with a reason.
     pub fn try_change<R>(&mut self, change: impl FnOnce(&mut Scenario) -> Result<R, String>) -> Option<R> {
         self.try_change_in(None, change)
     }
 
-    /// [`Playground::try_change`] as part of typing into `group`.
+    /// [`Document::try_change`] as part of typing into `group`.
     pub fn try_change_in<R>(
         &mut self,
         group: Option<&str>,
@@ -306,7 +339,7 @@ impl Playground {
         result.flatten()
     }
 
-    /// Go back one step; `false` when there is none (or a run is going on).
+    /// Go back one step; `false` when there is none.
     pub fn undo(&mut self) -> bool {
         self.travel(true)
     }
@@ -317,9 +350,6 @@ impl Playground {
     }
 
     fn travel(&mut self, back: bool) -> bool {
-        if self.run.phase().active() {
-            return false;
-        }
         let (from, to) = if back {
             (&mut self.history.past, &mut self.history.future)
         } else {
@@ -333,14 +363,6 @@ impl Playground {
         self.forget_missing_selection();
         self.relayout();
         true
-    }
-
-    /// Remove what is selected; `false` when nothing is.
-    pub fn delete_selected(&mut self) -> bool {
-        let Some(element) = self.selected.clone() else {
-            return false;
-        };
-        self.change(|s| crate::model::edit::remove(s, &element)).is_some()
     }
 
     fn forget_missing_selection(&mut self) {
@@ -363,34 +385,22 @@ impl Playground {
         if let Some(scenario) = &self.editor.scenario {
             let next = layout(scenario);
             if next != self.layout {
-                // Traffic was counted per edge of the old drawing.
-                self.run.edge_traffic = vec![0; next.edges.len()];
                 self.layout = next;
+                self.drawing += 1;
             }
         }
     }
 
-    /// Prepare a run: the document to send, or why not.
-    pub fn begin_run(&mut self) -> Result<serde_json::Value, RunRefused> {
-        if self.run.phase().active() {
-            return Err(RunRefused::Busy);
-        }
-        let value = self.editor.value();
-        match (value, &self.editor.scenario) {
-            (Some(value), Some(scenario)) if self.editor.problems.is_empty() => {
-                self.run.start(scenario.clone(), &self.layout);
-                Ok(value)
-            }
-            _ => {
-                self.run = RunRecord::default();
-                self.run.invalid(self.editor.problems.clone());
-                Err(RunRefused::Invalid)
-            }
+    /// What Run sends (the document) and runs (the scenario), or the problems that stop it.
+    pub fn runnable(&self) -> Result<(serde_json::Value, Scenario), Vec<Problem>> {
+        match (self.editor.value(), &self.editor.scenario) {
+            (Some(value), Some(scenario)) if self.editor.problems.is_empty() => Ok((value, scenario.clone())),
+            _ => Err(self.editor.problems.clone()),
         }
     }
 }
 
-impl Default for Playground {
+impl Default for Document {
     fn default() -> Self {
         Self::new()
     }
@@ -399,77 +409,74 @@ impl Default for Playground {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::run::Phase;
 
     #[test]
-    fn the_default_example_is_loaded_and_runs() {
-        let mut p = Playground::new();
-        assert_eq!(p.editor.example, Some("confirms"));
-        assert!(p.editor.problems.is_empty());
-        assert!(!p.layout.nodes.is_empty());
-        let value = p.begin_run().expect("runs");
+    fn the_default_example_is_loaded_and_runnable() {
+        let d = Document::new();
+        assert_eq!(d.editor.example, Some("confirms"));
+        assert!(d.editor.problems.is_empty());
+        assert!(!d.layout.nodes.is_empty());
+        let (value, scenario) = d.runnable().expect("runs");
         assert_eq!(value["name"], "Publisher confirms");
-        assert_eq!(p.run.phase(), Phase::Starting);
-        assert_eq!(p.begin_run(), Err(RunRefused::Busy));
-        assert!(!p.load_example("returns"), "no switching during a run");
+        assert_eq!(scenario.name, "Publisher confirms");
     }
 
     #[test]
     fn problems_are_shown_with_paths_as_you_type_and_block_the_run() {
-        let mut p = Playground::new();
-        let nodes = p.layout.nodes.len();
-        p.edit(r#"{"version": 1, "publishers": [{"name": "p", "exchange": "nope", "count": 0}]}"#);
-        let paths: Vec<&str> = p.editor.problems.iter().map(|pr| pr.path.as_str()).collect();
+        let mut d = Document::new();
+        let nodes = d.layout.nodes.len();
+        d.edit(r#"{"version": 1, "publishers": [{"name": "p", "exchange": "nope", "count": 0}]}"#);
+        let paths: Vec<&str> = d.editor.problems.iter().map(|pr| pr.path.as_str()).collect();
         assert!(paths.contains(&"publishers[0].exchange"), "{paths:?}");
         assert!(paths.contains(&"publishers[0].count"), "{paths:?}");
-        assert_eq!(p.begin_run(), Err(RunRefused::Invalid));
-        assert_eq!(p.run.phase(), Phase::Invalid);
-        assert_eq!(p.run.problems.len(), 2);
+        assert_eq!(d.runnable().map(|_| ()).map_err(|p| p.len()), Err(2));
 
-        p.edit("{\"version\": 1, ");
-        assert!(p.editor.problems[0].message.starts_with("this is not JSON yet"));
+        d.edit("{\"version\": 1, ");
+        assert!(d.editor.problems[0].message.starts_with("this is not JSON yet"));
         assert!(
-            p.layout.nodes.len() < nodes,
+            d.layout.nodes.len() < nodes,
             "the last scenario that parsed stays drawn"
         );
-        assert_eq!(p.editor.example, None);
+        assert_eq!(d.editor.example, None);
     }
 
     #[test]
     fn changes_are_written_as_json_and_undone_and_redone() {
-        use crate::model::edit::{self, Element};
+        use crate::model::edit;
         use crate::model::layout::NodeKind;
-        let mut p = Playground::new();
-        let original = p.editor.text.clone();
-        let added = p.change(|s| edit::add(s, NodeKind::Queue, None)).expect("changed");
+        let mut d = Document::new();
+        let original = d.editor.text.clone();
+        let drawing = d.drawing;
+        let added = d.change(|s| edit::add(s, NodeKind::Queue, None)).expect("changed");
         assert_eq!(added, Element::Node(NodeKind::Queue, "queue-1".into()));
-        assert!(p.editor.text.contains("\"queue-1\""));
-        assert!(p.layout.find(NodeKind::Queue, "queue-1").is_some(), "drawn at once");
-        p.selected = Some(added);
-        assert!(p.delete_selected());
-        assert_eq!(p.selected, None, "the deleted element is no longer selected");
-        assert!(p.undo() && p.undo());
-        assert_eq!(p.editor.text, original);
-        assert!(!p.undo(), "nothing before the example");
-        assert!(p.redo());
-        assert!(p.editor.text.contains("\"queue-1\""));
+        assert!(d.editor.text.contains("\"queue-1\""));
+        assert!(d.layout.find(NodeKind::Queue, "queue-1").is_some(), "drawn at once");
+        assert!(d.drawing > drawing, "a new drawing");
+        d.selected = Some(added.clone());
+        assert!(d.change(|s| edit::remove(s, &added)).is_some());
+        assert_eq!(d.selected, None, "the deleted element is no longer selected");
+        assert!(d.undo() && d.undo());
+        assert_eq!(d.editor.text, original);
+        assert!(!d.undo(), "nothing before the example");
+        assert!(d.redo());
+        assert!(d.editor.text.contains("\"queue-1\""));
 
         // Typing is one undo step however many keys it takes; broken JSON is never overwritten.
-        let before = p.editor.text.clone();
-        p.edit("{");
-        p.edit("{\"version\": 1");
-        assert_eq!(p.change(|s| edit::add(s, NodeKind::Exchange, None)), None);
-        assert!(p.edit_error.as_deref().unwrap_or_default().contains("does not parse"));
-        assert!(p.undo());
-        assert_eq!(p.editor.text, before);
-        assert!(!p.history.can_redo() || p.redo());
+        let before = d.editor.text.clone();
+        d.edit("{");
+        d.edit("{\"version\": 1");
+        assert_eq!(d.change(|s| edit::add(s, NodeKind::Exchange, None)), None);
+        assert!(d.edit_error.as_deref().unwrap_or_default().contains("does not parse"));
+        assert!(d.undo());
+        assert_eq!(d.editor.text, before);
+        assert!(!d.history.can_redo() || d.redo());
     }
 
     #[test]
     fn export_names() {
-        let mut p = Playground::new();
-        assert_eq!(p.editor.file_name(), "confirms.json");
-        p.edit(r#"{"version": 1, "name": "My Own: test!"}"#);
-        assert_eq!(p.editor.file_name(), "my-own-test.json");
+        let mut d = Document::new();
+        assert_eq!(d.editor.file_name(), "confirms.json");
+        d.edit(r#"{"version": 1, "name": "My Own: test!"}"#);
+        assert_eq!(d.editor.file_name(), "my-own-test.json");
     }
 }

@@ -1,7 +1,7 @@
 //! What the builder does to a scenario: add, rename, remove, connect and place elements, keeping
 //! every reference to a renamed or removed element consistent.
 //!
-//! Pure functions over [`Scenario`]; [`crate::model::document::Playground::change`] applies them and
+//! Pure functions over [`Scenario`]; [`super::document::Document::change`] applies them and
 //! records each change for undo. The inspector's forms edit one element at a time as JSON
 //! ([`element_value`], [`set_element_value`]), so every field of the model can be edited, also
 //! those without a dedicated control.

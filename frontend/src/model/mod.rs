@@ -1,8 +1,10 @@
 //! The page's pure models: plain data with methods that import neither leptos nor web-sys, so
-//! host unit tests cover them; the views only call them.
+//! host unit tests cover them. The reactive state ([`crate::playground`]) and the views only call
+//! them.
 //!
-//! - [`document`]: the scenario editor (with undo), its layout and the run.
-//! - [`run`]: one run as the page saw it (events, counts, snapshots, log filter).
+//! - [`document`]: the scenario being edited (its text, parse, problems, layout, selection,
+//!   undo and redo, links and imports).
+//! - [`run`]: one run as the page saw it (events, counts, snapshots, log filter, replay).
 //! - [`state`]: the connection and the relay's hello.
 //! - [`layout`]: where each node goes and how messages travel.
 //! - [`edit`]: what the builder does to a scenario (add, rename, remove, connect, place).
