@@ -1,7 +1,7 @@
 //! The relay status panel (the inspector's Relay tab). It reads a [`Status`] and lays it out;
-//! all decisions live in [`crate::state`].
+//! all decisions live in [`crate::model::state`].
 
-use crate::state::{Connection, Hello, Status};
+use crate::model::state::{Connection, Hello, Status};
 use leptos::prelude::*;
 use warren_shared::{BrokerInfo, PROTOCOL_VERSION};
 

@@ -499,7 +499,7 @@ pub fn new_step(s: &Scenario, action: &str, at_ms: u64, target: &str) -> Result<
             let policy = if target.is_empty() {
                 let taken: Vec<String> = targets(s, action, &[]);
                 Policy {
-                    name: crate::edit::fresh_name(taken.iter().map(String::as_str), "policy"),
+                    name: crate::model::edit::fresh_name(taken.iter().map(String::as_str), "policy"),
                     pattern: "^$".to_owned(),
                     apply_to: ApplyTo::Queues,
                     priority: 0,
