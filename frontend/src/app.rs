@@ -38,7 +38,7 @@ pub fn apply_server_message(pg: RwSignal<Playground>, anim: &Rc<AnimLoop>, messa
         ServerMessage::Events { events, .. } => anim.receive(pg, events),
         ServerMessage::Finished { outcome, summary, .. } => pg.update(|p| p.run.finished(outcome, summary)),
         ServerMessage::Error { message } => pg.update(|p| p.run.failed(message)),
-        ServerMessage::Hello { .. } => {}
+        ServerMessage::Hello(_) => {}
     }
 }
 

@@ -57,4 +57,4 @@ pub use app::{App, PlaygroundView, apply_server_message};
 pub use components::StatusPanel;
 pub use i18n::Lang;
 pub use playground::Playground;
-pub use state::{Connection, Hello, Status};
+pub use state::{Connection, Status};

@@ -10,7 +10,7 @@ use tokio::sync::{OwnedSemaphorePermit, mpsc};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use warren_shared::{
-    ClientMessage, Event, Outcome, PROTOCOL_VERSION, ServerMessage, Summary, parse_scenario, validate,
+    ClientMessage, Event, Hello, Outcome, PROTOCOL_VERSION, ServerMessage, Summary, parse_scenario, validate,
 };
 
 use crate::run::{self, RunError};
@@ -101,14 +101,14 @@ async fn hello(state: &AppState) -> ServerMessage {
         Err(error) => (None, Some(error.to_string())),
     };
     let features = broker.as_ref().map(|info| crate::run::version::features(&info.version));
-    ServerMessage::Hello {
+    ServerMessage::Hello(Hello {
         protocol: PROTOCOL_VERSION,
         warren_version: env!("CARGO_PKG_VERSION").to_owned(),
         broker,
         broker_error,
         limits: state.config.limits.clone(),
         features,
-    }
+    })
 }
 
 async fn on_text(text: &Utf8Bytes, state: &AppState, active: &mut Option<ActiveRun>, out: &mut Outbox<'_>) -> bool {
