@@ -427,6 +427,50 @@ wire! {
     }
 }
 
+impl EventKind {
+    /// The actor, queue, entity or node the event is about: what a log lists it under.
+    pub fn actor(&self) -> Option<&str> {
+        match self {
+            Self::ActorStarted { actor } | Self::ActorStopped { actor, .. } => Some(actor),
+            Self::Published { publisher, .. }
+            | Self::Confirmed { publisher, .. }
+            | Self::Returned { publisher, .. }
+            | Self::PublishFailed { publisher, .. }
+            | Self::Buffered { publisher, .. }
+            | Self::Retried { publisher, .. }
+            | Self::Recovered { publisher, .. } => Some(publisher),
+            Self::Delivered { consumer, .. }
+            | Self::Settled { consumer, .. }
+            | Self::ConsumerCancelled { consumer, .. }
+            | Self::Reconsumed { consumer, .. } => Some(consumer),
+            Self::QueueSnapshot(s) => Some(&s.queue),
+            Self::QueuePurged { queue, .. }
+            | Self::LeftInQueue { queue, .. }
+            | Self::QueueUnavailable { queue, .. } => Some(queue),
+            Self::DeadLettered { seen_in, .. } => Some(seen_in),
+            Self::Declared { name, .. } | Self::Refused { name, .. } => Some(name),
+            Self::NodeFault { node, .. } => Some(node),
+            _ => None,
+        }
+    }
+
+    /// The Warren id of the message the event is about, if it is about one.
+    pub fn message_id(&self) -> Option<&str> {
+        match self {
+            Self::Published { id, .. }
+            | Self::Confirmed { id, .. }
+            | Self::Returned { id, .. }
+            | Self::PublishFailed { id, .. }
+            | Self::Delivered { id, .. }
+            | Self::Settled { id, .. }
+            | Self::DeadLettered { id, .. }
+            | Self::Buffered { id, .. }
+            | Self::Retried { id, .. } => Some(id),
+            _ => None,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -656,6 +700,21 @@ mod tests {
                 .starts_with("invalid type: integer `3`, expected a string")
         );
         assert!(error(r#"[1, "warning"]"#).starts_with("invalid type: sequence, expected a map"));
+    }
+
+    #[test]
+    fn an_event_names_its_actor_and_message() {
+        let kinds = one_of_each_kind();
+        let about = |name: &str| {
+            let kind = kinds.iter().find(|k| k.name() == name).expect("a sample of every kind");
+            (kind.actor(), kind.message_id())
+        };
+        assert_eq!(about("published"), (Some("p"), Some("p#1")));
+        assert_eq!(about("settled"), (Some("c"), Some("p#1")));
+        assert_eq!(about("dead_lettered"), (Some("dlq"), Some("p#1")));
+        assert_eq!(about("queue_snapshot"), (Some("q"), None));
+        assert_eq!(about("node_fault"), (Some("warren-2@localhost"), None));
+        assert_eq!(about("warning"), (None, None));
     }
 
     #[test]

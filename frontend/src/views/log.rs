@@ -50,9 +50,9 @@ pub(crate) fn EventLog(pg: RwSignal<Playground>) -> impl IntoView {
                 .filter_map(|k| {
                     let index = *p.run.filtered.get(k)?;
                     let event = p.run.events.get(index)?;
-                    let id = run::message_id(event).map(str::to_owned);
+                    let id = event.kind.message_id().map(str::to_owned);
                     let is_selected = id.is_some() && id == selected;
-                    Some((k, event.t_ms, event.kind.name(), run::actor(event).map(str::to_owned), id, run::details(event), run::tone(event, &p.layout), is_selected))
+                    Some((k, event.t_ms, event.kind.name(), event.kind.actor().map(str::to_owned), id, run::details(event), run::tone(event, &p.layout), is_selected))
                 })
                 .collect::<Vec<_>>()
         })
