@@ -9,7 +9,7 @@
 //! waiting, so the record never sees a run end before its last events.
 
 use crate::frame::{AnimLoop, now_ms};
-use crate::model::state::{Hello, Status};
+use crate::model::state::Status;
 use crate::playground::Playground;
 use leptos::prelude::{RwSignal, Set, Update, set_timeout};
 use std::cell::{Cell, RefCell};
@@ -95,26 +95,10 @@ impl Inbox {
         }
         let run = self.pg.run;
         match message {
-            ServerMessage::Hello {
-                protocol,
-                warren_version,
-                broker,
-                broker_error,
-                limits,
-                features,
-            } => {
+            ServerMessage::Hello(hello) => {
                 // The relay's limits replace the defaults for validation.
-                self.pg.set_limits(&limits);
-                self.status.update(|s| {
-                    s.hello(Hello {
-                        protocol,
-                        warren_version,
-                        broker,
-                        broker_error,
-                        limits,
-                        features,
-                    });
-                });
+                self.pg.set_limits(&hello.limits);
+                self.status.update(|s| s.hello(hello));
             }
             ServerMessage::Accepted { run_id } => run.update(|r| r.accepted(run_id)),
             ServerMessage::Invalid { problems } => run.update(|r| r.invalid(problems)),

@@ -45,5 +45,5 @@ pub use components::StatusPanel;
 pub use i18n::Lang;
 pub use inbox::Inbox;
 pub use model::document::Document;
-pub use model::state::{Connection, Hello, Status};
+pub use model::state::{Connection, Status};
 pub use playground::Playground;

@@ -7,8 +7,8 @@
 
 use leptos::mount::mount_to;
 use leptos::prelude::*;
-use warren_frontend::{Hello, Status, StatusPanel};
-use warren_shared::{BrokerInfo, Limits, NodeStatus, PROTOCOL_VERSION};
+use warren_frontend::{Status, StatusPanel};
+use warren_shared::{BrokerInfo, Hello, Limits, NodeStatus, PROTOCOL_VERSION};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::HtmlElement;

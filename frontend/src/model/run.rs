@@ -74,8 +74,8 @@ impl LogFilter {
     /// Whether an event passes.
     pub fn matches(&self, event: &Event) -> bool {
         (self.kind.is_empty() || event.kind.name() == self.kind)
-            && (self.actor.is_empty() || actor(event).is_some_and(|a| a.contains(self.actor.as_str())))
-            && (self.id.is_empty() || message_id(event).is_some_and(|id| id.contains(self.id.as_str())))
+            && (self.actor.is_empty() || event.kind.actor().is_some_and(|a| a.contains(self.actor.as_str())))
+            && (self.id.is_empty() || event.kind.message_id().is_some_and(|id| id.contains(self.id.as_str())))
     }
 
     /// Whether nothing is filtered.
@@ -374,7 +374,7 @@ impl RunRecord {
                 }
             }
         };
-        for event in self.events.iter().filter(|e| message_id(e) == Some(id)) {
+        for event in self.events.iter().filter(|e| e.kind.message_id() == Some(id)) {
             match &event.kind {
                 EventKind::Published {
                     publisher, exchange, ..
@@ -412,48 +412,6 @@ impl RunRecord {
             }
         }
         (nodes, edges)
-    }
-}
-
-/// The actor (or queue) an event is about, for the log's actor column.
-pub fn actor(event: &Event) -> Option<&str> {
-    match &event.kind {
-        EventKind::ActorStarted { actor } | EventKind::ActorStopped { actor, .. } => Some(actor),
-        EventKind::Published { publisher, .. }
-        | EventKind::Confirmed { publisher, .. }
-        | EventKind::Returned { publisher, .. }
-        | EventKind::PublishFailed { publisher, .. }
-        | EventKind::Buffered { publisher, .. }
-        | EventKind::Retried { publisher, .. }
-        | EventKind::Recovered { publisher, .. } => Some(publisher),
-        EventKind::Delivered { consumer, .. }
-        | EventKind::Settled { consumer, .. }
-        | EventKind::ConsumerCancelled { consumer, .. }
-        | EventKind::Reconsumed { consumer, .. } => Some(consumer),
-        EventKind::QueueSnapshot(s) => Some(&s.queue),
-        EventKind::QueuePurged { queue, .. }
-        | EventKind::LeftInQueue { queue, .. }
-        | EventKind::QueueUnavailable { queue, .. } => Some(queue),
-        EventKind::DeadLettered { seen_in, .. } => Some(seen_in),
-        EventKind::Declared { name, .. } | EventKind::Refused { name, .. } => Some(name),
-        EventKind::NodeFault { node, .. } => Some(node),
-        _ => None,
-    }
-}
-
-/// The message an event is about.
-pub fn message_id(event: &Event) -> Option<&str> {
-    match &event.kind {
-        EventKind::Published { id, .. }
-        | EventKind::Confirmed { id, .. }
-        | EventKind::Returned { id, .. }
-        | EventKind::PublishFailed { id, .. }
-        | EventKind::Delivered { id, .. }
-        | EventKind::Settled { id, .. }
-        | EventKind::DeadLettered { id, .. }
-        | EventKind::Buffered { id, .. }
-        | EventKind::Retried { id, .. } => Some(id),
-        _ => None,
     }
 }
 

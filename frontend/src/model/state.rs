@@ -4,8 +4,7 @@
 //! [`Status::hello`], [`Status::unreadable`], [`Status::closed`]); components only read. Keeping
 //! this free of web-sys lets it run in host unit tests.
 
-use warren_shared::event::BrokerFeatures;
-use warren_shared::{BrokerInfo, Limits, PROTOCOL_VERSION};
+use warren_shared::{Hello, Limits, PROTOCOL_VERSION};
 
 /// The state of the WebSocket to the relay.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,44 +31,19 @@ impl Connection {
     }
 }
 
-/// What the relay said in its [`warren_shared::ServerMessage::Hello`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct Hello {
-    /// The relay's protocol version; compared with [`PROTOCOL_VERSION`].
-    pub protocol: u32,
-    /// The relay's version.
-    pub warren_version: String,
-    /// The broker, when the relay could reach it.
-    pub broker: Option<BrokerInfo>,
-    /// Why the relay could not reach the broker, when it could not.
-    pub broker_error: Option<String>,
-    /// Limits every scenario must respect.
-    pub limits: Limits,
-    /// What the broker's version does with the features Warren demonstrates.
-    pub features: Option<BrokerFeatures>,
-}
-
-impl Hello {
-    /// Whether the relay speaks the protocol this page was built for.
-    pub fn protocol_matches(&self) -> bool {
-        self.protocol == PROTOCOL_VERSION
-    }
-
-    /// The limits as `(label, value)` rows, in the order the page shows them.
-    pub fn limit_rows(&self) -> Vec<(&'static str, String)> {
-        let l = &self.limits;
-        vec![
-            ("Exchanges", count(l.max_exchanges as u64)),
-            ("Queues", count(l.max_queues as u64)),
-            ("Bindings", count(l.max_bindings as u64)),
-            ("Policies", count(l.max_policies as u64)),
-            ("Publishers and consumers", count(l.max_actors as u64)),
-            ("Timeline steps", count(l.max_steps as u64)),
-            ("Messages per run", count(l.max_messages)),
-            ("Run time", duration_ms(l.max_duration_ms)),
-            ("Message body", bytes(l.max_body_bytes as u64)),
-        ]
-    }
+/// The relay's limits as `(label, value)` rows, in the order the page shows them.
+pub fn limit_rows(l: &Limits) -> Vec<(&'static str, String)> {
+    vec![
+        ("Exchanges", count(l.max_exchanges as u64)),
+        ("Queues", count(l.max_queues as u64)),
+        ("Bindings", count(l.max_bindings as u64)),
+        ("Policies", count(l.max_policies as u64)),
+        ("Publishers and consumers", count(l.max_actors as u64)),
+        ("Timeline steps", count(l.max_steps as u64)),
+        ("Messages per run", count(l.max_messages)),
+        ("Run time", duration_ms(l.max_duration_ms)),
+        ("Message body", bytes(l.max_body_bytes as u64)),
+    ]
 }
 
 /// Everything the page shows about its relay.
@@ -216,7 +190,7 @@ pub fn bytes(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use warren_shared::NodeStatus;
+    use warren_shared::{BrokerInfo, NodeStatus};
 
     fn hello(protocol: u32) -> Hello {
         Hello {

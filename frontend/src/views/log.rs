@@ -53,9 +53,9 @@ pub(crate) fn EventLog(pg: Playground) -> impl IntoView {
                 .filter_map(|k| {
                     let index = *r.filtered.get(k)?;
                     let event = r.events.get(index)?;
-                    let id = run::message_id(event).map(str::to_owned);
+                    let id = event.kind.message_id().map(str::to_owned);
                     let is_selected = id.is_some() && id == selected;
-                    Some((k, event.t_ms, event.kind.name(), run::actor(event).map(str::to_owned), id, run::details(event), run::tone(event, &d.layout), is_selected))
+                    Some((k, event.t_ms, event.kind.name(), event.kind.actor().map(str::to_owned), id, run::details(event), run::tone(event, &d.layout), is_selected))
                 })
                 .collect::<Vec<_>>()
         }))
