@@ -10,8 +10,8 @@
 use crate::model::edit::Element;
 use crate::model::state::Status;
 use crate::model::timeline::{
-    self as model, ACTIONS, Field, Lane, Marker, Scale, Timeline as Model, action_name, at_ms_mut, duration_label,
-    step_problems, steps_with_problems,
+    self as model, Field, Lane, Marker, Scale, Timeline as Model, actions, at_ms_mut, duration_label, step_problems,
+    steps_with_problems,
 };
 use crate::playground::Playground;
 use leptos::prelude::*;
@@ -420,8 +420,7 @@ fn AddStep(live: Live, cluster: Memo<Vec<String>>) -> impl IntoView {
                 data-testid="timeline-add-action"
                 on:change=move |ev| action.set(event_target_value(&ev))
             >
-                {ACTIONS
-                    .into_iter()
+                {actions()
                     .map(|(value, words)| {
                         view! { <option value=value selected=move || action.with(|a| a == value)>{words}</option> }
                     })
@@ -477,7 +476,7 @@ fn StepForm(live: Live, cluster: Memo<Vec<String>>) -> impl IntoView {
         live.pg.doc.with(|d| {
             let s = d.editor.scenario.as_ref()?;
             let step = s.timeline.get(index)?.clone();
-            let targets = model::targets(s, action_name(&step), &cluster.get());
+            let targets = model::targets(s, step.name(), &cluster.get());
             Some((index, step, targets, step_problems(&d.editor.problems, index)))
         })
     });
@@ -602,7 +601,7 @@ fn StepForm(live: Live, cluster: Memo<Vec<String>>) -> impl IntoView {
         };
         Some(view! {
             <div class="tl-form" data-testid="timeline-step-form" data-step=index.to_string()>
-                <strong class="tl-form-title">{format!("Step {}: {}", index + 1, action_name(&step).replace('_', " "))}</strong>
+                <strong class="tl-form-title">{format!("Step {}: {}", index + 1, step.name().replace('_', " "))}</strong>
                 <label class="tl-field">
                     <span class="tl-name">"at (ms)"</span>
                     <input
