@@ -212,7 +212,7 @@ const WASM_BUDGET_BYTES: u64 = 400_000;
 
 /// Build the release relay, start the managed broker, then run the measurement `example`
 /// (`tests/examples/load.rs` or `soak.rs`) against that relay with `args`.
-fn measure_relay(ws: &Workspace, example: &str, args: &[String]) -> ExitCode {
+fn measure_relay(ws: &Workspace, example: &'static str, args: &[String]) -> ExitCode {
     let mut plan = Plan::new(example);
     let result = (|| {
         plan.step("build the release relay", || {
