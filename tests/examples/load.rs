@@ -5,14 +5,15 @@
 //! resident memory (idle, peak, after the runs), its threads and its CPU time. It measures and
 //! prints; it fails only when it cannot measure.
 //!
-//! Usage: `load --relay PATH [--sessions N] [--scenario FILE] [-- RELAY_ARGS]`, the relay
-//! arguments going to `warren serve` (e.g. `--amqp-url`; without them it uses the managed cluster).
+//! Usage: `load --relay PATH [--sessions N] [--scenario FILE] [--settle SECS] [-- RELAY_ARGS]`:
+//! the memory is read again `--settle` seconds (5) after the runs end, and the arguments after
+//! `--` go to `warren serve` (e.g. `--amqp-url`; without them it uses the managed cluster).
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use warren_tests::load::{Abandon, RelayProcess, Sampler, Timing, log_path, mb, quantile, run_session};
 
-/// How long after the last run ends the memory is read again.
+/// How long after the last run ends the memory is read again, unless `--settle SECS`.
 const SETTLE: Duration = Duration::from_secs(5);
 /// How long the idle relay is left alone before its memory is read.
 const IDLE_WAIT: Duration = Duration::from_secs(1);
@@ -21,6 +22,7 @@ struct Args {
     relay: PathBuf,
     sessions: usize,
     scenario: PathBuf,
+    settle: Duration,
     relay_args: Vec<String>,
 }
 
@@ -28,6 +30,7 @@ fn parse_args() -> Result<Args, String> {
     let mut relay = None;
     let mut sessions = 60;
     let mut scenario = warren_tests::example_path("priority.json");
+    let mut settle = SETTLE;
     let mut relay_args = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -41,6 +44,13 @@ fn parse_args() -> Result<Args, String> {
                     .ok_or("--sessions takes a count of 1 or more")?;
             }
             "--scenario" => scenario = args.next().map(PathBuf::from).ok_or("--scenario takes a file")?,
+            "--settle" => {
+                settle = args
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .map(Duration::from_secs)
+                    .ok_or("--settle takes seconds")?;
+            }
             "--" => relay_args.extend(args.by_ref()),
             other => return Err(format!("unknown argument `{other}`")),
         }
@@ -49,6 +59,7 @@ fn parse_args() -> Result<Args, String> {
         relay: relay.ok_or("--relay PATH (the built `warren` binary) is required")?,
         sessions,
         scenario,
+        settle,
         relay_args,
     })
 }
@@ -117,13 +128,13 @@ async fn measure(args: &Args) -> Result<(), String> {
     let wall = started.elapsed();
     let ended = sampler.now();
     let peaks = sampler.peaks();
-    tokio::time::sleep(SETTLE).await;
+    tokio::time::sleep(args.settle).await;
     let settled = sampler.now();
     drop(sampler);
     let stopped = relay.stop(Duration::from_secs(30)).await;
 
     println!(
-        "load: {n} sessions each running {} at once (relay pid log: {})",
+        "load: {n} sessions each running {} at once (relay log: {})",
         args.scenario.display(),
         log.display()
     );
@@ -158,7 +169,7 @@ async fn measure(args: &Args) -> Result<(), String> {
         mb(idle.rss_kib),
         mb(peaks.rss_kib),
         mb(ended.rss_kib),
-        SETTLE.as_secs(),
+        args.settle.as_secs(),
         mb(settled.rss_kib),
         mb(settled.hwm_kib)
     );

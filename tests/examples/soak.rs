@@ -20,8 +20,10 @@ const BURST: usize = 20;
 const ABANDON_EVERY: usize = 10;
 /// How long after a burst starts the relay is killed.
 const KILL_AFTER: Duration = Duration::from_millis(400);
-/// How long the relay is left alone before its memory is read (at start, and after the runs).
-const SETTLE: Duration = Duration::from_secs(5);
+/// How long the relay is left alone before its memory is read (at start, after the first round
+/// and after the runs): longer than the allocator's decay and the management client's idle
+/// connections (10 s each), so what is read is what the relay keeps.
+const SETTLE: Duration = Duration::from_secs(15);
 
 /// Few messages, quickly: a run takes about a second.
 fn scenario() -> serde_json::Value {
@@ -144,6 +146,7 @@ async fn soak(args: &Args) -> Result<(), String> {
     let first_pid = current.relay.pid;
     let first_start = current.start;
     let mut first: Option<(u32, Usage, Peaks)> = None;
+    let mut warm: Option<Usage> = None;
     let mut tally = Tally::default();
     let mut next = 0;
     let abandon_of = |index: usize| {
@@ -186,6 +189,9 @@ async fn soak(args: &Args) -> Result<(), String> {
         if kill {
             current = Watched::start(args, &relay_args).await?;
             eprintln!("soak: started the relay again (pid {})", current.relay.pid);
+        } else if warm.is_none() {
+            tokio::time::sleep(SETTLE).await;
+            warm = Some(current.sampler.now());
         }
         if next % 100 < SEQUENCE + BURST {
             eprintln!(
@@ -236,8 +242,9 @@ async fn soak(args: &Args) -> Result<(), String> {
                 vhosts.len()
             );
             println!(
-                "relay memory (killed)      start {:.1} MB   peak {:.1} MB   threads at peak {}",
+                "relay memory (killed)      start {:.1} MB   after the first round {}   peak {:.1} MB   threads at peak {}",
                 mb(start.rss_kib),
+                warm.map_or("-".to_owned(), |w| format!("{:.1} MB", mb(w.rss_kib))),
                 mb(peaks.rss_kib),
                 peaks.threads
             );
@@ -249,12 +256,14 @@ async fn soak(args: &Args) -> Result<(), String> {
         ),
     }
     println!(
-        "relay memory (last)        start {:.1} MB   peak {:.1} MB   end {:.1} MB ({:+.1}% of its start, {:+.1}% of the first relay's start)   threads at peak {}, at end {}",
+        "relay memory (last)        start {:.1} MB   peak {:.1} MB   end {:.1} MB, {} s after the last run ({:+.1}% of its start, {:+.1}% of the first relay's start{})   threads at peak {}, at end {}",
         mb(last_start.rss_kib),
         mb(peaks.rss_kib),
         mb(end.rss_kib),
+        SETTLE.as_secs(),
         percent(end.rss_kib, last_start.rss_kib),
         percent(end.rss_kib, first_start.rss_kib),
+        warm.map_or(String::new(), |w| format!(", {:+.1}% of its memory after the first round", percent(end.rss_kib, w.rss_kib))),
         peaks.threads,
         end.threads
     );
