@@ -13,15 +13,18 @@
 //!   (measures, never fails on a figure).
 //! - `soak [ARGS]`: many runs in sequence and in bursts, some abandoned, the relay killed and
 //!   restarted once; vhosts left and the relay's memory.
+//! - `fuzz [--seconds N] [--runs N] [TARGET...]`: the fuzz targets of `fuzz/`, with a report.
 //!
 //! # Layout
 //! - `cmd`: running programs, finding them, the error type.
 //! - `plan`: named, timed steps and the final line.
-//! - `setup`: installing tools; `frontend`: building and browser-testing the page.
+//! - `setup`: installing tools; `frontend`: building and browser-testing the page; `fuzz`: the
+//!   fuzz targets.
 //! - `workspace`: paths.
 
 mod cmd;
 mod frontend;
+mod fuzz;
 mod plan;
 mod setup;
 mod workspace;
@@ -56,6 +59,13 @@ commands:
                    in parallel bursts, a tenth abandoned mid-run, the relay SIGKILLed and
                    restarted half-way; prints runs completed, run vhosts left on the broker
                    and the relay's memory at start, peak and end
+  fuzz [--seconds N] [--runs N] [TARGET...]
+                   fuzz the readers of untrusted input with cargo-fuzz 0.13.2 (installed
+                   under target/tools) on the stable toolchain, one target after the
+                   other: scenario, share_link, inflate, deflate, ws_message (default:
+                   all); each for N seconds (default 60) or N runs, whichever comes first;
+                   prints executions, exec/s, crashes and corpus size per target and
+                   fails if one crashed (the input is kept in fuzz/artifacts/)
   help             this text";
 
 fn main() -> ExitCode {
@@ -73,6 +83,7 @@ fn main() -> ExitCode {
         "budgets" => no_args(&command, &rest).map_or_else(usage_error, |()| budgets(&ws)),
         "load" => measure_relay(&ws, "load", &rest),
         "soak" => measure_relay(&ws, "soak", &rest),
+        "fuzz" => fuzz::Options::parse(&rest).map_or_else(usage_error, |options| fuzz(&ws, &options)),
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -238,6 +249,27 @@ fn measure_relay(ws: &Workspace, example: &'static str, args: &[String]) -> Exit
                     .args(args),
             )
         })
+    })();
+    plan.finish(result)
+}
+
+/// Each fuzz target in turn, then one table; fails if any crashed.
+fn fuzz(ws: &Workspace, options: &fuzz::Options) -> ExitCode {
+    let mut plan = Plan::new("fuzz");
+    let result = (|| {
+        let cargo_fuzz = plan.step("cargo-fuzz", || {
+            setup::cpp_compiler()?;
+            setup::cargo_fuzz(ws)
+        })?;
+        plan.step("build the fuzz targets", || fuzz::build(ws, &cargo_fuzz))?;
+        let mut outcomes = Vec::new();
+        for &target in &options.targets {
+            let outcome = plan.step(&format!("fuzz {}", target.name), || {
+                fuzz::run(ws, &cargo_fuzz, target, options.budget)
+            })?;
+            outcomes.push((target, outcome));
+        }
+        fuzz::report(ws, options.budget, &outcomes)
     })();
     plan.finish(result)
 }
