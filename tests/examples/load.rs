@@ -104,9 +104,12 @@ async fn measure(args: &Args) -> Result<(), String> {
     let idle = sampler.now();
 
     let lone = run_session(&url, &scenario, Abandon::Never).await;
-    let lone_total = lone
-        .total
-        .ok_or_else(|| format!("the lone run did not finish: {}", lone.problem.clone().unwrap_or_default()))?;
+    let lone_total = lone.total.ok_or_else(|| {
+        format!(
+            "the lone run did not finish: {}",
+            lone.problem.clone().unwrap_or_default()
+        )
+    })?;
 
     tokio::time::sleep(IDLE_WAIT).await;
     let before = sampler.now();

@@ -166,7 +166,10 @@ async fn soak(args: &Args) -> Result<(), String> {
         let burst: Vec<_> = (next..(next + BURST).min(args.runs))
             .map(|index| {
                 let (url, scenario, abandon) = (url.clone(), scenario.clone(), abandon_of(index));
-                (abandon, tokio::spawn(async move { run_session(&url, &scenario, abandon).await }))
+                (
+                    abandon,
+                    tokio::spawn(async move { run_session(&url, &scenario, abandon).await }),
+                )
             })
             .collect();
         next += burst.len();
@@ -263,7 +266,10 @@ async fn soak(args: &Args) -> Result<(), String> {
         SETTLE.as_secs(),
         percent(end.rss_kib, last_start.rss_kib),
         percent(end.rss_kib, first_start.rss_kib),
-        warm.map_or(String::new(), |w| format!(", {:+.1}% of its memory after the first round", percent(end.rss_kib, w.rss_kib))),
+        warm.map_or(String::new(), |w| format!(
+            ", {:+.1}% of its memory after the first round",
+            percent(end.rss_kib, w.rss_kib)
+        )),
         peaks.threads,
         end.threads
     );

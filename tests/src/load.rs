@@ -105,7 +105,10 @@ impl RelayProcess {
             Ok(_) => Ok(()),
             Err(_) => {
                 let _ = self.child.kill().await;
-                Err(format!("the relay did not exit within {} s of SIGTERM and was killed", grace.as_secs()))
+                Err(format!(
+                    "the relay did not exit within {} s of SIGTERM and was killed",
+                    grace.as_secs()
+                ))
             }
         }
     }

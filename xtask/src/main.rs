@@ -236,13 +236,24 @@ fn measure_relay(ws: &Workspace, example: &'static str, args: &[String]) -> Exit
                 "warren",
             ]))
         })?;
-        plan.step("managed broker up", || broker_up(ws))?;
         let relay = ws.target.join("release").join("warren");
+        // The release binary just built, rather than `broker_up`'s debug build.
+        plan.step("managed broker up", || {
+            cmd::run(std::process::Command::new(&relay).args(["broker", "up"]))
+        })?;
         plan.step(example, || {
             cmd::run(
                 cmd::cargo()
                     .current_dir(&ws.root)
-                    .args(["run", "--quiet", "--release", "--package", "warren-tests", "--example", example])
+                    .args([
+                        "run",
+                        "--quiet",
+                        "--release",
+                        "--package",
+                        "warren-tests",
+                        "--example",
+                        example,
+                    ])
                     .arg("--")
                     .arg("--relay")
                     .arg(&relay)
