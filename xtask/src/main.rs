@@ -46,7 +46,8 @@ commands:
   test             setup, build-frontend, start the managed broker, run the workspace's
                    tests, then the page's tests in headless Chromium
   bench [ARGS]     run the relay's benchmark (release build)
-  lint             cargo fmt --check, then clippy -D warnings (host and wasm32)
+  lint             cargo fmt --check (the fuzz targets too), then clippy -D warnings
+                   (host and wasm32)
   budgets          build the page, then measure it against its budgets: gzipped wasm size,
                    first paint and frame times in headless Chromium (prints PASS/OVER,
                    exits 0 when it could measure)
@@ -306,7 +307,9 @@ fn lint(ws: &Workspace) -> ExitCode {
     };
     let result = (|| {
         plan.step("cargo fmt --check", || {
-            cmd::run(&mut cargo(&["fmt", "--all", "--check"]))
+            cmd::run(&mut cargo(&["fmt", "--all", "--check"]))?;
+            // The fuzz targets are a workspace of their own (formatting them builds nothing).
+            cmd::run(&mut cargo(&["fmt", "--manifest-path", "fuzz/Cargo.toml", "--check"]))
         })?;
         plan.step("clippy (host)", || {
             cmd::run(&mut cargo(&[
