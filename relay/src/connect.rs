@@ -1,17 +1,11 @@
 //! Choosing the broker: the URLs the user gave, or the RabbitMQ Warren manages itself.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
 use crate::broker::address::{BrokerUrl, DEFAULT_AMQP_PORT, DEFAULT_MANAGEMENT_PORT, redact};
 use crate::broker::faults::NodeFaults;
 use crate::broker::managed::{DEFAULT_NODES, ManagedBroker, ManagedError};
 use crate::broker::management::{Management, ManagementError};
 use crate::broker::{BrokerEndpoints, NodeEndpoint};
-use crate::vhost;
-
-/// How old a run vhost without connections must be before start-up deletes it: a run creates
-/// its vhost and connects within milliseconds, so an older empty one was left by a crash.
-const LEFTOVER_AGE: Duration = Duration::from_secs(60);
+use crate::vhost::sweep;
 
 /// Where the broker is, as configured.
 #[derive(Debug, Clone, Default)]
@@ -112,25 +106,15 @@ impl Broker {
         self.management.overview().await.map(|i| i.version).unwrap_or_default()
     }
 
-    /// Delete run vhosts an earlier relay left behind when it crashed: older than a minute and
-    /// without connections. Returns how many were deleted.
+    /// Delete the run vhosts nobody else will delete (see [`sweep`]: those of relays that are
+    /// gone, and process-made ones older than a minute without connections), as a process
+    /// without a lease of its own. Returns how many were deleted.
     pub async fn remove_leftover_vhosts(&self) -> Result<usize, ManagementError> {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis());
         let mut removed = 0;
-        for vhost in self.management.list_vhosts().await? {
-            let Some(created) = vhost::created_ms(&vhost.name) else {
-                continue;
-            };
-            if now.saturating_sub(created) < LEFTOVER_AGE.as_millis() {
-                continue;
-            }
-            if self.management.vhost_connection_count(&vhost.name).await? == 0 {
-                self.management.delete_vhost(&vhost.name).await?;
-                tracing::info!(vhost = %vhost.name, "deleted a run vhost left behind by an earlier relay");
-                removed += 1;
-            }
+        for leftover in sweep::leftovers(&self.management, None, |_| false).await? {
+            self.management.delete_vhost(&leftover.name).await?;
+            tracing::info!(vhost = %leftover.name, reason = %leftover.reason, "deleted a leftover run vhost");
+            removed += 1;
         }
         Ok(removed)
     }

@@ -18,7 +18,7 @@ use futures_util::StreamExt;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{OwnedSemaphorePermit, mpsc};
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, MissedTickBehavior};
 use tokio_util::sync::CancellationToken;
@@ -26,8 +26,9 @@ use warren_shared::{
     ClientMessage, Event, Outcome, PROTOCOL_VERSION, ServerMessage, Summary, parse_scenario, validate,
 };
 
-use crate::run::{self, RunError};
+use crate::run::RunError;
 use crate::server::AppState;
+use crate::slots::{Admission, Slot};
 use crate::vhost;
 use outbox::{MAX_BATCH, Outbox, Outgoing, Refused};
 
@@ -220,13 +221,16 @@ fn on_text(text: &Utf8Bytes, state: &AppState, active: &mut Option<ActiveRun>, o
             if !problems.is_empty() {
                 return Ok(out.message(ServerMessage::Invalid { problems })?);
             }
-            let Ok(permit) = state.run_slots.clone().try_acquire_owned() else {
-                return Ok(out.error(format!(
-                    "the relay is already running {} scenarios, its limit; try again when one finishes",
-                    state.config.max_concurrent_runs
-                ))?);
+            let slot = match state.slots.join() {
+                Ok(Admission::Now(slot)) => slot,
+                Ok(Admission::Wait(_)) | Err(_) => {
+                    return Ok(out.error(format!(
+                        "the relay is already running {} scenarios, its limit; try again when one finishes",
+                        state.config.max_concurrent_runs
+                    ))?);
+                }
             };
-            let run = start(scenario, state, permit);
+            let run = start(scenario, state, slot);
             let accepted = ServerMessage::Accepted {
                 run_id: run.id.to_string(),
             };
@@ -236,16 +240,16 @@ fn on_text(text: &Utf8Bytes, state: &AppState, active: &mut Option<ActiveRun>, o
     }
 }
 
-fn start(scenario: warren_shared::Scenario, state: &AppState, permit: OwnedSemaphorePermit) -> ActiveRun {
+fn start(scenario: warren_shared::Scenario, state: &AppState, slot: Slot) -> ActiveRun {
     let id = vhost::new_run_id();
     let cancel = state.shutdown.child_token();
     let (tx, events) = mpsc::channel(RUN_EVENT_BUFFER);
-    let broker = state.broker.clone();
+    let relay = state.clone();
     let token = cancel.clone();
     let run_id = id.clone();
     let task = state.runs.spawn(async move {
-        let result = run::execute(&scenario, &broker, &run_id, tx, token).await;
-        drop(permit);
+        let result = relay.execute(&scenario, &run_id, tx, token).await;
+        drop(slot);
         result
     });
     ActiveRun {

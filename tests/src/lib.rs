@@ -20,9 +20,9 @@ use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use tokio_util::sync::CancellationToken;
 use warren_relay::connect::{Broker, BrokerConfig};
-use warren_relay::server::{self, AppState, ServerConfig, SocketLimits};
+use warren_relay::server::{self, AppState, ServerConfig};
 use warren_relay::{run, vhost};
-use warren_shared::{Event, Limits, Scenario, ServerMessage, Summary};
+use warren_shared::{Event, EventKind, Limits, Scenario, ServerMessage, Summary};
 
 /// The broker under test.
 pub async fn broker() -> Broker {
@@ -142,14 +142,14 @@ impl Relay {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
         let mut config = ServerConfig {
-            limits: limits(),
             max_concurrent_runs: 8,
-            static_dir: warren_relay::cli::default_static_dir(),
-            allowed_origins: Vec::new(),
-            sockets: SocketLimits::default(),
+            // A pool per test relay would make and delete vhosts no test uses; the pool's own
+            // tests turn it on.
+            vhost_pool: 0,
+            ..ServerConfig::new(limits(), warren_relay::cli::default_static_dir())
         };
         adjust(&mut config);
-        let state = AppState::new(broker().await, config);
+        let state = AppState::start(broker().await, config).await;
         let stop = CancellationToken::new();
         let signal = stop.clone();
         let serving = state.clone();
@@ -236,6 +236,16 @@ pub struct RunRecord {
     pub events: Vec<Event>,
     /// The summary from `finished`.
     pub summary: Option<Summary>,
+}
+
+impl RunRecord {
+    /// The vhost the run ran in, from its `run_started` event.
+    pub fn vhost(&self) -> Option<&str> {
+        self.events.iter().find_map(|event| match &event.kind {
+            EventKind::RunStarted { vhost, .. } => Some(vhost.as_str()),
+            _ => None,
+        })
+    }
 }
 
 impl Client {

@@ -129,7 +129,7 @@ pub async fn unless_lost<T>(
 
 /// Open a connection; a broker that takes the TCP connection but never finishes the AMQP
 /// handshake is an error after [`CONNECT_TIMEOUT`], not a run that waits for ever.
-async fn connect(url: &str, name: &str) -> lapin::Result<Connection> {
+pub async fn connect(url: &str, name: &str) -> lapin::Result<Connection> {
     let properties = ConnectionProperties::default().with_connection_name(name.into());
     match tokio::time::timeout(CONNECT_TIMEOUT, Connection::connect(url, properties)).await {
         Ok(result) => result,

@@ -13,9 +13,10 @@
 //! - [`amqp`]: conversions between scenario values and AMQP.
 //! - [`version`]: warnings for features this broker version ignores.
 //!
-//! A run always happens in a vhost of its own (named by [`crate::vhost`]), created first and deleted
-//! last on every path (completed, refused, stopped, failed, or the client gone), so runs never see
-//! each other.
+//! A run always happens in a vhost of its own (named by [`crate::vhost`]), never shared and never
+//! used again, and deleted on every path (completed, refused, stopped, failed, or the client
+//! gone), so runs never see each other. [`execute`] creates and deletes it; a serving relay hands
+//! [`execute_in`] one its pool made ready and deletes it in the background.
 
 pub mod actors;
 pub mod amqp;
@@ -76,9 +77,11 @@ pub enum RunError {
     },
 }
 
-/// Run a validated scenario: create its vhost, declare, run the actors and the timeline, take
-/// snapshots, and stream every event to `out`; returns the summary. `cancel` stops the run
-/// early (its vhost is still deleted). If `out` closes, the run goes on to clean up.
+/// Run a validated scenario in a vhost of its own ([`vhost::for_run`]), created first and deleted
+/// last: declare, run the actors and the timeline, take snapshots, and stream every event to
+/// `out`; returns the summary. `cancel` stops the run early (its vhost is still deleted). If
+/// `out` closes, the run goes on to clean up. This is `warren run`'s way; a serving relay takes
+/// a ready vhost and deletes it in the background ([`execute_in`]).
 pub async fn execute(
     scenario: &Scenario,
     broker: &Broker,
@@ -92,14 +95,15 @@ pub async fn execute(
         .create_vhost(&vhost, &format!("Warren run {run_id}: deleted when the run ends"))
         .await
         .map_err(RunError::Vhost)?;
-    let result = run_in_vhost(scenario, broker, run_id, &vhost, out, cancel).await;
+    let result = execute_in(scenario, broker, run_id, &vhost, out, cancel).await;
     if let Err(error) = management.delete_vhost(&vhost).await {
-        tracing::warn!(%vhost, %error, "could not delete a run's vhost; the next start-up removes it");
+        tracing::warn!(%vhost, %error, "could not delete a run's vhost; a later sweep removes it");
     }
     result
 }
 
-async fn run_in_vhost(
+/// [`execute`] in `vhost`, which exists and is empty; the caller deletes it afterwards.
+pub async fn execute_in(
     scenario: &Scenario,
     broker: &Broker,
     run_id: &str,
