@@ -15,7 +15,6 @@ use crate::broker::managed::{DEFAULT_NODES, MAX_NODES, ManagedBroker};
 use crate::connect::{Broker, BrokerConfig};
 use crate::server::{self, AppState, DEFAULT_MAX_RUNS, DEFAULT_SOCKETS_PER_ADDRESS, ServerConfig, SocketLimits};
 use crate::slots::DEFAULT_MAX_WAITING;
-use crate::vhost::pool;
 use crate::{run, vhost};
 
 /// Default address of `warren serve`.
@@ -116,10 +115,11 @@ pub struct ServeArgs {
     /// refused with an estimate of when to try again (0: refuse at once).
     #[arg(long, env = "WARREN_MAX_WAITING", default_value_t = DEFAULT_MAX_WAITING)]
     pub max_waiting: usize,
-    /// Vhosts kept ready ahead of runs, so that a run starts without waiting for the broker to
-    /// create one (0: every run creates its own).
-    #[arg(long, env = "WARREN_VHOST_POOL", default_value_t = pool::DEFAULT_SIZE)]
-    pub vhost_pool: usize,
+    /// Vhosts kept ready ahead of runs, each with an AMQP connection open on it, so that a run
+    /// starts without waiting for the broker (0: every run creates its own). Default: as many as
+    /// --max-runs, so that a full house can start at once.
+    #[arg(long, env = "WARREN_VHOST_POOL")]
+    pub vhost_pool: Option<usize>,
     /// Another origin whose pages may open the WebSocket, e.g. https://warren.example.com for a
     /// reverse proxy; repeat the option or separate origins with commas. The relay's own page
     /// (the origin of the address it is reached at) is always allowed.
@@ -213,7 +213,7 @@ async fn serve(args: ServeArgs) -> ExitCode {
     let config = ServerConfig {
         max_concurrent_runs: args.max_runs,
         max_waiting: args.max_waiting,
-        vhost_pool: args.vhost_pool,
+        vhost_pool: args.vhost_pool.unwrap_or(args.max_runs),
         allowed_origins: args.allow_origins,
         sockets: SocketLimits {
             max_per_address: args.max_sockets_per_address,

@@ -1,11 +1,24 @@
 //! Choosing the broker: the URLs the user gave, or the RabbitMQ Warren manages itself.
 
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Mutex;
+use tokio::time::Instant;
+use warren_shared::BrokerInfo;
+
 use crate::broker::address::{BrokerUrl, DEFAULT_AMQP_PORT, DEFAULT_MANAGEMENT_PORT, redact};
 use crate::broker::faults::NodeFaults;
 use crate::broker::managed::{DEFAULT_NODES, ManagedBroker, ManagedError};
 use crate::broker::management::{Management, ManagementError};
 use crate::broker::{BrokerEndpoints, NodeEndpoint};
 use crate::vhost::sweep;
+
+/// How long one reading of the broker's overview serves the runs that start and the pages that
+/// open: a burst of them asks the management API once instead of once each (a serving relay
+/// reads it afresh every [`OVERVIEW_REFRESH`], so that none of them waits for it).
+pub const OVERVIEW_MAX_AGE: Duration = Duration::from_secs(5);
+/// How often a serving relay reads the broker's overview ahead of need.
+pub const OVERVIEW_REFRESH: Duration = Duration::from_secs(3);
 
 /// Where the broker is, as configured.
 #[derive(Debug, Clone, Default)]
@@ -66,6 +79,8 @@ pub struct Broker {
     pub managed: bool,
     /// Stops, kills and starts the managed cluster's nodes; `None` for an external broker.
     pub faults: Option<NodeFaults>,
+    /// The last overview read for [`Broker::recent_overview`], and when.
+    recent: Arc<Mutex<Option<(Instant, BrokerInfo)>>>,
 }
 
 impl Broker {
@@ -93,12 +108,35 @@ impl Broker {
                 management,
                 managed,
                 faults,
+                recent: Arc::default(),
             }),
             Err(error @ ManagementError::Unreachable { .. }) if !managed => Err(BrokerError::Unreachable {
                 cause: format!("{error}."),
             }),
             Err(error) => Err(error.into()),
         }
+    }
+
+    /// The broker's overview as read at most [`OVERVIEW_MAX_AGE`] ago, else read now: callers
+    /// at the same moment share one reading (the others wait for the one under way). Failures
+    /// are not kept.
+    pub async fn recent_overview(&self) -> Result<BrokerInfo, ManagementError> {
+        let mut recent = self.recent.lock().await;
+        if let Some((read, info)) = recent.as_ref()
+            && read.elapsed() < OVERVIEW_MAX_AGE
+        {
+            return Ok(info.clone());
+        }
+        let info = self.management.overview().await?;
+        *recent = Some((Instant::now(), info.clone()));
+        Ok(info)
+    }
+
+    /// Read the broker's overview for [`Broker::recent_overview`] now, ahead of need.
+    pub async fn refresh_overview(&self) -> Result<(), ManagementError> {
+        let info = self.management.overview().await?;
+        *self.recent.lock().await = Some((Instant::now(), info));
+        Ok(())
     }
 
     /// The broker's RabbitMQ version, or an empty string when the API does not answer.

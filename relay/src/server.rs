@@ -19,11 +19,11 @@ use tower_http::services::{ServeDir, ServeFile};
 use warren_shared::{Event, Limits, Scenario, Summary};
 
 use crate::admission::{self, AddressSlots};
-use crate::connect::Broker;
+use crate::connect::{Broker, OVERVIEW_REFRESH};
 use crate::run::{self, RunError};
 use crate::slots::{DEFAULT_MAX_WAITING, RunSlots};
 use crate::vhost::lease::Lease;
-use crate::vhost::pool::{self, VhostPool};
+use crate::vhost::pool::{ReadyVhost, VhostPool};
 use crate::vhost::registry::Registry;
 use crate::vhost::{RelayId, sweep};
 use crate::ws;
@@ -55,7 +55,8 @@ pub struct ServerConfig {
     pub max_concurrent_runs: usize,
     /// Most runs waiting for a slot once `max_concurrent_runs` run; more are refused.
     pub max_waiting: usize,
-    /// Vhosts kept ready for runs (0: every run creates its own).
+    /// Vhosts kept ready for runs, each with a connection open on it (0: every run creates its
+    /// own). As many as `max_concurrent_runs` lets a full house start at once.
     pub vhost_pool: usize,
     /// How often the relay looks for leftover run vhosts (its own and dead relays').
     pub sweep_interval: Duration,
@@ -75,7 +76,7 @@ impl ServerConfig {
             limits,
             max_concurrent_runs: DEFAULT_MAX_RUNS,
             max_waiting: DEFAULT_MAX_WAITING,
-            vhost_pool: pool::DEFAULT_SIZE,
+            vhost_pool: DEFAULT_MAX_RUNS,
             sweep_interval: sweep::DEFAULT_INTERVAL,
             static_dir,
             allowed_origins: Vec::new(),
@@ -160,8 +161,16 @@ impl AppState {
             runs.clone(),
         );
         let max_idle = lease.is_none().then_some(POOL_IDLE_WITHOUT_LEASE);
-        let pool = VhostPool::start(vhosts.clone(), config.vhost_pool, max_idle, shutdown.clone(), &runs);
+        let pool = VhostPool::start(
+            vhosts.clone(),
+            broker.endpoints.clone(),
+            config.vhost_pool,
+            max_idle,
+            shutdown.clone(),
+            &runs,
+        );
         sweep::start(vhosts.clone(), config.sweep_interval, shutdown.clone(), &runs);
+        refresh_overview(broker.clone(), shutdown.clone(), &runs);
         Self {
             broker,
             slots: RunSlots::new(config.max_concurrent_runs, config.max_waiting),
@@ -185,14 +194,41 @@ impl AppState {
         out: mpsc::Sender<Event>,
         cancel: CancellationToken,
     ) -> Result<Summary, RunError> {
-        let vhost = match self.pool.take() {
-            Some(vhost) => vhost,
-            None => self.vhosts.create(RUN_VHOST_PURPOSE).await.map_err(RunError::Vhost)?,
+        let ready = match self.pool.take() {
+            Some(ready) => ready,
+            None => ReadyVhost {
+                name: self.vhosts.create(RUN_VHOST_PURPOSE).await.map_err(RunError::Vhost)?,
+                connection: None,
+            },
         };
-        let result = run::execute_in(scenario, &self.broker, run_id, &vhost, out, cancel).await;
+        let vhost = ready.name.clone();
+        let result = run::execute_in(scenario, &self.broker, run_id, ready, out, cancel).await;
         self.vhosts.delete_later(vhost);
         result
     }
+}
+
+/// Read the broker's overview every [`OVERVIEW_REFRESH`] until `shutdown`, so that pages opening
+/// and runs starting find a recent one.
+fn refresh_overview(broker: Broker, shutdown: CancellationToken, tracker: &TaskTracker) {
+    tracker.spawn(async move {
+        let mut tick = tokio::time::interval(OVERVIEW_REFRESH);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                () = shutdown.cancelled() => break,
+                _ = tick.tick() => {}
+            }
+            tokio::select! {
+                () = shutdown.cancelled() => break,
+                result = broker.refresh_overview() => {
+                    if let Err(error) = result {
+                        tracing::debug!(%error, "could not read the broker's overview");
+                    }
+                }
+            }
+        }
+    });
 }
 
 /// The router: `/ws`, `/healthz`, and the page for everything else. Serve it with
@@ -238,7 +274,7 @@ async fn websocket(
 }
 
 async fn health(State(state): State<AppState>) -> Response {
-    match state.broker.management.overview().await {
+    match state.broker.recent_overview().await {
         Ok(info) => Json(serde_json::json!({"status": "ok", "broker": info})).into_response(),
         Err(error) => (
             StatusCode::SERVICE_UNAVAILABLE,

@@ -170,7 +170,7 @@ fn fell_behind(backlog: usize, stopped_a_run: bool) -> String {
 }
 
 async fn hello(state: &AppState) -> ServerMessage {
-    let (broker, broker_error) = match state.broker.management.overview().await {
+    let (broker, broker_error) = match state.broker.recent_overview().await {
         Ok(info) => (Some(info), None),
         Err(error) => (None, Some(error.to_string())),
     };

@@ -124,6 +124,7 @@ pub struct Relay {
     /// Its state (for the broker handle).
     pub state: AppState,
     stop: CancellationToken,
+    serving: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Relay {
@@ -153,10 +154,24 @@ impl Relay {
         let stop = CancellationToken::new();
         let signal = stop.clone();
         let serving = state.clone();
-        tokio::spawn(async move {
+        let serving = tokio::spawn(async move {
             let _ = server::serve(listener, serving, async move { signal.cancelled().await }).await;
         });
-        Self { addr, state, stop }
+        Self {
+            addr,
+            state,
+            stop,
+            serving: Some(serving),
+        }
+    }
+
+    /// Shut the relay down as SIGTERM does, and wait until it has: runs stopped, every vhost it
+    /// made deleted, its lease given back. (Dropping it only asks it to stop.)
+    pub async fn stop(mut self) {
+        self.stop.cancel();
+        if let Some(serving) = self.serving.take() {
+            let _ = serving.await;
+        }
     }
 
     /// The WebSocket's URL.

@@ -41,7 +41,7 @@ use warren_shared::{BrokerInfo, Event, EventKind, Outcome, Scenario, Step, Summa
 use crate::broker::address::{BrokerUrl, DEFAULT_AMQP_PORT, redact};
 use crate::broker::management::ManagementError;
 use crate::connect::Broker;
-use crate::vhost;
+use crate::vhost::{self, pool::ReadyVhost};
 use actors::{Actors, Phase};
 use emitter::Emitter;
 use link::Link;
@@ -95,22 +95,28 @@ pub async fn execute(
         .create_vhost(&vhost, &format!("Warren run {run_id}: deleted when the run ends"))
         .await
         .map_err(RunError::Vhost)?;
-    let result = execute_in(scenario, broker, run_id, &vhost, out, cancel).await;
+    let ready = ReadyVhost {
+        name: vhost.clone(),
+        connection: None,
+    };
+    let result = execute_in(scenario, broker, run_id, ready, out, cancel).await;
     if let Err(error) = management.delete_vhost(&vhost).await {
         tracing::warn!(%vhost, %error, "could not delete a run's vhost; a later sweep removes it");
     }
     result
 }
 
-/// [`execute`] in `vhost`, which exists and is empty; the caller deletes it afterwards.
+/// [`execute`] in `ready`, a vhost that exists and is empty, over the connection already open on
+/// it when there is one (and it is still open); the caller deletes the vhost afterwards.
 pub async fn execute_in(
     scenario: &Scenario,
     broker: &Broker,
     run_id: &str,
-    vhost: &str,
+    ready: ReadyVhost,
     out: mpsc::Sender<Event>,
     cancel: CancellationToken,
 ) -> Result<Summary, RunError> {
+    let vhost = ready.name.as_str();
     let connect_error = |reason: String| RunError::Connect {
         url: redact(&broker.endpoints.amqp_url),
         reason,
@@ -132,13 +138,37 @@ pub async fn execute_in(
     } else {
         None
     };
+    // A connection opened ahead serves unless the run's connection must go through the proxy.
+    let opened = match ready.connection {
+        Some(connection) if proxy.is_none() && connection.status().connected() => Some(connection),
+        Some(connection) => {
+            link::close_quietly(&connection, "the run connects through its own proxy").await;
+            None
+        }
+        None => None,
+    };
     let (tx, rx) = mpsc::channel(EVENT_BUFFER);
     let emitter = Emitter::new(tx);
-    let link = Link::open(url, format!("warren run {run_id}"), emitter.clone())
-        .await
-        .map_err(|error| connect_error(amqp::describe(&error)))?;
+    // The connection and the broker's overview are asked for together. A run that stops or
+    // starts nodes reads the nodes afresh; the others share a recent reading.
+    let reading = async {
+        if scenario.timeline.iter().any(Step::is_node_fault) {
+            broker.management.overview().await
+        } else {
+            broker.recent_overview().await
+        }
+    };
+    let name = format!("warren run {run_id}");
+    let opening = async {
+        match opened {
+            Some(connection) => Ok(Link::adopt(url, name, connection, emitter.clone())),
+            None => Link::open(url, name, emitter.clone()).await,
+        }
+    };
+    let (link, overview) = tokio::join!(opening, reading);
+    let link = link.map_err(|error| connect_error(amqp::describe(&error)))?;
     let collector = tokio::spawn(collect(rx, out, SummaryBuilder::for_scenario(scenario)));
-    let info = broker.management.overview().await.unwrap_or_else(|error| BrokerInfo {
+    let info = overview.unwrap_or_else(|error| BrokerInfo {
         version: format!("unknown ({error})"),
         erlang_version: String::new(),
         cluster_name: String::new(),

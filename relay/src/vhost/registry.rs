@@ -79,6 +79,12 @@ impl Registry {
         });
     }
 
+    /// Run a clean-up task (closing a connection before a deletion, say) on the relay's tracker,
+    /// so that shutdown waits for it.
+    pub fn track(&self, task: impl Future<Output = ()> + Send + 'static) {
+        self.tracker.spawn(task);
+    }
+
     /// Whether `name` is made by this relay and not deleted yet (or being deleted).
     pub fn is_live(&self, name: &str) -> bool {
         self.live_set().contains(name)
