@@ -13,10 +13,10 @@
 use axum::http::header::{HOST, ORIGIN};
 use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
-use reqwest::Url;
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex, PoisonError};
+use url::Url;
 
 /// Why a WebSocket upgrade was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -55,9 +55,14 @@ impl IntoResponse for Refusal {
     }
 }
 
-/// Let the upgrade through when it comes from the relay's own page (same scheme-less host and
-/// port as the request's `Host`, over http or https), from one of `allowed` (origins as
-/// [`parse_origin`] writes them), or from a client that sends no `Origin`.
+/// Let the upgrade through when it comes from the relay's own page (same host and port as the
+/// request's `Host`, over http or https, where that host is an IP address or `localhost`), from
+/// one of `allowed` (origins as [`parse_origin`] writes them), or from a client that sends no
+/// `Origin`.
+///
+/// A page reached through any other host name must be named with `--allow-origin`: otherwise a
+/// site whose name an attacker points at 127.0.0.1 (DNS rebinding) would send a matching `Host`
+/// and `Origin` and pass as the relay's own page.
 pub fn check_origin(headers: &HeaderMap, uri: &Uri, allowed: &[String]) -> Result<(), Refusal> {
     let Some(origin) = headers.get(ORIGIN) else {
         return Ok(());
@@ -75,7 +80,7 @@ pub fn check_origin(headers: &HeaderMap, uri: &Uri, allowed: &[String]) -> Resul
         .and_then(|host| host.to_str().ok())
         .or_else(|| uri.authority().map(|authority| authority.as_str()));
     let own = host.and_then(|host| bare_origin(&format!("{}://{host}", origin.scheme())));
-    if own.is_some_and(|own| own.origin() == origin.origin()) {
+    if own.is_some_and(|own| own.origin() == origin.origin() && names_this_machine(&own)) {
         return Ok(());
     }
     let serialized = origin.origin().ascii_serialization();
@@ -83,6 +88,16 @@ pub fn check_origin(headers: &HeaderMap, uri: &Uri, allowed: &[String]) -> Resul
         return Ok(());
     }
     Err(refused())
+}
+
+/// Whether `url`'s host cannot be a name someone else controls: an IP address, `localhost` or a
+/// name under `.localhost` (which browsers resolve to loopback themselves).
+fn names_this_machine(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)) => true,
+        Some(url::Host::Domain(name)) => name == "localhost" || name.ends_with(".localhost"),
+        None => false,
+    }
 }
 
 /// Read an origin for `--allow-origin`: `http` or `https`, a host, perhaps a port, nothing else.
@@ -196,9 +211,23 @@ mod tests {
         assert_eq!(check("127.0.0.1:8080", None, &[]), Ok(()));
         assert_eq!(check("127.0.0.1:8080", Some("http://127.0.0.1:8080"), &[]), Ok(()));
         assert_eq!(check("[::1]:8080", Some("http://[::1]:8080"), &[]), Ok(()));
-        // Behind a TLS proxy that keeps the Host: the page is https on the default port.
-        assert_eq!(check("warren.example", Some("https://warren.example"), &[]), Ok(()));
-        assert_eq!(check("Warren.Example:443", Some("https://warren.example"), &[]), Ok(()));
+        assert_eq!(check("localhost:8080", Some("http://localhost:8080"), &[]), Ok(()));
+        assert_eq!(check("192.168.1.5:8080", Some("http://192.168.1.5:8080"), &[]), Ok(()));
+        // Behind a TLS proxy that keeps the Host: the page is https on the default port, and its
+        // name is allowed by option.
+        let proxy = ["https://warren.example"];
+        assert_eq!(check("warren.example", Some("https://warren.example"), &proxy), Ok(()));
+        assert_eq!(
+            check("Warren.Example:443", Some("https://warren.example"), &proxy),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn a_host_name_matching_its_origin_is_not_enough() {
+        // DNS rebinding: rebind.example resolves to 127.0.0.1, so Host and Origin agree.
+        let refused = check("rebind.example:8080", Some("http://rebind.example:8080"), &[]);
+        assert!(matches!(refused, Err(Refusal::Origin { .. })), "{refused:?}");
     }
 
     #[test]

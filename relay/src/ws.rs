@@ -23,7 +23,7 @@ use tokio::task::JoinHandle;
 use tokio::time::{Instant, MissedTickBehavior};
 use tokio_util::sync::CancellationToken;
 use warren_shared::{
-    ClientMessage, Event, Outcome, PROTOCOL_VERSION, ServerMessage, Summary, parse_scenario, validate,
+    ClientMessage, Event, Hello, Outcome, PROTOCOL_VERSION, ServerMessage, Summary, parse_scenario, validate,
 };
 
 use crate::run::RunError;
@@ -175,14 +175,14 @@ async fn hello(state: &AppState) -> ServerMessage {
         Err(error) => (None, Some(error.to_string())),
     };
     let features = broker.as_ref().map(|info| crate::run::version::features(&info.version));
-    ServerMessage::Hello {
+    ServerMessage::Hello(Hello {
         protocol: PROTOCOL_VERSION,
         warren_version: env!("CARGO_PKG_VERSION").to_owned(),
         broker,
         broker_error,
         limits: state.config.limits.clone(),
         features,
-    }
+    })
 }
 
 /// A text frame from the page: a `run` or a `stop`, or an error back.

@@ -1,7 +1,7 @@
 //! The WebSocket protocol against a relay on loopback and the real broker.
 
 use std::time::Duration;
-use warren_shared::{EventKind, Outcome, PROTOCOL_VERSION, ServerMessage};
+use warren_shared::{EventKind, Hello, Outcome, PROTOCOL_VERSION, ServerMessage};
 use warren_tests::{Relay, RunRecord, example, run_vhosts, vhost_gone};
 
 const CLEANUP: Duration = Duration::from_secs(30);
@@ -20,14 +20,14 @@ async fn hello_reports_protocol_broker_and_limits() {
     let relay = Relay::start().await;
     let (_client, hello) = relay.connect().await;
     match hello {
-        ServerMessage::Hello {
+        ServerMessage::Hello(Hello {
             protocol,
             broker,
             broker_error,
             limits,
             features,
             ..
-        } => {
+        }) => {
             assert_eq!(protocol, PROTOCOL_VERSION);
             let features = features.expect("hello says what the broker version supports");
             assert!(features.quorum_queues);

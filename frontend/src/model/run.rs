@@ -10,7 +10,7 @@
 //! ([`RunRecord::show_until`]), while the log, the summary and the depth series keep the whole
 //! run.
 
-use crate::layout::{Layout, NodeKind};
+use crate::model::layout::{Layout, NodeKind};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use warren_shared::{Event, EventKind, NodeStatus, Outcome, Problem, QueueSnapshot, Scenario, Summary, SummaryBuilder};
 
@@ -74,8 +74,8 @@ impl LogFilter {
     /// Whether an event passes.
     pub fn matches(&self, event: &Event) -> bool {
         (self.kind.is_empty() || event.kind.name() == self.kind)
-            && (self.actor.is_empty() || actor(event).is_some_and(|a| a.contains(self.actor.as_str())))
-            && (self.id.is_empty() || message_id(event).is_some_and(|id| id.contains(self.id.as_str())))
+            && (self.actor.is_empty() || event.kind.actor().is_some_and(|a| a.contains(self.actor.as_str())))
+            && (self.id.is_empty() || event.kind.message_id().is_some_and(|id| id.contains(self.id.as_str())))
     }
 
     /// Whether nothing is filtered.
@@ -244,8 +244,7 @@ impl RunRecord {
     /// nodes from the events up to then (from the start when going back). The indexes of the
     /// events newly shown, for the animation.
     pub fn show_until(&mut self, t_ms: f64, layout: &Layout) -> std::ops::Range<usize> {
-        let back = self.shown > 0 && self.events.get(self.shown - 1).is_some_and(|e| e.t_ms as f64 > t_ms);
-        if back {
+        if self.goes_back(t_ms) {
             self.counts = Counts::default();
             self.edge_traffic = vec![0; layout.edges.len()];
             self.queues.clear();
@@ -253,7 +252,7 @@ impl RunRecord {
             self.shown = 0;
         }
         let from = self.shown;
-        let to = crate::playback::events_until(&self.events, from, t_ms);
+        let to = crate::model::playback::events_until(&self.events, from, t_ms);
         let events = std::mem::take(&mut self.events);
         for event in &events[from..to] {
             self.observe(event, layout);
@@ -261,6 +260,17 @@ impl RunRecord {
         self.events = events;
         self.shown = to;
         from..to
+    }
+
+    /// Whether showing the run at run time `t_ms` would change what is shown: an event up to
+    /// then is not shown yet, or a later one is.
+    pub fn changes_at(&self, t_ms: f64) -> bool {
+        self.events.get(self.shown).is_some_and(|e| e.t_ms as f64 <= t_ms) || self.goes_back(t_ms)
+    }
+
+    /// Whether a shown event is later than `t_ms`.
+    fn goes_back(&self, t_ms: f64) -> bool {
+        self.shown > 0 && self.events.get(self.shown - 1).is_some_and(|e| e.t_ms as f64 > t_ms)
     }
 
     /// Whether every event is shown (not in the middle of a replay).
@@ -364,7 +374,7 @@ impl RunRecord {
                 }
             }
         };
-        for event in self.events.iter().filter(|e| message_id(e) == Some(id)) {
+        for event in self.events.iter().filter(|e| e.kind.message_id() == Some(id)) {
             match &event.kind {
                 EventKind::Published {
                     publisher, exchange, ..
@@ -405,48 +415,6 @@ impl RunRecord {
     }
 }
 
-/// The actor (or queue) an event is about, for the log's actor column.
-pub fn actor(event: &Event) -> Option<&str> {
-    match &event.kind {
-        EventKind::ActorStarted { actor } | EventKind::ActorStopped { actor, .. } => Some(actor),
-        EventKind::Published { publisher, .. }
-        | EventKind::Confirmed { publisher, .. }
-        | EventKind::Returned { publisher, .. }
-        | EventKind::PublishFailed { publisher, .. }
-        | EventKind::Buffered { publisher, .. }
-        | EventKind::Retried { publisher, .. }
-        | EventKind::Recovered { publisher, .. } => Some(publisher),
-        EventKind::Delivered { consumer, .. }
-        | EventKind::Settled { consumer, .. }
-        | EventKind::ConsumerCancelled { consumer, .. }
-        | EventKind::Reconsumed { consumer, .. } => Some(consumer),
-        EventKind::QueueSnapshot(s) => Some(&s.queue),
-        EventKind::QueuePurged { queue, .. }
-        | EventKind::LeftInQueue { queue, .. }
-        | EventKind::QueueUnavailable { queue, .. } => Some(queue),
-        EventKind::DeadLettered { seen_in, .. } => Some(seen_in),
-        EventKind::Declared { name, .. } | EventKind::Refused { name, .. } => Some(name),
-        EventKind::NodeFault { node, .. } => Some(node),
-        _ => None,
-    }
-}
-
-/// The message an event is about.
-pub fn message_id(event: &Event) -> Option<&str> {
-    match &event.kind {
-        EventKind::Published { id, .. }
-        | EventKind::Confirmed { id, .. }
-        | EventKind::Returned { id, .. }
-        | EventKind::PublishFailed { id, .. }
-        | EventKind::Delivered { id, .. }
-        | EventKind::Settled { id, .. }
-        | EventKind::DeadLettered { id, .. }
-        | EventKind::Buffered { id, .. }
-        | EventKind::Retried { id, .. } => Some(id),
-        _ => None,
-    }
-}
-
 /// The outcome class of an event (for its colour in the log): `acked`, `nacked`, `returned`,
 /// `backedup`, `lost`, `warning` or empty.
 pub fn tone(event: &Event, layout: &Layout) -> &'static str {
@@ -461,7 +429,7 @@ pub fn tone(event: &Event, layout: &Layout) -> &'static str {
                 path.windows(2).any(|w| {
                     layout
                         .edge_between(w[0], w[1])
-                        .is_some_and(|e| layout.edges[e].kind == crate::layout::EdgeKind::Alternate)
+                        .is_some_and(|e| layout.edges[e].kind == crate::model::layout::EdgeKind::Alternate)
                 })
             });
             if via_alternate { "backedup" } else { "delivered" }
@@ -578,7 +546,7 @@ fn exchange_name(name: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layout::layout;
+    use crate::model::layout::layout;
 
     fn ev(kind: EventKind) -> Event {
         Event { t_ms: 1, kind }
@@ -635,7 +603,7 @@ mod tests {
         let alternate = l
             .edges
             .iter()
-            .position(|e| e.kind == crate::layout::EdgeKind::Alternate)
+            .position(|e| e.kind == crate::model::layout::EdgeKind::Alternate)
             .expect("edge");
         assert_eq!(run.edge_traffic[alternate], 3);
         assert_eq!(tone(&run.events[2], &l), "backedup");
@@ -714,7 +682,10 @@ mod tests {
         assert_eq!(depths, [(20, 1), (40, 2)]);
         assert_eq!(run.depth.keys().collect::<Vec<_>>(), ["backup-queue", "other"]);
 
+        assert!(!run.changes_at(40.0), "everything up to 40 ms is shown");
         assert_eq!(run.show_until(25.0, &l), 0..2, "going back folds again from the start");
+        assert!(!run.changes_at(25.0) && !run.changes_at(29.0));
+        assert!(run.changes_at(30.0) && run.changes_at(15.0));
         assert_eq!(run.counts.published, 1);
         assert_eq!(run.queues["backup-queue"].unacked, 0);
         assert!(!run.queues.contains_key("other"));
