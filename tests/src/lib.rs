@@ -251,6 +251,10 @@ pub struct RunRecord {
     pub events: Vec<Event>,
     /// The summary from `finished`.
     pub summary: Option<Summary>,
+    /// Each `waiting` message, as (position, estimated wait in ms), while the run waited.
+    pub waits: Vec<(u64, u64)>,
+    /// The outcome from `finished`.
+    pub outcome: Option<warren_shared::Outcome>,
 }
 
 impl RunRecord {
@@ -301,6 +305,11 @@ impl Client {
         self.socket.send(Message::binary(bytes)).await.expect("send");
     }
 
+    /// Ask to stop the socket's run.
+    pub async fn stop(&mut self) {
+        self.send_text(r#"{"type":"stop"}"#).await;
+    }
+
     /// Ask for a run.
     pub async fn run(&mut self, scenario: &Scenario) {
         let message = serde_json::json!({"type": "run", "scenario": scenario});
@@ -332,6 +341,11 @@ impl Client {
         loop {
             match self.recv().await {
                 ServerMessage::Accepted { run_id } => record.run_id = run_id,
+                ServerMessage::Waiting {
+                    position,
+                    estimated_wait_ms,
+                    ..
+                } => record.waits.push((position, estimated_wait_ms)),
                 ServerMessage::Events { events, .. } => {
                     let hit = events.iter().any(&stop_at);
                     record.events.extend(events);
@@ -349,9 +363,15 @@ impl Client {
         loop {
             match self.recv().await {
                 ServerMessage::Accepted { run_id } => record.run_id = run_id,
+                ServerMessage::Waiting {
+                    position,
+                    estimated_wait_ms,
+                    ..
+                } => record.waits.push((position, estimated_wait_ms)),
                 ServerMessage::Events { events, .. } => record.events.extend(events),
-                ServerMessage::Finished { summary, .. } => {
+                ServerMessage::Finished { summary, outcome, .. } => {
                     record.summary = Some(summary);
+                    record.outcome = Some(outcome);
                     return record;
                 }
                 other => panic!("unexpected message during a run: {other:?}"),
