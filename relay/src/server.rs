@@ -138,8 +138,9 @@ pub struct AppState {
 
 impl AppState {
     /// State for a relay serving `broker`: take a lease on the broker (without one, the relay's
-    /// vhosts get process-made names, which sweeps judge by age), then start the vhost pool and
-    /// the sweep for leftover vhosts.
+    /// vhosts get process-made names, which sweeps judge by age), sweep the vhosts dead relays
+    /// left (their deletion goes on in the background), then start the vhost pool, the sweep
+    /// every [`ServerConfig::sweep_interval`] and the overview's refresh.
     pub async fn start(broker: Broker, config: ServerConfig) -> Self {
         let relay = RelayId::new();
         let lease = match Lease::take(&broker.endpoints, &relay).await {
@@ -160,6 +161,11 @@ impl AppState {
             lease.as_ref().map(|l| l.relay().clone()),
             runs.clone(),
         );
+        match sweep::sweep_once(&vhosts).await {
+            Ok(0) => {}
+            Ok(found) => tracing::info!("deleting {found} run vhosts left behind by relays that are gone"),
+            Err(error) => tracing::warn!(%error, "could not look for leftover run vhosts"),
+        }
         let max_idle = lease.is_none().then_some(POOL_IDLE_WITHOUT_LEASE);
         let pool = VhostPool::start(
             vhosts.clone(),

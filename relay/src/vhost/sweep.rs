@@ -10,8 +10,8 @@
 //! - process-made (`warren run`, a relay without a lease, older relays): deleted when older than
 //!   [`LEFTOVER_AGE`] with nothing connected, since a run connects within milliseconds.
 //!
-//! A serving relay sweeps at start and then every [`DEFAULT_INTERVAL`] ([`start`]); `warren run`
-//! sweeps once before its run.
+//! A serving relay sweeps before it serves ([`sweep_once`]) and then every [`DEFAULT_INTERVAL`]
+//! ([`start`]); `warren run` sweeps once before its run.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -163,10 +163,12 @@ pub async fn sweep_once(registry: &Registry) -> Result<usize, ManagementError> {
     Ok(count)
 }
 
-/// Sweep now and then every `interval` until `shutdown`, on `tracker`.
+/// Sweep every `interval` until `shutdown`, on `tracker` (the first sweep one interval from now:
+/// a relay sweeps once at start with [`sweep_once`]).
 pub fn start(registry: Registry, interval: Duration, shutdown: CancellationToken, tracker: &TaskTracker) {
     tracker.spawn(async move {
-        let mut tick = tokio::time::interval(interval.max(Duration::from_millis(1)));
+        let every = interval.max(Duration::from_millis(1));
+        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
