@@ -15,6 +15,8 @@ use crate::broker::managed::{DEFAULT_NODES, MAX_NODES, ManagedBroker};
 use crate::connect::{Broker, BrokerConfig};
 use crate::server::{self, AppState, DEFAULT_MAX_RUNS, DEFAULT_SOCKETS_PER_ADDRESS, ServerConfig, SocketLimits};
 use crate::slots::DEFAULT_MAX_WAITING;
+use crate::vhost::RelayId;
+use crate::vhost::lease::Lease;
 use crate::{run, vhost};
 
 /// Default address of `warren serve`.
@@ -296,8 +298,16 @@ async fn execute(scenario: warren_shared::Scenario, broker_args: &BrokerArgs) ->
         server::shutdown_signal().await;
         stop.cancel();
     });
+    // A lease, as a serving relay holds, lets any relay's sweep delete the run's vhost as soon as
+    // this process is gone (killed, say); without one, a sweep waits until the vhost is a
+    // minute old and unused.
+    let relay = RelayId::new();
+    let lease = Lease::take(&broker.endpoints, &relay).await.ok();
     let run_id = vhost::new_run_id();
-    let result = run::execute(&scenario, &broker, &run_id, tx, cancel).await;
+    let result = run::execute_as(&scenario, &broker, &run_id, lease.as_ref().map(Lease::relay), tx, cancel).await;
+    if let Some(lease) = lease {
+        lease.release().await;
+    }
     let _ = printer.await;
     match result {
         Ok(summary) => {

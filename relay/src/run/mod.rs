@@ -80,8 +80,8 @@ pub enum RunError {
 /// Run a validated scenario in a vhost of its own ([`vhost::for_run`]), created first and deleted
 /// last: declare, run the actors and the timeline, take snapshots, and stream every event to
 /// `out`; returns the summary. `cancel` stops the run early (its vhost is still deleted). If
-/// `out` closes, the run goes on to clean up. This is `warren run`'s way; a serving relay takes
-/// a ready vhost and deletes it in the background ([`execute_in`]).
+/// `out` closes, the run goes on to clean up. A serving relay instead takes a ready vhost and
+/// deletes it in the background ([`execute_in`]).
 pub async fn execute(
     scenario: &Scenario,
     broker: &Broker,
@@ -89,7 +89,23 @@ pub async fn execute(
     out: mpsc::Sender<Event>,
     cancel: CancellationToken,
 ) -> Result<Summary, RunError> {
-    let vhost = vhost::for_run(run_id);
+    execute_as(scenario, broker, run_id, None, out, cancel).await
+}
+
+/// [`execute`], in a vhost named after `relay` when the caller holds that relay's lease (as
+/// `warren run` does), so that a sweep deletes it as soon as the process is gone.
+pub async fn execute_as(
+    scenario: &Scenario,
+    broker: &Broker,
+    run_id: &str,
+    relay: Option<&vhost::RelayId>,
+    out: mpsc::Sender<Event>,
+    cancel: CancellationToken,
+) -> Result<Summary, RunError> {
+    let vhost = match relay {
+        Some(relay) => vhost::new_vhost(Some(relay)),
+        None => vhost::for_run(run_id),
+    };
     let management = broker.management.clone();
     management
         .create_vhost(&vhost, &format!("Warren run {run_id}: deleted when the run ends"))
