@@ -304,7 +304,15 @@ async fn execute(scenario: warren_shared::Scenario, broker_args: &BrokerArgs) ->
     let relay = RelayId::new();
     let lease = Lease::take(&broker.endpoints, &relay).await.ok();
     let run_id = vhost::new_run_id();
-    let result = run::execute_as(&scenario, &broker, &run_id, lease.as_ref().map(Lease::relay), tx, cancel).await;
+    let result = run::execute_as(
+        &scenario,
+        &broker,
+        &run_id,
+        lease.as_ref().map(Lease::relay),
+        tx,
+        cancel,
+    )
+    .await;
     if let Some(lease) = lease {
         lease.release().await;
     }
