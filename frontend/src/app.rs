@@ -9,7 +9,7 @@ use crate::frame::{Anim, AnimLoop};
 use crate::i18n;
 use crate::inbox::Inbox;
 use crate::model::document::Document;
-use crate::model::run::Phase;
+use crate::model::run::{Phase, waiting_text};
 use crate::model::state::Status;
 use crate::playground::Playground;
 use crate::socket::{RelaySocket, page_ws_url};
@@ -199,6 +199,11 @@ fn Header(
         Phase::Idle => "ready".to_owned(),
         Phase::Starting => "starting…".to_owned(),
         Phase::Running { .. } => "running".to_owned(),
+        Phase::Waiting {
+            position,
+            estimated_wait_ms,
+            ..
+        } => waiting_text(position, estimated_wait_ms),
         Phase::Stopping => "stopping…".to_owned(),
         Phase::Finished { outcome } => outcome_text(outcome).to_owned(),
         Phase::Invalid => "not run: fix the problems".to_owned(),

@@ -101,6 +101,11 @@ impl Inbox {
                 self.status.update(|s| s.hello(hello));
             }
             ServerMessage::Accepted { run_id } => run.update(|r| r.accepted(run_id)),
+            ServerMessage::Waiting {
+                position,
+                estimated_wait_ms,
+                ..
+            } => run.update(|r| r.waiting(position, estimated_wait_ms)),
             ServerMessage::Invalid { problems } => run.update(|r| r.invalid(problems)),
             ServerMessage::Events { events, .. } => {
                 self.anim.push(&events);

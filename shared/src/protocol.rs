@@ -11,7 +11,7 @@ use crate::wire::wire;
 use serde::{Deserialize, Serialize};
 
 /// Version of this protocol; bumped on any incompatible change.
-pub const PROTOCOL_VERSION: u32 = 2;
+pub const PROTOCOL_VERSION: u32 = 3;
 
 /// Messages from the page to the relay.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -34,10 +34,21 @@ wire! {
     pub enum ServerMessage {
         /// Sent once when the socket opens.
         Hello = "hello" (Hello),
-        /// A run was accepted and is starting.
+        /// A run was accepted: it starts now, or waits its turn (see `Waiting`).
         Accepted = "accepted" {
             /// Run id, repeated on every later message of the run.
             run_id: String,
+        },
+        /// The run waits for a free slot: the relay runs as many scenarios as it allows. Sent
+        /// after `Accepted` and again whenever the run moves up the line; the run's events follow
+        /// when its turn comes.
+        Waiting = "waiting" {
+            /// Run id.
+            run_id: String,
+            /// Place in the line, 1 for the next run to start.
+            position: u64,
+            /// How long the run will likely wait, in milliseconds, from how long recent runs took.
+            estimated_wait_ms: u64,
         },
         /// The scenario is invalid; nothing was declared.
         Invalid = "invalid" {
@@ -143,6 +154,11 @@ mod tests {
                 features: None,
             }),
             ServerMessage::Accepted { run_id: "r1".into() },
+            ServerMessage::Waiting {
+                run_id: "r1".into(),
+                position: 3,
+                estimated_wait_ms: 12_000,
+            },
             ServerMessage::Invalid {
                 problems: vec![Problem::new("queues[0].name", "a queue needs a name")],
             },

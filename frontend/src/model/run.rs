@@ -26,6 +26,16 @@ pub enum Phase {
         /// The run's id.
         run_id: String,
     },
+    /// The relay accepted the run, and it waits for a free slot (the relay runs as many as it
+    /// allows); it runs when its turn comes.
+    Waiting {
+        /// The run's id.
+        run_id: String,
+        /// Place in the line, 1 for the next run to start.
+        position: u64,
+        /// How long it will likely wait, in milliseconds, as the relay last said.
+        estimated_wait_ms: u64,
+    },
     /// `stop` was sent.
     Stopping,
     /// The run is over.
@@ -42,7 +52,10 @@ pub enum Phase {
 impl Phase {
     /// Whether a run is going on, so Run is disabled and Stop enabled.
     pub fn active(&self) -> bool {
-        matches!(self, Self::Starting | Self::Running { .. } | Self::Stopping)
+        matches!(
+            self,
+            Self::Starting | Self::Running { .. } | Self::Waiting { .. } | Self::Stopping
+        )
     }
 
     /// Short label, also `data-phase`.
@@ -51,12 +64,32 @@ impl Phase {
             Self::Idle => "idle",
             Self::Starting => "starting",
             Self::Running { .. } => "running",
+            Self::Waiting { .. } => "waiting",
             Self::Stopping => "stopping",
             Self::Finished { .. } => "finished",
             Self::Invalid => "invalid",
             Self::Failed => "failed",
         }
     }
+}
+
+/// What the page says of a run waiting in line, e.g. `waiting for a free slot: 3rd in line,
+/// about 12 s`.
+pub fn waiting_text(position: u64, estimated_wait_ms: u64) -> String {
+    let suffix = match (position % 10, position % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    let seconds = estimated_wait_ms.div_ceil(1000).max(1);
+    let wait = if seconds < 90 {
+        format!("about {seconds} s")
+    } else {
+        format!("about {} min", seconds.div_ceil(60))
+    };
+    format!("waiting for a free slot: {position}{suffix} in line, {wait}")
 }
 
 /// The log's filter.
@@ -182,6 +215,20 @@ impl RunRecord {
         self.phase = Some(Phase::Running { run_id });
     }
 
+    /// The run waits in the relay's line, at `position` (1 is next), for about
+    /// `estimated_wait_ms`. A run already going on, or being stopped, stays as it is.
+    pub fn waiting(&mut self, position: u64, estimated_wait_ms: u64) {
+        let run_id = match &self.phase {
+            Some(Phase::Running { run_id } | Phase::Waiting { run_id, .. }) if self.events.is_empty() => run_id.clone(),
+            _ => return,
+        };
+        self.phase = Some(Phase::Waiting {
+            run_id,
+            position,
+            estimated_wait_ms,
+        });
+    }
+
     /// The relay refused the scenario.
     pub fn invalid(&mut self, problems: Vec<Problem>) {
         self.phase = Some(Phase::Invalid);
@@ -203,8 +250,11 @@ impl RunRecord {
         self.error = Some(message);
     }
 
-    /// A batch of events.
+    /// A batch of events. A run that waited in line is going on once its events come.
     pub fn append(&mut self, events: Vec<Event>, layout: &Layout) {
+        if let Some(Phase::Waiting { run_id, .. }) = &self.phase {
+            self.phase = Some(Phase::Running { run_id: run_id.clone() });
+        }
         for event in events {
             // During a replay the shown state catches up on its own clock.
             if self.shown == self.events.len() {
@@ -550,6 +600,74 @@ mod tests {
 
     fn ev(kind: EventKind) -> Event {
         Event { t_ms: 1, kind }
+    }
+
+    #[test]
+    fn a_run_waits_in_line_then_runs_or_is_stopped_with_the_summary_of_nothing() {
+        let scenario = crate::gallery::example("confirms")
+            .and_then(|e| e.scenario())
+            .expect("example");
+        let l = layout(&scenario);
+        let mut run = RunRecord::default();
+        run.start(scenario.clone(), &l);
+        run.accepted("r1".into());
+        run.waiting(3, 12_000);
+        assert_eq!(
+            run.phase(),
+            Phase::Waiting {
+                run_id: "r1".into(),
+                position: 3,
+                estimated_wait_ms: 12_000
+            }
+        );
+        assert!(run.phase().active(), "Stop stays enabled while the run waits");
+        assert_eq!(run.phase().label(), "waiting");
+        run.waiting(1, 2_500);
+        assert!(matches!(run.phase(), Phase::Waiting { position: 1, .. }));
+        run.append(vec![ev(EventKind::Warning { message: "hi".into() })], &l);
+        assert_eq!(run.phase(), Phase::Running { run_id: "r1".into() });
+        run.waiting(2, 1_000);
+        assert_eq!(
+            run.phase(),
+            Phase::Running { run_id: "r1".into() },
+            "a run going on never waits again"
+        );
+
+        // Stopped while it waited: the relay's summary is the one no events give.
+        run.start(scenario.clone(), &l);
+        run.accepted("r2".into());
+        run.waiting(1, 5_000);
+        run.stopping();
+        run.finished(Outcome::Stopped, SummaryBuilder::for_scenario(&scenario).finish());
+        assert_eq!(
+            run.phase(),
+            Phase::Finished {
+                outcome: Outcome::Stopped
+            }
+        );
+        assert!(!run.summary_mismatch);
+    }
+
+    #[test]
+    fn the_waiting_text_says_the_place_and_a_rounded_estimate() {
+        assert_eq!(
+            waiting_text(3, 12_000),
+            "waiting for a free slot: 3rd in line, about 12 s"
+        );
+        assert_eq!(waiting_text(1, 200), "waiting for a free slot: 1st in line, about 1 s");
+        assert_eq!(waiting_text(2, 0), "waiting for a free slot: 2nd in line, about 1 s");
+        assert_eq!(
+            waiting_text(11, 95_000),
+            "waiting for a free slot: 11th in line, about 2 min"
+        );
+        assert_eq!(
+            waiting_text(22, 60_500),
+            "waiting for a free slot: 22nd in line, about 61 s"
+        );
+        assert_eq!(
+            waiting_text(113, 30_000),
+            "waiting for a free slot: 113th in line, about 30 s"
+        );
     }
 
     #[test]

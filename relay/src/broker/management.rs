@@ -414,6 +414,22 @@ impl Management {
         Ok(Some(raw.into_snapshot()))
     }
 
+    /// Whether queue `name` exists on `vhost` (a cheap look-up: only its name is asked for).
+    pub async fn queue_exists(&self, vhost: &str, name: &str) -> Result<bool, ManagementError> {
+        let what = format!("look for queue {name} on vhost {vhost}");
+        let path = format!(
+            "/api/queues/{}/{}?columns=name",
+            encode_segment(vhost),
+            encode_segment(name)
+        );
+        let (status, text) = self.send(Method::GET, &path, None, &what).await?;
+        if status == StatusCode::NOT_FOUND {
+            return Ok(false);
+        }
+        self.expect_ok(status, text, &what)?;
+        Ok(true)
+    }
+
     /// GET `path` and decode a 2xx answer as JSON.
     async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str, what: &str) -> Result<T, ManagementError> {
         let (status, text) = self.send(Method::GET, path, None, what).await?;

@@ -52,6 +52,16 @@ impl Link {
         })
     }
 
+    /// A link over `connection`, already open on `url` (a vhost made ready ahead of the run).
+    pub fn adopt(url: String, name: String, connection: Connection, emitter: Emitter) -> Self {
+        Self {
+            url,
+            name,
+            emitter,
+            current: Mutex::new(Arc::new(connection)),
+        }
+    }
+
     /// The current connection (which may have failed since).
     pub async fn connection(&self) -> Arc<Connection> {
         Arc::clone(&*self.current.lock().await)
@@ -111,11 +121,15 @@ impl Link {
 
     /// Close the current connection.
     pub async fn close(&self) {
-        let connection = self.connection().await;
-        let closing = connection.close(200, "run finished".into());
-        // A broker that stopped answering does not get to hold the run's end.
-        let _ = tokio::time::timeout(CONNECT_TIMEOUT, closing).await;
+        close_quietly(&*self.connection().await, "run finished").await;
     }
+}
+
+/// Close `connection`, giving `reason`; a broker that stopped answering does not get to hold
+/// the caller up for more than [`CONNECT_TIMEOUT`].
+pub async fn close_quietly(connection: &Connection, reason: &str) {
+    let closing = connection.close(200, reason.into());
+    let _ = tokio::time::timeout(CONNECT_TIMEOUT, closing).await;
 }
 
 /// `operation` on `connection`, or an error as soon as the connection is found lost: lapin
@@ -149,7 +163,7 @@ pub fn client_url(url: &str) -> String {
 
 /// Open a connection; a broker that takes the TCP connection but never finishes the AMQP
 /// handshake is an error after [`CONNECT_TIMEOUT`], not a run that waits for ever.
-async fn connect(url: &str, name: &str) -> lapin::Result<Connection> {
+pub async fn connect(url: &str, name: &str) -> lapin::Result<Connection> {
     let properties = ConnectionProperties::default().with_connection_name(name.into());
     let url = client_url(url);
     match tokio::time::timeout(CONNECT_TIMEOUT, Connection::connect(&url, properties)).await {
