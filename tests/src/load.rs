@@ -351,7 +351,7 @@ async fn follow(client: &mut Client, started: Instant, abandon: Abandon, timing:
                 timing.problem = Some(format!("the scenario is invalid: {problems:?}"));
                 return;
             }
-            ServerMessage::Hello { .. } | ServerMessage::Accepted { .. } => {}
+            ServerMessage::Hello { .. } | ServerMessage::Accepted { .. } | ServerMessage::Waiting { .. } => {}
         }
     }
 }
