@@ -101,6 +101,8 @@ pub struct Counts {
     pub per_publisher: HashMap<String, (u64, u64, u64)>,
     /// Per consumer: deliveries.
     pub per_consumer: HashMap<String, u64>,
+    /// Actors whose channel RabbitMQ closed: its reply code and text.
+    pub closed: HashMap<String, String>,
 }
 
 /// Everything the page knows about the current (or last) run.
@@ -328,6 +330,9 @@ impl RunRecord {
                 c.returned += 1;
                 c.per_publisher.entry(publisher.clone()).or_default().2 += 1;
             }
+            EventKind::ChannelClosed { actor, code, text } => {
+                c.closed.insert(actor.clone(), format!("{code} {text}"));
+            }
             EventKind::Delivered {
                 consumer,
                 queue,
@@ -420,9 +425,10 @@ impl RunRecord {
 pub fn tone(event: &Event, layout: &Layout) -> &'static str {
     match &event.kind {
         EventKind::Confirmed { ack: true, .. } => "acked",
-        EventKind::Confirmed { ack: false, .. } | EventKind::Refused { .. } | EventKind::PublishFailed { .. } => {
-            "nacked"
-        }
+        EventKind::Confirmed { ack: false, .. }
+        | EventKind::Refused { .. }
+        | EventKind::PublishFailed { .. }
+        | EventKind::ChannelClosed { .. } => "nacked",
         EventKind::Returned { .. } => "returned",
         EventKind::Delivered { exchange, queue, .. } => {
             let via_alternate = layout.route_to_queue(exchange, queue).is_some_and(|path| {
@@ -435,7 +441,10 @@ pub fn tone(event: &Event, layout: &Layout) -> &'static str {
             if via_alternate { "backedup" } else { "delivered" }
         }
         EventKind::DeadLettered { .. } => "deadlettered",
-        EventKind::Warning { .. } | EventKind::ConnectionLost { .. } | EventKind::NodeFault { .. } => "warning",
+        EventKind::Warning { .. }
+        | EventKind::ConnectionLost { .. }
+        | EventKind::ConnectionClosed { .. }
+        | EventKind::NodeFault { .. } => "warning",
         EventKind::RunFinished { .. } => "finished",
         _ => "",
     }
@@ -446,7 +455,9 @@ pub fn details(event: &Event) -> String {
     match &event.kind {
         EventKind::RunStarted { vhost, broker, .. } => format!("vhost {vhost} · RabbitMQ {}", broker.version),
         EventKind::Declared { entity, .. } => format!("{} declared", entity.as_str()),
-        EventKind::Refused { code, text, .. } => format!("{code} {text}"),
+        EventKind::Refused { code, text, .. }
+        | EventKind::ChannelClosed { code, text, .. }
+        | EventKind::ConnectionClosed { code, text } => format!("{code} {text}"),
         EventKind::Warning { message } => message.clone(),
         EventKind::ActorStarted { .. } => "started".to_owned(),
         EventKind::ActorStopped { reason, .. } => reason.clone(),
@@ -715,5 +726,39 @@ mod tests {
         assert_eq!(run.counts.published, 3);
         assert_eq!(run.show_until(-1.0, &l), 0..0);
         assert_eq!(run.counts, Counts::default());
+    }
+
+    #[test]
+    fn rabbitmqs_words_when_it_closes_a_channel_or_the_connection() {
+        let scenario = crate::gallery::example("backup-exchange")
+            .and_then(|e| e.scenario())
+            .expect("example");
+        let l = layout(&scenario);
+        let mut run = RunRecord::default();
+        run.start(scenario, &l);
+        let text = "ACCESS_REFUSED - cannot publish to internal exchange 'x' in vhost 'v'";
+        let closed = Event {
+            t_ms: 10,
+            kind: EventKind::ChannelClosed {
+                actor: "producer".into(),
+                code: 403,
+                text: text.into(),
+            },
+        };
+        let forced = Event {
+            t_ms: 20,
+            kind: EventKind::ConnectionClosed {
+                code: 320,
+                text: "CONNECTION_FORCED - shutdown".into(),
+            },
+        };
+        assert_eq!(details(&closed), format!("403 {text}"));
+        assert_eq!(tone(&closed, &l), "nacked");
+        assert_eq!(details(&forced), "320 CONNECTION_FORCED - shutdown");
+        assert_eq!(tone(&forced, &l), "warning");
+        run.append(vec![closed, forced], &l);
+        assert_eq!(run.counts.closed["producer"], format!("403 {text}"));
+        run.show_until(5.0, &l);
+        assert!(run.counts.closed.is_empty(), "not closed yet at 5 ms of a replay");
     }
 }
