@@ -101,7 +101,8 @@ pub struct Counts {
     pub per_publisher: HashMap<String, (u64, u64, u64)>,
     /// Per consumer: deliveries.
     pub per_consumer: HashMap<String, u64>,
-    /// Actors whose channel RabbitMQ closed: its reply code and text.
+    /// Actors whose channel RabbitMQ closed: its reply code and text (until a consumer
+    /// consumes again).
     pub closed: HashMap<String, String>,
 }
 
@@ -332,6 +333,9 @@ impl RunRecord {
             }
             EventKind::ChannelClosed { actor, code, text } => {
                 c.closed.insert(actor.clone(), format!("{code} {text}"));
+            }
+            EventKind::Reconsumed { consumer, .. } => {
+                c.closed.remove(consumer);
             }
             EventKind::Delivered {
                 consumer,
@@ -760,5 +764,25 @@ mod tests {
         assert_eq!(run.counts.closed["producer"], format!("403 {text}"));
         run.show_until(5.0, &l);
         assert!(run.counts.closed.is_empty(), "not closed yet at 5 ms of a replay");
+
+        // A consumer refused while consuming again is no longer closed once it consumes.
+        let consumer = |kind| Event { t_ms: 30, kind };
+        run.show_until(f64::INFINITY, &l);
+        run.append(
+            vec![
+                consumer(EventKind::ChannelClosed {
+                    actor: "backup-consumer".into(),
+                    code: 404,
+                    text: "NOT_FOUND - home node 'warren-2@localhost' of durable queue 'backup-queue' is down".into(),
+                }),
+                consumer(EventKind::Reconsumed {
+                    consumer: "backup-consumer".into(),
+                    queue: "backup-queue".into(),
+                }),
+            ],
+            &l,
+        );
+        assert!(!run.counts.closed.contains_key("backup-consumer"));
+        assert!(run.counts.closed.contains_key("producer"));
     }
 }
