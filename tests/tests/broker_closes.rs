@@ -55,8 +55,10 @@ fn closed_once(events: &[Event], actor: &str, code: u16, text_start: &str) -> St
 
 #[tokio::test]
 async fn publishing_to_an_internal_exchange_is_refused_with_403_with_or_without_confirms() {
-    // Two internal exchanges so that each publisher's words name its own: the one without
-    // confirms learns them from the connection's events, not from a confirm of its own.
+    // `confirming` has many confirms in flight when its channel is closed, and each carries the
+    // close. `firing` and `late` have no confirms: they learn the words from the connection's
+    // events, `firing` (another exchange) at the same time as `confirming`, `late` (the same
+    // exchange, the same words) afterwards.
     let (events, summary) = run_scenario(&scenario(serde_json::json!({
         "version": 1,
         "name": "internal exchanges",
@@ -70,9 +72,11 @@ async fn publishing_to_an_internal_exchange_is_refused_with_403_with_or_without_
             {"source": "inside-b", "destination": "q", "routing_key": "k"}
         ],
         "publishers": [
-            {"name": "confirming", "exchange": "inside-a", "routing_key": "k", "count": 20, "rate_per_sec": 50},
+            {"name": "confirming", "exchange": "inside-a", "routing_key": "k", "count": 50},
             {"name": "firing", "exchange": "inside-b", "routing_key": "k", "count": 20, "rate_per_sec": 50,
-             "confirm": {"mode": "off"}}
+             "confirm": {"mode": "off"}},
+            {"name": "late", "exchange": "inside-a", "routing_key": "k", "count": 20, "rate_per_sec": 50,
+             "confirm": {"mode": "off"}, "start": {"at_ms": 500}}
         ],
         "settings": {"max_duration_ms": 20000, "settle_ms": 500}
     })))
@@ -89,7 +93,20 @@ async fn publishing_to_an_internal_exchange_is_refused_with_403_with_or_without_
         403,
         "ACCESS_REFUSED - cannot publish to internal exchange 'inside-b'",
     );
+    let late = closed_once(
+        &events,
+        "late",
+        403,
+        "ACCESS_REFUSED - cannot publish to internal exchange 'inside-a'",
+    );
     assert_ne!(a, b);
+    assert_eq!(a, late);
+    // A publish that found its channel closed says by whom.
+    for event in &events {
+        if let EventKind::PublishFailed { publisher, error, .. } = &event.kind {
+            assert!(error.starts_with("closed by RabbitMQ: 403 "), "{publisher}: {error}");
+        }
+    }
     // The unconfirmed messages are explained by the close.
     assert!(
         events.iter().any(|e| matches!(&e.kind, EventKind::Warning { message }
@@ -99,7 +116,7 @@ async fn publishing_to_an_internal_exchange_is_refused_with_403_with_or_without_
     assert_eq!(count(&events, "connection_closed"), 0);
     assert_eq!(count(&events, "connection_lost"), 0);
     // They stopped at the first refusal instead of publishing everything into closed channels.
-    assert!(summary.published < 40, "published {}", summary.published);
+    assert!(summary.published < 90, "published {}", summary.published);
 }
 
 #[tokio::test]

@@ -370,8 +370,13 @@ impl<'a> Publishing<'a> {
                 } else {
                     self.lost_confirms += 1;
                 }
-                if let Some(close) = self.tx.link.channel_closed(&error) {
-                    self.closed_by_broker(close).await;
+                if error.is_amqp_soft_error() {
+                    // Every confirm in flight fails with the same close: claim its words once.
+                    if self.closed.is_none()
+                        && let Some(close) = self.tx.link.channel_closed(&error)
+                    {
+                        self.closed_by_broker(close).await;
+                    }
                 } else if self.tx.channel.as_ref().is_some_and(|c| !c.status().connected()) {
                     self.tx.broken(reason.clone());
                 }
