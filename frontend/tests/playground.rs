@@ -130,6 +130,50 @@ async fn a_run_animates_logs_and_ends_with_the_summary() {
 }
 
 #[wasm_bindgen_test]
+async fn rabbitmqs_words_show_under_the_actor_and_in_the_log() {
+    let m = mount();
+    click(&m.root, "gallery-backup-exchange");
+    leptos::task::tick().await;
+    click(&m.root, "run-button");
+    leptos::task::tick().await;
+    m.inbox.receive(ServerMessage::Accepted { run_id: "r".into() });
+    let text = "ACCESS_REFUSED - cannot publish to internal exchange 'confirm-exchange2' in vhost 'v'";
+    let mut events = backup_events(1).to_vec();
+    events.push(ev(
+        5,
+        EventKind::ChannelClosed {
+            actor: "producer".into(),
+            code: 403,
+            text: text.into(),
+        },
+    ));
+    m.inbox.receive(ServerMessage::Events {
+        run_id: "r".into(),
+        events,
+    });
+    leptos::task::tick().await;
+    sleep(150).await;
+    let closed: Vec<String> = texts(&m.root, "actor-closed")
+        .into_iter()
+        .filter(|t| !t.is_empty())
+        .collect();
+    assert_eq!(
+        closed,
+        ["closed: 403 ACCESS_REFUSED"],
+        "only the producer's box says it"
+    );
+    let rows: Vec<String> = all(&m.root, "event-row")
+        .iter()
+        .filter_map(|r| r.text_content())
+        .collect();
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("channel_closed") && r.contains(&format!("403 {text}"))),
+        "{rows:?}"
+    );
+}
+
+#[wasm_bindgen_test]
 async fn problems_stop_the_run_and_show_their_paths() {
     let m = mount();
     m.pg.edit(r#"{"version": 1, "publishers": [{"name": "p", "exchange": "nope", "count": 1}]}"#);

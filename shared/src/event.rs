@@ -358,10 +358,27 @@ wire! {
             /// The client's error.
             reason: String,
         },
+        /// RabbitMQ closed the run's AMQP connection (`connection.close`); the relay reconnects
+        /// as after a lost one.
+        ConnectionClosed = "connection_closed" {
+            /// AMQP reply code, e.g. 320.
+            code: u16,
+            /// RabbitMQ's reply text, e.g. `CONNECTION_FORCED - …`.
+            text: String,
+        },
         /// The run's AMQP connection is open again.
         ConnectionRecovered = "connection_recovered" {
             /// How long it was down.
             down_ms: u64,
+        },
+        /// RabbitMQ closed an actor's channel (`channel.close`): it refused what the actor did.
+        ChannelClosed = "channel_closed" {
+            /// Publisher or consumer name.
+            actor: String,
+            /// AMQP reply code, e.g. 403.
+            code: u16,
+            /// RabbitMQ's reply text, e.g. `ACCESS_REFUSED - …`.
+            text: String,
         },
         /// The broker cancelled a consumer (`basic.cancel`), e.g. because its queue's leader moved.
         ConsumerCancelled = "consumer_cancelled" {
@@ -431,7 +448,9 @@ impl EventKind {
     /// The actor, queue, entity or node the event is about: what a log lists it under.
     pub fn actor(&self) -> Option<&str> {
         match self {
-            Self::ActorStarted { actor } | Self::ActorStopped { actor, .. } => Some(actor),
+            Self::ActorStarted { actor } | Self::ActorStopped { actor, .. } | Self::ChannelClosed { actor, .. } => {
+                Some(actor)
+            }
             Self::Published { publisher, .. }
             | Self::Confirmed { publisher, .. }
             | Self::Returned { publisher, .. }
@@ -608,7 +627,16 @@ mod tests {
             },
             EventKind::ConnectionsCut { duration_ms: 1500 },
             EventKind::ConnectionLost { reason: s("reset") },
+            EventKind::ConnectionClosed {
+                code: 320,
+                text: s("CONNECTION_FORCED - broker forced connection closure with reason 'shutdown'"),
+            },
             EventKind::ConnectionRecovered { down_ms: 1600 },
+            EventKind::ChannelClosed {
+                actor: s("p"),
+                code: 403,
+                text: s("ACCESS_REFUSED - cannot publish to internal exchange 'x' in vhost 'v'"),
+            },
             EventKind::ConsumerCancelled {
                 consumer: s("c"),
                 queue: s("q"),
@@ -714,6 +742,8 @@ mod tests {
         assert_eq!(about("dead_lettered"), (Some("dlq"), Some("p#1")));
         assert_eq!(about("queue_snapshot"), (Some("q"), None));
         assert_eq!(about("node_fault"), (Some("warren-2@localhost"), None));
+        assert_eq!(about("channel_closed"), (Some("p"), None));
+        assert_eq!(about("connection_closed"), (None, None));
         assert_eq!(about("warning"), (None, None));
     }
 

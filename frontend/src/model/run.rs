@@ -134,6 +134,9 @@ pub struct Counts {
     pub per_publisher: HashMap<String, (u64, u64, u64)>,
     /// Per consumer: deliveries.
     pub per_consumer: HashMap<String, u64>,
+    /// Actors whose channel RabbitMQ closed: its reply code and text (until a consumer
+    /// consumes again).
+    pub closed: HashMap<String, String>,
 }
 
 /// Everything the page knows about the current (or last) run.
@@ -378,6 +381,12 @@ impl RunRecord {
                 c.returned += 1;
                 c.per_publisher.entry(publisher.clone()).or_default().2 += 1;
             }
+            EventKind::ChannelClosed { actor, code, text } => {
+                c.closed.insert(actor.clone(), format!("{code} {text}"));
+            }
+            EventKind::Reconsumed { consumer, .. } => {
+                c.closed.remove(consumer);
+            }
             EventKind::Delivered {
                 consumer,
                 queue,
@@ -470,9 +479,10 @@ impl RunRecord {
 pub fn tone(event: &Event, layout: &Layout) -> &'static str {
     match &event.kind {
         EventKind::Confirmed { ack: true, .. } => "acked",
-        EventKind::Confirmed { ack: false, .. } | EventKind::Refused { .. } | EventKind::PublishFailed { .. } => {
-            "nacked"
-        }
+        EventKind::Confirmed { ack: false, .. }
+        | EventKind::Refused { .. }
+        | EventKind::PublishFailed { .. }
+        | EventKind::ChannelClosed { .. } => "nacked",
         EventKind::Returned { .. } => "returned",
         EventKind::Delivered { exchange, queue, .. } => {
             let via_alternate = layout.route_to_queue(exchange, queue).is_some_and(|path| {
@@ -485,7 +495,10 @@ pub fn tone(event: &Event, layout: &Layout) -> &'static str {
             if via_alternate { "backedup" } else { "delivered" }
         }
         EventKind::DeadLettered { .. } => "deadlettered",
-        EventKind::Warning { .. } | EventKind::ConnectionLost { .. } | EventKind::NodeFault { .. } => "warning",
+        EventKind::Warning { .. }
+        | EventKind::ConnectionLost { .. }
+        | EventKind::ConnectionClosed { .. }
+        | EventKind::NodeFault { .. } => "warning",
         EventKind::RunFinished { .. } => "finished",
         _ => "",
     }
@@ -496,7 +509,9 @@ pub fn details(event: &Event) -> String {
     match &event.kind {
         EventKind::RunStarted { vhost, broker, .. } => format!("vhost {vhost} · RabbitMQ {}", broker.version),
         EventKind::Declared { entity, .. } => format!("{} declared", entity.as_str()),
-        EventKind::Refused { code, text, .. } => format!("{code} {text}"),
+        EventKind::Refused { code, text, .. }
+        | EventKind::ChannelClosed { code, text, .. }
+        | EventKind::ConnectionClosed { code, text } => format!("{code} {text}"),
         EventKind::Warning { message } => message.clone(),
         EventKind::ActorStarted { .. } => "started".to_owned(),
         EventKind::ActorStopped { reason, .. } => reason.clone(),
@@ -833,5 +848,59 @@ mod tests {
         assert_eq!(run.counts.published, 3);
         assert_eq!(run.show_until(-1.0, &l), 0..0);
         assert_eq!(run.counts, Counts::default());
+    }
+
+    #[test]
+    fn rabbitmqs_words_when_it_closes_a_channel_or_the_connection() {
+        let scenario = crate::gallery::example("backup-exchange")
+            .and_then(|e| e.scenario())
+            .expect("example");
+        let l = layout(&scenario);
+        let mut run = RunRecord::default();
+        run.start(scenario, &l);
+        let text = "ACCESS_REFUSED - cannot publish to internal exchange 'x' in vhost 'v'";
+        let closed = Event {
+            t_ms: 10,
+            kind: EventKind::ChannelClosed {
+                actor: "producer".into(),
+                code: 403,
+                text: text.into(),
+            },
+        };
+        let forced = Event {
+            t_ms: 20,
+            kind: EventKind::ConnectionClosed {
+                code: 320,
+                text: "CONNECTION_FORCED - shutdown".into(),
+            },
+        };
+        assert_eq!(details(&closed), format!("403 {text}"));
+        assert_eq!(tone(&closed, &l), "nacked");
+        assert_eq!(details(&forced), "320 CONNECTION_FORCED - shutdown");
+        assert_eq!(tone(&forced, &l), "warning");
+        run.append(vec![closed, forced], &l);
+        assert_eq!(run.counts.closed["producer"], format!("403 {text}"));
+        run.show_until(5.0, &l);
+        assert!(run.counts.closed.is_empty(), "not closed yet at 5 ms of a replay");
+
+        // A consumer refused while consuming again is no longer closed once it consumes.
+        let consumer = |kind| Event { t_ms: 30, kind };
+        run.show_until(f64::INFINITY, &l);
+        run.append(
+            vec![
+                consumer(EventKind::ChannelClosed {
+                    actor: "backup-consumer".into(),
+                    code: 404,
+                    text: "NOT_FOUND - home node 'warren-2@localhost' of durable queue 'backup-queue' is down".into(),
+                }),
+                consumer(EventKind::Reconsumed {
+                    consumer: "backup-consumer".into(),
+                    queue: "backup-queue".into(),
+                }),
+            ],
+            &l,
+        );
+        assert!(!run.counts.closed.contains_key("backup-consumer"));
+        assert!(run.counts.closed.contains_key("producer"));
     }
 }

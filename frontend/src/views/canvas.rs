@@ -305,8 +305,7 @@ fn draw(l: &Layout, pg: Playground, trail: Trail) -> impl IntoView + use<> {
             let hl = move || trail.with(|t| t.as_ref().map(|(nodes, _)| nodes.contains(&i)));
             let extra = match kind {
                 NodeKind::Queue => queue_lines(pg, name.clone(), n.w, n.h).into_any(),
-                NodeKind::Publisher => publisher_line(pg, name.clone()).into_any(),
-                NodeKind::Consumer => consumer_line(pg, name.clone()).into_any(),
+                NodeKind::Publisher | NodeKind::Consumer => actor_lines(pg, kind, name.clone()).into_any(),
                 NodeKind::Exchange => ().into_any(),
             };
             let title = truncate(&n.label, 18);
@@ -426,32 +425,41 @@ fn queue_lines(pg: Playground, name: String, w: f64, h: f64) -> impl IntoView {
     }
 }
 
-fn publisher_line(pg: Playground, name: String) -> impl IntoView {
-    let line = move || {
-        pg.run.with(|r| {
-            r.counts.per_publisher.get(&name).map(|(acked, nacked, returned)| {
-                let mut parts = vec![format!("✓ {}", count(*acked))];
-                if *nacked > 0 {
-                    parts.push(format!("✗ {}", count(*nacked)));
-                }
-                if *returned > 0 {
-                    parts.push(format!("↩ {}", count(*returned)));
-                }
-                parts.join("  ")
+/// An actor's counts and, in red just under its 64 px box, the reply code RabbitMQ closed its
+/// channel with (the whole text is in the log).
+fn actor_lines(pg: Playground, kind: NodeKind, name: String) -> impl IntoView {
+    let counts = {
+        let name = name.clone();
+        move || {
+            pg.run.with(|r| match kind {
+                NodeKind::Publisher => r.counts.per_publisher.get(&name).map(|(acked, nacked, returned)| {
+                    let mut parts = vec![format!("✓ {}", count(*acked))];
+                    if *nacked > 0 {
+                        parts.push(format!("✗ {}", count(*nacked)));
+                    }
+                    if *returned > 0 {
+                        parts.push(format!("↩ {}", count(*returned)));
+                    }
+                    parts.join("  ")
+                }),
+                _ => r
+                    .counts
+                    .per_consumer
+                    .get(&name)
+                    .map(|n| format!("received {}", count(*n))),
             })
-        })
+        }
     };
-    view! { <text class="counts" x="13" y="54">{line}</text> }
-}
-
-fn consumer_line(pg: Playground, name: String) -> impl IntoView {
-    let line = move || {
+    let closed = move || {
         pg.run.with(|r| {
             r.counts
-                .per_consumer
+                .closed
                 .get(&name)
-                .map(|n| format!("received {}", count(*n)))
+                .map(|words| format!("closed: {}", words.split(" - ").next().unwrap_or_default()))
         })
     };
-    view! { <text class="counts" x="13" y="54">{line}</text> }
+    view! {
+        <text class="counts" x="13" y="54">{counts}</text>
+        <text class="closed" x="13" y="77" data-testid="actor-closed">{closed}</text>
+    }
 }

@@ -1,5 +1,7 @@
 //! The run's AMQP connection, shared by its actors, and its recovery after a failure: the first
-//! actor that notices a broken connection reconnects with back-off, the others wait for it.
+//! actor that notices a broken connection reports how it ended (`connection_closed` with
+//! RabbitMQ's words when the broker closed it, `connection_lost` otherwise) and reconnects with
+//! back-off; the others wait for it.
 
 use lapin::{Connection, ConnectionProperties};
 use std::sync::Arc;
@@ -9,6 +11,7 @@ use tokio_util::sync::CancellationToken;
 use warren_shared::EventKind;
 
 use super::amqp;
+use super::closes::{BrokerClose, Watch};
 use super::emitter::Emitter;
 use crate::broker::address::BrokerUrl;
 
@@ -30,6 +33,10 @@ const MAX_BACKOFF: Duration = Duration::from_secs(2);
 /// Bodies larger than a frame are split over several frames; the properties and headers of a
 /// message must fit in one (scenario headers are far smaller).
 pub const FRAME_MAX: u32 = 16_384;
+/// How long a failed connection's events may take to say whether RabbitMQ closed it.
+const END_WORDS_WAIT: Duration = Duration::from_millis(300);
+/// How long a channel found closed may wait for the words RabbitMQ closed it with.
+const CLOSE_WORDS_WAIT: Duration = Duration::from_secs(1);
 
 /// A recoverable connection.
 #[derive(Debug)]
@@ -38,17 +45,21 @@ pub struct Link {
     name: String,
     emitter: Emitter,
     current: Mutex<Arc<Connection>>,
+    /// The closes reported on the current connection.
+    watch: std::sync::Mutex<Arc<Watch>>,
 }
 
 impl Link {
     /// Open the first connection.
     pub async fn open(url: String, name: String, emitter: Emitter) -> lapin::Result<Self> {
         let connection = connect(&url, &name).await?;
+        let watch = Watch::new(&connection);
         Ok(Self {
             url,
             name,
             emitter,
             current: Mutex::new(Arc::new(connection)),
+            watch: std::sync::Mutex::new(Arc::new(watch)),
         })
     }
 
@@ -58,8 +69,28 @@ impl Link {
             url,
             name,
             emitter,
+            watch: std::sync::Mutex::new(Arc::new(Watch::new(&connection))),
             current: Mutex::new(Arc::new(connection)),
         }
+    }
+
+    fn watch(&self) -> Arc<Watch> {
+        Arc::clone(&self.watch.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+
+    /// RabbitMQ's words when `error` says it closed a channel, claimed so that they are not
+    /// given to another channel found closed (see [`Link::unclaimed_close`]).
+    pub fn channel_closed(&self, error: &lapin::Error) -> Option<BrokerClose> {
+        let close = BrokerClose::of_channel(error)?;
+        self.watch().claim(&close);
+        Some(close)
+    }
+
+    /// The words of a channel RabbitMQ closed that nobody claimed: for a channel found closed
+    /// with nothing of its own waiting on it (a publisher without confirms). `None` when none
+    /// came within [`CLOSE_WORDS_WAIT`].
+    pub async fn unclaimed_close(&self) -> Option<BrokerClose> {
+        self.watch().unclaimed(CLOSE_WORDS_WAIT).await
     }
 
     /// The current connection (which may have failed since).
@@ -96,7 +127,14 @@ impl Link {
         }
         let lost_at = self.emitter.now_ms();
         if Arc::ptr_eq(&current, broken) {
-            self.emitter.emit(EventKind::ConnectionLost { reason }).await;
+            let event = match self.watch().connection_end(END_WORDS_WAIT).await {
+                Some(close) => EventKind::ConnectionClosed {
+                    code: close.code,
+                    text: close.text,
+                },
+                None => EventKind::ConnectionLost { reason },
+            };
+            self.emitter.emit(event).await;
         }
         let mut backoff = FIRST_BACKOFF;
         loop {
@@ -106,6 +144,8 @@ impl Link {
             }
             match connect(&self.url, &self.name).await {
                 Ok(connection) => {
+                    let watch = Watch::new(&connection);
+                    *self.watch.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(watch);
                     *current = Arc::new(connection);
                     let down_ms = self.emitter.now_ms().saturating_sub(lost_at);
                     self.emitter.emit(EventKind::ConnectionRecovered { down_ms }).await;

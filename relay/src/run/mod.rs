@@ -10,6 +10,7 @@
 //! - [`drain`]: what was left in the queues at the end.
 //! - [`link`]: the run's connection and its recovery; [`proxy`]: the TCP proxy that lets a step
 //!   cut it.
+//! - [`closes`]: RabbitMQ's reply code and text when it closed a channel or the connection.
 //! - [`amqp`]: conversions between scenario values and AMQP.
 //! - [`version`]: warnings for features this broker version ignores.
 //!
@@ -20,6 +21,7 @@
 
 pub mod actors;
 pub mod amqp;
+pub mod closes;
 pub mod consumer;
 pub mod drain;
 pub mod emitter;
