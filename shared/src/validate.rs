@@ -94,7 +94,27 @@ impl Default for Limits {
 }
 
 /// Parse a scenario from JSON, reporting a type error with its path.
+///
+/// The document must be an object: serde would also read a struct from an array of its fields
+/// in order, where the version check below cannot see the version (`[0]` was a scenario of
+/// version 0 that, written out, no longer parsed).
 pub fn parse_scenario(value: &Value) -> Result<Scenario, Vec<Problem>> {
+    let kind = match value {
+        Value::Object(_) => None,
+        Value::Null => Some("null"),
+        Value::Bool(_) => Some("a boolean"),
+        Value::Number(_) => Some("a number"),
+        Value::String(_) => Some("a string"),
+        Value::Array(_) => Some("an array"),
+    };
+    if let Some(kind) = kind {
+        return Err(vec![Problem::new(
+            "",
+            format!(
+                "a scenario is a JSON object such as {{\"version\": {SCENARIO_VERSION}}}, not {kind}; see docs/scenarios.md for the format"
+            ),
+        )]);
+    }
     if let Some(version) = value.get("version").and_then(Value::as_u64)
         && version != u64::from(SCENARIO_VERSION)
     {
@@ -768,6 +788,31 @@ mod tests {
         assert_eq!(err[0].path, "version");
     }
 
+    /// Found by fuzzing (`cargo xtask fuzz`, target `scenario`): `[0]`, an array of the fields
+    /// in order, parsed as a scenario of version 0 that, written out, no longer parsed.
+    #[test]
+    fn a_scenario_is_an_object() {
+        for document in [
+            json!([0]),
+            json!([1, "by position"]),
+            json!(null),
+            json!("scenario"),
+            json!(1),
+        ] {
+            let problems = parse_scenario(&document).expect_err("not an object");
+            assert_eq!(paths(&problems), vec![""], "{document}");
+            assert!(
+                problems[0].message.starts_with("a scenario is a JSON object"),
+                "{problems:?}"
+            );
+        }
+        assert!(
+            parse_scenario(&json!([0])).expect_err("an array")[0]
+                .message
+                .contains("not an array")
+        );
+    }
+
     #[test]
     fn node_faults_need_permission_and_known_nodes() {
         let s = parse(json!({
@@ -813,5 +858,25 @@ mod tests {
         }));
         let problems = validate(&s, &Limits::default());
         assert_eq!(paths(&problems), vec!["consumers[0].start", "consumers[1].start"]);
+    }
+
+    /// A parsed scenario written out and read again is the same scenario: the share link, the
+    /// editor and the fuzz targets rely on it. Checked on every example of the repository.
+    #[test]
+    fn every_example_survives_a_round_trip() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(&dir).expect("the examples folder") {
+            let path = entry.expect("an entry").path();
+            if path.extension().is_none_or(|e| e != "json") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("an example");
+            let scenario = parse(serde_json::from_str(&text).expect("JSON"));
+            let written = serde_json::to_value(&scenario).expect("serialize");
+            assert_eq!(parse(written), scenario, "{}", path.display());
+            seen += 1;
+        }
+        assert!(seen >= 10, "only {seen} examples in {}", dir.display());
     }
 }

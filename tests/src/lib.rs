@@ -6,8 +6,10 @@
 //! - [`broker`], [`run_example`], [`run_scenario`]: runs through the library, as `warren run` does.
 //! - [`Relay`]: a relay serving on a free loopback port, and [`Client`]: a WebSocket client.
 //! - [`browser`]: headless Chromium through chromedriver, and a page object for the playground.
+//! - [`load`]: a relay in its own process, measured from `/proc` while sessions run scenarios.
 
 pub mod browser;
+pub mod load;
 
 use futures_util::{SinkExt, StreamExt};
 use std::net::SocketAddr;
@@ -239,6 +241,22 @@ pub struct RunRecord {
 }
 
 impl Client {
+    /// Open a WebSocket to `ws_url` (no `Origin`, as a script) and read the hello; what went
+    /// wrong otherwise, as text.
+    pub async fn connect_to(ws_url: &str) -> Result<(Self, ServerMessage), String> {
+        let (socket, _) = tokio_tungstenite::connect_async(ws_url)
+            .await
+            .map_err(|error| format!("could not open the WebSocket {ws_url}: {error}"))?;
+        let mut client = Self { socket };
+        match tokio::time::timeout(RECV_TIMEOUT, client.frame()).await {
+            Ok(Some(Message::Text(text))) => serde_json::from_str(text.as_str())
+                .map(|hello| (client, hello))
+                .map_err(|error| format!("could not read the hello: {error}")),
+            Ok(_) => Err("the socket ended before the hello".to_owned()),
+            Err(_) => Err(format!("no hello within {} s", RECV_TIMEOUT.as_secs())),
+        }
+    }
+
     async fn after_hello(socket: WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>) -> (Self, ServerMessage) {
         let mut client = Self { socket };
         let hello = client.recv().await;

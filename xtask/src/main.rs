@@ -9,15 +9,22 @@
 //! - `lint`: `cargo fmt --check` and clippy (host and wasm32) with warnings as errors.
 //! - `budgets`: the page's performance figures against their budgets (measures, never fails on
 //!   a figure).
+//! - `load [ARGS]`: the release relay's memory, threads, CPU and run times with many runs at once
+//!   (measures, never fails on a figure).
+//! - `soak [ARGS]`: many runs in sequence and in bursts, some abandoned, the relay killed and
+//!   restarted once; vhosts left and the relay's memory.
+//! - `fuzz [--seconds N] [--runs N] [TARGET...]`: the fuzz targets of `fuzz/`, with a report.
 //!
 //! # Layout
 //! - `cmd`: running programs, finding them, the error type.
 //! - `plan`: named, timed steps and the final line.
-//! - `setup`: installing tools; `frontend`: building and browser-testing the page.
+//! - `setup`: installing tools; `frontend`: building and browser-testing the page; `fuzz`: the
+//!   fuzz targets.
 //! - `workspace`: paths.
 
 mod cmd;
 mod frontend;
+mod fuzz;
 mod plan;
 mod setup;
 mod workspace;
@@ -43,6 +50,22 @@ commands:
   budgets          build the page, then measure it against its budgets: gzipped wasm size,
                    first paint and frame times in headless Chromium (prints PASS/OVER,
                    exits 0 when it could measure)
+  load [ARGS]      build the release relay, start it against the managed cluster, run one
+                   scenario alone, then N sessions at once (--sessions N, default 60;
+                   --scenario FILE, default examples/priority.json; `-- ARGS` go to
+                   `warren serve`); prints runs completed, per-run time against the lone run,
+                   run to first broker event, relay memory (idle, peak, after), threads and CPU
+  soak [ARGS]      build the release relay, then 1 000 small runs (--runs N) in sequence and
+                   in parallel bursts, a tenth abandoned mid-run, the relay SIGKILLed and
+                   restarted half-way; prints runs completed, run vhosts left on the broker
+                   and the relay's memory at start, peak and end
+  fuzz [--seconds N] [--runs N] [TARGET...]
+                   fuzz the readers of untrusted input with cargo-fuzz 0.13.2 (installed
+                   under target/tools) on the stable toolchain, one target after the
+                   other: scenario, share_link, inflate, deflate, ws_message (default:
+                   all); each for N seconds (default 60) or N runs, whichever comes first;
+                   prints executions, exec/s, crashes and corpus size per target and
+                   fails if one crashed (the input is kept in fuzz/artifacts/)
   help             this text";
 
 fn main() -> ExitCode {
@@ -58,6 +81,9 @@ fn main() -> ExitCode {
         "bench" => bench(&ws, &rest),
         "lint" => no_args(&command, &rest).map_or_else(usage_error, |()| lint(&ws)),
         "budgets" => no_args(&command, &rest).map_or_else(usage_error, |()| budgets(&ws)),
+        "load" => measure_relay(&ws, "load", &rest),
+        "soak" => measure_relay(&ws, "soak", &rest),
+        "fuzz" => fuzz::Options::parse(&rest).map_or_else(usage_error, |options| fuzz(&ws, &options)),
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -194,6 +220,67 @@ fn budgets(ws: &Workspace) -> ExitCode {
 
 /// The budget for the release wasm, gzipped: "at most 400 KB", read the strict way (decimal).
 const WASM_BUDGET_BYTES: u64 = 400_000;
+
+/// Build the release relay, start the managed broker, then run the measurement `example`
+/// (`tests/examples/load.rs` or `soak.rs`) against that relay with `args`.
+fn measure_relay(ws: &Workspace, example: &'static str, args: &[String]) -> ExitCode {
+    let mut plan = Plan::new(example);
+    let result = (|| {
+        plan.step("build the release relay", || {
+            cmd::run(cmd::cargo().current_dir(&ws.root).args([
+                "build",
+                "--release",
+                "--package",
+                "warren-relay",
+                "--bin",
+                "warren",
+            ]))
+        })?;
+        plan.step("managed broker up", || broker_up(ws))?;
+        let relay = ws.target.join("release").join("warren");
+        plan.step(example, || {
+            cmd::run(
+                cmd::cargo()
+                    .current_dir(&ws.root)
+                    .args([
+                        "run",
+                        "--quiet",
+                        "--release",
+                        "--package",
+                        "warren-tests",
+                        "--example",
+                        example,
+                    ])
+                    .arg("--")
+                    .arg("--relay")
+                    .arg(&relay)
+                    .args(args),
+            )
+        })
+    })();
+    plan.finish(result)
+}
+
+/// Each fuzz target in turn, then one table; fails if any crashed.
+fn fuzz(ws: &Workspace, options: &fuzz::Options) -> ExitCode {
+    let mut plan = Plan::new("fuzz");
+    let result = (|| {
+        let cargo_fuzz = plan.step("cargo-fuzz", || {
+            setup::cpp_compiler()?;
+            setup::cargo_fuzz(ws)
+        })?;
+        plan.step("build the fuzz targets", || fuzz::build(ws, &cargo_fuzz))?;
+        let mut outcomes = Vec::new();
+        for &target in &options.targets {
+            let outcome = plan.step(&format!("fuzz {}", target.name), || {
+                fuzz::run(ws, &cargo_fuzz, target, options.budget)
+            })?;
+            outcomes.push((target, outcome));
+        }
+        fuzz::report(ws, options.budget, &outcomes)
+    })();
+    plan.finish(result)
+}
 
 /// Become the relay's benchmark.
 fn bench(ws: &Workspace, args: &[String]) -> ExitCode {

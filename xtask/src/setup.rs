@@ -3,7 +3,8 @@
 //! System packages come from apt (Debian/Ubuntu), as root or through `sudo`. The wasm tools are
 //! pinned: wasm-bindgen must equal the `wasm-bindgen` crate (`=0.2.130`), and wasm-opt comes from
 //! npm's `binaryen@132.0.0` in a project-local folder, because Debian's wasm-opt 108 breaks
-//! wasm-bindgen 0.2.130 output (a blank page).
+//! wasm-bindgen 0.2.130 output (a blank page). `cargo xtask fuzz` alone needs cargo-fuzz (pinned,
+//! also under `target/tools`) and a C++ compiler for libFuzzer; `setup` installs neither.
 
 use crate::cmd::{self, Error, Result, find_program, output};
 use crate::workspace::Workspace;
@@ -18,6 +19,8 @@ pub const BINARYEN: &str = "binaryen@132.0.0";
 const WASM_OPT_VERSION: &str = "version 132";
 /// The Rust target the page compiles to.
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// The cargo-fuzz version `cargo xtask fuzz` runs.
+pub const CARGO_FUZZ_VERSION: &str = "0.13.2";
 
 /// A system package, present when one of its programs is found or dpkg says it is installed.
 struct Package {
@@ -67,8 +70,26 @@ pub fn all(ws: &Workspace) -> Result<WasmTools> {
 
 /// apt packages: one `apt-get update`, then one `apt-get install` of what is missing.
 pub fn system_packages() -> Result<()> {
+    install_packages(&PACKAGES)
+}
+
+/// A C++ compiler, which libfuzzer-sys needs to build libFuzzer: `$CXX` when set, else `c++`
+/// (Debian's `g++` package), installed with apt when missing.
+pub fn cpp_compiler() -> Result<()> {
+    if let Some(cxx) = std::env::var_os("CXX") {
+        println!("    C++ compiler: $CXX = {}", cxx.to_string_lossy());
+        return Ok(());
+    }
+    install_packages(&[Package {
+        name: "g++",
+        programs: &["c++"],
+        why: "building libFuzzer",
+    }])
+}
+
+fn install_packages(packages: &[Package]) -> Result<()> {
     let mut missing = Vec::new();
-    for package in &PACKAGES {
+    for package in packages {
         let present = package.programs.iter().find_map(|p| find_program(p));
         match present {
             Some(path) => println!("    {}: found {}", package.name, path.display()),
@@ -188,6 +209,41 @@ fn wasm_bindgen(ws: &Workspace) -> Result<(PathBuf, PathBuf)> {
             local.display()
         ))
     })
+}
+
+/// A `cargo-fuzz` of exactly [`CARGO_FUZZ_VERSION`]: one under `target/tools`, on `PATH` or in
+/// Cargo's bin folder if it fits, else one installed under `target/tools`.
+pub fn cargo_fuzz(ws: &Workspace) -> Result<PathBuf> {
+    let local = ws.tools().join("bin").join("cargo-fuzz");
+    // A cargo subcommand is called with its own name first: `cargo-fuzz fuzz --version`.
+    let fits = |program: &Path| {
+        output(Command::new(program).args(["fuzz", "--version"]))
+            .is_some_and(|version| version.split_whitespace().nth(1) == Some(CARGO_FUZZ_VERSION))
+    };
+    let cargo_bin = cmd::cargo_home().map(|home| home.join("bin").join("cargo-fuzz"));
+    let found = [Some(local.clone()), find_program("cargo-fuzz"), cargo_bin]
+        .into_iter()
+        .flatten()
+        .find(|candidate| fits(candidate));
+    if let Some(program) = found {
+        println!("    cargo-fuzz {CARGO_FUZZ_VERSION}: {}", program.display());
+        return Ok(program);
+    }
+    println!("    cargo-fuzz {CARGO_FUZZ_VERSION}: missing, installing (a few minutes)");
+    let version = format!("={CARGO_FUZZ_VERSION}");
+    cmd::run(
+        cmd::cargo()
+            .args(["install", "cargo-fuzz", "--locked", "--version", &version, "--root"])
+            .arg(ws.tools()),
+    )?;
+    if fits(&local) {
+        Ok(local)
+    } else {
+        Err(Error::new(format!(
+            "could not find cargo-fuzz {CARGO_FUZZ_VERSION} at {} after installing it",
+            local.display()
+        )))
+    }
 }
 
 /// npm's `wasm-opt` under `target/tools/node_modules`.

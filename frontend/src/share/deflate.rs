@@ -49,7 +49,8 @@ const MAX_MATCH: usize = 258;
 /// How many earlier positions a match search looks at.
 const MAX_CHAIN: usize = 256;
 
-/// The fixed-Huffman lengths of literal/length (288) and distance (30) symbols.
+/// The fixed-Huffman lengths of literal/length (288) and distance (32) symbols: both codes are
+/// complete; the symbols no block may use (286, 287, 30, 31) are refused when they are read.
 fn fixed_lengths() -> (Vec<u8>, Vec<u8>) {
     let lit = (0..288)
         .map(|s| match s {
@@ -59,7 +60,7 @@ fn fixed_lengths() -> (Vec<u8>, Vec<u8>) {
             _ => 8,
         })
         .collect();
-    (lit, vec![5; 30])
+    (lit, vec![5; 32])
 }
 
 // ----- decoding -------------------------------------------------------------------------------
@@ -68,13 +69,21 @@ fn fixed_lengths() -> (Vec<u8>, Vec<u8>) {
 pub fn decompress(data: &[u8], limit: usize) -> Result<Vec<u8>, InflateError> {
     let mut input = BitReader { data, pos: 0, bit: 0 };
     let mut out = Vec::new();
+    // The fixed codes, built at the first fixed block: a stream may hold thousands.
+    let mut fixed = None;
     loop {
         let last = input.bits(1)? == 1;
         match input.bits(2)? {
             0 => stored(&mut input, &mut out, limit)?,
             1 => {
-                let (lit, dist) = fixed_lengths();
-                inflate_block(&mut input, &mut out, limit, &Decoder::new(&lit)?, &Decoder::new(&dist)?)?;
+                let (lit, dist) = match &fixed {
+                    Some(codes) => codes,
+                    None => {
+                        let (lit, dist) = fixed_lengths();
+                        fixed.insert((Decoder::new(&lit, false)?, Decoder::new(&dist, false)?))
+                    }
+                };
+                inflate_block(&mut input, &mut out, limit, lit, dist)?;
             }
             2 => {
                 let (lit, dist) = read_dynamic_header(&mut input)?;
@@ -142,7 +151,12 @@ struct Decoder {
 }
 
 impl Decoder {
-    fn new(lengths: &[u8]) -> Result<Self, InflateError> {
+    /// The code with these lengths (0: unused). A code is refused when it is over-subscribed
+    /// (more codes than bit patterns) or incomplete (bit patterns that name no symbol), as zlib
+    /// and miniz_oxide refuse it, so a damaged stream is noticed rather than misread. The one
+    /// exception, when `sparse_ok`, is a code of at most one symbol of one bit: RFC 1951 lets
+    /// a block's literal/length and distance codes be that small.
+    fn new(lengths: &[u8], sparse_ok: bool) -> Result<Self, InflateError> {
         let mut counts = [0u16; 16];
         for &len in lengths {
             counts[usize::from(len)] += 1;
@@ -155,13 +169,19 @@ impl Decoder {
                 return Err(InflateError::Invalid("a Huffman code is over-subscribed"));
             }
         }
-        let mut symbols = Vec::with_capacity(lengths.len());
-        for len in 1..16 {
-            symbols.extend(
-                (0..lengths.len())
-                    .filter(|&s| usize::from(lengths[s]) == len)
-                    .map(|s| s as u16),
-            );
+        let sparse = counts[2..].iter().all(|&count| count == 0);
+        if left > 0 && !(sparse_ok && sparse) {
+            return Err(InflateError::Invalid("a Huffman code is incomplete"));
+        }
+        // Symbols by length, then by value: each length's run starts after the shorter ones.
+        let mut next = [0usize; 16];
+        for len in 1..15 {
+            next[len + 1] = next[len] + usize::from(counts[len]);
+        }
+        let mut symbols = vec![0u16; next[15] + usize::from(counts[15])];
+        for (symbol, &len) in lengths.iter().enumerate().filter(|&(_, &len)| len > 0) {
+            symbols[next[usize::from(len)]] = symbol as u16;
+            next[usize::from(len)] += 1;
         }
         Ok(Self { counts, symbols })
     }
@@ -193,7 +213,7 @@ fn read_dynamic_header(input: &mut BitReader<'_>) -> Result<(Decoder, Decoder), 
     for &symbol in &CLEN_ORDER[..clen_count] {
         clen_lengths[symbol] = input.bits(3)? as u8;
     }
-    let clen = Decoder::new(&clen_lengths)?;
+    let clen = Decoder::new(&clen_lengths, false)?;
     let mut lengths = Vec::with_capacity(lit_count + dist_count);
     while lengths.len() < lit_count + dist_count {
         let symbol = clen.decode(input)?;
@@ -217,8 +237,8 @@ fn read_dynamic_header(input: &mut BitReader<'_>) -> Result<(Decoder, Decoder), 
         return Err(InflateError::Invalid("a block has no end-of-block code"));
     }
     Ok((
-        Decoder::new(&lengths[..lit_count])?,
-        Decoder::new(&lengths[lit_count..])?,
+        Decoder::new(&lengths[..lit_count], true)?,
+        Decoder::new(&lengths[lit_count..], true)?,
     ))
 }
 
@@ -645,5 +665,89 @@ mod tests {
             decompress(&[1, 5, 0, 5, 0], 10),
             Err(InflateError::Invalid(_))
         ));
+    }
+
+    /// One dynamic block with these code lengths, then what `body` writes in it.
+    fn dynamic_block(lit_lengths: &[u8], dist_lengths: &[u8], body: impl FnOnce(&mut BitWriter)) -> Vec<u8> {
+        let mut out = BitWriter::default();
+        out.put(1, 1);
+        out.put(2, 2);
+        write_dynamic_header(&mut out, lit_lengths, dist_lengths);
+        body(&mut out);
+        out.finish()
+    }
+
+    /// Found by fuzzing (`cargo xtask fuzz`, target `deflate`): a stream whose literal/length
+    /// code left bit patterns unused was read, where zlib and miniz_oxide refuse it.
+    #[test]
+    fn incomplete_codes_are_refused_as_zlib_refuses_them() {
+        let incomplete = Err(InflateError::Invalid("a Huffman code is incomplete"));
+        // 'a' and end-of-block as 00 and 01; 1x names nothing.
+        let mut lit = vec![0u8; 257];
+        (lit[usize::from(b'a')], lit[END_OF_BLOCK]) = (2, 2);
+        let stream = dynamic_block(&lit, &[0], |out| {
+            out.code(0b00, 2);
+            out.code(0b01, 2);
+        });
+        assert_eq!(decompress(&stream, 10), incomplete);
+        assert!(miniz_oxide::inflate::decompress_to_vec(&stream).is_err());
+
+        // A code-length code of one symbol is incomplete too: it must always be complete.
+        let mut out = BitWriter::default();
+        out.put(1, 1);
+        out.put(2, 2);
+        out.put(0, 5); // 257 literal/length codes
+        out.put(0, 5); // 1 distance code
+        out.put(0, 4); // 4 code-length codes: for 16, 17, 18 and 0
+        for len in [0, 0, 1, 0] {
+            out.put(len, 3);
+        }
+        let stream = out.finish();
+        assert_eq!(decompress(&stream, 10), incomplete);
+        assert!(miniz_oxide::inflate::decompress_to_vec(&stream).is_err());
+    }
+
+    #[test]
+    fn codes_of_one_one_bit_symbol_are_read() {
+        // End-of-block alone, as 0, and no distance code: an empty block.
+        let mut lit = vec![0u8; 257];
+        lit[END_OF_BLOCK] = 1;
+        let stream = dynamic_block(&lit, &[0], |out| out.code(0, 1));
+        assert_eq!(decompress(&stream, 10), Ok(Vec::new()));
+        assert_eq!(miniz_oxide::inflate::decompress_to_vec(&stream).ok(), Some(Vec::new()));
+
+        // One distance code of one bit: 'a', then 3 more from 1 back.
+        let mut lit = vec![0u8; 258];
+        (lit[usize::from(b'a')], lit[END_OF_BLOCK], lit[257]) = (1, 2, 2);
+        let stream = dynamic_block(&lit, &[1], |out| {
+            out.code(0b0, 1); // 'a'
+            out.code(0b11, 2); // length 3
+            out.code(0b0, 1); // distance 1
+            out.code(0b10, 2); // end of block
+        });
+        assert_eq!(decompress(&stream, 10).as_deref(), Ok(&b"aaaa"[..]));
+        assert_eq!(
+            miniz_oxide::inflate::decompress_to_vec(&stream).ok().as_deref(),
+            Some(&b"aaaa"[..])
+        );
+    }
+
+    #[test]
+    fn fixed_blocks_refuse_the_symbols_no_block_may_use() {
+        // Fixed Huffman: 'a', then a match whose distance code is 30, which the fixed code
+        // has a pattern for but no block may use.
+        let mut out = BitWriter::default();
+        out.put(1, 1);
+        out.put(1, 2);
+        out.code(0x30 + u16::from(b'a'), 8); // 'a'
+        out.code(0b000_0001, 7); // length 3
+        out.code(30, 5); // distance code 30
+        out.code(0, 7); // end of block
+        let stream = out.finish();
+        assert_eq!(
+            decompress(&stream, 10),
+            Err(InflateError::Invalid("a distance code is out of range"))
+        );
+        assert!(miniz_oxide::inflate::decompress_to_vec(&stream).is_err());
     }
 }

@@ -13,6 +13,7 @@ use warren_shared::EventKind;
 use super::amqp;
 use super::closes::{BrokerClose, Watch};
 use super::emitter::Emitter;
+use crate::broker::address::BrokerUrl;
 
 /// First wait before reconnecting; doubled after every failure up to [`MAX_BACKOFF`].
 const FIRST_BACKOFF: Duration = Duration::from_millis(200);
@@ -26,6 +27,16 @@ const MAX_BACKOFF: Duration = Duration::from_secs(2);
 const END_WORDS_WAIT: Duration = Duration::from_millis(300);
 /// How long a channel found closed may wait for the words RabbitMQ closed it with.
 const CLOSE_WORDS_WAIT: Duration = Duration::from_secs(1);
+/// Largest AMQP frame a run's connections ask for, in bytes, unless the broker URL names its
+/// own `frame_max`.
+///
+/// lapin keeps a send and a receive ring of 32 frames for each connection. Left to RabbitMQ's
+/// default of 128 KiB, both rings are grown to 4 MiB after the handshake by writing zeros through
+/// them: 8 MiB resident for every run, most of which glibc then keeps after the run. At 16 KiB
+/// the rings are 512 KiB each, allocated up front and only touched as far as the traffic goes.
+/// Bodies larger than a frame are split over several frames; the properties and headers of a
+/// message must fit in one (scenario headers are far smaller).
+pub const FRAME_MAX: u32 = 16_384;
 
 /// A recoverable connection.
 #[derive(Debug)]
@@ -166,11 +177,21 @@ pub async fn unless_lost<T>(
     }
 }
 
+/// `url` asking for frames of at most [`FRAME_MAX`] bytes, unless it names its own `frame_max`;
+/// a text that is not a URL is left for the AMQP client to refuse.
+pub fn client_url(url: &str) -> String {
+    BrokerUrl::parse(url).map_or_else(
+        |_| url.to_owned(),
+        |parsed| parsed.with_query_default("frame_max", &FRAME_MAX.to_string()),
+    )
+}
+
 /// Open a connection; a broker that takes the TCP connection but never finishes the AMQP
 /// handshake is an error after [`CONNECT_TIMEOUT`], not a run that waits for ever.
 async fn connect(url: &str, name: &str) -> lapin::Result<Connection> {
     let properties = ConnectionProperties::default().with_connection_name(name.into());
-    match tokio::time::timeout(CONNECT_TIMEOUT, Connection::connect(url, properties)).await {
+    let url = client_url(url);
+    match tokio::time::timeout(CONNECT_TIMEOUT, Connection::connect(&url, properties)).await {
         Ok(result) => result,
         Err(_) => Err(io_error(
             std::io::ErrorKind::TimedOut,
@@ -185,4 +206,19 @@ async fn connect(url: &str, name: &str) -> lapin::Result<Connection> {
 /// A lapin error for what the relay itself found wrong with a connection.
 fn io_error(kind: std::io::ErrorKind, message: String) -> lapin::Error {
     lapin::ErrorKind::IOError(Arc::new(std::io::Error::new(kind, message))).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connections_ask_for_small_frames_unless_the_url_says_otherwise() {
+        assert_eq!(
+            client_url("amqp://guest:guest@127.0.0.1:5701/warren-run-1"),
+            "amqp://guest:guest@127.0.0.1:5701/warren-run-1?frame_max=16384"
+        );
+        assert_eq!(client_url("amqp://h/v?frame_max=131072"), "amqp://h/v?frame_max=131072");
+        assert_eq!(client_url("not a url"), "not a url");
+    }
 }
