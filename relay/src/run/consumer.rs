@@ -96,6 +96,8 @@ async fn consume(
         let mut health = tokio::time::interval(HEALTH_CHECK);
         let end = loop {
             let next = tokio::select! {
+                // A stopped consumer takes no further delivery, even one that is already waiting.
+                biased;
                 () = stop.cancelled() => break End::Stopped,
                 next = stream.next() => next,
                 // A stream on a connection that died does not always end: look as well.
