@@ -1,46 +1,29 @@
 //! The playground page: gallery, canvas, inspector, event log and summary.
 //!
-//! [`App`] owns the socket and the keyboard; [`PlaygroundView`] is the screen itself and takes
-//! everything it needs as arguments, so browser tests mount it without a relay and feed it
-//! messages through [`apply_server_message`].
+//! [`App`] owns the page's state (the [`Playground`]'s signals and the connection's
+//! [`Status`]), the socket and its [`Inbox`], and the keyboard; [`PlaygroundView`] is the screen
+//! itself and takes everything it needs as arguments, so browser tests mount it without a relay
+//! and feed an [`Inbox`] what the relay would send.
 
-use crate::frame::AnimLoop;
+use crate::frame::{Anim, AnimLoop};
 use crate::i18n;
+use crate::inbox::Inbox;
+use crate::model::document::Document;
+use crate::model::run::{Phase, waiting_text};
+use crate::model::state::Status;
 use crate::playground::Playground;
-use crate::run::Phase;
-use crate::share::{self, ShareBanner, ShareBar};
 use crate::socket::{RelaySocket, page_ws_url};
-use crate::state::{Connection, Status};
 use crate::views::canvas::Stage;
 use crate::views::examples::Gallery;
 use crate::views::inspector::Inspector;
 use crate::views::log::EventLog;
 use crate::views::palette::Palette;
+use crate::views::share::{ShareBanner, ShareBar, location_hash};
 use crate::views::summary::SummaryPanel;
 use crate::views::{lang, outcome_text};
 use leptos::prelude::*;
 use std::rc::Rc;
-use warren_shared::{ClientMessage, ServerMessage};
-
-/// The animation loop, as components hold it.
-pub type Anim = StoredValue<Rc<AnimLoop>, LocalStorage>;
-
-/// Hand a run message from the relay to the playground and the animation. Events reach the
-/// run record ten times a second, from the animation loop (see [`AnimLoop::receive`]); any
-/// other message first hands over those still waiting.
-pub fn apply_server_message(pg: RwSignal<Playground>, anim: &Rc<AnimLoop>, message: ServerMessage) {
-    if !matches!(message, ServerMessage::Events { .. }) {
-        anim.flush();
-    }
-    match message {
-        ServerMessage::Accepted { run_id } => pg.update(|p| p.run.accepted(run_id)),
-        ServerMessage::Invalid { problems } => pg.update(|p| p.run.invalid(problems)),
-        ServerMessage::Events { events, .. } => anim.receive(pg, events),
-        ServerMessage::Finished { outcome, summary, .. } => pg.update(|p| p.run.finished(outcome, summary)),
-        ServerMessage::Error { message } => pg.update(|p| p.run.failed(message)),
-        ServerMessage::Hello { .. } => {}
-    }
-}
+use warren_shared::ClientMessage;
 
 /// The whole page: the socket, the keyboard, and the playground.
 #[component]
@@ -48,45 +31,22 @@ pub fn App() -> impl IntoView {
     let url = page_ws_url();
     let status = RwSignal::new(Status::connecting(url.clone()));
     // A link's fragment (`#s=…`) opens the scenario it carries.
-    let pg = RwSignal::new(Playground::opened_at(&share::location_hash()));
-    let anim: Anim = StoredValue::new_local(AnimLoop::new());
+    let pg = Playground::new(Document::opened_at(&location_hash()));
+    let anim_loop = AnimLoop::new();
+    let inbox = Inbox::new(status, pg, Rc::clone(&anim_loop));
+    let anim: Anim = StoredValue::new_local(anim_loop);
     let socket = StoredValue::new_local(None::<RelaySocket>);
-    let on_run: Rc<dyn Fn(ServerMessage)> = Rc::new(move |message| {
-        let handle = anim.get_value();
-        apply_server_message(pg, &handle, message);
-    });
     let open = {
-        let on_run = Rc::clone(&on_run);
+        let inbox = Rc::clone(&inbox);
         move || {
             socket.set_value(None);
-            socket.set_value(RelaySocket::open(&url, status, Rc::clone(&on_run)));
+            socket.set_value(RelaySocket::open(&url, Rc::clone(&inbox)));
         }
     };
     open();
     let opener = StoredValue::new_local(open);
     let reconnect = Callback::new(move |()| opener.with_value(|open| open()));
-
-    // The relay's limits replace the defaults for validation. `status` changes with every
-    // message from the relay: only a change of the limits may touch the playground.
-    let limits = Memo::new(move |_| status.with(|s| s.hello.as_ref().map(|h| h.limits.clone())));
-    Effect::new(move |_| {
-        if let Some(limits) = limits.get()
-            && pg.with_untracked(|p| p.limits != limits)
-        {
-            pg.update(|p| p.set_limits(limits));
-        }
-    });
-    // The page has lost its socket: a run that was going on is over for the page.
-    Effect::new(move |_| {
-        if status.with(|s| matches!(s.connection, Connection::Disconnected { .. }))
-            && pg.with_untracked(|p| p.run.phase().active())
-        {
-            pg.update(|p| {
-                p.run
-                    .failed("the connection to the relay was lost during the run".to_owned())
-            });
-        }
-    });
+    let inbox = StoredValue::new_local(inbox);
 
     let send = move |message: ClientMessage| {
         socket.with_value(|s| match s {
@@ -95,18 +55,19 @@ pub fn App() -> impl IntoView {
         })
     };
     let on_run_click = Callback::new(move |()| {
-        if let Some(Ok(value)) = pg.try_update(Playground::begin_run) {
-            anim.with_value(|a| a.reset(pg.with_untracked(|p| p.layout.clone())));
+        if let Ok(value) = pg.begin_run() {
+            inbox.with_value(|i| i.forget());
+            anim.with_value(|a| a.reset(pg.layout()));
             if let Err(error) = send(ClientMessage::Run { scenario: value }) {
-                pg.update(|p| p.run.failed(error));
+                pg.run.update(|r| r.failed(error));
             }
         }
     });
     let on_stop_click = Callback::new(move |()| {
-        if pg.with_untracked(|p| p.run.phase().active()) {
-            pg.update(|p| p.run.stopping());
+        if pg.busy() {
+            pg.run.update(|r| r.stopping());
             if let Err(error) = send(ClientMessage::Stop) {
-                pg.update(|p| p.run.failed(error));
+                pg.run.update(|r| r.failed(error));
             }
         }
     });
@@ -150,7 +111,7 @@ fn typing(ev: &web_sys::KeyboardEvent) -> bool {
 #[component]
 pub fn PlaygroundView(
     /// The scenario and the run.
-    pg: RwSignal<Playground>,
+    pg: Playground,
     /// The connection to the relay.
     status: RwSignal<Status>,
     /// The animation loop.
@@ -163,12 +124,12 @@ pub fn PlaygroundView(
     #[prop(optional)]
     on_reconnect: Option<Callback<()>>,
 ) -> impl IntoView {
-    let phase = Memo::new(move |_| pg.with(|p| p.run.phase()));
+    let phase = Memo::new(move |_| pg.run.with(|r| r.phase()));
     let lang = RwSignal::new(i18n::initial());
     provide_context(lang);
     let load = Callback::new(move |stem: &'static str| {
-        if pg.try_update(|p| p.load_example(stem)).unwrap_or(false) {
-            anim.with_value(|a| a.reset(pg.with_untracked(|p| p.layout.clone())));
+        if pg.load_example(stem) {
+            anim.with_value(|a| a.reset(pg.layout()));
         }
     });
     // Editing keys, outside text fields: Delete removes the selection, Ctrl/Cmd+Z undoes,
@@ -180,10 +141,10 @@ pub fn PlaygroundView(
         let command = ev.ctrl_key() || ev.meta_key();
         let key = ev.key().to_ascii_lowercase();
         let handled = match key.as_str() {
-            "delete" | "backspace" if !command => pg.try_update(Playground::delete_selected).unwrap_or(false),
-            "z" if command && ev.shift_key() => pg.try_update(Playground::redo).unwrap_or(false),
-            "z" if command => pg.try_update(Playground::undo).unwrap_or(false),
-            "y" if command => pg.try_update(Playground::redo).unwrap_or(false),
+            "delete" | "backspace" if !command => pg.delete_selected(),
+            "z" if command && ev.shift_key() => pg.redo(),
+            "z" if command => pg.undo(),
+            "y" if command => pg.redo(),
             _ => false,
         };
         if handled {
@@ -217,27 +178,32 @@ pub fn PlaygroundView(
 
 #[component]
 fn Header(
-    pg: RwSignal<Playground>,
+    pg: Playground,
     status: RwSignal<Status>,
     phase: Memo<Phase>,
     on_run: Callback<()>,
     on_stop: Callback<()>,
 ) -> impl IntoView {
-    let title = Memo::new(move |_| {
-        pg.with(|p| {
-            p.editor
+    let title = move || {
+        pg.doc.with(|d| {
+            d.editor
                 .scenario
                 .as_ref()
                 .map(|s| s.name.clone())
                 .filter(|n| !n.is_empty())
                 .unwrap_or_else(|| "Untitled scenario".to_owned())
         })
-    });
+    };
     let connection = move || status.with(|s| s.connection.label());
     let phase_text = move || match phase.get() {
         Phase::Idle => "ready".to_owned(),
         Phase::Starting => "starting…".to_owned(),
         Phase::Running { .. } => "running".to_owned(),
+        Phase::Waiting {
+            position,
+            estimated_wait_ms,
+            ..
+        } => waiting_text(position, estimated_wait_ms),
         Phase::Stopping => "stopping…".to_owned(),
         Phase::Finished { outcome } => outcome_text(outcome).to_owned(),
         Phase::Invalid => "not run: fix the problems".to_owned(),

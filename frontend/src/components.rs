@@ -1,9 +1,9 @@
 //! The relay status panel (the inspector's Relay tab). It reads a [`Status`] and lays it out;
-//! all decisions live in [`crate::state`].
+//! all decisions live in [`crate::model::state`].
 
-use crate::state::{Connection, Hello, Status};
+use crate::model::state::{Connection, Status, limit_rows};
 use leptos::prelude::*;
-use warren_shared::{BrokerInfo, PROTOCOL_VERSION};
+use warren_shared::{BrokerInfo, Hello, PROTOCOL_VERSION};
 
 /// Connection state, protocol check, relay, broker and limits.
 #[component]
@@ -120,8 +120,7 @@ fn HelloCards(hello: Hello, stale: bool) -> impl IntoView {
     } else {
         format!("this page expects {PROTOCOL_VERSION}")
     };
-    let limits = hello
-        .limit_rows()
+    let limits = limit_rows(&hello.limits)
         .into_iter()
         .map(|(label, value)| view! { <dt>{label}</dt> <dd>{value}</dd> })
         .collect_view();

@@ -5,42 +5,40 @@
 //! paint work the larger part of every frame. The canvas is cleared and painted each frame while
 //! anything moves; the loop stops when nothing moves and starts again when events arrive.
 //!
-//! The loop is also where the run record gets its events: the relay sends them in many small
-//! messages, and handing each one to the playground would update every view that reads it
-//! hundreds of times a second. Events wait in [`AnimLoop::receive`] and go into the record ten
-//! times a second, from the frame loop. The loop keeps the [`Playback`] clocks too: speed, pause, and the replay of a
-//! finished run from its recorded events.
+//! The loop keeps the [`Playback`] clocks too: speed, pause, and the replay of a finished run.
+//! A replay reads the run record through a [`Recorded`] that the page hands it: the loop says
+//! what run time it has reached, and the record shows the run as it was then and hands back the
+//! events to animate. The loop only animates: live events come from [`crate::inbox`], the run
+//! record belongs to [`crate::playground`].
 
 pub mod paint;
 
-use crate::anim::Animator;
-use crate::layout::Layout;
-use crate::playback::{Playback, Speed};
-use crate::playground::Playground;
-use leptos::prelude::{GetUntracked, RwSignal, Set, Update, WithUntracked};
+use crate::model::anim::Animator;
+use crate::model::layout::Layout;
+use crate::model::playback::{Playback, Speed};
+use leptos::prelude::{GetUntracked, LocalStorage, RwSignal, Set, StoredValue};
 use paint::{Flash, TokenLayer};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use warren_shared::Event;
 use web_sys::{Element, HtmlCanvasElement};
 
-/// Received events go into the run record at most this often (milliseconds of wall time): the
-/// counters, the log and the summary follow ten times a second, the tokens every frame.
-const FLUSH_MS: f64 = 100.0;
+/// The animation loop, as components hold it.
+pub type Anim = StoredValue<Rc<AnimLoop>, LocalStorage>;
 
-/// The animation loop's state; shared by the socket handler and the canvas.
+/// A recorded run, as a replay reads it: given a run time, the run is shown as it was then and
+/// the events that time newly shows are handed back to be animated.
+pub type Recorded = Rc<dyn Fn(f64) -> Vec<Event>>;
+
+/// The animation loop's state; shared by the inbox and the canvas.
 pub struct AnimLoop {
     animator: RefCell<Animator>,
     layout: RefCell<Layout>,
     running: Cell<bool>,
     layer: RefCell<Option<TokenLayer>>,
     playback: RefCell<Playback>,
-    /// Events received and not yet in the run record.
-    pending: RefCell<Vec<Event>>,
-    /// The playground that pending events and a replay's shown state go to.
-    playground: Cell<Option<RwSignal<Playground>>>,
-    /// When pending events last went into the run record (wall time).
-    flushed_at: Cell<f64>,
+    /// The run being replayed.
+    recorded: RefCell<Option<Recorded>>,
     /// Whether messages are being counted instead of drawn; read by the canvas.
     pub counting: RwSignal<bool>,
     /// The chosen speed; read by the playback controls.
@@ -60,9 +58,7 @@ impl AnimLoop {
             running: Cell::new(false),
             layer: RefCell::new(None),
             playback: RefCell::new(Playback::default()),
-            pending: RefCell::new(Vec::new()),
-            playground: Cell::new(None),
-            flushed_at: Cell::new(f64::NEG_INFINITY),
+            recorded: RefCell::new(None),
             counting: RwSignal::new(false),
             speed: RwSignal::new(Speed::default()),
             paused: RwSignal::new(false),
@@ -83,13 +79,11 @@ impl AnimLoop {
         self.wake();
     }
 
-    /// Forget every token: a new run, or another scenario. A replay ends; events not yet
-    /// handed to the run record are dropped (they belong to the run that is being replaced).
+    /// Forget every token: a new run, or another scenario. A replay ends.
     pub fn reset(&self, layout: Layout) {
         self.animator.borrow_mut().reset(layout.clone());
         *self.layout.borrow_mut() = layout;
         self.clear();
-        self.pending.borrow_mut().clear();
         self.playback.borrow_mut().stop_replay();
         self.counting.set(false);
         if self.position.get_untracked().is_some() {
@@ -101,30 +95,6 @@ impl AnimLoop {
     pub fn push(self: &Rc<Self>, events: &[Event]) {
         self.animator.borrow_mut().push(events);
         self.wake();
-    }
-
-    /// A batch of a live run's events: animate it now, and hand it to `pg`'s run record with
-    /// the others that arrive within [`FLUSH_MS`] (or at [`Self::flush`]).
-    pub fn receive(self: &Rc<Self>, pg: RwSignal<Playground>, events: Vec<Event>) {
-        self.playground.set(Some(pg));
-        self.animator.borrow_mut().push(&events);
-        self.pending.borrow_mut().extend(events);
-        self.wake();
-    }
-
-    /// Hand the events received so far to the run record now (before the run's end, say).
-    pub fn flush(&self) {
-        self.flushed_at.set(now_ms());
-        let events = std::mem::take(&mut *self.pending.borrow_mut());
-        if events.is_empty() {
-            return;
-        }
-        if let Some(pg) = self.playground.get() {
-            pg.update(|p| {
-                let Playground { run, layout, .. } = p;
-                run.append(events, layout);
-            });
-        }
     }
 
     /// Play at `speed` from now on.
@@ -148,31 +118,17 @@ impl AnimLoop {
         self.set_paused(!paused);
     }
 
-    /// Replay the finished run of `pg` from its start, without the relay.
-    pub fn replay(self: &Rc<Self>, pg: RwSignal<Playground>) {
-        self.seek(pg, 0.0);
-        self.set_paused(false);
-    }
-
-    /// Show the finished run of `pg` as it was at run time `t_ms` and animate it from there on
-    /// (when not paused). Nothing happens while a run is going on.
-    pub fn seek(self: &Rc<Self>, pg: RwSignal<Playground>, t_ms: f64) {
-        self.flush();
-        if pg.with_untracked(|p| p.run.phase().active() || p.run.events.is_empty()) {
-            return;
-        }
-        self.playground.set(Some(pg));
+    /// Show the `recorded` run (which ends at run time `end_ms`) as it was at run time `t_ms`
+    /// and animate it from there on (when not paused).
+    pub fn seek(self: &Rc<Self>, t_ms: f64, end_ms: f64, recorded: Recorded) {
         self.animator.borrow_mut().reset(self.layout.borrow().clone());
         self.clear();
-        let mut end = 0.0;
-        pg.update(|p| {
-            let Playground { run, layout, .. } = p;
-            run.show_until(t_ms, layout);
-            end = run.end_ms() as f64;
-        });
+        // What was due up to `t_ms` is shown, not animated.
+        recorded(t_ms);
+        *self.recorded.borrow_mut() = Some(recorded);
         let position = {
             let mut playback = self.playback.borrow_mut();
-            playback.seek(t_ms, end);
+            playback.seek(t_ms, end_ms);
             playback.position()
         };
         self.position.set(position);
@@ -200,9 +156,6 @@ impl AnimLoop {
 
     fn frame(self: Rc<Self>) {
         let wall = now_ms();
-        if wall - self.flushed_at.get() >= FLUSH_MS {
-            self.flush();
-        }
         let (now, paused, position) = {
             let mut playback = self.playback.borrow_mut();
             let now = playback.tick(wall);
@@ -221,8 +174,7 @@ impl AnimLoop {
         if counting != self.counting.get_untracked() {
             self.counting.set(counting);
         }
-        let waiting = !self.pending.borrow().is_empty();
-        if waiting || (!paused && (replaying || counting || self.animator.borrow().busy())) {
+        if !paused && (replaying || counting || self.animator.borrow().busy()) {
             leptos::prelude::request_animation_frame(move || self.frame());
         } else {
             self.playback.borrow_mut().idle();
@@ -233,18 +185,12 @@ impl AnimLoop {
     /// Show the replayed run up to run time `t_ms` and animate the events that became due;
     /// `false` once the replay is over.
     fn replay_to(&self, t_ms: f64) -> bool {
-        let Some(pg) = self.playground.get() else {
+        let Some(recorded) = self.recorded.borrow().clone() else {
             return false;
         };
-        let due = pg.with_untracked(|p| p.run.events.get(p.run.shown).is_some_and(|e| e.t_ms as f64 <= t_ms));
-        if due {
-            let mut shown = 0..0;
-            pg.update(|p| {
-                let Playground { run, layout, .. } = p;
-                shown = run.show_until(t_ms, layout);
-            });
-            let events = pg.with_untracked(|p| p.run.events.get(shown).map(<[Event]>::to_vec).unwrap_or_default());
-            self.animator.borrow_mut().push(&events);
+        let due = recorded(t_ms);
+        if !due.is_empty() {
+            self.animator.borrow_mut().push(&due);
         }
         let done = self.playback.borrow().replay_done();
         if done {
@@ -280,6 +226,6 @@ impl AnimLoop {
 }
 
 /// Milliseconds from the page's clock.
-fn now_ms() -> f64 {
+pub fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }

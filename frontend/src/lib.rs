@@ -7,54 +7,43 @@
 //! real broker is logged, counted and animated on the canvas.
 //!
 //! # Layout
-//! - [`gallery`]: the examples, embedded at compile time.
-//! - [`i18n`]: English / Chinese names and explanations of the examples.
-//! - [`layout`]: where each node goes and how messages travel; pure, unit-tested.
-//! - [`run`]: one run as the page saw it (events, counts, snapshots, log filter).
-//! - [`edit`]: what the builder does to a scenario (add, rename, remove, connect, place).
-//! - [`form`]: the inspector's forms as data (fields, JSON pointers, problems per field).
-//! - [`gesture`]: the canvas's pointer gestures (select, move, connect); pure.
-//! - [`playground`]: the scenario editor (with undo), its layout and the run, with the methods the
-//!   components call.
-//! - [`anim`]: the tokens and flashes of the animation, driven by a clock; pure.
-//! - [`frame`]: the one `requestAnimationFrame` loop that draws the animation.
-//! - [`playback`]: the animation's speed, pause and replay clocks; pure.
-//! - [`timeline`]: the timeline editor's lanes, time axis and snapping; pure.
-//! - [`share`]: links that carry a scenario (`#s=…`), JSON import and export; [`deflate`] and
-//!   [`base64url`] pack them.
-//! - [`fatal`]: the banner shown when the page's own code fails.
-//! - [`state`]: the connection and the relay's hello.
-//! - [`socket`]: the web-sys WebSocket.
+//! The folders are the layers: pure models at the bottom, the page's state and its inbox above
+//! them, the views on top.
+//! - [`model`]: plain data with methods, neither leptos nor web-sys, tested on the host: the
+//!   document being edited, the run record, the connection's status, the layout, the builder's
+//!   edits and forms, the canvas's gestures, the timeline, the animation and its playback clocks.
+//! - [`share`]: the share-link codec (`#s=…`): packing, [`share::deflate`], [`share::base64url`].
+//! - [`gallery`]: the examples, embedded at compile time; [`i18n`]: their English and Chinese
+//!   names and explanations.
+//! - [`playground`]: the page's state in signals split by how often they change (the document,
+//!   the run record), with what touches both.
+//! - [`inbox`]: the one inbox for the relay: what the socket brings goes to the connection's
+//!   status, the run record and the animation from here; [`socket`]: the web-sys WebSocket that
+//!   feeds it.
+//! - [`frame`]: the one `requestAnimationFrame` loop that animates tokens and flashes.
 //! - [`app`]: the page and its header; [`views`]: its panes; [`components`]: the relay status
-//!   panel.
+//!   panel; [`fatal`]: the banner shown when the page's own code fails.
 //!
 //! `main.rs` only installs the panic hook ([`fatal::install`]) and mounts [`App`]; `index.html` and `style.css` next
 //! to this crate's manifest are copied beside the wasm by `cargo xtask build-frontend`.
 
-pub mod anim;
 pub mod app;
-pub mod base64url;
 pub mod components;
-pub mod deflate;
-pub mod edit;
 pub mod fatal;
-pub mod form;
 pub mod frame;
 pub mod gallery;
-pub mod gesture;
 pub mod i18n;
-pub mod layout;
-pub mod playback;
+pub mod inbox;
+pub mod model;
 pub mod playground;
-pub mod run;
 pub mod share;
 pub mod socket;
-pub mod state;
-pub mod timeline;
 pub mod views;
 
-pub use app::{App, PlaygroundView, apply_server_message};
+pub use app::{App, PlaygroundView};
 pub use components::StatusPanel;
 pub use i18n::Lang;
+pub use inbox::Inbox;
+pub use model::document::Document;
+pub use model::state::{Connection, Status};
 pub use playground::Playground;
-pub use state::{Connection, Hello, Status};

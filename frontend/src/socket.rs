@@ -1,12 +1,11 @@
-//! The WebSocket to the relay, through web-sys, feeding a [`Status`] signal.
+//! The WebSocket to the relay, through web-sys, feeding the page's [`Inbox`].
 //!
-//! This is the only module that touches the browser's socket; everything it learns goes through
-//! the methods of [`Status`].
+//! This is the only module that touches the browser's socket; everything it learns goes to the
+//! inbox as it came (opening, open, a text frame, closed).
 
-use crate::state::Status;
-use leptos::prelude::{RwSignal, Set, Update};
+use crate::inbox::Inbox;
 use std::rc::Rc;
-use warren_shared::{ClientMessage, ServerMessage};
+use warren_shared::ClientMessage;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 use web_sys::{CloseEvent, Event, MessageEvent, WebSocket, js_sys};
@@ -33,7 +32,7 @@ pub fn page_ws_url() -> String {
 }
 
 /// An open (or opening) socket and the callbacks it calls; closing it detaches the callbacks
-/// first, so a replaced socket never writes into the status again.
+/// first, so a replaced socket never feeds the inbox again.
 pub struct RelaySocket {
     socket: WebSocket,
     _on_open: Closure<dyn FnMut(Event)>,
@@ -42,11 +41,10 @@ pub struct RelaySocket {
 }
 
 impl RelaySocket {
-    /// Open a socket to `url`; every event updates `status`, and messages about runs go to
-    /// `on_run`. When the browser refuses to even create the socket, `status` says so and
-    /// `None` is returned.
-    pub fn open(url: &str, status: RwSignal<Status>, on_run: Rc<dyn Fn(ServerMessage)>) -> Option<Self> {
-        status.set(Status::connecting(url));
+    /// Open a socket to `url`; everything it brings goes to `inbox`. When the browser refuses
+    /// to even create the socket, the inbox is told why and `None` is returned.
+    pub fn open(url: &str, inbox: Rc<Inbox>) -> Option<Self> {
+        inbox.connecting(url);
         let socket = match WebSocket::new(url) {
             Ok(socket) => socket,
             Err(error) => {
@@ -57,25 +55,25 @@ impl RelaySocket {
                         Some(String::from(error.message()))
                     })
                     .unwrap_or_else(|| "the browser refused".to_owned());
-                status.set(Status::failed_to_open(url, &why));
+                inbox.failed_to_open(url, &why);
                 return None;
             }
         };
 
-        let on_open = Closure::<dyn FnMut(Event)>::new(move |_: Event| {
-            status.update(Status::opened);
-        });
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            if let Some(text) = event.data().as_string() {
-                let mut forwarded = None;
-                status.update(|s| forwarded = s.received(&text));
-                if let Some(message) = forwarded {
-                    on_run(message);
+        let on_open = {
+            let inbox = Rc::clone(&inbox);
+            Closure::<dyn FnMut(Event)>::new(move |_: Event| inbox.opened())
+        };
+        let on_message = {
+            let inbox = Rc::clone(&inbox);
+            Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+                if let Some(text) = event.data().as_string() {
+                    inbox.text(&text);
                 }
-            }
-        });
+            })
+        };
         let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
-            status.update(|s| s.closed(event.code(), &event.reason()));
+            inbox.closed(event.code(), &event.reason());
         });
         socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));

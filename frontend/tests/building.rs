@@ -8,8 +8,8 @@
 
 use leptos::prelude::*;
 use warren_frontend::Playground;
-use warren_frontend::edit::Element;
-use warren_frontend::layout::NodeKind;
+use warren_frontend::model::edit::Element;
+use warren_frontend::model::layout::NodeKind;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::HtmlElement;
@@ -19,8 +19,9 @@ wasm_bindgen_test_configure!(run_in_browser);
 mod dom;
 use dom::{all, click, mount_playground, sleep, texts};
 
-fn scenario(pg: RwSignal<Playground>) -> serde_json::Value {
-    pg.with_untracked(|p| serde_json::from_str(&p.editor.text).expect("the editor holds JSON"))
+fn scenario(pg: Playground) -> serde_json::Value {
+    pg.doc
+        .with_untracked(|d| serde_json::from_str(&d.editor.text).expect("the editor holds JSON"))
 }
 
 fn type_into(root: &HtmlElement, testid: &str, text: &str) {
@@ -98,7 +99,7 @@ async fn the_palette_adds_and_the_form_edits_with_problems_at_the_field() {
     assert!(texts(&root, "field-error").is_empty());
 
     // Renaming keeps references: the publisher's exchange follows the exchange's new name.
-    pg.update(|p| p.selected = Some(Element::Node(NodeKind::Exchange, "exchange-1".into())));
+    pg.select(Some(Element::Node(NodeKind::Exchange, "exchange-1".into())));
     sleep(30).await;
     type_into(&root, "field-name", "orders");
     sleep(30).await;
@@ -120,11 +121,9 @@ async fn the_palette_adds_and_the_form_edits_with_problems_at_the_field() {
 async fn bindings_keys_on_the_line_and_delete_undo_redo_from_the_keyboard() {
     let m = mount_playground();
     let (root, pg) = (m.root.clone(), m.pg);
-    pg.update(|p| {
-        p.load_example("confirms");
-    });
+    pg.load_example("confirms");
     sleep(30).await;
-    pg.update(|p| p.selected = Some(Element::Binding(0)));
+    pg.select(Some(Element::Binding(0)));
     sleep(30).await;
     let field = all(&root, "edge-key-input");
     assert_eq!(field.len(), 1, "the selected binding's key is editable on its line");
@@ -139,7 +138,7 @@ async fn bindings_keys_on_the_line_and_delete_undo_redo_from_the_keyboard() {
     assert!(labels.iter().any(|l| l.contains("invoices")), "{labels:?}");
 
     let queues_before = scenario(pg)["queues"].as_array().map_or(0, Vec::len);
-    pg.update(|p| p.selected = Some(Element::Node(NodeKind::Queue, "confirm-queue".into())));
+    pg.select(Some(Element::Node(NodeKind::Queue, "confirm-queue".into())));
     key("Delete", false, false);
     sleep(30).await;
     assert_eq!(scenario(pg)["queues"].as_array().map_or(0, Vec::len), queues_before - 1);

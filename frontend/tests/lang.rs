@@ -7,7 +7,7 @@
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use warren_frontend::frame::AnimLoop;
-use warren_frontend::{Lang, Playground, PlaygroundView, Status, gallery, i18n};
+use warren_frontend::{Document, Lang, Playground, PlaygroundView, Status, gallery, i18n};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -19,7 +19,7 @@ use dom::{click, container, sleep, text};
 async fn the_toggle_switches_the_explanations_to_chinese_and_back() {
     i18n::remember(Lang::En);
     let root = container();
-    let pg = RwSignal::new(Playground::new());
+    let pg = Playground::new(Document::new());
     let status = RwSignal::new(Status::connecting("ws://127.0.0.1:1/ws"));
     let anim = StoredValue::new_local(AnimLoop::new());
     let noop = Callback::new(|()| {});

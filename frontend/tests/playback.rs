@@ -6,8 +6,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
-use warren_frontend::apply_server_message;
-use warren_frontend::playback::Speed;
+use warren_frontend::model::playback::Speed;
 use warren_shared::event::QueueSnapshot;
 use warren_shared::{Event, EventKind, Outcome, ServerMessage, summary::summarize};
 use wasm_bindgen::JsCast;
@@ -65,29 +64,24 @@ fn recorded_run() -> Vec<Event> {
 async fn run_recorded(m: &Mounted) {
     click(&m.root, "run-button");
     leptos::task::tick().await;
-    apply_server_message(m.pg, &m.anim, ServerMessage::Accepted { run_id: "r".into() });
+    m.inbox.receive(ServerMessage::Accepted { run_id: "r".into() });
     let events = recorded_run();
-    let scenario = m.pg.with_untracked(|p| p.editor.scenario.clone()).expect("scenario");
+    let scenario =
+        m.pg.doc
+            .with_untracked(|d| d.editor.scenario.clone())
+            .expect("scenario");
     let summary = summarize(&scenario, &events);
     for chunk in events.chunks(4) {
-        apply_server_message(
-            m.pg,
-            &m.anim,
-            ServerMessage::Events {
-                run_id: "r".into(),
-                events: chunk.to_vec(),
-            },
-        );
-    }
-    apply_server_message(
-        m.pg,
-        &m.anim,
-        ServerMessage::Finished {
+        m.inbox.receive(ServerMessage::Events {
             run_id: "r".into(),
-            outcome: Outcome::Completed,
-            summary,
-        },
-    );
+            events: chunk.to_vec(),
+        });
+    }
+    m.inbox.receive(ServerMessage::Finished {
+        run_id: "r".into(),
+        outcome: Outcome::Completed,
+        summary,
+    });
     leptos::task::tick().await;
 }
 
@@ -175,7 +169,7 @@ async fn a_recorded_run_is_replayed_paused_scrubbed_and_its_queues_plotted() {
     );
     scrub_to(&m, 500);
     leptos::task::tick().await;
-    assert_eq!(m.pg.with_untracked(|p| p.run.counts.published), 5);
+    assert_eq!(m.pg.run.with_untracked(|r| r.counts.published), 5);
     assert!(publisher_counts(&m).contains("✓ 5"), "{}", publisher_counts(&m));
     assert_eq!(
         text(&m.root, "queue-depth-backup-queue").as_deref(),

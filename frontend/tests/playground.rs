@@ -5,7 +5,6 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
-use warren_frontend::apply_server_message;
 use warren_shared::{Event, EventKind, Outcome, ServerMessage, summary::summarize};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -59,16 +58,12 @@ async fn a_run_animates_logs_and_ends_with_the_summary() {
     let phase = |m: &Mounted| all(&m.root, "run-phase")[0].get_attribute("data-phase");
     assert_eq!(phase(&m).as_deref(), Some("starting"));
 
-    apply_server_message(m.pg, &m.anim, ServerMessage::Accepted { run_id: "r".into() });
+    m.inbox.receive(ServerMessage::Accepted { run_id: "r".into() });
     let events = backup_events(20);
-    apply_server_message(
-        m.pg,
-        &m.anim,
-        ServerMessage::Events {
-            run_id: "r".into(),
-            events: events.clone(),
-        },
-    );
+    m.inbox.receive(ServerMessage::Events {
+        run_id: "r".into(),
+        events: events.clone(),
+    });
     leptos::task::tick().await;
     assert_eq!(phase(&m).as_deref(), Some("running"));
     sleep(150).await;
@@ -90,25 +85,20 @@ async fn a_run_animates_logs_and_ends_with_the_summary() {
             message: None,
         },
     ));
-    let scenario = m.pg.with_untracked(|p| p.editor.scenario.clone()).expect("scenario");
+    let scenario =
+        m.pg.doc
+            .with_untracked(|d| d.editor.scenario.clone())
+            .expect("scenario");
     let summary = summarize(&scenario, &finished);
-    apply_server_message(
-        m.pg,
-        &m.anim,
-        ServerMessage::Events {
-            run_id: "r".into(),
-            events: finished[events.len()..].to_vec(),
-        },
-    );
-    apply_server_message(
-        m.pg,
-        &m.anim,
-        ServerMessage::Finished {
-            run_id: "r".into(),
-            outcome: Outcome::Completed,
-            summary,
-        },
-    );
+    m.inbox.receive(ServerMessage::Events {
+        run_id: "r".into(),
+        events: finished[events.len()..].to_vec(),
+    });
+    m.inbox.receive(ServerMessage::Finished {
+        run_id: "r".into(),
+        outcome: Outcome::Completed,
+        summary,
+    });
     leptos::task::tick().await;
     assert_eq!(texts(&m.root, "summary-published"), ["20"]);
     assert_eq!(texts(&m.root, "summary-acked"), ["20"]);
@@ -119,8 +109,8 @@ async fn a_run_animates_logs_and_ends_with_the_summary() {
     assert_eq!(phase(&m).as_deref(), Some("finished"));
 
     // Filtering by id keeps that message's rows; clicking one highlights its path.
-    m.pg.update(|p| {
-        p.run.set_filter(warren_frontend::run::LogFilter {
+    m.pg.run.update(|r| {
+        r.set_filter(warren_frontend::model::run::LogFilter {
             id: "producer#20".into(),
             ..Default::default()
         })
@@ -140,9 +130,53 @@ async fn a_run_animates_logs_and_ends_with_the_summary() {
 }
 
 #[wasm_bindgen_test]
+async fn rabbitmqs_words_show_under_the_actor_and_in_the_log() {
+    let m = mount();
+    click(&m.root, "gallery-backup-exchange");
+    leptos::task::tick().await;
+    click(&m.root, "run-button");
+    leptos::task::tick().await;
+    m.inbox.receive(ServerMessage::Accepted { run_id: "r".into() });
+    let text = "ACCESS_REFUSED - cannot publish to internal exchange 'confirm-exchange2' in vhost 'v'";
+    let mut events = backup_events(1).to_vec();
+    events.push(ev(
+        5,
+        EventKind::ChannelClosed {
+            actor: "producer".into(),
+            code: 403,
+            text: text.into(),
+        },
+    ));
+    m.inbox.receive(ServerMessage::Events {
+        run_id: "r".into(),
+        events,
+    });
+    leptos::task::tick().await;
+    sleep(150).await;
+    let closed: Vec<String> = texts(&m.root, "actor-closed")
+        .into_iter()
+        .filter(|t| !t.is_empty())
+        .collect();
+    assert_eq!(
+        closed,
+        ["closed: 403 ACCESS_REFUSED"],
+        "only the producer's box says it"
+    );
+    let rows: Vec<String> = all(&m.root, "event-row")
+        .iter()
+        .filter_map(|r| r.text_content())
+        .collect();
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("channel_closed") && r.contains(&format!("403 {text}"))),
+        "{rows:?}"
+    );
+}
+
+#[wasm_bindgen_test]
 async fn problems_stop_the_run_and_show_their_paths() {
     let m = mount();
-    m.pg.update(|p| p.edit(r#"{"version": 1, "publishers": [{"name": "p", "exchange": "nope", "count": 1}]}"#));
+    m.pg.edit(r#"{"version": 1, "publishers": [{"name": "p", "exchange": "nope", "count": 1}]}"#);
     leptos::task::tick().await;
     assert!(
         texts(&m.root, "editor-problems")
@@ -163,24 +197,20 @@ async fn a_long_log_draws_only_the_rows_in_view_and_floods_are_counted() {
     click(&m.root, "gallery-backup-exchange");
     leptos::task::tick().await;
     click(&m.root, "run-button");
-    apply_server_message(m.pg, &m.anim, ServerMessage::Accepted { run_id: "r".into() });
+    m.inbox.receive(ServerMessage::Accepted { run_id: "r".into() });
     let events = backup_events(5_000);
     for chunk in events.chunks(512) {
-        apply_server_message(
-            m.pg,
-            &m.anim,
-            ServerMessage::Events {
-                run_id: "r".into(),
-                events: chunk.to_vec(),
-            },
-        );
+        m.inbox.receive(ServerMessage::Events {
+            run_id: "r".into(),
+            events: chunk.to_vec(),
+        });
     }
     leptos::task::tick().await;
     sleep(100).await;
     assert_eq!(texts(&m.root, "log-count"), ["15,000 events"]);
     let rows = all(&m.root, "event-row").len();
     assert!(rows > 0 && rows < 80, "{rows} rows drawn");
-    assert!(token_counts(&m.root).0 <= warren_frontend::anim::MAX_TOKENS);
+    assert!(token_counts(&m.root).0 <= warren_frontend::model::anim::MAX_TOKENS);
     let (drawn, counted) = m.anim.drawn_and_counted();
     assert!(counted > 0, "drawn {drawn}, counted {counted}");
 }
@@ -193,26 +223,22 @@ async fn a_flood_of_events_is_absorbed_quickly() {
     click(&m.root, "gallery-backup-exchange");
     leptos::task::tick().await;
     click(&m.root, "run-button");
-    apply_server_message(m.pg, &m.anim, ServerMessage::Accepted { run_id: "r".into() });
+    m.inbox.receive(ServerMessage::Accepted { run_id: "r".into() });
     let events = backup_events(20_000);
     let perf = web_sys::window().and_then(|w| w.performance()).expect("performance");
     let start = perf.now();
     let mut worst = 0.0_f64;
     for chunk in events.chunks(512) {
         let t = perf.now();
-        apply_server_message(
-            m.pg,
-            &m.anim,
-            ServerMessage::Events {
-                run_id: "r".into(),
-                events: chunk.to_vec(),
-            },
-        );
+        m.inbox.receive(ServerMessage::Events {
+            run_id: "r".into(),
+            events: chunk.to_vec(),
+        });
         leptos::task::tick().await;
         worst = worst.max(perf.now() - t);
     }
-    // Events reach the run record from the animation loop; hand over what is still waiting.
-    m.anim.flush();
+    // Events reach the run record from the inbox ten times a second; hand over what is waiting.
+    m.inbox.flush();
     leptos::task::tick().await;
     let total = perf.now() - start;
     web_sys::console::log_1(&format!("60000 events: {total:.0} ms, worst batch {worst:.1} ms").into());

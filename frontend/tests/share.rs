@@ -242,5 +242,5 @@ async fn a_json_file_imports_and_a_broken_one_says_why() {
 }
 
 fn location_hash() -> String {
-    share::location_hash()
+    warren_frontend::views::share::location_hash()
 }

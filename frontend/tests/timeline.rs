@@ -7,8 +7,8 @@
 
 use leptos::prelude::*;
 use warren_frontend::Playground;
-use warren_frontend::edit::Element;
-use warren_frontend::timeline::Scale;
+use warren_frontend::model::edit::Element;
+use warren_frontend::model::timeline::Scale;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::HtmlElement;
@@ -52,8 +52,10 @@ fn lane_of(marker: &web_sys::Element) -> (String, String) {
 }
 
 /// Step `index`'s time, read from the scenario's JSON.
-fn json_at_ms(pg: RwSignal<Playground>, index: usize) -> u64 {
-    let value: serde_json::Value = pg.with_untracked(|p| serde_json::from_str(&p.editor.text).expect("JSON"));
+fn json_at_ms(pg: Playground, index: usize) -> u64 {
+    let value: serde_json::Value = pg
+        .doc
+        .with_untracked(|d| serde_json::from_str(&d.editor.text).expect("JSON"));
     value["timeline"][index]["at_ms"].as_u64().expect("at_ms")
 }
 
@@ -94,7 +96,7 @@ async fn markers_sit_in_their_lanes_and_a_drag_moves_a_step_in_one_undo_step() {
     let width = track.get_bounding_client_rect().width();
     assert!(width > 200.0, "the track is drawn ({width} px)");
     let x0 = kill.get_bounding_client_rect().left() + 6.0;
-    let before = m.pg.with_untracked(|p| p.editor.text.clone());
+    let before = m.pg.doc.with_untracked(|d| d.editor.text.clone());
 
     pointer(&kill, "pointerdown", x0);
     pointer(&kill, "pointermove", x0 + 40.0);
@@ -111,7 +113,7 @@ async fn markers_sit_in_their_lanes_and_a_drag_moves_a_step_in_one_undo_step() {
     );
     assert!(live.class_list().contains("dragging"));
     assert_eq!(
-        m.pg.with_untracked(|p| p.editor.text.clone()),
+        m.pg.doc.with_untracked(|d| d.editor.text.clone()),
         before,
         "nothing is written while dragging"
     );
@@ -119,7 +121,7 @@ async fn markers_sit_in_their_lanes_and_a_drag_moves_a_step_in_one_undo_step() {
     pointer(&live, "pointerup", x0 + 87.0);
     leptos::task::tick().await;
     assert_eq!(json_at_ms(m.pg, 2), expected, "written once on drop");
-    assert_eq!(m.pg.with_untracked(|p| p.selected.clone()), Some(Element::Step(2)));
+    assert_eq!(m.pg.doc.with_untracked(|d| d.selected.clone()), Some(Element::Step(2)));
     assert_eq!(
         all(&m.root, "timeline-step-form")[0]
             .get_attribute("data-step")
@@ -127,10 +129,10 @@ async fn markers_sit_in_their_lanes_and_a_drag_moves_a_step_in_one_undo_step() {
         Some("2")
     );
 
-    assert!(m.pg.try_update(|p| p.undo()).unwrap_or(false));
+    assert!(m.pg.undo());
     leptos::task::tick().await;
     assert_eq!(json_at_ms(m.pg, 2), 11_000, "one undo step restores it");
-    assert_eq!(m.pg.with_untracked(|p| p.editor.text.clone()), before);
+    assert_eq!(m.pg.doc.with_untracked(|d| d.editor.text.clone()), before);
     assert_eq!(marker(&m.root, 2).get_attribute("data-at").as_deref(), Some("11000"));
 }
 
@@ -145,12 +147,10 @@ async fn a_click_selects_a_step_whose_problems_show_at_their_field_and_delete_re
 
     cut.dyn_ref::<HtmlElement>().expect("a button").click();
     leptos::task::tick().await;
-    assert_eq!(m.pg.with_untracked(|p| p.selected.clone()), Some(Element::Step(0)));
+    assert_eq!(m.pg.doc.with_untracked(|d| d.selected.clone()), Some(Element::Step(0)));
     assert_eq!(all(&m.root, "timeline-step-duration").len(), 1);
 
-    m.pg.update(|p| {
-        p.change(|s| s.settings.max_duration_ms = 1_000);
-    });
+    m.pg.change(|s| s.settings.max_duration_ms = 1_000);
     leptos::task::tick().await;
     let problems: Vec<String> = all(&m.root, "timeline-problem")
         .iter()
@@ -160,7 +160,7 @@ async fn a_click_selects_a_step_whose_problems_show_at_their_field_and_delete_re
     assert!(problems[0].contains("after the run's time limit"), "{problems:?}");
     assert!(marker(&m.root, 0).class_list().contains("flawed"));
 
-    assert!(m.pg.try_update(Playground::delete_selected).unwrap_or(false));
+    assert!(m.pg.delete_selected());
     leptos::task::tick().await;
     assert!(all(&m.root, "timeline-marker").is_empty());
     assert!(all(&m.root, "timeline-step-form").is_empty());
@@ -175,12 +175,13 @@ async fn the_add_form_adds_a_step_where_it_says() {
     click(&m.root, "timeline-add-button");
     leptos::task::tick().await;
     let value: serde_json::Value =
-        m.pg.with_untracked(|p| serde_json::from_str(&p.editor.text).expect("JSON"));
+        m.pg.doc
+            .with_untracked(|d| serde_json::from_str(&d.editor.text).expect("JSON"));
     assert_eq!(
         value["timeline"][1],
         serde_json::json!({"action": "stop_node", "at_ms": 1000, "node": "warren-1@localhost"})
     );
-    assert_eq!(m.pg.with_untracked(|p| p.selected.clone()), Some(Element::Step(1)));
+    assert_eq!(m.pg.doc.with_untracked(|d| d.selected.clone()), Some(Element::Step(1)));
     assert_eq!(
         lane_of(&marker(&m.root, 1)),
         ("node".to_owned(), "warren-1@localhost".to_owned())
@@ -190,8 +191,7 @@ async fn the_add_form_adds_a_step_where_it_says() {
 #[wasm_bindgen_test]
 async fn a_dead_letter_exchange_is_drawn_as_its_own_edge() {
     let m = mount();
-    m.pg.update(|p| {
-        p.edit(
+    m.pg.edit(
             r#"{
                 "version": 1,
                 "exchanges": [{"name": "work"}, {"name": "dlx", "type": "fanout"}],
@@ -206,8 +206,7 @@ async fn a_dead_letter_exchange_is_drawn_as_its_own_edge() {
                 "publishers": [{"name": "p", "exchange": "work", "routing_key": "task", "count": 20}],
                 "consumers": [{"name": "worker", "queue": "tasks"}]
             }"#,
-        );
-    });
+    );
     leptos::task::tick().await;
     let edges = all(&m.root, "edge-dead-letter");
     assert_eq!(edges.len(), 1);
@@ -228,12 +227,12 @@ async fn a_queue_whose_leader_is_down_is_marked_and_the_faulted_node_flashes() {
         name: name.into(),
         running,
     };
-    m.pg.update(|p| {
-        p.run.nodes = Some(vec![
+    m.pg.run.update(|r| {
+        r.nodes = Some(vec![
             node("warren-1@localhost", true),
             node("warren-2@localhost", false),
         ]);
-        p.run.queues.insert(
+        r.queues.insert(
             "votes".into(),
             QueueSnapshot {
                 queue: "votes".into(),
@@ -241,7 +240,7 @@ async fn a_queue_whose_leader_is_down_is_marked_and_the_faulted_node_flashes() {
                 ..QueueSnapshot::default()
             },
         );
-        p.run.events.push(Event {
+        r.events.push(Event {
             t_ms: 2_000,
             kind: EventKind::NodeFault {
                 node: "warren-2@localhost".into(),
@@ -250,7 +249,7 @@ async fn a_queue_whose_leader_is_down_is_marked_and_the_faulted_node_flashes() {
                 message: String::new(),
             },
         });
-        p.run.shown = p.run.events.len();
+        r.shown = r.events.len();
     });
     leptos::task::tick().await;
     assert_eq!(all(&m.root, "queue-leader-down").len(), 1);

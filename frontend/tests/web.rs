@@ -8,7 +8,7 @@
 use leptos::mount::mount_to;
 use leptos::prelude::*;
 use warren_frontend::{Status, StatusPanel};
-use warren_shared::{BrokerInfo, Limits, NodeStatus, PROTOCOL_VERSION, ServerMessage};
+use warren_shared::{BrokerInfo, Hello, Limits, NodeStatus, PROTOCOL_VERSION};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::HtmlElement;
@@ -48,7 +48,7 @@ fn texts(root: &HtmlElement, id: &str) -> Vec<String> {
 fn connected(protocol: u32, broker: Option<BrokerInfo>, broker_error: Option<&str>) -> Status {
     let mut status = Status::connecting("ws://127.0.0.1:8080/ws");
     status.opened();
-    status.handle(ServerMessage::Hello {
+    status.hello(Hello {
         protocol,
         warren_version: "0.1.0".into(),
         broker,

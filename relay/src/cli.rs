@@ -13,13 +13,14 @@ use crate::admission;
 use crate::broker::address::redact;
 use crate::broker::managed::{DEFAULT_NODES, MAX_NODES, ManagedBroker};
 use crate::connect::{Broker, BrokerConfig};
-use crate::server::{self, AppState, DEFAULT_SOCKETS_PER_ADDRESS, ServerConfig, SocketLimits};
+use crate::server::{self, AppState, DEFAULT_MAX_RUNS, DEFAULT_SOCKETS_PER_ADDRESS, ServerConfig, SocketLimits};
+use crate::slots::DEFAULT_MAX_WAITING;
+use crate::vhost::RelayId;
+use crate::vhost::lease::Lease;
 use crate::{run, vhost};
 
 /// Default address of `warren serve`.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
-/// Default number of concurrent runs (a workshop of 50 from one laptop).
-pub const DEFAULT_MAX_RUNS: usize = 60;
 
 /// Warren: run RabbitMQ reliability scenarios on a real broker and watch every message.
 #[derive(Debug, Parser)]
@@ -110,8 +111,17 @@ pub struct ServeArgs {
     #[arg(long, env = "WARREN_STATIC_DIR")]
     pub static_dir: Option<PathBuf>,
     /// Most runs at once.
-    #[arg(long, env = "WARREN_MAX_RUNS", default_value_t = DEFAULT_MAX_RUNS)]
+    #[arg(long, env = "WARREN_MAX_RUNS", default_value_t = DEFAULT_MAX_RUNS, value_parser = at_least_one())]
     pub max_runs: usize,
+    /// Most runs waiting for a free slot once --max-runs run; a run asked for beyond that is
+    /// refused with an estimate of when to try again (0: refuse at once).
+    #[arg(long, env = "WARREN_MAX_WAITING", default_value_t = DEFAULT_MAX_WAITING)]
+    pub max_waiting: usize,
+    /// Vhosts kept ready ahead of runs, each with an AMQP connection open on it, so that a run
+    /// starts without waiting for the broker (0: every run creates its own). Default: as many as
+    /// --max-runs, so that a full house can start at once.
+    #[arg(long, env = "WARREN_VHOST_POOL")]
+    pub vhost_pool: Option<usize>,
     /// Another origin whose pages may open the WebSocket, e.g. https://warren.example.com for a
     /// reverse proxy; repeat the option or separate origins with commas. The relay's own page
     /// (the origin of the address it is reached at) is always allowed.
@@ -172,20 +182,24 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
     ExitCode::FAILURE
 }
 
-async fn connect(args: &BrokerArgs) -> Result<Broker, ExitCode> {
+/// The broker; with `sweep`, first delete the run vhosts dead relays and processes left (a
+/// serving relay sweeps by itself, at once and then now and then).
+async fn connect(args: &BrokerArgs, sweep: bool) -> Result<Broker, ExitCode> {
     let broker = Broker::resolve_with_nodes(&args.config(), args.nodes)
         .await
         .map_err(fail)?;
-    match broker.remove_leftover_vhosts().await {
-        Ok(0) => {}
-        Ok(n) => tracing::info!("removed {n} run vhosts left behind by an earlier relay"),
-        Err(error) => tracing::warn!(%error, "could not look for run vhosts left behind earlier"),
+    if sweep {
+        match broker.remove_leftover_vhosts().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!("removed {n} run vhosts left behind earlier"),
+            Err(error) => tracing::warn!(%error, "could not look for run vhosts left behind earlier"),
+        }
     }
     Ok(broker)
 }
 
 async fn serve(args: ServeArgs) -> ExitCode {
-    let broker = match connect(&args.broker).await {
+    let broker = match connect(&args.broker, false).await {
         Ok(broker) => broker,
         Err(code) => return code,
     };
@@ -199,14 +213,18 @@ async fn serve(args: ServeArgs) -> ExitCode {
         }
     };
     let config = ServerConfig {
-        limits: args.broker.limits(args.workshop),
         max_concurrent_runs: args.max_runs,
-        static_dir: args.static_dir.unwrap_or_else(default_static_dir),
+        max_waiting: args.max_waiting,
+        vhost_pool: args.vhost_pool.unwrap_or(args.max_runs),
         allowed_origins: args.allow_origins,
         sockets: SocketLimits {
             max_per_address: args.max_sockets_per_address,
             ..SocketLimits::default()
         },
+        ..ServerConfig::new(
+            args.broker.limits(args.workshop),
+            args.static_dir.unwrap_or_else(default_static_dir),
+        )
     };
     let version = broker.version().await;
     println!(
@@ -214,7 +232,13 @@ async fn serve(args: ServeArgs) -> ExitCode {
         args.listen,
         if broker.managed { ", managed by Warren" } else { "" }
     );
-    match server::serve(listener, AppState::new(broker, config), server::shutdown_signal()).await {
+    match server::serve(
+        listener,
+        AppState::start(broker, config).await,
+        server::shutdown_signal(),
+    )
+    .await
+    {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => fail(format!("the server stopped: {error}")),
     }
@@ -250,7 +274,7 @@ async fn run_file(args: RunArgs) -> ExitCode {
 }
 
 async fn execute(scenario: warren_shared::Scenario, broker_args: &BrokerArgs) -> ExitCode {
-    let broker = match connect(broker_args).await {
+    let broker = match connect(broker_args, true).await {
         Ok(broker) => broker,
         Err(code) => return code,
     };
@@ -274,8 +298,24 @@ async fn execute(scenario: warren_shared::Scenario, broker_args: &BrokerArgs) ->
         server::shutdown_signal().await;
         stop.cancel();
     });
+    // A lease, as a serving relay holds, lets any relay's sweep delete the run's vhost as soon as
+    // this process is gone (killed, say); without one, a sweep waits until the vhost is a
+    // minute old and unused.
+    let relay = RelayId::new();
+    let lease = Lease::take(&broker.endpoints, &relay).await.ok();
     let run_id = vhost::new_run_id();
-    let result = run::execute(&scenario, &broker, &run_id, tx, cancel).await;
+    let result = run::execute_as(
+        &scenario,
+        &broker,
+        &run_id,
+        lease.as_ref().map(Lease::relay),
+        tx,
+        cancel,
+    )
+    .await;
+    if let Some(lease) = lease {
+        lease.release().await;
+    }
     let _ = printer.await;
     match result {
         Ok(summary) => {

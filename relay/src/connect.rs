@@ -1,17 +1,24 @@
 //! Choosing the broker: the URLs the user gave, or the RabbitMQ Warren manages itself.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Mutex;
+use tokio::time::Instant;
+use warren_shared::BrokerInfo;
 
 use crate::broker::address::{BrokerUrl, DEFAULT_AMQP_PORT, DEFAULT_MANAGEMENT_PORT, redact};
 use crate::broker::faults::NodeFaults;
 use crate::broker::managed::{DEFAULT_NODES, ManagedBroker, ManagedError};
 use crate::broker::management::{Management, ManagementError};
 use crate::broker::{BrokerEndpoints, NodeEndpoint};
-use crate::vhost;
+use crate::vhost::sweep;
 
-/// How old a run vhost without connections must be before start-up deletes it: a run creates
-/// its vhost and connects within milliseconds, so an older empty one was left by a crash.
-const LEFTOVER_AGE: Duration = Duration::from_secs(60);
+/// How long one reading of the broker's overview serves the runs that start and the pages that
+/// open: a burst of them asks the management API once instead of once each (a serving relay
+/// reads it afresh every [`OVERVIEW_REFRESH`], so that none of them waits for it).
+pub const OVERVIEW_MAX_AGE: Duration = Duration::from_secs(5);
+/// How often a serving relay reads the broker's overview ahead of need.
+pub const OVERVIEW_REFRESH: Duration = Duration::from_secs(3);
 
 /// Where the broker is, as configured.
 #[derive(Debug, Clone, Default)]
@@ -72,6 +79,8 @@ pub struct Broker {
     pub managed: bool,
     /// Stops, kills and starts the managed cluster's nodes; `None` for an external broker.
     pub faults: Option<NodeFaults>,
+    /// The last overview read for [`Broker::recent_overview`], and when.
+    recent: Arc<Mutex<Option<(Instant, BrokerInfo)>>>,
 }
 
 impl Broker {
@@ -99,6 +108,7 @@ impl Broker {
                 management,
                 managed,
                 faults,
+                recent: Arc::default(),
             }),
             Err(error @ ManagementError::Unreachable { .. }) if !managed => Err(BrokerError::Unreachable {
                 cause: format!("{error}."),
@@ -107,30 +117,42 @@ impl Broker {
         }
     }
 
+    /// The broker's overview as read at most [`OVERVIEW_MAX_AGE`] ago, else read now: callers
+    /// at the same moment share one reading (the others wait for the one under way). Failures
+    /// are not kept.
+    pub async fn recent_overview(&self) -> Result<BrokerInfo, ManagementError> {
+        let mut recent = self.recent.lock().await;
+        if let Some((read, info)) = recent.as_ref()
+            && read.elapsed() < OVERVIEW_MAX_AGE
+        {
+            return Ok(info.clone());
+        }
+        let info = self.management.overview().await?;
+        *recent = Some((Instant::now(), info.clone()));
+        Ok(info)
+    }
+
+    /// Read the broker's overview for [`Broker::recent_overview`] now, ahead of need.
+    pub async fn refresh_overview(&self) -> Result<(), ManagementError> {
+        let info = self.management.overview().await?;
+        *self.recent.lock().await = Some((Instant::now(), info));
+        Ok(())
+    }
+
     /// The broker's RabbitMQ version, or an empty string when the API does not answer.
     pub async fn version(&self) -> String {
         self.management.overview().await.map(|i| i.version).unwrap_or_default()
     }
 
-    /// Delete run vhosts an earlier relay left behind when it crashed: older than a minute and
-    /// without connections. Returns how many were deleted.
+    /// Delete the run vhosts nobody else will delete (see [`sweep`]: those of relays that are
+    /// gone, and process-made ones older than a minute without connections), as a process
+    /// without a lease of its own. Returns how many were deleted.
     pub async fn remove_leftover_vhosts(&self) -> Result<usize, ManagementError> {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis());
         let mut removed = 0;
-        for vhost in self.management.list_vhosts().await? {
-            let Some(created) = vhost::created_ms(&vhost.name) else {
-                continue;
-            };
-            if now.saturating_sub(created) < LEFTOVER_AGE.as_millis() {
-                continue;
-            }
-            if self.management.vhost_connection_count(&vhost.name).await? == 0 {
-                self.management.delete_vhost(&vhost.name).await?;
-                tracing::info!(vhost = %vhost.name, "deleted a run vhost left behind by an earlier relay");
-                removed += 1;
-            }
+        for leftover in sweep::leftovers(&self.management, None, |_| false).await? {
+            self.management.delete_vhost(&leftover.name).await?;
+            tracing::info!(vhost = %leftover.name, reason = %leftover.reason, "deleted a leftover run vhost");
+            removed += 1;
         }
         Ok(removed)
     }

@@ -5,9 +5,12 @@
 //! - [`connect`]: choosing the broker, configured or managed; removing vhosts left by a crash.
 //! - [`broker`]: the managed RabbitMQ, the management API client, and reading broker URLs.
 //! - [`run`]: one scenario on the broker, from its own vhost to its summary.
-//! - [`vhost`]: run ids and the vhosts named after them, for [`run`] and [`connect`]'s sweep.
-//! - [`server`]: the router (`/`, `/ws`, `/healthz`), the relay's settings and graceful shutdown.
+//! - [`vhost`]: run ids, run vhosts and their names; the relay's pool of ready vhosts, its lease
+//!   on the broker, and the sweep that deletes what dead relays left.
+//! - [`server`]: the router (`/`, `/ws`, `/healthz`), the relay's settings and shared state, and
+//!   graceful shutdown.
 //! - [`admission`]: who may open a WebSocket (its `Origin`, sockets per client address).
+//! - [`slots`]: how many runs at once, and the fair waiting line for a slot.
 //! - [`ws`]: one WebSocket session, and its socket's bounded outbox.
 //!
 //! The binary is a thin wrapper over [`cli::main`]; tests drive [`server::app`] and
@@ -19,5 +22,6 @@ pub mod cli;
 pub mod connect;
 pub mod run;
 pub mod server;
+pub mod slots;
 pub mod vhost;
 pub mod ws;

@@ -12,3 +12,7 @@ async fn main() -> ExitCode {
         .init();
     warren_relay::cli::main(warren_relay::cli::Cli::parse()).await
 }
+
+/// jemalloc rather than glibc's allocator (see README, "Load and soak").
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;

@@ -1,4 +1,5 @@
-//! The HTTP side: the page, the WebSocket endpoint and a health check.
+//! The HTTP side: the page, the WebSocket endpoint and a health check; the relay's settings and
+//! shared state (run slots, its vhosts, its lease on the broker); graceful shutdown.
 
 use axum::Router;
 use axum::extract::ws::WebSocketUpgrade;
@@ -11,18 +12,31 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
-use tokio::sync::Semaphore;
+use tokio::sync::{Mutex, mpsc};
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use tower_http::services::{ServeDir, ServeFile};
-use warren_shared::Limits;
+use warren_shared::{Event, Limits, Scenario, Summary};
 
 use crate::admission::{self, AddressSlots};
-use crate::connect::Broker;
+use crate::connect::{Broker, OVERVIEW_REFRESH};
+use crate::run::{self, RunError};
+use crate::slots::{DEFAULT_MAX_WAITING, RunSlots};
+use crate::vhost::lease::Lease;
+use crate::vhost::pool::{ReadyVhost, VhostPool};
+use crate::vhost::registry::Registry;
+use crate::vhost::{RelayId, sweep};
 use crate::ws;
 
-/// How long shutdown waits for active runs to delete their vhosts.
+/// How long shutdown waits for active runs to end and for the relay's vhosts to be deleted.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+/// How long ready vhosts may wait in the pool of a relay without a lease: another relay's
+/// sweep deletes an idle process-made vhost after [`sweep::LEFTOVER_AGE`].
+const POOL_IDLE_WITHOUT_LEASE: Duration = Duration::from_secs(30);
+/// Description of a vhost a run creates itself, the pool being empty.
+const RUN_VHOST_PURPOSE: &str = "Warren: a run's vhost; deleted when the run ends";
+/// Default [`ServerConfig::max_concurrent_runs`] (a workshop of 50 from one laptop).
+pub const DEFAULT_MAX_RUNS: usize = 60;
 /// Default [`SocketLimits::max_backlog`]: at a few hundred bytes an event, a couple of MB per socket.
 pub const DEFAULT_MAX_BACKLOG: usize = 8192;
 /// Default [`SocketLimits::ping_interval`].
@@ -39,6 +53,13 @@ pub struct ServerConfig {
     pub limits: Limits,
     /// Most runs at once over all sockets.
     pub max_concurrent_runs: usize,
+    /// Most runs waiting for a slot once `max_concurrent_runs` run; more are refused.
+    pub max_waiting: usize,
+    /// Vhosts kept ready for runs, each with a connection open on it (0: every run creates its
+    /// own). As many as `max_concurrent_runs` lets a full house start at once.
+    pub vhost_pool: usize,
+    /// How often the relay looks for leftover run vhosts (its own and dead relays').
+    pub sweep_interval: Duration,
     /// Folder holding the built page (`index.html`, the WASM and its JS).
     pub static_dir: PathBuf,
     /// Origins besides the relay's own page whose pages may open the WebSocket (the public
@@ -46,6 +67,22 @@ pub struct ServerConfig {
     pub allowed_origins: Vec<String>,
     /// What one socket may cost the relay.
     pub sockets: SocketLimits,
+}
+
+impl ServerConfig {
+    /// The defaults, with the page served from `static_dir`.
+    pub fn new(limits: Limits, static_dir: PathBuf) -> Self {
+        Self {
+            limits,
+            max_concurrent_runs: DEFAULT_MAX_RUNS,
+            max_waiting: DEFAULT_MAX_WAITING,
+            vhost_pool: DEFAULT_MAX_RUNS,
+            sweep_interval: sweep::DEFAULT_INTERVAL,
+            static_dir,
+            allowed_origins: Vec::new(),
+            sockets: SocketLimits::default(),
+        }
+    }
 }
 
 /// Bounds on each WebSocket, so that a slow or hostile client costs the relay a bounded amount
@@ -82,28 +119,122 @@ pub struct AppState {
     pub broker: Broker,
     /// Server settings.
     pub config: Arc<ServerConfig>,
-    /// Permits for concurrent runs.
-    pub run_slots: Arc<Semaphore>,
-    /// Tracks run tasks so shutdown can wait for their clean-up.
+    /// Run slots and the line of runs waiting for one.
+    pub slots: RunSlots,
+    /// The vhosts this relay made and has not deleted yet.
+    pub vhosts: Registry,
+    /// Vhosts made ready for the next runs.
+    pub pool: VhostPool,
+    /// Tracks run tasks, vhost deletions, the pool and the sweep, so that shutdown can wait for
+    /// their clean-up.
     pub runs: TaskTracker,
     /// Cancelled on shutdown; every run's token is a child of it.
     pub shutdown: CancellationToken,
     /// Open sockets per client address.
     pub sockets: AddressSlots,
+    /// The relay's lease on the broker, given back at shutdown once its vhosts are deleted.
+    lease: Arc<Mutex<Option<Lease>>>,
 }
 
 impl AppState {
-    /// State for a relay serving `broker`.
-    pub fn new(broker: Broker, config: ServerConfig) -> Self {
+    /// State for a relay serving `broker`: take a lease on the broker (without one, the relay's
+    /// vhosts get process-made names, which sweeps judge by age), sweep the vhosts dead relays
+    /// left (their deletion goes on in the background), then start the vhost pool, the sweep
+    /// every [`ServerConfig::sweep_interval`] and the overview's refresh.
+    pub async fn start(broker: Broker, config: ServerConfig) -> Self {
+        let relay = RelayId::new();
+        let lease = match Lease::take(&broker.endpoints, &relay).await {
+            Ok(lease) => Some(lease),
+            Err(error) => {
+                tracing::warn!(
+                    %error,
+                    "the relay holds no lease on the broker: if it is killed, its run vhosts are removed by a later sweep \
+                     once they are a minute old instead of at once; give the user permissions on the vhost `/` to fix this"
+                );
+                None
+            }
+        };
+        let runs = TaskTracker::new();
+        let shutdown = CancellationToken::new();
+        let vhosts = Registry::new(
+            broker.management.clone(),
+            lease.as_ref().map(|l| l.relay().clone()),
+            runs.clone(),
+        );
+        match sweep::sweep_once(&vhosts).await {
+            Ok(0) => {}
+            Ok(found) => tracing::info!("deleting {found} run vhosts left behind by relays that are gone"),
+            Err(error) => tracing::warn!(%error, "could not look for leftover run vhosts"),
+        }
+        let max_idle = lease.is_none().then_some(POOL_IDLE_WITHOUT_LEASE);
+        let pool = VhostPool::start(
+            vhosts.clone(),
+            broker.endpoints.clone(),
+            config.vhost_pool,
+            max_idle,
+            shutdown.clone(),
+            &runs,
+        );
+        sweep::start(vhosts.clone(), config.sweep_interval, shutdown.clone(), &runs);
+        refresh_overview(broker.clone(), shutdown.clone(), &runs);
         Self {
             broker,
-            run_slots: Arc::new(Semaphore::new(config.max_concurrent_runs)),
+            slots: RunSlots::new(config.max_concurrent_runs, config.max_waiting),
             sockets: AddressSlots::new(config.sockets.max_per_address),
             config: Arc::new(config),
-            runs: TaskTracker::new(),
-            shutdown: CancellationToken::new(),
+            vhosts,
+            pool,
+            runs,
+            shutdown,
+            lease: Arc::new(Mutex::new(lease)),
         }
     }
+
+    /// Run a validated scenario as `run_id` in a vhost of its own: a ready one from the pool, or
+    /// a new one when the pool is empty. The vhost is deleted in the background once the run is
+    /// over, so the summary does not wait for it.
+    pub async fn execute(
+        &self,
+        scenario: &Scenario,
+        run_id: &str,
+        out: mpsc::Sender<Event>,
+        cancel: CancellationToken,
+    ) -> Result<Summary, RunError> {
+        let ready = match self.pool.take() {
+            Some(ready) => ready,
+            None => ReadyVhost {
+                name: self.vhosts.create(RUN_VHOST_PURPOSE).await.map_err(RunError::Vhost)?,
+                connection: None,
+            },
+        };
+        let vhost = ready.name.clone();
+        let result = run::execute_in(scenario, &self.broker, run_id, ready, out, cancel).await;
+        self.vhosts.delete_later(vhost);
+        result
+    }
+}
+
+/// Read the broker's overview every [`OVERVIEW_REFRESH`] until `shutdown`, so that pages opening
+/// and runs starting find a recent one.
+fn refresh_overview(broker: Broker, shutdown: CancellationToken, tracker: &TaskTracker) {
+    tracker.spawn(async move {
+        let mut tick = tokio::time::interval(OVERVIEW_REFRESH);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                () = shutdown.cancelled() => break,
+                _ = tick.tick() => {}
+            }
+            tokio::select! {
+                () = shutdown.cancelled() => break,
+                result = broker.refresh_overview() => {
+                    if let Err(error) = result {
+                        tracing::debug!(%error, "could not read the broker's overview");
+                    }
+                }
+            }
+        }
+    });
 }
 
 /// The router: `/ws`, `/healthz`, and the page for everything else. Serve it with
@@ -149,7 +280,7 @@ async fn websocket(
 }
 
 async fn health(State(state): State<AppState>) -> Response {
-    match state.broker.management.overview().await {
+    match state.broker.recent_overview().await {
         Ok(info) => Json(serde_json::json!({"status": "ok", "broker": info})).into_response(),
         Err(error) => (
             StatusCode::SERVICE_UNAVAILABLE,
@@ -169,7 +300,8 @@ async fn page_missing(State(state): State<AppState>) -> Response {
     (StatusCode::NOT_FOUND, Html(body)).into_response()
 }
 
-/// Serve until `shutdown` resolves, then stop every run and wait (bounded) for their clean-up.
+/// Serve until `shutdown` resolves, then stop every run and wait (bounded) for their clean-up
+/// and the deletion of every vhost the relay made (the pool's included); give the lease back last.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
@@ -177,6 +309,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let token = state.shutdown.clone();
     let runs = state.runs.clone();
+    let lease = Arc::clone(&state.lease);
     let signal = {
         let token = token.clone();
         async move {
@@ -191,7 +324,12 @@ pub async fn serve(
     token.cancel();
     runs.close();
     if tokio::time::timeout(SHUTDOWN_GRACE, runs.wait()).await.is_err() {
-        tracing::warn!("some runs had not cleaned up when the relay stopped; the next start-up removes their vhosts");
+        tracing::warn!(
+            "some runs or vhosts had not been cleaned up when the relay stopped; a later sweep removes their vhosts"
+        );
+    }
+    if let Some(lease) = lease.lock().await.take() {
+        lease.release().await;
     }
     Ok(())
 }

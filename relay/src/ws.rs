@@ -2,7 +2,8 @@
 //!
 //! # Layout
 //! - [`session`]: a single loop over named inputs (a frame from the page, a batch of run
-//!   events, the run ending, a ping due, the page gone quiet, shutdown), then one `match`.
+//!   events, the run ending, a waiting run's turn, a ping due, the page gone quiet, shutdown),
+//!   then one `match`.
 //! - [`outbox`]: the socket's writing half, a task behind a bounded backlog.
 //!
 //! Bad frames get an error message and the socket stays up. The session never waits for the
@@ -10,6 +11,11 @@
 //! told so, its run stopped and the socket closed. A page that sends nothing at all (not even a
 //! pong) for the idle timeout is closed too. When the socket goes away mid-run, the run is
 //! stopped and still deletes its vhost.
+//!
+//! A run asked for when every run slot is taken is accepted and waits in the relay's line
+//! ([`crate::slots`]): the page is told its place and an estimate, again whenever the place
+//! changes, and the run starts when its turn comes. A stop, or the page gone, takes it out of
+//! the line.
 
 mod outbox;
 
@@ -18,16 +24,18 @@ use futures_util::StreamExt;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{OwnedSemaphorePermit, mpsc};
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, MissedTickBehavior};
 use tokio_util::sync::CancellationToken;
 use warren_shared::{
-    ClientMessage, Event, Outcome, PROTOCOL_VERSION, ServerMessage, Summary, parse_scenario, validate,
+    ClientMessage, Event, Hello, Outcome, PROTOCOL_VERSION, Scenario, ServerMessage, Summary, SummaryBuilder,
+    parse_scenario, validate,
 };
 
-use crate::run::{self, RunError};
+use crate::run::RunError;
 use crate::server::AppState;
+use crate::slots::{Admission, LineFull, Next, Place, Slot, Ticket};
 use crate::vhost;
 use outbox::{MAX_BATCH, Outbox, Outgoing, Refused};
 
@@ -38,6 +46,19 @@ pub const MAX_MESSAGE_BYTES: usize = 1024 * 1024;
 pub const MAX_FRAME_BYTES: usize = 16 * 1024 * 1024;
 /// Events buffered between a run and its socket.
 const RUN_EVENT_BUFFER: usize = 4096;
+
+/// This socket's run: waiting for a slot, or going on.
+enum Run {
+    Waiting(WaitingRun),
+    Going(ActiveRun),
+}
+
+/// A run accepted and waiting in the line for a slot.
+struct WaitingRun {
+    id: Arc<str>,
+    scenario: Box<Scenario>,
+    ticket: Ticket,
+}
 
 /// A run in progress on this socket.
 struct ActiveRun {
@@ -52,6 +73,7 @@ enum Input {
     Frame(Option<Result<Message, axum::Error>>),
     Events(Vec<Event>),
     RunEnded(Result<Result<Summary, RunError>, tokio::task::JoinError>),
+    Turn(Next),
     PingDue,
     Idle,
     Shutdown,
@@ -83,7 +105,7 @@ pub async fn session(socket: WebSocket, state: AppState, peer: SocketAddr) {
     let limits = state.config.sockets.clone();
     let (sink, mut stream) = socket.split();
     let out = Outbox::spawn(sink, limits.max_backlog);
-    let mut active: Option<ActiveRun> = None;
+    let mut run: Option<Run> = None;
     let every = limits.ping_interval.max(Duration::from_millis(1)); // an interval of zero panics
     let mut ping = tokio::time::interval_at(Instant::now() + every, every);
     ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -91,14 +113,16 @@ pub async fn session(socket: WebSocket, state: AppState, peer: SocketAddr) {
     let mut flow = out.message(hello(&state).await).map_err(End::from);
     while flow.is_ok() {
         let input = {
-            let (events, task) = match active.as_mut() {
-                Some(run) => (Some(&mut run.events), Some(&mut run.task)),
-                None => (None, None),
+            let (events, task, ticket) = match run.as_mut() {
+                Some(Run::Going(active)) => (Some(&mut active.events), Some(&mut active.task), None),
+                Some(Run::Waiting(waiting)) => (None, None, Some(&mut waiting.ticket)),
+                None => (None, None, None),
             };
             tokio::select! {
                 frame = stream.next() => Input::Frame(frame),
                 batch = next_batch(events) => Input::Events(batch),
                 ended = run_ended(task) => Input::RunEnded(ended),
+                turn = next_turn(ticket) => Input::Turn(turn),
                 _ = ping.tick() => Input::PingDue,
                 () = tokio::time::sleep_until(heard + limits.idle_timeout) => Input::Idle,
                 () = state.shutdown.cancelled() => Input::Shutdown,
@@ -108,19 +132,36 @@ pub async fn session(socket: WebSocket, state: AppState, peer: SocketAddr) {
             heard = Instant::now();
         }
         flow = match input {
-            Input::Frame(Some(Ok(Message::Text(text)))) => on_text(&text, &state, &mut active, &out),
+            Input::Frame(Some(Ok(Message::Text(text)))) => on_text(&text, &state, &mut run, &out),
             Input::Frame(Some(Ok(Message::Binary(_)))) => out
                 .error("binary frames are not understood: send JSON text such as {\"type\":\"stop\"}")
                 .map_err(End::from),
             Input::Frame(Some(Ok(Message::Close(_))) | None | Some(Err(_))) => Err(End::Closed),
             Input::Frame(Some(Ok(_))) => Ok(()),
-            Input::Events(events) => match active.as_ref() {
-                Some(run) => forward(&run.id, events, &out),
-                None => Ok(()),
+            Input::Events(events) => match run.as_ref() {
+                Some(Run::Going(active)) => forward(&active.id, events, &out),
+                _ => Ok(()),
             },
-            Input::RunEnded(result) => match active.take() {
-                Some(run) => finish(run, result, &out),
-                None => Ok(()),
+            Input::RunEnded(result) => match run.take() {
+                Some(Run::Going(active)) => finish(active, result, &out),
+                other => {
+                    run = other;
+                    Ok(())
+                }
+            },
+            Input::Turn(Next::Moved(place)) => match run.as_ref() {
+                Some(Run::Waiting(waiting)) => out.message(waiting_message(&waiting.id, place)).map_err(End::from),
+                _ => Ok(()),
+            },
+            Input::Turn(Next::Granted(slot)) => match run.take() {
+                Some(Run::Waiting(waiting)) => {
+                    run = Some(Run::Going(start(*waiting.scenario, &state, slot, waiting.id)));
+                    Ok(())
+                }
+                other => {
+                    run = other;
+                    Ok(())
+                }
             },
             Input::PingDue => out.push(Outgoing::Ping).map_err(End::from),
             Input::Idle => {
@@ -138,12 +179,15 @@ pub async fn session(socket: WebSocket, state: AppState, peer: SocketAddr) {
                 .and(Err(End::Closed)),
         };
     }
-    let stopped = active.take().map(|run| {
-        // The page is gone or dropped: stop the run; its task still deletes the vhost (tracked
-        // for shutdown).
-        run.cancel.cancel();
-        run.id
-    });
+    // The page is gone or dropped: a waiting run leaves the line; a run going on is stopped, and
+    // its task still deletes the vhost (tracked for shutdown).
+    let stopped = match run.take() {
+        Some(Run::Going(active)) => {
+            active.cancel.cancel();
+            Some(active.id)
+        }
+        Some(Run::Waiting(_)) | None => None,
+    };
     match flow {
         Err(End::Behind) => {
             tracing::warn!(%peer, run = ?stopped, "dropped a WebSocket whose page fell {} messages behind", limits.max_backlog);
@@ -169,23 +213,23 @@ fn fell_behind(backlog: usize, stopped_a_run: bool) -> String {
 }
 
 async fn hello(state: &AppState) -> ServerMessage {
-    let (broker, broker_error) = match state.broker.management.overview().await {
+    let (broker, broker_error) = match state.broker.recent_overview().await {
         Ok(info) => (Some(info), None),
         Err(error) => (None, Some(error.to_string())),
     };
     let features = broker.as_ref().map(|info| crate::run::version::features(&info.version));
-    ServerMessage::Hello {
+    ServerMessage::Hello(Hello {
         protocol: PROTOCOL_VERSION,
         warren_version: env!("CARGO_PKG_VERSION").to_owned(),
         broker,
         broker_error,
         limits: state.config.limits.clone(),
         features,
-    }
+    })
 }
 
 /// A text frame from the page: a `run` or a `stop`, or an error back.
-fn on_text(text: &Utf8Bytes, state: &AppState, active: &mut Option<ActiveRun>, out: &Outbox) -> Flow {
+fn on_text(text: &Utf8Bytes, state: &AppState, run: &mut Option<Run>, out: &Outbox) -> Flow {
     if text.len() > MAX_MESSAGE_BYTES {
         return Ok(out.error(format!(
             "a message of {} bytes is larger than this relay accepts ({MAX_MESSAGE_BYTES} bytes); a scenario is normally a few kilobytes",
@@ -201,14 +245,17 @@ fn on_text(text: &Utf8Bytes, state: &AppState, active: &mut Option<ActiveRun>, o
         }
     };
     match message {
-        ClientMessage::Stop => match active {
-            Some(run) => {
-                run.cancel.cancel();
+        ClientMessage::Stop => match run.take() {
+            Some(Run::Going(active)) => {
+                active.cancel.cancel();
+                *run = Some(Run::Going(active));
                 Ok(())
             }
+            // Leaving the line (the ticket is dropped) ends the run before it started.
+            Some(Run::Waiting(waiting)) => Ok(out.message(stopped_while_waiting(&waiting))?),
             None => Ok(out.error("there is no run to stop on this connection")?),
         },
-        ClientMessage::Run { .. } if active.is_some() => {
+        ClientMessage::Run { .. } if run.is_some() => {
             Ok(out.error("a run is already going on this connection: stop it or wait for it to finish")?)
         }
         ClientMessage::Run { scenario } => {
@@ -220,36 +267,71 @@ fn on_text(text: &Utf8Bytes, state: &AppState, active: &mut Option<ActiveRun>, o
             if !problems.is_empty() {
                 return Ok(out.message(ServerMessage::Invalid { problems })?);
             }
-            let Ok(permit) = state.run_slots.clone().try_acquire_owned() else {
-                return Ok(out.error(format!(
-                    "the relay is already running {} scenarios, its limit; try again when one finishes",
-                    state.config.max_concurrent_runs
-                ))?);
+            let id: Arc<str> = vhost::new_run_id().into();
+            let admission = match state.slots.join() {
+                Ok(admission) => admission,
+                Err(full) => return Ok(out.error(line_full(full))?),
             };
-            let run = start(scenario, state, permit);
-            let accepted = ServerMessage::Accepted {
-                run_id: run.id.to_string(),
-            };
-            *active = Some(run);
-            Ok(out.message(accepted)?)
+            out.message(ServerMessage::Accepted { run_id: id.to_string() })?;
+            *run = Some(match admission {
+                Admission::Now(slot) => Run::Going(start(scenario, state, slot, id)),
+                Admission::Wait(ticket) => {
+                    out.message(waiting_message(&id, ticket.place()))?;
+                    Run::Waiting(WaitingRun {
+                        id,
+                        scenario: Box::new(scenario),
+                        ticket,
+                    })
+                }
+            });
+            Ok(())
         }
     }
 }
 
-fn start(scenario: warren_shared::Scenario, state: &AppState, permit: OwnedSemaphorePermit) -> ActiveRun {
-    let id = vhost::new_run_id();
+/// Where a waiting run stands, for the page.
+fn waiting_message(run_id: &str, place: Place) -> ServerMessage {
+    ServerMessage::Waiting {
+        run_id: run_id.to_owned(),
+        position: u64::try_from(place.position).unwrap_or(u64::MAX),
+        estimated_wait_ms: u64::try_from(place.estimate.as_millis()).unwrap_or(u64::MAX),
+    }
+}
+
+/// The end of a run stopped before its turn came: nothing ran, so its summary is the one its
+/// scenario gives with no events (the page folds the same).
+fn stopped_while_waiting(waiting: &WaitingRun) -> ServerMessage {
+    ServerMessage::Finished {
+        run_id: waiting.id.to_string(),
+        outcome: Outcome::Stopped,
+        summary: SummaryBuilder::for_scenario(&waiting.scenario).finish(),
+    }
+}
+
+/// The refusal of a run when the waiting line is full.
+fn line_full(full: LineFull) -> String {
+    format!(
+        "the relay is running {} scenarios, its limit, and {} more are waiting for a free slot, as many as it lets wait; \
+         try again in about {} s",
+        full.running,
+        full.waiting,
+        full.retry_after.as_secs().max(1)
+    )
+}
+
+fn start(scenario: Scenario, state: &AppState, slot: Slot, id: Arc<str>) -> ActiveRun {
     let cancel = state.shutdown.child_token();
     let (tx, events) = mpsc::channel(RUN_EVENT_BUFFER);
-    let broker = state.broker.clone();
+    let relay = state.clone();
     let token = cancel.clone();
-    let run_id = id.clone();
+    let run_id = id.to_string();
     let task = state.runs.spawn(async move {
-        let result = run::execute(&scenario, &broker, &run_id, tx, token).await;
-        drop(permit);
+        let result = relay.execute(&scenario, &run_id, tx, token).await;
+        drop(slot);
         result
     });
     ActiveRun {
-        id: id.into(),
+        id,
         cancel,
         events,
         task,
@@ -304,6 +386,13 @@ async fn next_batch(events: Option<&mut mpsc::Receiver<Event>>) -> Vec<Event> {
         }
     }
     batch
+}
+
+async fn next_turn(ticket: Option<&mut Ticket>) -> Next {
+    match ticket {
+        Some(ticket) => ticket.next().await,
+        None => std::future::pending().await,
+    }
 }
 
 async fn run_ended(

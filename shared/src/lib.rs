@@ -17,9 +17,10 @@ pub mod scenario;
 pub mod summary;
 mod tracked;
 pub mod validate;
+mod wire;
 
 pub use event::{BrokerInfo, Event, EventKind, NodeStatus, Outcome, QueueSnapshot};
-pub use protocol::{ClientMessage, PROTOCOL_VERSION, ServerMessage};
+pub use protocol::{ClientMessage, Hello, PROTOCOL_VERSION, ServerMessage};
 pub use scenario::*;
 pub use summary::{Summary, SummaryBuilder};
 pub use validate::{Limits, Problem, parse_scenario, validate};

@@ -4,11 +4,12 @@
 //! are JSON objects tagged with a field such as `type`. serde's derived code for such an
 //! internally tagged enum buffers each object into its own generic content type and then reads
 //! it again with a visitor per variant; for the page's WebAssembly that came to more than a tenth
-//! of the module. These types read their objects here instead: one `serde_json::Map`, each field
-//! taken out by name. What the derived code accepted is accepted (unknown fields are ignored or
-//! refused as before, and a step may still be written as an array: tag first, then the fields in
-//! order), and its error messages are kept: `missing field`, `unknown variant`, `unknown field`,
-//! `invalid type`, with the tag's own path when the tag is wrong.
+//! of the module. The types `wire!` declares (see `wire.rs`) read their objects here instead:
+//! one `serde_json::Map`, each field taken out by name. What the derived code accepted is
+//! accepted (unknown fields are ignored or refused as before, and a step may still be written as
+//! an array: tag first, then the fields in order), and its error messages are kept: `missing
+//! field`, `unknown variant`, `unknown field`, `invalid type`, with the tag's own path when the
+//! tag is wrong.
 
 use serde::Deserialize;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, Error as _, MapAccess, SeqAccess, Visitor};
@@ -17,19 +18,19 @@ use std::fmt;
 
 /// A JSON object whose fields are taken out one by one.
 pub(crate) struct Object {
-    fields: Fields,
+    fields: Entries,
     /// The fields taken so far, in order: what an unknown field is told to be instead.
     taken: Vec<&'static str>,
 }
 
 /// An object's fields by name, or (the array form of a tagged enum) in declaration order.
-enum Fields {
+enum Entries {
     Named(Map<String, Value>),
     InOrder(std::vec::IntoIter<Value>),
 }
 
 impl Object {
-    fn new(fields: Fields) -> Self {
+    fn new(fields: Entries) -> Self {
         Self {
             fields,
             taken: Vec::new(),
@@ -38,7 +39,7 @@ impl Object {
 
     /// Read an object from any deserializer; anything else is an `invalid type` error.
     pub(crate) fn deserialize<'de, D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Map::deserialize(deserializer).map(|map| Self::new(Fields::Named(map)))
+        Map::deserialize(deserializer).map(|map| Self::new(Entries::Named(map)))
     }
 
     /// Read a value from an object with `read`, which takes its fields out; `read`'s error
@@ -70,7 +71,7 @@ impl Object {
     pub(crate) fn field<T: DeserializeOwned>(&mut self, name: &'static str) -> Result<T, Error> {
         match self.take(name) {
             Some(value) => T::deserialize(value),
-            None if matches!(self.fields, Fields::InOrder(_)) => {
+            None if matches!(self.fields, Entries::InOrder(_)) => {
                 Err(Error::invalid_length(self.taken.len() - 1, &"one element per field"))
             }
             None => Err(Error::missing_field(name)),
@@ -87,16 +88,16 @@ impl Object {
 
     /// Refuse anything left over (`#[serde(deny_unknown_fields)]`): an unknown field is told
     /// which fields were expected, as serde says it.
-    pub(crate) fn deny_unknown_fields(self) -> Result<(), Error> {
-        match self.fields {
-            Fields::Named(map) => match map.keys().next() {
+    pub(crate) fn deny_unknown_fields(&self) -> Result<(), Error> {
+        match &self.fields {
+            Entries::Named(map) => match map.keys().next() {
                 Some(unknown) => Err(Error::custom(format_args!(
                     "unknown field `{unknown}`, {}",
                     Expected(&self.taken)
                 ))),
                 None => Ok(()),
             },
-            Fields::InOrder(values) if values.len() > 0 => Err(Error::invalid_length(
+            Entries::InOrder(values) if values.len() > 0 => Err(Error::invalid_length(
                 self.taken.len() + values.len(),
                 &match self.taken.len() {
                     1 => "1 element in sequence".to_owned(),
@@ -104,15 +105,15 @@ impl Object {
                 }
                 .as_str(),
             )),
-            Fields::InOrder(_) => Ok(()),
+            Entries::InOrder(_) => Ok(()),
         }
     }
 
     fn take(&mut self, name: &'static str) -> Option<Value> {
         self.taken.push(name);
         match &mut self.fields {
-            Fields::Named(map) => map.remove(name),
-            Fields::InOrder(values) => values.next(),
+            Entries::Named(map) => map.remove(name),
+            Entries::InOrder(values) => values.next(),
         }
     }
 }
@@ -163,7 +164,7 @@ impl<'de> Visitor<'de> for TaggedVisitor {
             }
         }
         let variant = variant.ok_or_else(|| A::Error::missing_field(self.tag))?;
-        Ok((variant, Object::new(Fields::Named(fields))))
+        Ok((variant, Object::new(Entries::Named(fields))))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
@@ -174,7 +175,7 @@ impl<'de> Visitor<'de> for TaggedVisitor {
         while let Some(value) = seq.next_element()? {
             values.push(value);
         }
-        Ok((variant, Object::new(Fields::InOrder(values.into_iter()))))
+        Ok((variant, Object::new(Entries::InOrder(values.into_iter()))))
     }
 }
 
@@ -205,39 +206,3 @@ impl Visitor<'_> for VariantSeed {
         }
     }
 }
-
-/// A field-less enum written as its name (`"completed"`), read and written by hand: for the
-/// page's WebAssembly a match on a string instead of serde's derived visitors. Gives the type
-/// `NAMES` and `as_str`. An unknown name is refused with serde's `unknown variant` message.
-macro_rules! by_name {
-    ($ty:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
-        impl $ty {
-            /// Every name, in declaration order.
-            pub const NAMES: &'static [&'static str] = &[$($name),+];
-
-            /// The name on the wire.
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $(Self::$variant => $name),+
-                }
-            }
-        }
-
-        impl serde::Serialize for $ty {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for $ty {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let name = <String as serde::Deserialize>::deserialize(deserializer)?;
-                match name.as_str() {
-                    $($name => Ok(Self::$variant),)+
-                    other => Err(serde::de::Error::unknown_variant(other, Self::NAMES)),
-                }
-            }
-        }
-    };
-}
-pub(crate) use by_name;

@@ -5,14 +5,13 @@
 //! built for another version says so instead of misreading frames.
 
 use crate::event::{BrokerFeatures, BrokerInfo, Event, Outcome};
-use crate::object::Object;
 use crate::summary::Summary;
 use crate::validate::{Limits, Problem};
-use serde::de::Error as _;
-use serde::{Deserialize, Deserializer, Serialize};
+use crate::wire::wire;
+use serde::{Deserialize, Serialize};
 
 /// Version of this protocol; bumped on any incompatible change.
-pub const PROTOCOL_VERSION: u32 = 2;
+pub const PROTOCOL_VERSION: u32 = 3;
 
 /// Messages from the page to the relay.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -28,103 +27,84 @@ pub enum ClientMessage {
     Stop,
 }
 
-/// Messages from the relay to the page. They are read through [`Object`] rather than derived
-/// code, as events are (see `object.rs` for why).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum ServerMessage {
-    /// Sent once when the socket opens.
-    Hello {
-        /// [`PROTOCOL_VERSION`] of the relay.
-        protocol: u32,
-        /// The relay's version.
-        warren_version: String,
-        /// The broker, when it could be reached.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        broker: Option<BrokerInfo>,
-        /// Why the broker could not be reached, when it could not.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        broker_error: Option<String>,
-        /// Limits every scenario must respect.
-        limits: Limits,
-        /// What this broker version does with the features Warren demonstrates.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        features: Option<BrokerFeatures>,
-    },
-    /// A run was accepted and is starting.
-    Accepted {
-        /// Run id, repeated on every later message of the run.
-        run_id: String,
-    },
-    /// The scenario is invalid; nothing was declared.
-    Invalid {
-        /// Every problem found.
-        problems: Vec<Problem>,
-    },
-    /// A batch of events, in order.
-    Events {
-        /// Run id.
-        run_id: String,
-        /// The events.
-        events: Vec<Event>,
-    },
-    /// The run ended; no more events follow for it.
-    Finished {
-        /// Run id.
-        run_id: String,
-        /// How it ended.
-        outcome: Outcome,
-        /// The summary.
-        summary: Summary,
-    },
-    /// A request could not be served (malformed frame, run already active, broker down...).
-    Error {
-        /// What went wrong and what to do, in a sentence or two.
-        message: String,
-    },
-}
-
-impl<'de> Deserialize<'de> for ServerMessage {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Object::read(deserializer, Self::read)
+wire! {
+    /// Messages from the relay to the page.
+    #[wire(tag = "type")]
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum ServerMessage {
+        /// Sent once when the socket opens.
+        Hello = "hello" (Hello),
+        /// A run was accepted: it starts now, or waits its turn (see `Waiting`).
+        Accepted = "accepted" {
+            /// Run id, repeated on every later message of the run.
+            run_id: String,
+        },
+        /// The run waits for a free slot: the relay runs as many scenarios as it allows. Sent
+        /// after `Accepted` and again whenever the run moves up the line; the run's events follow
+        /// when its turn comes.
+        Waiting = "waiting" {
+            /// Run id.
+            run_id: String,
+            /// Place in the line, 1 for the next run to start.
+            position: u64,
+            /// How long the run will likely wait, in milliseconds, from how long recent runs took.
+            estimated_wait_ms: u64,
+        },
+        /// The scenario is invalid; nothing was declared.
+        Invalid = "invalid" {
+            /// Every problem found.
+            problems: Vec<Problem>,
+        },
+        /// A batch of events, in order.
+        Events = "events" {
+            /// Run id.
+            run_id: String,
+            /// The events.
+            events: Vec<Event>,
+        },
+        /// The run ended; no more events follow for it.
+        Finished = "finished" {
+            /// Run id.
+            run_id: String,
+            /// How it ended.
+            outcome: Outcome,
+            /// The summary.
+            summary: Summary,
+        },
+        /// A request could not be served (malformed frame, run already active, broker down...).
+        Error = "error" {
+            /// What went wrong and what to do, in a sentence or two.
+            message: String,
+        },
     }
 }
 
-impl ServerMessage {
-    /// Every `type` tag, in declaration order.
-    const TYPES: &'static [&'static str] = &["hello", "accepted", "invalid", "events", "finished", "error"];
+wire! {
+    /// What the relay says first: who it is, which broker it reaches and what it allows.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Hello {
+        /// [`PROTOCOL_VERSION`] of the relay.
+        pub protocol: u32,
+        /// The relay's version.
+        pub warren_version: String,
+        /// The broker, when it could be reached.
+        #[wire(optional)]
+        pub broker: Option<BrokerInfo>,
+        /// Why the broker could not be reached, when it could not.
+        #[wire(optional)]
+        pub broker_error: Option<String>,
+        /// Limits every scenario must respect.
+        pub limits: Limits,
+        /// What this broker version does with the features Warren demonstrates.
+        #[wire(optional)]
+        pub features: Option<BrokerFeatures>,
+    }
+}
 
-    /// Read a message from its object: the `type` tag and the variant's fields.
-    fn read(mut o: Object) -> Result<Self, serde_json::Error> {
-        Ok(match o.field::<String>("type")?.as_str() {
-            "hello" => Self::Hello {
-                protocol: o.field("protocol")?,
-                warren_version: o.field("warren_version")?,
-                broker: o.optional("broker")?,
-                broker_error: o.optional("broker_error")?,
-                limits: o.field("limits")?,
-                features: o.optional("features")?,
-            },
-            "accepted" => Self::Accepted {
-                run_id: o.field("run_id")?,
-            },
-            "invalid" => Self::Invalid {
-                problems: o.field("problems")?,
-            },
-            "events" => Self::Events {
-                run_id: o.field("run_id")?,
-                events: o.field("events")?,
-            },
-            "finished" => Self::Finished {
-                run_id: o.field("run_id")?,
-                outcome: o.field("outcome")?,
-                summary: o.field("summary")?,
-            },
-            "error" => Self::Error {
-                message: o.field("message")?,
-            },
-            other => return Err(serde_json::Error::unknown_variant(other, Self::TYPES)),
-        })
+impl Hello {
+    /// Whether the relay speaks the protocol this build speaks.
+    pub fn protocol_matches(&self) -> bool {
+        self.protocol == PROTOCOL_VERSION
     }
 }
 
@@ -153,7 +133,7 @@ mod tests {
             }],
         };
         let messages = [
-            ServerMessage::Hello {
+            ServerMessage::Hello(Hello {
                 protocol: PROTOCOL_VERSION,
                 warren_version: "0.1.0".into(),
                 broker: Some(broker),
@@ -164,16 +144,21 @@ mod tests {
                     notes: vec!["lazy mode is ignored".into()],
                     ..Default::default()
                 }),
-            },
-            ServerMessage::Hello {
+            }),
+            ServerMessage::Hello(Hello {
                 protocol: PROTOCOL_VERSION,
                 warren_version: "0.1.0".into(),
                 broker: None,
                 broker_error: Some("connection refused".into()),
                 limits: Limits::default(),
                 features: None,
-            },
+            }),
             ServerMessage::Accepted { run_id: "r1".into() },
+            ServerMessage::Waiting {
+                run_id: "r1".into(),
+                position: 3,
+                estimated_wait_ms: 12_000,
+            },
             ServerMessage::Invalid {
                 problems: vec![Problem::new("queues[0].name", "a queue needs a name")],
             },
@@ -212,7 +197,7 @@ mod tests {
         }
         assert_eq!(
             tags,
-            ServerMessage::TYPES,
+            ServerMessage::NAMES,
             "one sample per message type, in declaration order"
         );
         let error = serde_json::from_str::<ServerMessage>(r#"{"type":"bye"}"#).expect_err("must fail");

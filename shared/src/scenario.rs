@@ -5,9 +5,8 @@
 //! JSON form is the file format, the share-link payload and the wire format at once; its
 //! `version` lets later releases migrate old documents.
 
-use crate::object::Object;
-use serde::de::Error as _;
-use serde::{Deserialize, Deserializer, Serialize};
+use crate::wire::wire;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The scenario format this build reads and writes.
@@ -337,40 +336,41 @@ impl Default for Start {
     }
 }
 
-/// How priorities are assigned to a publisher's messages (numbered from 1). Read through
-/// [`Object`] rather than derived code (see `object.rs` for why).
-#[derive(Debug, Clone, PartialEq, Serialize, Default)]
-#[serde(tag = "rule", rename_all = "snake_case", deny_unknown_fields)]
-pub enum PriorityRule {
-    /// No priority property.
-    #[default]
-    None,
-    /// Every message gets `priority`.
-    Fixed {
-        /// The priority.
-        priority: u8,
-    },
-    /// Every `n`-th message gets `priority`; the others have none.
-    EveryNth {
-        /// The period.
-        n: u64,
-        /// The priority of every n-th message.
-        priority: u8,
-    },
-    /// The priorities in order, repeated when the list is shorter than the count.
-    List {
-        /// The priorities.
-        priorities: Vec<u8>,
-    },
-    /// A reproducible pseudo-random priority between `min` and `max` inclusive.
-    Random {
-        /// The seed; the same seed gives the same priorities.
-        seed: u64,
-        /// Smallest priority.
-        min: u8,
-        /// Largest priority.
-        max: u8,
-    },
+wire! {
+    /// How priorities are assigned to a publisher's messages (numbered from 1).
+    #[wire(tag = "rule", array_form, deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq, Default)]
+    pub enum PriorityRule {
+        /// No priority property.
+        #[default]
+        None = "none",
+        /// Every message gets `priority`.
+        Fixed = "fixed" {
+            /// The priority.
+            priority: u8,
+        },
+        /// Every `n`-th message gets `priority`; the others have none.
+        EveryNth = "every_nth" {
+            /// The period.
+            n: u64,
+            /// The priority of every n-th message.
+            priority: u8,
+        },
+        /// The priorities in order, repeated when the list is shorter than the count.
+        List = "list" {
+            /// The priorities.
+            priorities: Vec<u8>,
+        },
+        /// A reproducible pseudo-random priority between `min` and `max` inclusive.
+        Random = "random" {
+            /// The seed; the same seed gives the same priorities.
+            seed: u64,
+            /// Smallest priority.
+            min: u8,
+            /// Largest priority.
+            max: u8,
+        },
+    }
 }
 
 impl PriorityRule {
@@ -393,37 +393,6 @@ impl PriorityRule {
     }
 }
 
-impl<'de> Deserialize<'de> for PriorityRule {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const RULES: &[&str] = &["none", "fixed", "every_nth", "list", "random"];
-        let (rule, mut o) = Object::tagged(deserializer, "rule", RULES, "internally tagged enum PriorityRule")?;
-        let read = || -> Result<Self, serde_json::Error> {
-            let rule = match rule.as_str() {
-                "none" => return Ok(Self::None),
-                "fixed" => Self::Fixed {
-                    priority: o.field("priority")?,
-                },
-                "every_nth" => Self::EveryNth {
-                    n: o.field("n")?,
-                    priority: o.field("priority")?,
-                },
-                "list" => Self::List {
-                    priorities: o.field("priorities")?,
-                },
-                "random" => Self::Random {
-                    seed: o.field("seed")?,
-                    min: o.field("min")?,
-                    max: o.field("max")?,
-                },
-                other => return Err(serde_json::Error::unknown_variant(other, RULES)),
-            };
-            o.deny_unknown_fields()?;
-            Ok(rule)
-        };
-        read().map_err(D::Error::custom)
-    }
-}
-
 /// A small, well-known mixing function: deterministic pseudo-random numbers without a dependency.
 fn splitmix64(mut x: u64) -> u64 {
     x = x.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -432,52 +401,31 @@ fn splitmix64(mut x: u64) -> u64 {
     x ^ (x >> 31)
 }
 
-/// How a publisher uses publisher confirms. Read through [`Object`] rather than derived code
-/// (see `object.rs` for why).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(tag = "mode", rename_all = "snake_case", deny_unknown_fields)]
-pub enum ConfirmMode {
-    /// No confirms: fire and forget.
-    Off,
-    /// Wait for each message's confirm before sending the next.
-    PerMessage,
-    /// Send `size` messages, then wait for all their confirms.
-    Batch {
-        /// Messages per batch.
-        size: u32,
-    },
-    /// Keep at most `window` messages unconfirmed at any time.
-    #[serde(rename = "stream")]
-    Streaming {
-        /// Most messages in flight.
-        window: u32,
-    },
+wire! {
+    /// How a publisher uses publisher confirms.
+    #[wire(tag = "mode", array_form, deny_unknown_fields)]
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum ConfirmMode {
+        /// No confirms: fire and forget.
+        Off = "off",
+        /// Wait for each message's confirm before sending the next.
+        PerMessage = "per_message",
+        /// Send `size` messages, then wait for all their confirms.
+        Batch = "batch" {
+            /// Messages per batch.
+            size: u32,
+        },
+        /// Keep at most `window` messages unconfirmed at any time.
+        Streaming = "stream" {
+            /// Most messages in flight.
+            window: u32,
+        },
+    }
 }
 
 impl Default for ConfirmMode {
     fn default() -> Self {
         Self::Streaming { window: 100 }
-    }
-}
-
-impl<'de> Deserialize<'de> for ConfirmMode {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const MODES: &[&str] = &["off", "per_message", "batch", "stream"];
-        let (mode, mut o) = Object::tagged(deserializer, "mode", MODES, "internally tagged enum ConfirmMode")?;
-        let read = || -> Result<Self, serde_json::Error> {
-            let mode = match mode.as_str() {
-                "off" => return Ok(Self::Off),
-                "per_message" => return Ok(Self::PerMessage),
-                "batch" => Self::Batch { size: o.field("size")? },
-                "stream" => Self::Streaming {
-                    window: o.field("window")?,
-                },
-                other => return Err(serde_json::Error::unknown_variant(other, MODES)),
-            };
-            o.deny_unknown_fields()?;
-            Ok(mode)
-        };
-        read().map_err(D::Error::custom)
     }
 }
 
@@ -685,134 +633,75 @@ impl Consumer {
     }
 }
 
-/// A timeline step. Read through [`Object`] rather than derived code (see `object.rs` for why).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
-pub enum Step {
-    /// Start an actor that has not started yet.
-    Start {
-        /// When, after the run starts.
-        at_ms: u64,
-        /// The actor.
-        actor: String,
-    },
-    /// Stop an actor: a publisher stops sending, a consumer cancels.
-    Stop {
-        /// When.
-        at_ms: u64,
-        /// The actor.
-        actor: String,
-    },
-    /// Remove every ready message from a queue.
-    Purge {
-        /// When.
-        at_ms: u64,
-        /// The queue.
-        queue: String,
-    },
-    /// Apply (or replace) a policy.
-    ApplyPolicy {
-        /// When.
-        at_ms: u64,
-        /// The policy.
-        policy: Policy,
-    },
-    /// Remove a policy.
-    ClearPolicy {
-        /// When.
-        at_ms: u64,
-        /// The policy name.
-        name: String,
-    },
-    /// Stop a node's RabbitMQ application in a controlled way (`rabbitmqctl stop_app`).
-    StopNode {
-        /// When.
-        at_ms: u64,
-        /// Node name, e.g. `warren-2@localhost`.
-        node: String,
-    },
-    /// Crash a node (`kill -9`).
-    KillNode {
-        /// When.
-        at_ms: u64,
-        /// Node name.
-        node: String,
-    },
-    /// Start a stopped or crashed node again.
-    StartNode {
-        /// When.
-        at_ms: u64,
-        /// Node name.
-        node: String,
-    },
-    /// Cut the relay's own AMQP connections of this run for a while: the broker as a publisher
-    /// sees it during an outage. Works against any broker.
-    CutConnections {
-        /// When.
-        at_ms: u64,
-        /// How long new connections are refused.
-        duration_ms: u64,
-    },
-}
-
-impl<'de> Deserialize<'de> for Step {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        const ACTIONS: &[&str] = &[
-            "start",
-            "stop",
-            "purge",
-            "apply_policy",
-            "clear_policy",
-            "stop_node",
-            "kill_node",
-            "start_node",
-            "cut_connections",
-        ];
-        let (action, mut o) = Object::tagged(deserializer, "action", ACTIONS, "internally tagged enum Step")?;
-        let read = || -> Result<Self, serde_json::Error> {
-            let step = match action.as_str() {
-                "start" => Self::Start {
-                    at_ms: o.field("at_ms")?,
-                    actor: o.field("actor")?,
-                },
-                "stop" => Self::Stop {
-                    at_ms: o.field("at_ms")?,
-                    actor: o.field("actor")?,
-                },
-                "purge" => Self::Purge {
-                    at_ms: o.field("at_ms")?,
-                    queue: o.field("queue")?,
-                },
-                "apply_policy" => Self::ApplyPolicy {
-                    at_ms: o.field("at_ms")?,
-                    policy: o.field("policy")?,
-                },
-                "clear_policy" => Self::ClearPolicy {
-                    at_ms: o.field("at_ms")?,
-                    name: o.field("name")?,
-                },
-                "stop_node" => Self::StopNode {
-                    at_ms: o.field("at_ms")?,
-                    node: o.field("node")?,
-                },
-                "kill_node" => Self::KillNode {
-                    at_ms: o.field("at_ms")?,
-                    node: o.field("node")?,
-                },
-                "start_node" => Self::StartNode {
-                    at_ms: o.field("at_ms")?,
-                    node: o.field("node")?,
-                },
-                "cut_connections" => Self::CutConnections {
-                    at_ms: o.field("at_ms")?,
-                    duration_ms: o.field("duration_ms")?,
-                },
-                other => return Err(serde_json::Error::unknown_variant(other, ACTIONS)),
-            };
-            o.deny_unknown_fields()?;
-            Ok(step)
-        };
-        read().map_err(D::Error::custom)
+wire! {
+    /// A timeline step.
+    #[wire(tag = "action", array_form, deny_unknown_fields)]
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Step {
+        /// Start an actor that has not started yet.
+        Start = "start" {
+            /// When, after the run starts.
+            at_ms: u64,
+            /// The actor.
+            actor: String,
+        },
+        /// Stop an actor: a publisher stops sending, a consumer cancels.
+        Stop = "stop" {
+            /// When.
+            at_ms: u64,
+            /// The actor.
+            actor: String,
+        },
+        /// Remove every ready message from a queue.
+        Purge = "purge" {
+            /// When.
+            at_ms: u64,
+            /// The queue.
+            queue: String,
+        },
+        /// Apply (or replace) a policy.
+        ApplyPolicy = "apply_policy" {
+            /// When.
+            at_ms: u64,
+            /// The policy.
+            policy: Policy,
+        },
+        /// Remove a policy.
+        ClearPolicy = "clear_policy" {
+            /// When.
+            at_ms: u64,
+            /// The policy name.
+            name: String,
+        },
+        /// Stop a node's RabbitMQ application in a controlled way (`rabbitmqctl stop_app`).
+        StopNode = "stop_node" {
+            /// When.
+            at_ms: u64,
+            /// Node name, e.g. `warren-2@localhost`.
+            node: String,
+        },
+        /// Crash a node (`kill -9`).
+        KillNode = "kill_node" {
+            /// When.
+            at_ms: u64,
+            /// Node name.
+            node: String,
+        },
+        /// Start a stopped or crashed node again.
+        StartNode = "start_node" {
+            /// When.
+            at_ms: u64,
+            /// Node name.
+            node: String,
+        },
+        /// Cut the relay's own AMQP connections of this run for a while: the broker as a publisher
+        /// sees it during an outage. Works against any broker.
+        CutConnections = "cut_connections" {
+            /// When.
+            at_ms: u64,
+            /// How long new connections are refused.
+            duration_ms: u64,
+        },
     }
 }
 

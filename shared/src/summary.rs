@@ -4,8 +4,8 @@
 //! browser over recorded events, so a replay shows exactly the numbers the live run showed.
 
 use crate::event::{Event, EventKind, Outcome, Settlement};
-use crate::object::Object;
-use serde::{Deserialize, Deserializer, Serialize};
+use crate::wire::wire;
+use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// One delivery as listed in the summary.
@@ -20,62 +20,40 @@ pub struct DeliveredMessage {
     pub redelivered: bool,
 }
 
-/// What a run did, in numbers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
-pub struct Summary {
-    /// Messages sent.
-    pub published: u64,
-    /// Messages confirmed with `basic.ack`.
-    pub acked: u64,
-    /// Messages confirmed with `basic.nack`.
-    pub nacked: u64,
-    /// Messages returned with `basic.return`.
-    pub returned: u64,
-    /// Returns per reply, e.g. `{"312 NO_ROUTE": 100}`.
-    pub return_codes: BTreeMap<String, u64>,
-    /// Sent on a confirm channel but neither acked nor nacked when the run ended.
-    pub unconfirmed: u64,
-    /// Publishes the client could not send (the message never reached the broker).
-    pub publish_failed: u64,
-    /// Re-publishes by outbox publishers.
-    pub republished: u64,
-    /// Every delivery per queue, in delivery order (redeliveries included).
-    pub delivered: BTreeMap<String, Vec<DeliveredMessage>>,
-    /// Deliveries seen with an `x-death` header.
-    pub dead_lettered: u64,
-    /// Messages still in each queue when the run ended.
-    pub left_in_queues: BTreeMap<String, u64>,
-    /// Ids published (or attempted) but never delivered, returned, nacked or found in a queue at
-    /// the end: what the broker lost or dropped, or what never reached it.
-    pub lost: Vec<String>,
-    /// Ids delivered again to a queue after a delivery there had already been acknowledged.
-    pub duplicates: Vec<String>,
-    /// How the run ended, once it has.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outcome: Option<Outcome>,
-}
-
-// Read by hand from one object (see `object`): one copy of the reading code in the page.
-impl<'de> Deserialize<'de> for Summary {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Object::read(deserializer, |mut o| {
-            Ok(Self {
-                published: o.field("published")?,
-                acked: o.field("acked")?,
-                nacked: o.field("nacked")?,
-                returned: o.field("returned")?,
-                return_codes: o.field("return_codes")?,
-                unconfirmed: o.field("unconfirmed")?,
-                publish_failed: o.field("publish_failed")?,
-                republished: o.field("republished")?,
-                delivered: o.field("delivered")?,
-                dead_lettered: o.field("dead_lettered")?,
-                left_in_queues: o.field("left_in_queues")?,
-                lost: o.field("lost")?,
-                duplicates: o.field("duplicates")?,
-                outcome: o.optional("outcome")?,
-            })
-        })
+wire! {
+    /// What a run did, in numbers.
+    #[derive(Debug, Clone, PartialEq, Eq, Default)]
+    pub struct Summary {
+        /// Messages sent.
+        pub published: u64,
+        /// Messages confirmed with `basic.ack`.
+        pub acked: u64,
+        /// Messages confirmed with `basic.nack`.
+        pub nacked: u64,
+        /// Messages returned with `basic.return`.
+        pub returned: u64,
+        /// Returns per reply, e.g. `{"312 NO_ROUTE": 100}`.
+        pub return_codes: BTreeMap<String, u64>,
+        /// Sent on a confirm channel but neither acked nor nacked when the run ended.
+        pub unconfirmed: u64,
+        /// Publishes the client could not send (the message never reached the broker).
+        pub publish_failed: u64,
+        /// Re-publishes by outbox publishers.
+        pub republished: u64,
+        /// Every delivery per queue, in delivery order (redeliveries included).
+        pub delivered: BTreeMap<String, Vec<DeliveredMessage>>,
+        /// Deliveries seen with an `x-death` header.
+        pub dead_lettered: u64,
+        /// Messages still in each queue when the run ended.
+        pub left_in_queues: BTreeMap<String, u64>,
+        /// Ids published (or attempted) but never delivered, returned, nacked or found in a queue
+        /// at the end: what the broker lost or dropped, or what never reached it.
+        pub lost: Vec<String>,
+        /// Ids delivered again to a queue after a delivery there had already been acknowledged.
+        pub duplicates: Vec<String>,
+        /// How the run ended, once it has.
+        #[wire(optional)]
+        pub outcome: Option<Outcome>,
     }
 }
 

@@ -8,6 +8,7 @@
 use crate::scenario::{
     AckMode, Arguments, ConfirmMode, DestinationType, Policy, PriorityRule, SCENARIO_VERSION, Scenario, Start, Step,
 };
+use crate::wire::wire;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
@@ -41,54 +42,36 @@ impl std::fmt::Display for Problem {
     }
 }
 
-/// Limits a relay enforces on every scenario; sent to the page in the hello message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Limits {
-    /// Most exchanges.
-    pub max_exchanges: usize,
-    /// Most queues.
-    pub max_queues: usize,
-    /// Most bindings.
-    pub max_bindings: usize,
-    /// Most policies.
-    pub max_policies: usize,
-    /// Most publishers plus consumers.
-    pub max_actors: usize,
-    /// Most timeline steps.
-    pub max_steps: usize,
-    /// Most messages over all publishers.
-    pub max_messages: u64,
-    /// Longest run, in milliseconds.
-    pub max_duration_ms: u64,
-    /// Largest message body, in bytes.
-    pub max_body_bytes: usize,
-    /// Whether timeline steps may stop, kill or start broker nodes. Such a fault hits every run on
-    /// the cluster, so a relay allows it only when it serves one user on a cluster it manages.
-    #[serde(default)]
-    pub node_faults: bool,
-    /// The cluster's node names, when known; steps and queues may only name these.
-    #[serde(default)]
-    pub nodes: Vec<String>,
-}
-
-// Read by hand from one object (see `object`): one copy of the reading code in the page.
-impl<'de> Deserialize<'de> for Limits {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        crate::object::Object::read(deserializer, |mut o| {
-            Ok(Self {
-                max_exchanges: o.field("max_exchanges")?,
-                max_queues: o.field("max_queues")?,
-                max_bindings: o.field("max_bindings")?,
-                max_policies: o.field("max_policies")?,
-                max_actors: o.field("max_actors")?,
-                max_steps: o.field("max_steps")?,
-                max_messages: o.field("max_messages")?,
-                max_duration_ms: o.field("max_duration_ms")?,
-                max_body_bytes: o.field("max_body_bytes")?,
-                node_faults: o.optional("node_faults")?.unwrap_or_default(),
-                nodes: o.optional("nodes")?.unwrap_or_default(),
-            })
-        })
+wire! {
+    /// Limits a relay enforces on every scenario; sent to the page in the hello message.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Limits {
+        /// Most exchanges.
+        pub max_exchanges: usize,
+        /// Most queues.
+        pub max_queues: usize,
+        /// Most bindings.
+        pub max_bindings: usize,
+        /// Most policies.
+        pub max_policies: usize,
+        /// Most publishers plus consumers.
+        pub max_actors: usize,
+        /// Most timeline steps.
+        pub max_steps: usize,
+        /// Most messages over all publishers.
+        pub max_messages: u64,
+        /// Longest run, in milliseconds.
+        pub max_duration_ms: u64,
+        /// Largest message body, in bytes.
+        pub max_body_bytes: usize,
+        /// Whether timeline steps may stop, kill or start broker nodes. Such a fault hits every run
+        /// on the cluster, so a relay allows it only when it serves one user on a cluster it
+        /// manages.
+        #[wire(default)]
+        pub node_faults: bool,
+        /// The cluster's node names, when known; steps and queues may only name these.
+        #[wire(default)]
+        pub nodes: Vec<String>,
     }
 }
 

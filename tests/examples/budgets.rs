@@ -173,7 +173,7 @@ return true;
 
 /// The page's own cap on live tokens, read from the frontend's source (`MAX_TOKENS`).
 fn page_token_cap() -> Option<u64> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../frontend/src/anim.rs");
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../frontend/src/model/anim.rs");
     let source = std::fs::read_to_string(path).ok()?;
     source.lines().find_map(|line| {
         let rest = line.trim().strip_prefix("pub const MAX_TOKENS: usize = ")?;

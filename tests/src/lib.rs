@@ -6,8 +6,10 @@
 //! - [`broker`], [`run_example`], [`run_scenario`]: runs through the library, as `warren run` does.
 //! - [`Relay`]: a relay serving on a free loopback port, and [`Client`]: a WebSocket client.
 //! - [`browser`]: headless Chromium through chromedriver, and a page object for the playground.
+//! - [`load`]: a relay in its own process, measured from `/proc` while sessions run scenarios.
 
 pub mod browser;
+pub mod load;
 
 use futures_util::{SinkExt, StreamExt};
 use std::net::SocketAddr;
@@ -20,9 +22,9 @@ use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use tokio_util::sync::CancellationToken;
 use warren_relay::connect::{Broker, BrokerConfig};
-use warren_relay::server::{self, AppState, ServerConfig, SocketLimits};
+use warren_relay::server::{self, AppState, ServerConfig};
 use warren_relay::{run, vhost};
-use warren_shared::{Event, Limits, Scenario, ServerMessage, Summary};
+use warren_shared::{Event, EventKind, Limits, Scenario, ServerMessage, Summary};
 
 /// The broker under test.
 pub async fn broker() -> Broker {
@@ -124,6 +126,7 @@ pub struct Relay {
     /// Its state (for the broker handle).
     pub state: AppState,
     stop: CancellationToken,
+    serving: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Relay {
@@ -142,21 +145,35 @@ impl Relay {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
         let mut config = ServerConfig {
-            limits: limits(),
             max_concurrent_runs: 8,
-            static_dir: warren_relay::cli::default_static_dir(),
-            allowed_origins: Vec::new(),
-            sockets: SocketLimits::default(),
+            // A pool per test relay would make and delete vhosts no test uses; the pool's own
+            // tests turn it on.
+            vhost_pool: 0,
+            ..ServerConfig::new(limits(), warren_relay::cli::default_static_dir())
         };
         adjust(&mut config);
-        let state = AppState::new(broker().await, config);
+        let state = AppState::start(broker().await, config).await;
         let stop = CancellationToken::new();
         let signal = stop.clone();
         let serving = state.clone();
-        tokio::spawn(async move {
+        let serving = tokio::spawn(async move {
             let _ = server::serve(listener, serving, async move { signal.cancelled().await }).await;
         });
-        Self { addr, state, stop }
+        Self {
+            addr,
+            state,
+            stop,
+            serving: Some(serving),
+        }
+    }
+
+    /// Shut the relay down as SIGTERM does, and wait until it has: runs stopped, every vhost it
+    /// made deleted, its lease given back. (Dropping it only asks it to stop.)
+    pub async fn stop(mut self) {
+        self.stop.cancel();
+        if let Some(serving) = self.serving.take() {
+            let _ = serving.await;
+        }
     }
 
     /// The WebSocket's URL.
@@ -236,9 +253,39 @@ pub struct RunRecord {
     pub events: Vec<Event>,
     /// The summary from `finished`.
     pub summary: Option<Summary>,
+    /// Each `waiting` message, as (position, estimated wait in ms), while the run waited.
+    pub waits: Vec<(u64, u64)>,
+    /// The outcome from `finished`.
+    pub outcome: Option<warren_shared::Outcome>,
+}
+
+impl RunRecord {
+    /// The vhost the run ran in, from its `run_started` event.
+    pub fn vhost(&self) -> Option<&str> {
+        self.events.iter().find_map(|event| match &event.kind {
+            EventKind::RunStarted { vhost, .. } => Some(vhost.as_str()),
+            _ => None,
+        })
+    }
 }
 
 impl Client {
+    /// Open a WebSocket to `ws_url` (no `Origin`, as a script) and read the hello; what went
+    /// wrong otherwise, as text.
+    pub async fn connect_to(ws_url: &str) -> Result<(Self, ServerMessage), String> {
+        let (socket, _) = tokio_tungstenite::connect_async(ws_url)
+            .await
+            .map_err(|error| format!("could not open the WebSocket {ws_url}: {error}"))?;
+        let mut client = Self { socket };
+        match tokio::time::timeout(RECV_TIMEOUT, client.frame()).await {
+            Ok(Some(Message::Text(text))) => serde_json::from_str(text.as_str())
+                .map(|hello| (client, hello))
+                .map_err(|error| format!("could not read the hello: {error}")),
+            Ok(_) => Err("the socket ended before the hello".to_owned()),
+            Err(_) => Err(format!("no hello within {} s", RECV_TIMEOUT.as_secs())),
+        }
+    }
+
     async fn after_hello(socket: WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>) -> (Self, ServerMessage) {
         let mut client = Self { socket };
         let hello = client.recv().await;
@@ -276,6 +323,11 @@ impl Client {
         self.socket.send(Message::binary(bytes)).await.expect("send");
     }
 
+    /// Ask to stop the socket's run.
+    pub async fn stop(&mut self) {
+        self.send_text(r#"{"type":"stop"}"#).await;
+    }
+
     /// Ask for a run.
     pub async fn run(&mut self, scenario: &Scenario) {
         let message = serde_json::json!({"type": "run", "scenario": scenario});
@@ -307,6 +359,11 @@ impl Client {
         loop {
             match self.recv().await {
                 ServerMessage::Accepted { run_id } => record.run_id = run_id,
+                ServerMessage::Waiting {
+                    position,
+                    estimated_wait_ms,
+                    ..
+                } => record.waits.push((position, estimated_wait_ms)),
                 ServerMessage::Events { events, .. } => {
                     let hit = events.iter().any(&stop_at);
                     record.events.extend(events);
@@ -324,9 +381,15 @@ impl Client {
         loop {
             match self.recv().await {
                 ServerMessage::Accepted { run_id } => record.run_id = run_id,
+                ServerMessage::Waiting {
+                    position,
+                    estimated_wait_ms,
+                    ..
+                } => record.waits.push((position, estimated_wait_ms)),
                 ServerMessage::Events { events, .. } => record.events.extend(events),
-                ServerMessage::Finished { summary, .. } => {
+                ServerMessage::Finished { summary, outcome, .. } => {
                     record.summary = Some(summary);
+                    record.outcome = Some(outcome);
                     return record;
                 }
                 other => panic!("unexpected message during a run: {other:?}"),

@@ -197,10 +197,19 @@ async fn a_stop_step_cancels_a_consumer_and_its_unacked_messages_return() {
             _ => None,
         })
         .collect();
-    assert_eq!(acked.len(), 10, "every message is acked by one consumer or the other");
+    let trace = events
+        .iter()
+        .filter(|e| !matches!(e.kind, EventKind::QueueSnapshot(_)))
+        .map(|e| format!("{} {:?}", e.t_ms, e.kind))
+        .collect::<Vec<_>>();
+    assert_eq!(
+        acked.len(),
+        10,
+        "every message is acked by one consumer or the other: {trace:#?}"
+    );
     assert!(
         deliveries.iter().any(|d| d.redelivered),
-        "the slow consumer's unacked messages come back redelivered"
+        "the slow consumer's unacked messages come back redelivered: {trace:#?}"
     );
     assert!(summary.lost.is_empty());
 }

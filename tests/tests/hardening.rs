@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 use tokio::time::Instant;
 use tokio_tungstenite::tungstenite::Message;
-use warren_shared::ServerMessage;
+use warren_shared::{EventKind, ServerMessage};
 use warren_tests::{Relay, example, vhost_gone};
 
 /// How long the relay gets to notice something and act on it.
@@ -97,10 +97,10 @@ async fn a_page_that_stops_reading_is_dropped_and_its_run_stopped_without_holdin
     big.publishers[0].persistent = false;
     big.publishers[0].rate_per_sec = None;
     slow.run(&big).await;
-    let run_id = match slow.recv().await {
-        ServerMessage::Accepted { run_id } => run_id,
-        other => panic!("expected accepted, got {other:?}"),
-    };
+    let started = slow
+        .read_until(|e| matches!(e.kind, EventKind::RunStarted { .. }))
+        .await;
+    let vhost = started.vhost().expect("the run started in a vhost").to_owned();
     // From here on the slow page reads nothing.
 
     let (mut other, _) = relay.connect().await;
@@ -112,7 +112,6 @@ async fn a_page_that_stops_reading_is_dropped_and_its_run_stopped_without_holdin
         eventually(|| relay.state.sockets.open(LOOPBACK) <= 1).await,
         "the relay dropped the page that stopped reading"
     );
-    let vhost = warren_relay::vhost::for_run(&run_id);
     assert!(
         vhost_gone(&relay.state.broker, &vhost, PATIENCE).await,
         "the dropped page's run was stopped and {vhost} deleted"

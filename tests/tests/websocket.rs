@@ -1,16 +1,16 @@
 //! The WebSocket protocol against a relay on loopback and the real broker.
 
 use std::time::Duration;
-use warren_shared::{EventKind, Outcome, PROTOCOL_VERSION, ServerMessage};
-use warren_tests::{Relay, example, run_vhosts, vhost_gone};
+use warren_shared::{EventKind, Hello, Outcome, PROTOCOL_VERSION, ServerMessage};
+use warren_tests::{Relay, RunRecord, example, run_vhosts, vhost_gone};
 
 const CLEANUP: Duration = Duration::from_secs(30);
 
 /// The run's vhost is gone (within [`CLEANUP`]).
-async fn assert_vhost_deleted(relay: &Relay, run_id: &str) {
-    let vhost = warren_relay::vhost::for_run(run_id);
+async fn assert_vhost_deleted(relay: &Relay, record: &RunRecord) {
+    let vhost = record.vhost().expect("the run started in a vhost");
     assert!(
-        vhost_gone(&relay.state.broker, &vhost, CLEANUP).await,
+        vhost_gone(&relay.state.broker, vhost, CLEANUP).await,
         "{vhost} still exists"
     );
 }
@@ -20,14 +20,14 @@ async fn hello_reports_protocol_broker_and_limits() {
     let relay = Relay::start().await;
     let (_client, hello) = relay.connect().await;
     match hello {
-        ServerMessage::Hello {
+        ServerMessage::Hello(Hello {
             protocol,
             broker,
             broker_error,
             limits,
             features,
             ..
-        } => {
+        }) => {
             assert_eq!(protocol, PROTOCOL_VERSION);
             let features = features.expect("hello says what the broker version supports");
             assert!(features.quorum_queues);
@@ -46,7 +46,7 @@ async fn a_run_streams_events_then_its_summary_and_its_vhost_is_deleted() {
     let (mut client, _) = relay.connect().await;
     client.run(&example("confirms.json")).await;
     let record = client.follow_run().await;
-    let summary = record.summary.expect("summary");
+    let summary = record.summary.clone().expect("summary");
     assert_eq!((summary.published, summary.acked), (100, 100));
     assert!(
         record
@@ -54,7 +54,7 @@ async fn a_run_streams_events_then_its_summary_and_its_vhost_is_deleted() {
             .iter()
             .any(|e| matches!(e.kind, EventKind::Delivered { .. }))
     );
-    assert_vhost_deleted(&relay, &record.run_id).await;
+    assert_vhost_deleted(&relay, &record).await;
 }
 
 #[tokio::test]
@@ -105,10 +105,10 @@ async fn stopping_a_run_ends_it_and_deletes_its_vhost() {
         .await;
     client.send_text(r#"{"type":"stop"}"#).await;
     let record = client.follow_run_into(started).await;
-    let summary = record.summary.expect("summary");
+    let summary = record.summary.clone().expect("summary");
     assert_eq!(summary.outcome, Some(Outcome::Stopped));
     assert!(summary.published < 100_000);
-    assert_vhost_deleted(&relay, &record.run_id).await;
+    assert_vhost_deleted(&relay, &record).await;
 }
 
 #[tokio::test]
@@ -122,13 +122,13 @@ async fn a_dropped_socket_stops_its_run_and_deletes_its_vhost() {
     let started = client
         .read_until(|e| matches!(e.kind, EventKind::Published { .. }))
         .await;
-    let vhost = warren_relay::vhost::for_run(&started.run_id);
+    let vhost = started.vhost().expect("the run started in a vhost").to_owned();
     assert!(
         run_vhosts(&relay.state.broker).await.contains(&vhost),
         "the run has its vhost while it runs"
     );
     client.drop_connection();
-    assert_vhost_deleted(&relay, &started.run_id).await;
+    assert_vhost_deleted(&relay, &started).await;
 }
 
 #[tokio::test]

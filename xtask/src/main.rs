@@ -9,6 +9,10 @@
 //! - `lint`: `cargo fmt --check` and clippy (host and wasm32) with warnings as errors.
 //! - `budgets`: the page's performance figures against their budgets (measures, never fails on
 //!   a figure).
+//! - `load [ARGS]`: the release relay's memory, threads, CPU and run times with many runs at once
+//!   (measures, never fails on a figure).
+//! - `soak [ARGS]`: many runs in sequence and in bursts, some abandoned, the relay killed and
+//!   restarted once; vhosts left and the relay's memory.
 //! - `fuzz [--seconds N] [--runs N] [TARGET...]`: the fuzz targets of `fuzz/`, with a report.
 //!
 //! # Layout
@@ -47,6 +51,15 @@ commands:
   budgets          build the page, then measure it against its budgets: gzipped wasm size,
                    first paint and frame times in headless Chromium (prints PASS/OVER,
                    exits 0 when it could measure)
+  load [ARGS]      build the release relay, start it against the managed cluster, run one
+                   scenario alone, then N sessions at once (--sessions N, default 60;
+                   --scenario FILE, default examples/priority.json; `-- ARGS` go to
+                   `warren serve`); prints runs completed, per-run time against the lone run,
+                   run to first broker event, relay memory (idle, peak, after), threads and CPU
+  soak [ARGS]      build the release relay, then 1 000 small runs (--runs N) in sequence and
+                   in parallel bursts, a tenth abandoned mid-run, the relay SIGKILLed and
+                   restarted half-way; prints runs completed, run vhosts left on the broker
+                   and the relay's memory at start, peak and end
   fuzz [--seconds N] [--runs N] [TARGET...]
                    fuzz the readers of untrusted input with cargo-fuzz 0.13.2 (installed
                    under target/tools) on the stable toolchain, one target after the
@@ -69,6 +82,8 @@ fn main() -> ExitCode {
         "bench" => bench(&ws, &rest),
         "lint" => no_args(&command, &rest).map_or_else(usage_error, |()| lint(&ws)),
         "budgets" => no_args(&command, &rest).map_or_else(usage_error, |()| budgets(&ws)),
+        "load" => measure_relay(&ws, "load", &rest),
+        "soak" => measure_relay(&ws, "soak", &rest),
         "fuzz" => fuzz::Options::parse(&rest).map_or_else(usage_error, |options| fuzz(&ws, &options)),
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
@@ -206,6 +221,49 @@ fn budgets(ws: &Workspace) -> ExitCode {
 
 /// The budget for the release wasm, gzipped: "at most 400 KB", read the strict way (decimal).
 const WASM_BUDGET_BYTES: u64 = 400_000;
+
+/// Build the release relay, start the managed broker, then run the measurement `example`
+/// (`tests/examples/load.rs` or `soak.rs`) against that relay with `args`.
+fn measure_relay(ws: &Workspace, example: &'static str, args: &[String]) -> ExitCode {
+    let mut plan = Plan::new(example);
+    let result = (|| {
+        plan.step("build the release relay", || {
+            cmd::run(cmd::cargo().current_dir(&ws.root).args([
+                "build",
+                "--release",
+                "--package",
+                "warren-relay",
+                "--bin",
+                "warren",
+            ]))
+        })?;
+        let relay = ws.target.join("release").join("warren");
+        // The release binary just built, rather than `broker_up`'s debug build.
+        plan.step("managed broker up", || {
+            cmd::run(std::process::Command::new(&relay).args(["broker", "up"]))
+        })?;
+        plan.step(example, || {
+            cmd::run(
+                cmd::cargo()
+                    .current_dir(&ws.root)
+                    .args([
+                        "run",
+                        "--quiet",
+                        "--release",
+                        "--package",
+                        "warren-tests",
+                        "--example",
+                        example,
+                    ])
+                    .arg("--")
+                    .arg("--relay")
+                    .arg(&relay)
+                    .args(args),
+            )
+        })
+    })();
+    plan.finish(result)
+}
 
 /// Each fuzz target in turn, then one table; fails if any crashed.
 fn fuzz(ws: &Workspace, options: &fuzz::Options) -> ExitCode {

@@ -8,8 +8,8 @@
 //! DOM elements any more, so the canvas carries counters for tests: `data-live` (tokens on
 //! screen) and `data-drawn` (tokens started since the animation was reset).
 
-use crate::anim::{Sprite, Tone};
-use crate::gesture::fit;
+use crate::model::anim::{Sprite, Tone};
+use crate::model::gesture::fit;
 use std::cell::Cell;
 use std::f64::consts::TAU;
 use std::rc::Rc;

@@ -2,19 +2,20 @@
 //! (with live counts on nodes and edges and the highlighted path of a chosen message), and the
 //! legend.
 
-use crate::app::Anim;
-use crate::layout::{EdgeKind, Layout, NodeKind};
+use crate::frame::Anim;
+use crate::model::layout::{EdgeKind, Layout, NodeKind};
+use crate::model::run::Phase;
+use crate::model::state::{Status, count};
 use crate::playground::Playground;
-use crate::run::Phase;
-use crate::state::{Status, count};
 use crate::views::editing::{CanvasGestures, EditNotice, EditOverlay};
 use crate::views::problem_item;
 use leptos::prelude::*;
 
 #[component]
-pub(crate) fn Stage(pg: RwSignal<Playground>, status: RwSignal<Status>, anim: Anim) -> impl IntoView {
+pub(crate) fn Stage(pg: Playground, status: RwSignal<Status>, anim: Anim) -> impl IntoView {
     let nodes = Memo::new(move |_| {
-        pg.with(|p| p.run.nodes.clone())
+        pg.run
+            .with(|r| r.nodes.clone())
             .or_else(|| {
                 status.with(|s| {
                     s.hello
@@ -26,7 +27,10 @@ pub(crate) fn Stage(pg: RwSignal<Playground>, status: RwSignal<Status>, anim: An
             .unwrap_or_default()
     });
     // Nodes a fault hit a moment ago (in run time) flash.
-    let faulted = Memo::new(move |_| pg.with(|p| crate::timeline::recent_node_faults(&p.run.events, p.run.shown)));
+    let faulted = Memo::new(move |_| {
+        pg.run
+            .with(|r| crate::model::timeline::recent_node_faults(&r.events, r.shown))
+    });
     let cluster = move || {
         nodes
             .get()
@@ -51,7 +55,7 @@ pub(crate) fn Stage(pg: RwSignal<Playground>, status: RwSignal<Status>, anim: An
             .collect_view()
     };
     let problems = move || {
-        let (phase, problems, error) = pg.with(|p| (p.run.phase(), p.run.problems.clone(), p.run.error.clone()));
+        let (phase, problems, error) = pg.run.with(|r| (r.phase(), r.problems.clone(), r.error.clone()));
         match phase {
             Phase::Invalid => Some(
                 view! {
@@ -145,9 +149,12 @@ fn Legend() -> impl IntoView {
 }
 
 #[component]
-fn Canvas(pg: RwSignal<Playground>, anim: Anim) -> impl IntoView {
-    let layout = Memo::new(move |_| pg.with(|p| p.layout.clone()));
-    let trail = Memo::new(move |_| pg.with(|p| p.run.selected.as_ref().map(|id| p.run.trail(id, &p.layout))));
+fn Canvas(pg: Playground, anim: Anim) -> impl IntoView {
+    let layout = Memo::new(move |_| pg.doc.with(|d| d.layout.clone()));
+    let trail = Memo::new(move |_| {
+        pg.run
+            .with(|r| r.selected.as_ref().map(|id| pg.doc.with(|d| r.trail(id, &d.layout))))
+    });
     let layer = NodeRef::<leptos::html::Canvas>::new();
     let svg = NodeRef::<leptos::svg::Svg>::new();
     Effect::new(move |_| {
@@ -157,7 +164,7 @@ fn Canvas(pg: RwSignal<Playground>, anim: Anim) -> impl IntoView {
         }
     });
     let view_box = move || layout.with(|l| format!("0 0 {:.0} {:.0}", l.width, l.height));
-    let clear = move |_| pg.update(|p| p.run.selected = None);
+    let clear = move |_| pg.run.update(|r| r.selected = None);
     let drawing = move || layout.with(|l| draw(l, pg, trail));
     let gestures = CanvasGestures::new(pg, svg);
     view! {
@@ -221,7 +228,7 @@ fn Canvas(pg: RwSignal<Playground>, anim: Anim) -> impl IntoView {
 type Trail = Memo<Option<(std::collections::HashSet<usize>, std::collections::HashSet<usize>)>>;
 
 /// Edges and nodes; the parts that change during a run read the playground themselves.
-fn draw(l: &Layout, pg: RwSignal<Playground>, trail: Trail) -> impl IntoView + use<> {
+fn draw(l: &Layout, pg: Playground, trail: Trail) -> impl IntoView + use<> {
     let edges = l
         .edges
         .iter()
@@ -244,7 +251,7 @@ fn draw(l: &Layout, pg: RwSignal<Playground>, trail: Trail) -> impl IntoView + u
             };
             let hl = move || trail.with(|t| t.as_ref().map(|(_, edges)| edges.contains(&i)));
             let traffic = move || {
-                Some(pg.with(|p| p.run.edge_traffic.get(i).copied().unwrap_or(0)))
+                Some(pg.run.with(|r| r.edge_traffic.get(i).copied().unwrap_or(0)))
                     .filter(|n| *n > 0)
                     .map(|n| format!("×{}", count(n)))
             };
@@ -298,8 +305,7 @@ fn draw(l: &Layout, pg: RwSignal<Playground>, trail: Trail) -> impl IntoView + u
             let hl = move || trail.with(|t| t.as_ref().map(|(nodes, _)| nodes.contains(&i)));
             let extra = match kind {
                 NodeKind::Queue => queue_lines(pg, name.clone(), n.w, n.h).into_any(),
-                NodeKind::Publisher => publisher_line(pg, name.clone()).into_any(),
-                NodeKind::Consumer => consumer_line(pg, name.clone()).into_any(),
+                NodeKind::Publisher | NodeKind::Consumer => actor_lines(pg, kind, name.clone()).into_any(),
                 NodeKind::Exchange => ().into_any(),
             };
             let title = truncate(&n.label, 18);
@@ -339,18 +345,17 @@ fn truncate(text: &str, max: usize) -> String {
     }
 }
 
-fn queue_lines(pg: RwSignal<Playground>, name: String, w: f64, h: f64) -> impl IntoView {
+fn queue_lines(pg: Playground, name: String, w: f64, h: f64) -> impl IntoView {
     let snapshot = {
         let name = name.clone();
-        Memo::new(move |_| pg.with(|p| p.run.queues.get(&name).cloned()))
+        Memo::new(move |_| pg.run.with(|r| r.queues.get(&name).cloned()))
     };
     // The node holding the queue's leader is reported down.
     let leader_down = Memo::new(move |_| {
         let leader = snapshot.with(|s| s.as_ref().and_then(|s| s.node.clone()));
         leader.is_some_and(|leader| {
-            pg.with(|p| {
-                p.run
-                    .nodes
+            pg.run.with(|r| {
+                r.nodes
                     .as_ref()
                     .is_some_and(|nodes| nodes.iter().any(|n| n.name == leader && !n.running))
             })
@@ -420,33 +425,41 @@ fn queue_lines(pg: RwSignal<Playground>, name: String, w: f64, h: f64) -> impl I
     }
 }
 
-fn publisher_line(pg: RwSignal<Playground>, name: String) -> impl IntoView {
-    let line = move || {
-        pg.with(|p| {
-            p.run.counts.per_publisher.get(&name).map(|(acked, nacked, returned)| {
-                let mut parts = vec![format!("✓ {}", count(*acked))];
-                if *nacked > 0 {
-                    parts.push(format!("✗ {}", count(*nacked)));
-                }
-                if *returned > 0 {
-                    parts.push(format!("↩ {}", count(*returned)));
-                }
-                parts.join("  ")
+/// An actor's counts and, in red just under its 64 px box, the reply code RabbitMQ closed its
+/// channel with (the whole text is in the log).
+fn actor_lines(pg: Playground, kind: NodeKind, name: String) -> impl IntoView {
+    let counts = {
+        let name = name.clone();
+        move || {
+            pg.run.with(|r| match kind {
+                NodeKind::Publisher => r.counts.per_publisher.get(&name).map(|(acked, nacked, returned)| {
+                    let mut parts = vec![format!("✓ {}", count(*acked))];
+                    if *nacked > 0 {
+                        parts.push(format!("✗ {}", count(*nacked)));
+                    }
+                    if *returned > 0 {
+                        parts.push(format!("↩ {}", count(*returned)));
+                    }
+                    parts.join("  ")
+                }),
+                _ => r
+                    .counts
+                    .per_consumer
+                    .get(&name)
+                    .map(|n| format!("received {}", count(*n))),
             })
-        })
+        }
     };
-    view! { <text class="counts" x="13" y="54">{line}</text> }
-}
-
-fn consumer_line(pg: RwSignal<Playground>, name: String) -> impl IntoView {
-    let line = move || {
-        pg.with(|p| {
-            p.run
-                .counts
-                .per_consumer
+    let closed = move || {
+        pg.run.with(|r| {
+            r.counts
+                .closed
                 .get(&name)
-                .map(|n| format!("received {}", count(*n)))
+                .map(|words| format!("closed: {}", words.split(" - ").next().unwrap_or_default()))
         })
     };
-    view! { <text class="counts" x="13" y="54">{line}</text> }
+    view! {
+        <text class="counts" x="13" y="54">{counts}</text>
+        <text class="closed" x="13" y="77" data-testid="actor-closed">{closed}</text>
+    }
 }

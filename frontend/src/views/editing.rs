@@ -2,9 +2,9 @@
 //! palette, and what is drawn over the topology while editing: the selection, the connection
 //! handles, the line being drawn, and the routing key's field on a selected binding.
 
-use crate::edit::{self, Element};
-use crate::gesture::{self, Gesture, Intent};
-use crate::layout::{Layout, NodeKind};
+use crate::model::edit::{self, Element};
+use crate::model::gesture::{self, Gesture, Intent};
+use crate::model::layout::{Layout, NodeKind};
 use crate::playground::Playground;
 use leptos::prelude::*;
 use warren_shared::Position;
@@ -16,14 +16,14 @@ pub const PALETTE_MIME: &str = "application/x-warren-kind";
 /// The canvas's gesture state and the SVG it reads coordinates from.
 #[derive(Clone, Copy)]
 pub struct CanvasGestures {
-    pg: RwSignal<Playground>,
+    pg: Playground,
     svg: NodeRef<leptos::svg::Svg>,
     gesture: RwSignal<Gesture>,
 }
 
 impl CanvasGestures {
     /// Gestures on `svg`, changing `pg`.
-    pub fn new(pg: RwSignal<Playground>, svg: NodeRef<leptos::svg::Svg>) -> Self {
+    pub fn new(pg: Playground, svg: NodeRef<leptos::svg::Svg>) -> Self {
         Self {
             pg,
             svg,
@@ -34,7 +34,7 @@ impl CanvasGestures {
     fn point(&self, client_x: i32, client_y: i32) -> Option<(f64, f64)> {
         let svg = self.svg.get_untracked()?;
         let rect = svg.get_bounding_client_rect();
-        let view = self.pg.with_untracked(|p| (p.layout.width, p.layout.height));
+        let view = self.pg.doc.with_untracked(|d| (d.layout.width, d.layout.height));
         Some(gesture::to_drawing(
             (rect.left(), rect.top(), rect.width(), rect.height()),
             view,
@@ -50,8 +50,8 @@ impl CanvasGestures {
         let Some(at) = self.point(ev.client_x(), ev.client_y()) else {
             return;
         };
-        let editable = self.pg.with_untracked(|p| !p.run.phase().active());
-        let (gesture, intent) = self.pg.with_untracked(|p| Gesture::down(&p.layout, at, editable));
+        let editable = !self.pg.busy();
+        let (gesture, intent) = self.pg.doc.with_untracked(|d| Gesture::down(&d.layout, at, editable));
         if gesture != Gesture::Idle {
             // Keep receiving moves when the pointer leaves the canvas mid-drag (on the canvas
             // itself: the boxes are drawn anew as they move).
@@ -88,7 +88,7 @@ impl CanvasGestures {
         let Some(at) = self.point(ev.client_x(), ev.client_y()) else {
             return;
         };
-        let intent = self.pg.with_untracked(|p| gesture.up(&p.layout, at));
+        let intent = self.pg.doc.with_untracked(|d| gesture.up(&d.layout, at));
         self.apply(intent);
     }
 
@@ -116,23 +116,27 @@ impl CanvasGestures {
         let pg = self.pg;
         match intent {
             Intent::None => {}
-            Intent::Select(element) => pg.update(|p| {
-                p.selected = element;
-                p.edit_error = None;
+            Intent::Select(element) => pg.doc.update(|d| {
+                d.selected = element;
+                d.edit_error = None;
             }),
-            Intent::Preview { node, corner } => pg.update(|p| p.layout.place(node, corner.0, corner.1)),
-            Intent::Place { node, corner } => pg.update(|p| {
-                let n = &p.layout.nodes[node];
-                let (kind, name) = (n.kind, n.name.clone());
-                p.change(|s| edit::place(s, kind, &name, corner.0, corner.1));
-            }),
-            Intent::Connect { from, to } => pg.update(|p| {
-                let (a, b) = (&p.layout.nodes[from], &p.layout.nodes[to]);
-                let (from, to) = ((a.kind, a.name.clone()), (b.kind, b.name.clone()));
-                if let Some(made) = p.try_change(|s| edit::connect(s, (from.0, &from.1), (to.0, &to.1))) {
-                    p.selected = Some(made);
+            Intent::Preview { node, corner } => pg.doc.update(|d| d.layout.place(node, corner.0, corner.1)),
+            Intent::Place { node, corner } => {
+                let (kind, name) = pg.doc.with_untracked(|d| {
+                    let n = &d.layout.nodes[node];
+                    (n.kind, n.name.clone())
+                });
+                pg.change(|s| edit::place(s, kind, &name, corner.0, corner.1));
+            }
+            Intent::Connect { from, to } => {
+                let (from, to) = pg.doc.with_untracked(|d| {
+                    let (a, b) = (&d.layout.nodes[from], &d.layout.nodes[to]);
+                    ((a.kind, a.name.clone()), (b.kind, b.name.clone()))
+                });
+                if let Some(made) = pg.try_change(|s| edit::connect(s, (from.0, &from.1), (to.0, &to.1))) {
+                    pg.select(Some(made));
                 }
-            }),
+            }
         }
     }
 }
@@ -157,19 +161,17 @@ pub fn palette_kind(value: &str) -> Option<NodeKind> {
 }
 
 /// Add an element of `kind` (at `at`, or where the automatic layout puts it) and select it.
-pub fn add_and_select(pg: RwSignal<Playground>, kind: NodeKind, at: Option<Position>) {
-    pg.update(|p| {
-        if let Some(added) = p.change(|s| edit::add(s, kind, at)) {
-            p.selected = Some(added);
-        }
-    });
+pub fn add_and_select(pg: Playground, kind: NodeKind, at: Option<Position>) {
+    if let Some(added) = pg.change(|s| edit::add(s, kind, at)) {
+        pg.select(Some(added));
+    }
 }
 
 /// What editing draws over the topology.
 #[component]
-pub(crate) fn EditOverlay(pg: RwSignal<Playground>, gestures: CanvasGestures, layout: Memo<Layout>) -> impl IntoView {
-    let selected = Memo::new(move |_| pg.with(|p| p.selected.clone()));
-    let editable = Memo::new(move |_| pg.with(|p| !p.run.phase().active()));
+pub(crate) fn EditOverlay(pg: Playground, gestures: CanvasGestures, layout: Memo<Layout>) -> impl IntoView {
+    let selected = Memo::new(move |_| pg.doc.with(|d| d.selected.clone()));
+    let editable = Memo::new(move |_| pg.run.with(|r| !r.phase().active()));
     let selection = move || {
         let element = selected.get()?;
         layout.with(|l| match &element {
@@ -249,13 +251,13 @@ pub(crate) fn EditOverlay(pg: RwSignal<Playground>, gestures: CanvasGestures, la
 
 /// The routing key of a selected binding, edited where the line is.
 #[component]
-fn RoutingKeyField(pg: RwSignal<Playground>, selected: Memo<Option<Element>>, layout: Memo<Layout>) -> impl IntoView {
+fn RoutingKeyField(pg: Playground, selected: Memo<Option<Element>>, layout: Memo<Layout>) -> impl IntoView {
     move || {
         let Some(Element::Binding(binding)) = selected.get() else {
             return None;
         };
-        let key = pg.with_untracked(|p| {
-            p.editor
+        let key = pg.doc.with_untracked(|d| {
+            d.editor
                 .scenario
                 .as_ref()
                 .and_then(|s| s.bindings.get(binding))
@@ -268,12 +270,10 @@ fn RoutingKeyField(pg: RwSignal<Playground>, selected: Memo<Option<Element>>, la
                 .map(|e| l.edge_curve(e).at(0.5))
         })?;
         let commit = move |value: String| {
-            pg.update(|p| {
-                p.change(|s| {
-                    if let Some(b) = s.bindings.get_mut(binding) {
-                        b.routing_key = value;
-                    }
-                });
+            pg.change(|s| {
+                if let Some(b) = s.bindings.get_mut(binding) {
+                    b.routing_key = value;
+                }
             });
         };
         Some(view! {
@@ -299,14 +299,14 @@ fn RoutingKeyField(pg: RwSignal<Playground>, selected: Memo<Option<Element>>, la
 
 /// Why the last change from the canvas or a form was not made.
 #[component]
-pub(crate) fn EditNotice(pg: RwSignal<Playground>) -> impl IntoView {
-    let error = Memo::new(move |_| pg.with(|p| p.edit_error.clone()));
+pub(crate) fn EditNotice(pg: Playground) -> impl IntoView {
+    let error = move || pg.doc.with(|d| d.edit_error.clone());
     move || {
-        error.get().map(|message| {
+        error().map(|message| {
             view! {
                 <div class="edit-error" role="alert" data-testid="edit-error">
                     <span>{message}</span>
-                    <button type="button" on:click=move |_| pg.update(|p| p.edit_error = None)>"Dismiss"</button>
+                    <button type="button" on:click=move |_| pg.doc.update(|d| d.edit_error = None)>"Dismiss"</button>
                 </div>
             }
         })

@@ -1,10 +1,11 @@
 //! The inspector's Selection tab: a form for the selected element (fields from
-//! [`crate::form`], each with its validation problems as you type), the element's whole JSON,
+//! [`crate::model::form`], each with its validation problems as you type), the element's whole JSON,
 //! and Delete. With nothing selected: the scenario's name, description and policies.
 
-use crate::edit::{self, Element};
-use crate::form::{self, Control, Field};
-use crate::layout::NodeKind;
+use crate::model::document::Document;
+use crate::model::edit::{self, Element};
+use crate::model::form::{self, Control, Field};
+use crate::model::layout::NodeKind;
 use crate::playground::Playground;
 use crate::views::scenario_text;
 use leptos::prelude::*;
@@ -13,21 +14,26 @@ use wasm_bindgen::JsCast;
 
 /// The selected element's path (`queues[1]`): the form is built anew only when it changes,
 /// so typing a new name (which renames the element) keeps the caret in place.
-fn selected_path(p: &Playground) -> Option<(Element, String)> {
-    let element = p.selected.clone()?;
-    let path = element.path(p.editor.scenario.as_ref()?)?;
+fn selected_path(d: &Document) -> Option<(Element, String)> {
+    let element = d.selected.clone()?;
+    let path = element.path(d.editor.scenario.as_ref()?)?;
     Some((element, path))
 }
 
 #[component]
-pub(crate) fn SelectionForm(pg: RwSignal<Playground>) -> impl IntoView {
+pub(crate) fn SelectionForm(pg: Playground) -> impl IntoView {
     let key = Memo::new(move |_| {
-        pg.with(|p| selected_path(p).map(|(element, path)| (std::mem::discriminant(&element), kind_of(&element), path)))
+        pg.doc.with(|d| {
+            selected_path(d).map(|(element, path)| (std::mem::discriminant(&element), kind_of(&element), path))
+        })
     });
     move || match key.get() {
         None => view! { <ScenarioForm pg=pg /> }.into_any(),
         Some((_, _, path)) => {
-            let element = pg.with_untracked(|p| p.selected.clone()).unwrap_or(Element::Step(0));
+            let element = pg
+                .doc
+                .with_untracked(|d| d.selected.clone())
+                .unwrap_or(Element::Step(0));
             view! { <ElementForm pg=pg element=element path=path /> }.into_any()
         }
     }
@@ -50,24 +56,25 @@ fn title(element: &Element) -> String {
 }
 
 #[component]
-fn ElementForm(pg: RwSignal<Playground>, element: Element, path: String) -> impl IntoView {
+fn ElementForm(pg: Playground, element: Element, path: String) -> impl IntoView {
     // The element's JSON is the whole scenario serialised: only when the text or the
     // selection changes.
     let text = scenario_text(pg);
-    let selected = Memo::new(move |_| pg.with(|p| p.selected.clone()));
+    let selected = Memo::new(move |_| pg.doc.with(|d| d.selected.clone()));
     let value = Memo::new(move |_| {
         text.track();
         let element = selected.get()?;
-        pg.with_untracked(|p| edit::element_value(p.editor.scenario.as_ref()?, &element))
+        pg.doc
+            .with_untracked(|d| edit::element_value(d.editor.scenario.as_ref()?, &element))
     });
-    let heading = Memo::new(move |_| pg.with(|p| p.selected.as_ref().map(title).unwrap_or_default()));
+    let heading = move || pg.doc.with(|d| d.selected.as_ref().map(title).unwrap_or_default());
     let fields = form::fields(&element);
     let pointers: Vec<&'static str> = fields.iter().map(|f| f.pointer).collect();
     let other_problems = {
         let path = path.clone();
         move || {
-            pg.with(|p| {
-                form::unclaimed(&p.editor.problems, &path, &pointers)
+            pg.doc.with(|d| {
+                form::unclaimed(&d.editor.problems, &path, &pointers)
                     .into_iter()
                     .map(|p| format!("{}: {}", p.path, p.message))
                     .collect::<Vec<_>>()
@@ -85,14 +92,12 @@ fn ElementForm(pg: RwSignal<Playground>, element: Element, path: String) -> impl
         .collect_view();
     let whole = json_area(pg, value, None);
     let delete = move |_| {
-        pg.update(|p| {
-            p.delete_selected();
-        });
+        pg.delete_selected();
     };
     view! {
         <div class="element-form" data-testid="element-form" data-path=path.clone()>
             <div class="form-head">
-                <h3 data-testid="element-title">{move || heading.get()}</h3>
+                <h3 data-testid="element-title">{heading}</h3>
                 <button type="button" class="danger" data-testid="delete-element" title="Delete (Del)" on:click=delete>
                     "Delete"
                 </button>
@@ -110,26 +115,26 @@ fn ElementForm(pg: RwSignal<Playground>, element: Element, path: String) -> impl
 }
 
 /// Set the value at `pointer` of the selected element; a refusal is shown at the field.
-fn commit(pg: RwSignal<Playground>, pointer: &'static str, new: Option<Value>, error: RwSignal<Option<String>>) {
-    pg.update(|p| {
-        let Some(element) = p.selected.clone() else { return };
-        let group = format!("form:{pointer}");
-        let now = p.try_change_in(Some(&group), |s| {
-            let mut value = edit::element_value(s, &element).ok_or("this element no longer exists")?;
-            form::write(&mut value, pointer, new);
-            edit::set_element_value(s, &element, value)
-        });
-        match now {
-            Some(now) => {
-                p.selected = Some(now);
-                error.set(None);
-            }
-            None => error.set(p.edit_error.take()),
-        }
+fn commit(pg: Playground, pointer: &'static str, new: Option<Value>, error: RwSignal<Option<String>>) {
+    let Some(element) = pg.doc.with_untracked(|d| d.selected.clone()) else {
+        return;
+    };
+    let group = format!("form:{pointer}");
+    let now = pg.try_change_in(Some(&group), |s| {
+        let mut value = edit::element_value(s, &element).ok_or("this element no longer exists")?;
+        form::write(&mut value, pointer, new);
+        edit::set_element_value(s, &element, value)
     });
+    match now {
+        Some(now) => {
+            pg.select(Some(now));
+            error.set(None);
+        }
+        None => error.set(pg.doc.try_update(|d| d.edit_error.take()).flatten()),
+    }
 }
 
-fn field_row(pg: RwSignal<Playground>, value: Memo<Option<Value>>, path: String, f: Field) -> impl IntoView {
+fn field_row(pg: Playground, value: Memo<Option<Value>>, path: String, f: Field) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let id = format!("field{}", f.pointer.replace('/', "-"));
     let testid = format!("field-{}", f.pointer.trim_start_matches('/').replace('/', "."));
@@ -170,8 +175,8 @@ fn field_row(pg: RwSignal<Playground>, value: Memo<Option<Value>>, path: String,
         }
     };
     let problems = move || {
-        pg.with(|p| {
-            form::problems_at(&p.editor.problems, &path, f.pointer)
+        pg.doc.with(|d| {
+            form::problems_at(&d.editor.problems, &path, f.pointer)
                 .into_iter()
                 .map(|p| p.message.clone())
                 .collect::<Vec<_>>()
@@ -223,7 +228,7 @@ fn entry(control: Control, text: &str) -> Option<Result<Option<Value>, String>> 
 }
 
 /// The choices (value, label) of a select for `control`; `now` is the value it shows.
-fn options(pg: RwSignal<Playground>, control: Control, now: String) -> Vec<(String, String)> {
+fn options(pg: Playground, control: Control, now: String) -> Vec<(String, String)> {
     let listed = |list: &[(&str, &str)]| list.iter().map(|(v, l)| ((*v).to_owned(), (*l).to_owned())).collect();
     match control {
         Control::Choice(options) => listed(options),
@@ -233,8 +238,8 @@ fn options(pg: RwSignal<Playground>, control: Control, now: String) -> Vec<(Stri
             .map(|(i, (label, _))| (i.to_string(), (*label).to_owned()))
             .collect(),
         Control::Reference { kind, optional } => {
-            let mut options: Vec<(String, String)> = pg.with_untracked(|p| {
-                let s = p.editor.scenario.as_ref();
+            let mut options: Vec<(String, String)> = pg.doc.with_untracked(|d| {
+                let s = d.editor.scenario.as_ref();
                 let names: Vec<String> = match kind {
                     NodeKind::Queue => s.map(|s| s.queues.iter().map(|q| q.name.clone()).collect()),
                     _ => s.map(|s| s.exchanges.iter().map(|e| e.name.clone()).collect()),
@@ -320,7 +325,7 @@ fn select(
 
 /// JSON of a part of the element (`pointer`), or of all of it; applied when it parses.
 fn json_area(
-    pg: RwSignal<Playground>,
+    pg: Playground,
     value: Memo<Option<Value>>,
     part: Option<(&'static str, RwSignal<Option<String>>)>,
 ) -> impl IntoView {
@@ -380,11 +385,14 @@ fn json_area(
 
 /// With nothing selected: the scenario's own fields and its policies.
 #[component]
-fn ScenarioForm(pg: RwSignal<Playground>) -> impl IntoView {
-    let name = move || pg.with(|p| p.editor.scenario.as_ref().map(|s| s.name.clone()).unwrap_or_default());
+fn ScenarioForm(pg: Playground) -> impl IntoView {
+    let name = move || {
+        pg.doc
+            .with(|d| d.editor.scenario.as_ref().map(|s| s.name.clone()).unwrap_or_default())
+    };
     let description = move || {
-        pg.with(|p| {
-            p.editor
+        pg.doc.with(|d| {
+            d.editor
                 .scenario
                 .as_ref()
                 .map(|s| s.description.clone())
@@ -392,8 +400,8 @@ fn ScenarioForm(pg: RwSignal<Playground>) -> impl IntoView {
         })
     };
     let policies = move || {
-        pg.with(|p| {
-            p.editor
+        pg.doc.with(|d| {
+            d.editor
                 .scenario
                 .as_ref()
                 .map(|s| {
@@ -406,9 +414,7 @@ fn ScenarioForm(pg: RwSignal<Playground>) -> impl IntoView {
         })
     };
     let set_name = move |v: String| {
-        pg.update(|p| {
-            p.change_in(Some("form:scenario-name"), |s| s.name = v);
-        });
+        pg.change_in(Some("form:scenario-name"), |s| s.name = v);
     };
     let desc_node = NodeRef::<leptos::html::Textarea>::new();
     Effect::new(move |_| {
@@ -439,9 +445,7 @@ fn ScenarioForm(pg: RwSignal<Playground>) -> impl IntoView {
                     data-testid="field-scenario-description"
                     on:input=move |ev| {
                         let v = event_target_value(&ev);
-                        pg.update(|p| {
-                            p.change_in(Some("form:scenario-description"), |s| s.description = v);
-                        });
+                        pg.change_in(Some("form:scenario-description"), |s| s.description = v);
                     }
                 >
                     {description()}
@@ -456,7 +460,7 @@ fn ScenarioForm(pg: RwSignal<Playground>) -> impl IntoView {
                         .map(|(i, (name, pattern))| {
                             view! {
                                 <li>
-                                    <button type="button" on:click=move |_| pg.update(|p| p.selected = Some(Element::Policy(i)))>
+                                    <button type="button" on:click=move |_| pg.select(Some(Element::Policy(i)))>
                                         {name}
                                         " "
                                         <code>{pattern}</code>

@@ -3,13 +3,13 @@
 use super::lang;
 use crate::gallery;
 use crate::i18n::Lang;
+use crate::model::run::Phase;
 use crate::playground::Playground;
-use crate::run::Phase;
 use leptos::prelude::*;
 
 #[component]
-pub(crate) fn Gallery(pg: RwSignal<Playground>, phase: Memo<Phase>, on_load: Callback<&'static str>) -> impl IntoView {
-    let current = Memo::new(move |_| pg.with(|p| p.editor.example));
+pub(crate) fn Gallery(pg: Playground, phase: Memo<Phase>, on_load: Callback<&'static str>) -> impl IntoView {
+    let current = move || pg.doc.with(|d| d.editor.example);
     let lang = lang();
     let items = gallery::examples()
         .into_iter()
@@ -28,7 +28,7 @@ pub(crate) fn Gallery(pg: RwSignal<Playground>, phase: Memo<Phase>, on_load: Cal
                     <button
                         type="button"
                         class="example"
-                        class:current=move || current.get() == Some(stem)
+                        class:current=move || current() == Some(stem)
                         data-testid=format!("gallery-{stem}")
                         disabled=move || phase.get().active()
                         on:click=move |_| on_load.run(stem)

@@ -1,16 +1,13 @@
 //! The inspector pane: what to look for in the scenario, its JSON (with import and export),
 //! and the relay's status.
 
-use super::lang;
+use super::element_form::SelectionForm;
+use super::{lang, problem_item, scenario_text, share};
 use crate::components::StatusPanel;
-use crate::gallery;
 use crate::i18n::Lang;
+use crate::model::run::Phase;
+use crate::model::state::{Status, count};
 use crate::playground::Playground;
-use crate::run::Phase;
-use crate::share;
-use crate::state::{Status, count};
-use crate::views::element_form::SelectionForm;
-use crate::views::{problem_item, scenario_text};
 use leptos::prelude::*;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -23,14 +20,14 @@ enum Tab {
 
 #[component]
 pub(crate) fn Inspector(
-    pg: RwSignal<Playground>,
+    pg: Playground,
     status: RwSignal<Status>,
     phase: Memo<Phase>,
     on_reconnect: Option<Callback<()>>,
 ) -> impl IntoView {
     let tab = RwSignal::new(Tab::About);
     // Selecting something on the canvas opens its form.
-    let selected = Memo::new(move |_| pg.with(|p| p.selected.clone()));
+    let selected = Memo::new(move |_| pg.doc.with(|d| d.selected.clone()));
     Effect::new(move |previous: Option<()>| {
         if selected.with(Option::is_some) && previous.is_some() {
             tab.set(Tab::Selection);
@@ -50,7 +47,7 @@ pub(crate) fn Inspector(
             </button>
         }
     };
-    let problem_count = Memo::new(move |_| pg.with(|p| p.editor.problems.len()));
+    let problem_count = move || pg.doc.with(|d| d.editor.problems.len());
     view! {
         <div class="tabs" role="tablist">
             {tab_button(Tab::About, "About", "tab-about")}
@@ -58,11 +55,11 @@ pub(crate) fn Inspector(
             {tab_button(Tab::Json, "JSON", "tab-json")}
             {tab_button(Tab::Relay, "Relay", "tab-relay")}
             {move || {
-                (problem_count.get() > 0)
+                (problem_count() > 0)
                     .then(|| {
                         view! {
                             <span class="problem-badge" title="Problems in the JSON">
-                                {problem_count.get()}
+                                {problem_count()}
                             </span>
                         }
                     })
@@ -87,13 +84,13 @@ pub(crate) fn Inspector(
 }
 
 #[component]
-fn About(pg: RwSignal<Playground>) -> impl IntoView {
+fn About(pg: Playground) -> impl IntoView {
     let lang = lang();
-    let info = Memo::new(move |_| {
+    let info = move || {
         let lang = lang.get();
-        pg.with(|p| {
-            let example = p.editor.example.and_then(gallery::example);
-            p.editor.scenario.as_ref().map(|s| {
+        pg.doc.with(|d| {
+            let example = d.example();
+            d.editor.scenario.as_ref().map(|s| {
                 (
                     example.as_ref().map_or_else(|| s.name.clone(), |e| e.name_in(lang)),
                     example.as_ref().map_or_else(|| s.description.clone(), |e| e.description_in(lang)),
@@ -106,14 +103,14 @@ fn About(pg: RwSignal<Playground>) -> impl IntoView {
                         s.consumers.len(),
                         count(s.total_messages())
                     ),
-                    p.editor.example.is_some(),
-                    p.editor.problems.len(),
+                    d.editor.example.is_some(),
+                    d.editor.problems.len(),
                 )
             })
         })
-    });
+    };
     move || {
-        info.get().map(|(name, description, shape, from_gallery, problems)| {
+        info().map(|(name, description, shape, from_gallery, problems)| {
             let description = if description.is_empty() {
                 "This scenario has no description.".to_owned()
             } else {
@@ -152,7 +149,7 @@ fn About(pg: RwSignal<Playground>) -> impl IntoView {
 }
 
 #[component]
-fn JsonEditor(pg: RwSignal<Playground>, phase: Memo<Phase>) -> impl IntoView {
+fn JsonEditor(pg: Playground, phase: Memo<Phase>) -> impl IntoView {
     let text = scenario_text(pg);
     let area = NodeRef::<leptos::html::Textarea>::new();
     // Set the text only when it differs, so typing never moves the caret.
@@ -164,7 +161,7 @@ fn JsonEditor(pg: RwSignal<Playground>, phase: Memo<Phase>) -> impl IntoView {
             area.set_value(&text);
         }
     });
-    let problems = Memo::new(move |_| pg.with(|p| p.editor.problems.clone()));
+    let problems = move || pg.doc.with(|d| d.editor.problems.clone());
     let importing = RwSignal::new(false);
     let paste = NodeRef::<leptos::html::Textarea>::new();
     // What went wrong with the last import or export (never swallowed).
@@ -176,8 +173,8 @@ fn JsonEditor(pg: RwSignal<Playground>, phase: Memo<Phase>) -> impl IntoView {
                 file_error.set(Some("Paste a scenario's JSON first.".to_owned()));
                 return;
             }
-            match pg.try_update(|p| p.import(&text)) {
-                Some(Err(error)) => file_error.set(Some(format!("Import failed: {error}"))),
+            match pg.import(&text) {
+                Err(error) => file_error.set(Some(format!("Import failed: {error}"))),
                 _ => {
                     file_error.set(None);
                     paste.set_value("");
@@ -195,14 +192,14 @@ fn JsonEditor(pg: RwSignal<Playground>, phase: Memo<Phase>) -> impl IntoView {
         share::read_chosen_file(&input, move |result| {
             // The same file may be chosen again after an edit.
             chosen.set_value("");
-            match result.and_then(|text| pg.try_update(|p| p.import(&text)).unwrap_or(Ok(()))) {
+            match result.and_then(|text| pg.import(&text)) {
                 Ok(()) => file_error.set(None),
                 Err(error) => file_error.set(Some(format!("Import failed: {error}"))),
             }
         });
     };
     let export = move |_| {
-        let (text, name) = pg.with_untracked(|p| (p.editor.text.clone(), p.editor.file_name()));
+        let (text, name) = pg.doc.with_untracked(|d| (d.editor.text.clone(), d.editor.file_name()));
         file_error.set(
             share::download(&name, &text)
                 .err()
@@ -230,7 +227,7 @@ fn JsonEditor(pg: RwSignal<Playground>, phase: Memo<Phase>) -> impl IntoView {
             </button>
             <span class="json-state" data-testid="json-state">
                 {move || {
-                    let n = problems.with(Vec::len);
+                    let n = pg.doc.with(|d| d.editor.problems.len());
                     if n == 0 { "✓ valid scenario".to_owned() } else { format!("{n} problem(s)") }
                 }}
             </span>
@@ -260,12 +257,12 @@ fn JsonEditor(pg: RwSignal<Playground>, phase: Memo<Phase>) -> impl IntoView {
             readonly=move || phase.get().active()
             on:input=move |ev| {
                 let value = event_target_value(&ev);
-                pg.update(|p| p.edit(&value));
+                pg.edit(&value);
             }
         ></textarea>
         <ul class="editor-problems" data-testid="editor-problems">
             {move || {
-                problems.get().into_iter().map(|p| problem_item(p, "editor-problem")).collect_view()
+                problems().into_iter().map(|p| problem_item(p, "editor-problem")).collect_view()
             }}
         </ul>
     }

@@ -1,25 +1,28 @@
 //! The event log: every event of the run in a virtual table, filterable by kind, actor and
 //! message id; clicking a row follows that message on the canvas.
 
+use crate::model::run::{self, LogFilter};
+use crate::model::state::count;
 use crate::playground::Playground;
-use crate::run::{self, LogFilter};
-use crate::state::count;
 use leptos::prelude::*;
 
 /// Height of one event-log row, in pixels (the log draws only the rows in view).
 pub const LOG_ROW_HEIGHT: f64 = 24.0;
 
 #[component]
-pub(crate) fn EventLog(pg: RwSignal<Playground>) -> impl IntoView {
+pub(crate) fn EventLog(pg: Playground) -> impl IntoView {
     let body = NodeRef::<leptos::html::Div>::new();
     let scroll_top = RwSignal::new(0.0_f64);
     let viewport = RwSignal::new(220.0_f64);
     let follow = RwSignal::new(true);
-    let total = Memo::new(move |_| pg.with(|p| p.run.filtered.len()));
-    let all = Memo::new(move |_| pg.with(|p| p.run.events.len()));
-    let kinds = Memo::new(move |_| pg.with(|p| p.run.kinds_seen.iter().map(|(k, n)| (*k, *n)).collect::<Vec<_>>()));
-    let filter = Memo::new(move |_| pg.with(|p| p.run.filter.clone()));
-    let selected = Memo::new(move |_| pg.with(|p| p.run.selected.clone()));
+    let total = Memo::new(move |_| pg.run.with(|r| r.filtered.len()));
+    let all = Memo::new(move |_| pg.run.with(|r| r.events.len()));
+    let kinds = Memo::new(move |_| {
+        pg.run
+            .with(|r| r.kinds_seen.iter().map(|(k, n)| (*k, *n)).collect::<Vec<_>>())
+    });
+    let filter = Memo::new(move |_| pg.run.with(|r| r.filter.clone()));
+    let selected = Memo::new(move |_| pg.run.with(|r| r.selected.clone()));
 
     // Follow the end of the log while it grows, unless the user scrolled up.
     Effect::new(move |_| {
@@ -45,17 +48,17 @@ pub(crate) fn EventLog(pg: RwSignal<Playground>) -> impl IntoView {
     let rows = move || {
         let (start, end) = visible_rows(scroll_top.get(), viewport.get(), total.get());
         let selected = selected.get();
-        pg.with(|p| {
+        pg.doc.with(|d| pg.run.with(|r| {
             (start..end)
                 .filter_map(|k| {
-                    let index = *p.run.filtered.get(k)?;
-                    let event = p.run.events.get(index)?;
-                    let id = run::message_id(event).map(str::to_owned);
+                    let index = *r.filtered.get(k)?;
+                    let event = r.events.get(index)?;
+                    let id = event.kind.message_id().map(str::to_owned);
                     let is_selected = id.is_some() && id == selected;
-                    Some((k, event.t_ms, event.kind.name(), run::actor(event).map(str::to_owned), id, run::details(event), run::tone(event, &p.layout), is_selected))
+                    Some((k, event.t_ms, event.kind.name(), event.kind.actor().map(str::to_owned), id, run::details(event), run::tone(event, &d.layout), is_selected))
                 })
                 .collect::<Vec<_>>()
-        })
+        }))
         .into_iter()
         .map(|(k, t_ms, kind, actor, id, details, tone, is_selected)| {
             let click_id = id.clone();
@@ -68,8 +71,8 @@ pub(crate) fn EventLog(pg: RwSignal<Playground>) -> impl IntoView {
                     style:top=format!("{}px", k as f64 * LOG_ROW_HEIGHT)
                     on:click=move |_| {
                         if let Some(id) = click_id.clone() {
-                            pg.update(|p| {
-                                p.run.selected = if p.run.selected.as_deref() == Some(id.as_str()) { None } else { Some(id) };
+                            pg.run.update(|r| {
+                                r.selected = if r.selected.as_deref() == Some(id.as_str()) { None } else { Some(id) };
                             });
                         }
                     }
@@ -85,9 +88,9 @@ pub(crate) fn EventLog(pg: RwSignal<Playground>) -> impl IntoView {
         .collect_view()
     };
     let set_filter = move |change: &dyn Fn(&mut LogFilter)| {
-        let mut next = pg.with_untracked(|p| p.run.filter.clone());
+        let mut next = pg.run.with_untracked(|r| r.filter.clone());
         change(&mut next);
-        pg.update(|p| p.run.set_filter(next));
+        pg.run.update(|r| r.set_filter(next));
         follow.set(true);
     };
     view! {

@@ -1,6 +1,8 @@
 //! The playground's panes, one module each; [`crate::app`] puts them on the screen.
 //!
 //! - [`examples`]: the gallery of examples; [`palette`]: what can be added, undo and redo.
+//! - [`share`]: the header's link to the scenario, the banner of a broken link, file import
+//!   and export.
 //! - [`canvas`]: the stage with the topology and the animation layer.
 //! - [`editing`]: building on the canvas: select, move, connect, drop from the palette.
 //! - [`inspector`]: About, the scenario's JSON, the relay; [`element_form`]: its Edit tab.
@@ -19,6 +21,7 @@ pub mod log;
 pub mod palette;
 pub mod playback;
 pub mod plot;
+pub mod share;
 pub mod summary;
 pub mod timeline;
 
@@ -26,7 +29,7 @@ use crate::i18n::Lang;
 use leptos::prelude::*;
 use warren_shared::{Outcome, Problem};
 
-/// The page's language (see [`i18n`]), provided by [`crate::PlaygroundView`].
+/// The page's language (see [`crate::i18n`]), provided by [`crate::PlaygroundView`].
 pub fn lang() -> RwSignal<Lang> {
     use_context::<RwSignal<Lang>>().unwrap_or_else(|| RwSignal::new(Lang::En))
 }
@@ -58,8 +61,8 @@ pub fn problem_item(problem: Problem, testid: &'static str) -> impl IntoView {
     }
 }
 
-/// The scenario's text, as a memo: what depends on the scenario alone reruns when it is edited,
-/// not with every change of the run (the playground changes ten times a second during one).
-pub fn scenario_text(pg: RwSignal<crate::playground::Playground>) -> Memo<String> {
-    Memo::new(move |_| pg.with(|p| p.editor.text.clone()))
+/// The scenario's text, as a memo: what depends on the text alone reruns when it is edited,
+/// not when the selection changes or a box is dragged.
+pub fn scenario_text(pg: crate::playground::Playground) -> Memo<String> {
+    Memo::new(move |_| pg.doc.with(|d| d.editor.text.clone()))
 }

@@ -1,10 +1,10 @@
 //! The palette: add publishers, exchanges, queues, consumers and policies (click, or drag onto
 //! the canvas), start from an empty scenario, undo and redo.
 
-use crate::edit;
-use crate::layout::NodeKind;
+use crate::model::edit;
+use crate::model::layout::NodeKind;
+use crate::model::run::Phase;
 use crate::playground::Playground;
-use crate::run::Phase;
 use crate::views::editing::{PALETTE_MIME, add_and_select};
 use leptos::prelude::*;
 
@@ -12,10 +12,10 @@ use leptos::prelude::*;
 const EMPTY: &str = "{\n  \"version\": 1,\n  \"name\": \"My scenario\"\n}";
 
 #[component]
-pub(crate) fn Palette(pg: RwSignal<Playground>, phase: Memo<Phase>) -> impl IntoView {
+pub(crate) fn Palette(pg: Playground, phase: Memo<Phase>) -> impl IntoView {
     let idle = move || !phase.get().active();
-    let can_undo = Memo::new(move |_| pg.with(|p| p.history.can_undo()));
-    let can_redo = Memo::new(move |_| pg.with(|p| p.history.can_redo()));
+    let can_undo = move || pg.doc.with(|d| d.history.can_undo());
+    let can_redo = move || pg.doc.with(|d| d.history.can_redo());
     let items = [
         (NodeKind::Publisher, "Publisher", "sends messages to an exchange"),
         (NodeKind::Exchange, "Exchange", "routes by type and bindings"),
@@ -50,16 +50,12 @@ pub(crate) fn Palette(pg: RwSignal<Playground>, phase: Memo<Phase>) -> impl Into
     })
     .collect_view();
     let add_policy = move |_| {
-        pg.update(|p| {
-            if let Some(added) = p.change(edit::add_policy) {
-                p.selected = Some(added);
-            }
-        });
+        if let Some(added) = pg.change(edit::add_policy) {
+            pg.select(Some(added));
+        }
     };
     let start_empty = move |_| {
-        pg.update(|p| {
-            p.load_text(EMPTY);
-        });
+        pg.load_text(EMPTY);
     };
     view! {
         <h2 class="pane-title">"Build"</h2>
@@ -84,11 +80,9 @@ pub(crate) fn Palette(pg: RwSignal<Playground>, phase: Memo<Phase>) -> impl Into
                 type="button"
                 data-testid="undo-button"
                 title="Undo (Ctrl+Z)"
-                disabled=move || !idle() || !can_undo.get()
+                disabled=move || !idle() || !can_undo()
                 on:click=move |_| {
-                    pg.update(|p| {
-                        p.undo();
-                    });
+                    pg.undo();
                 }
             >
                 "↶ Undo"
@@ -97,11 +91,9 @@ pub(crate) fn Palette(pg: RwSignal<Playground>, phase: Memo<Phase>) -> impl Into
                 type="button"
                 data-testid="redo-button"
                 title="Redo (Ctrl+Shift+Z)"
-                disabled=move || !idle() || !can_redo.get()
+                disabled=move || !idle() || !can_redo()
                 on:click=move |_| {
-                    pg.update(|p| {
-                        p.redo();
-                    });
+                    pg.redo();
                 }
             >
                 "↷ Redo"

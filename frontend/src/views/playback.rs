@@ -1,10 +1,11 @@
 //! The playback controls above the canvas: speed, pause (also Space), Replay of a finished run
 //! from its recorded events, and a scrubber over the run's time.
 //!
-//! The controls only call [`crate::frame::AnimLoop`]; the clocks are in [`crate::playback`].
+//! The controls only call [`crate::frame::AnimLoop`] (and [`Playground::seek`] for the recorded
+//! run); the clocks are in [`crate::model::playback`].
 
-use crate::app::Anim;
-use crate::playback::{Speed, run_time_text};
+use crate::frame::Anim;
+use crate::model::playback::{Speed, run_time_text};
 use crate::playground::Playground;
 use leptos::prelude::*;
 
@@ -16,11 +17,11 @@ follows the run's own clock: each token leaves when its event happened, bursts l
 they are counted), tokens travel at the 1× speed.";
 
 #[component]
-pub(crate) fn PlaybackBar(pg: RwSignal<Playground>, anim: Anim) -> impl IntoView {
+pub(crate) fn PlaybackBar(pg: Playground, anim: Anim) -> impl IntoView {
     let (speed, paused, position) = anim.with_value(|a| (a.speed, a.paused, a.position));
-    let end = Memo::new(move |_| pg.with(|p| p.run.end_ms() as f64));
+    let end = Memo::new(move |_| pg.run.with(|r| r.end_ms() as f64));
     // A finished run with events can be replayed and scrubbed; a run going on cannot.
-    let replayable = Memo::new(move |_| pg.with(|p| !p.run.events.is_empty() && !p.run.phase().active()));
+    let replayable = Memo::new(move |_| pg.run.with(|r| !r.events.is_empty() && !r.phase().active()));
     let shown_at = move || position.get().unwrap_or_else(|| end.get());
     let on_speed = move |ev| {
         if let Some(speed) = Speed::from_value(&event_target_value(&ev)) {
@@ -30,7 +31,7 @@ pub(crate) fn PlaybackBar(pg: RwSignal<Playground>, anim: Anim) -> impl IntoView
     let on_scrub = move |ev| {
         let t_ms = event_target::<web_sys::HtmlInputElement>(&ev).value_as_number();
         if t_ms.is_finite() {
-            anim.with_value(|a| a.seek(pg, t_ms));
+            anim.with_value(|a| pg.seek(a, t_ms));
         }
     };
     view! {
@@ -63,7 +64,7 @@ pub(crate) fn PlaybackBar(pg: RwSignal<Playground>, anim: Anim) -> impl IntoView
                 data-testid="replay-button"
                 title="Play the recorded run again, without the broker"
                 disabled=move || !replayable.get()
-                on:click=move |_| anim.with_value(|a| a.replay(pg))
+                on:click=move |_| anim.with_value(|a| pg.replay(a))
             >
                 "↺ Replay"
             </button>

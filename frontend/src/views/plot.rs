@@ -4,10 +4,10 @@
 //!
 //! The geometry ([`PlotModel`]) is pure and tested on the host; the component only draws it.
 
-use crate::app::Anim;
+use crate::frame::Anim;
+use crate::model::run::{DepthPoint, DepthSeries};
+use crate::model::state::count;
 use crate::playground::Playground;
-use crate::run::{DepthPoint, DepthSeries};
-use crate::state::count;
 use leptos::prelude::*;
 
 /// The plot's drawing size (it scales to the pane's width).
@@ -149,13 +149,13 @@ impl PlotModel {
 
 /// Each queue's depth over the run, from `pg`'s snapshots; a cursor follows a replay of `anim`.
 #[component]
-pub(crate) fn DepthPlot(pg: RwSignal<Playground>, anim: Anim) -> impl IntoView {
+pub(crate) fn DepthPlot(pg: Playground, anim: Anim) -> impl IntoView {
     // Recomputed only when a snapshot arrives, not with every other event.
-    let points = Memo::new(move |_| pg.with(|p| p.run.depth.values().map(Vec::len).sum::<usize>()));
+    let points = Memo::new(move |_| pg.run.with(|r| r.depth.values().map(Vec::len).sum::<usize>()));
     let model = Memo::new(move |_| {
         // Read, not only tracked: a memo that was never read never reports a change.
         let _ = points.get();
-        pg.with_untracked(|p| PlotModel::of(&p.run.depth))
+        pg.run.with_untracked(|r| PlotModel::of(&r.depth))
     });
     let position = anim.with_value(|a| a.position);
     move || {
@@ -163,7 +163,7 @@ pub(crate) fn DepthPlot(pg: RwSignal<Playground>, anim: Anim) -> impl IntoView {
         let scale = model.scale;
         let x_axis = format!("{:.1}", scale.y(0));
         let top_label = count(scale.y_max);
-        let end_label = crate::playback::run_time_text(scale.t_max);
+        let end_label = crate::model::playback::run_time_text(scale.t_max);
         let cursor = move || {
             position.get().map(|t_ms| {
                 let x = format!("{:.1}", scale.x(t_ms));

@@ -3,14 +3,14 @@
 
 use super::outcome_text;
 use super::plot::DepthPlot;
-use crate::app::Anim;
+use crate::frame::Anim;
+use crate::model::run::Phase;
+use crate::model::state::count;
 use crate::playground::Playground;
-use crate::run::Phase;
-use crate::state::count;
 use leptos::prelude::*;
 
 #[component]
-pub(crate) fn SummaryPanel(pg: RwSignal<Playground>, phase: Memo<Phase>, anim: Anim) -> impl IntoView {
+pub(crate) fn SummaryPanel(pg: Playground, phase: Memo<Phase>, anim: Anim) -> impl IntoView {
     view! {
         <Numbers pg=pg phase=phase />
         <DepthPlot pg=pg anim=anim />
@@ -19,10 +19,10 @@ pub(crate) fn SummaryPanel(pg: RwSignal<Playground>, phase: Memo<Phase>, anim: A
 
 /// The counters: live during a run, the summary after it.
 #[component]
-fn Numbers(pg: RwSignal<Playground>, phase: Memo<Phase>) -> impl IntoView {
-    let summary = Memo::new(move |_| pg.with(|p| p.run.summary.clone()));
-    let mismatch = Memo::new(move |_| pg.with(|p| p.run.summary_mismatch));
-    let live = Memo::new(move |_| pg.with(|p| p.run.counts.clone()));
+fn Numbers(pg: Playground, phase: Memo<Phase>) -> impl IntoView {
+    let summary = Memo::new(move |_| pg.run.with(|r| r.summary.clone()));
+    let mismatch = Memo::new(move |_| pg.run.with(|r| r.summary_mismatch));
+    let live = Memo::new(move |_| pg.run.with(|r| r.counts.clone()));
     move || {
         if let Some(s) = summary.get() {
             let codes = s

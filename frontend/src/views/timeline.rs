@@ -4,16 +4,16 @@
 //! the selected step in the form below, or add a step with the form in the header. During and
 //! after a run a playhead shows how far the run has got.
 //!
-//! What goes where is [`crate::timeline`]'s; this module only draws it and turns pointer and
+//! What goes where is [`crate::model::timeline`]'s; this module only draws it and turns pointer and
 //! form events into [`Playground::change`]s.
 
-use crate::edit::Element;
-use crate::playground::Playground;
-use crate::state::Status;
-use crate::timeline::{
-    self as model, ACTIONS, Field, Lane, Marker, Scale, Timeline as Model, action_name, at_ms_mut, duration_label,
-    step_problems, steps_with_problems,
+use crate::model::edit::Element;
+use crate::model::state::Status;
+use crate::model::timeline::{
+    self as model, Field, Lane, Marker, Scale, Timeline as Model, actions, at_ms_mut, duration_label, step_problems,
+    steps_with_problems,
 };
+use crate::playground::Playground;
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 use warren_shared::{Policy, Start, Step};
@@ -45,7 +45,7 @@ struct Drag {
 /// problems and the playhead.
 #[derive(Clone, Copy)]
 struct Live {
-    pg: RwSignal<Playground>,
+    pg: Playground,
     drag: RwSignal<Option<Drag>>,
     selected: Memo<Option<usize>>,
     flawed: Memo<BTreeSet<usize>>,
@@ -56,14 +56,17 @@ struct Live {
 impl Live {
     /// Make a change and keep its refusal for this pane.
     fn change(self, change: impl FnOnce(&mut warren_shared::Scenario) -> Result<(), String>) {
-        self.pg.update(|p| {
-            p.try_change(change);
-            self.error.set(p.edit_error.clone());
-        });
+        self.pg.try_change(change);
+        self.refused();
+    }
+
+    /// Show here why the last change was refused, if it was.
+    fn refused(self) {
+        self.error.set(self.pg.doc.with_untracked(|d| d.edit_error.clone()));
     }
 
     fn select(self, step: usize) {
-        self.pg.update(|p| p.selected = Some(Element::Step(step)));
+        self.pg.select(Some(Element::Step(step)));
     }
 }
 
@@ -71,12 +74,12 @@ impl Live {
 #[component]
 pub(crate) fn Timeline(
     /// The scenario and the run.
-    pg: RwSignal<Playground>,
+    pg: Playground,
     /// The relay, whose hello names the cluster's nodes.
     status: RwSignal<Status>,
 ) -> impl IntoView {
     let cluster = Memo::new(move |_| {
-        let nodes = pg.with(|p| p.run.nodes.clone()).or_else(|| {
+        let nodes = pg.run.with(|r| r.nodes.clone()).or_else(|| {
             status.with(|s| {
                 s.hello
                     .as_ref()
@@ -91,13 +94,12 @@ pub(crate) fn Timeline(
             .collect::<Vec<_>>()
     });
     let run_ms = Memo::new(move |_| {
-        pg.with(|p| {
-            p.run.phase.as_ref()?;
+        pg.run.with(|r| {
+            r.phase.as_ref()?;
             Some(
-                p.run
-                    .shown
+                r.shown
                     .checked_sub(1)
-                    .and_then(|i| p.run.events.get(i))
+                    .and_then(|i| r.events.get(i))
                     .map_or(0, |e| e.t_ms),
             )
         })
@@ -105,26 +107,30 @@ pub(crate) fn Timeline(
     let model = Memo::new(move |_| {
         let run = run_ms.get().unwrap_or(0);
         let cluster = cluster.get();
-        pg.with(|p| p.editor.scenario.as_ref().map(|s| model::timeline(s, &cluster, run)))
+        pg.doc
+            .with(|d| d.editor.scenario.as_ref().map(|s| model::timeline(s, &cluster, run)))
     });
     let live = Live {
         pg,
         drag: RwSignal::new(None),
         selected: Memo::new(move |_| {
-            pg.with(|p| match p.selected {
+            pg.doc.with(|d| match d.selected {
                 Some(Element::Step(i)) => Some(i),
                 _ => None,
             })
         }),
-        flawed: Memo::new(move |_| pg.with(|p| steps_with_problems(&p.editor.problems))),
+        flawed: Memo::new(move |_| pg.doc.with(|d| steps_with_problems(&d.editor.problems))),
         run_ms,
         error: RwSignal::new(None),
     };
     // Open when the scenario has steps, closed (leaving the canvas its height) when it has none,
     // until the user opens or closes it.
-    let has_steps = Memo::new(move |_| pg.with(|p| p.editor.scenario.as_ref().is_some_and(|s| !s.timeline.is_empty())));
+    let has_steps = move || {
+        pg.doc
+            .with(|d| d.editor.scenario.as_ref().is_some_and(|s| !s.timeline.is_empty()))
+    };
     let chosen = RwSignal::new(None::<bool>);
-    let open = Signal::derive(move || chosen.get().unwrap_or_else(|| has_steps.get()));
+    let open = Signal::derive(move || chosen.get().unwrap_or_else(has_steps));
 
     let moved = window_event_listener(leptos::ev::pointermove, move |ev| {
         if let Some(mut d) = live.drag.get_untracked() {
@@ -155,7 +161,6 @@ pub(crate) fn Timeline(
         cancelled.remove();
     });
 
-    let steps = Memo::new(move |_| model.with(|m| m.as_ref().map_or(0, |t| t.markers.len())));
     let drawing = move || model.with(|m| m.as_ref().map(|t| lanes(t, live)));
     view! {
         <section class="timeline" class:closed=move || !open.get() data-testid="timeline" aria-label="Timeline">
@@ -170,7 +175,7 @@ pub(crate) fn Timeline(
                     <span aria-hidden="true">{move || if open.get() { "▾" } else { "▸" }}</span>
                     " Timeline "
                     <span class="tl-count">
-                        {move || match steps.get() {
+                        {move || match model.with(|m| m.as_ref().map_or(0, |t| t.markers.len())) {
                             1 => "1 step".to_owned(),
                             n => format!("{n} steps"),
                         }}
@@ -309,7 +314,7 @@ fn marker(m: Marker, scale: Scale, live: Live) -> impl IntoView {
             return;
         }
         live.select(step);
-        if live.pg.with_untracked(|p| p.run.phase().active()) {
+        if live.pg.busy() {
             return;
         }
         ev.prevent_default();
@@ -379,8 +384,8 @@ fn AddStep(live: Live, cluster: Memo<Vec<String>>) -> impl IntoView {
     let choices = Memo::new(move |_| {
         let action = action.get();
         let cluster = cluster.get();
-        live.pg.with(|p| {
-            p.editor
+        live.pg.doc.with(|d| {
+            d.editor
                 .scenario
                 .as_ref()
                 .map(|s| model::targets(s, &action, &cluster))
@@ -394,7 +399,7 @@ fn AddStep(live: Live, cluster: Memo<Vec<String>>) -> impl IntoView {
             target.set(choices.first().cloned().unwrap_or_default());
         }
     });
-    let busy = Memo::new(move |_| live.pg.with(|p| p.run.phase().active()));
+    let busy = Memo::new(move |_| live.pg.run.with(|r| r.phase().active()));
     let add = move |_| {
         let (action, at, chosen) = (action.get_untracked(), at_ms.get_untracked(), target.get_untracked());
         let mut added = None;
@@ -415,8 +420,7 @@ fn AddStep(live: Live, cluster: Memo<Vec<String>>) -> impl IntoView {
                 data-testid="timeline-add-action"
                 on:change=move |ev| action.set(event_target_value(&ev))
             >
-                {ACTIONS
-                    .into_iter()
+                {actions()
                     .map(|(value, words)| {
                         view! { <option value=value selected=move || action.with(|a| a == value)>{words}</option> }
                     })
@@ -469,11 +473,11 @@ fn AddStep(live: Live, cluster: Memo<Vec<String>>) -> impl IntoView {
 fn StepForm(live: Live, cluster: Memo<Vec<String>>) -> impl IntoView {
     let chosen = Memo::new(move |_| {
         let index = live.selected.get()?;
-        live.pg.with(|p| {
-            let s = p.editor.scenario.as_ref()?;
+        live.pg.doc.with(|d| {
+            let s = d.editor.scenario.as_ref()?;
             let step = s.timeline.get(index)?.clone();
-            let targets = model::targets(s, action_name(&step), &cluster.get());
-            Some((index, step, targets, step_problems(&p.editor.problems, index)))
+            let targets = model::targets(s, step.name(), &cluster.get());
+            Some((index, step, targets, step_problems(&d.editor.problems, index)))
         })
     });
     move || {
@@ -592,14 +596,12 @@ fn StepForm(live: Live, cluster: Memo<Vec<String>>) -> impl IntoView {
             _ => None,
         };
         let remove = move |_| {
-            live.pg.update(|p| {
-                p.delete_selected();
-                live.error.set(p.edit_error.clone());
-            });
+            live.pg.delete_selected();
+            live.refused();
         };
         Some(view! {
             <div class="tl-form" data-testid="timeline-step-form" data-step=index.to_string()>
-                <strong class="tl-form-title">{format!("Step {}: {}", index + 1, action_name(&step).replace('_', " "))}</strong>
+                <strong class="tl-form-title">{format!("Step {}: {}", index + 1, step.name().replace('_', " "))}</strong>
                 <label class="tl-field">
                     <span class="tl-name">"at (ms)"</span>
                     <input

@@ -7,7 +7,7 @@ use leptos::mount::mount_to;
 use leptos::prelude::*;
 use std::rc::Rc;
 use warren_frontend::frame::AnimLoop;
-use warren_frontend::{Playground, PlaygroundView, Status};
+use warren_frontend::{Document, Inbox, Playground, PlaygroundView, Status};
 use warren_shared::{Event, EventKind};
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
@@ -17,9 +17,11 @@ pub struct Mounted {
     /// Where it is mounted.
     pub root: HtmlElement,
     /// Its state.
-    pub pg: RwSignal<Playground>,
+    pub pg: Playground,
     /// Its animation loop.
     pub anim: Rc<AnimLoop>,
+    /// Where what the relay would send goes.
+    pub inbox: Rc<Inbox>,
     /// How many runs Run started.
     pub runs: RwSignal<u32>,
     _handle: Box<dyn std::any::Any>,
@@ -28,18 +30,19 @@ pub struct Mounted {
 /// The playground as the page mounts it, with Run doing what `App` does minus the socket.
 pub fn mount_playground() -> Mounted {
     let root = container();
-    let pg = RwSignal::new(Playground::new());
+    let pg = Playground::new(Document::new());
     let status = RwSignal::new(Status::connecting("ws://127.0.0.1:1/ws"));
     let anim_loop = AnimLoop::new();
+    let inbox = Inbox::new(status, pg, Rc::clone(&anim_loop));
     let anim = StoredValue::new_local(Rc::clone(&anim_loop));
     let runs = RwSignal::new(0_u32);
     let on_run = Callback::new(move |()| {
-        if let Some(Ok(_)) = pg.try_update(Playground::begin_run) {
-            anim.with_value(|a| a.reset(pg.with_untracked(|p| p.layout.clone())));
+        if pg.begin_run().is_ok() {
+            anim.with_value(|a| a.reset(pg.layout()));
             runs.update(|n| *n += 1);
         }
     });
-    let on_stop = Callback::new(move |()| pg.update(|p| p.run.stopping()));
+    let on_stop = Callback::new(move |()| pg.run.update(|r| r.stopping()));
     let handle = mount_to(root.clone(), move || {
         view! { <PlaygroundView pg=pg status=status anim=anim on_run=on_run on_stop=on_stop /> }
     });
@@ -47,6 +50,7 @@ pub fn mount_playground() -> Mounted {
         root,
         pg,
         anim: anim_loop,
+        inbox,
         runs,
         _handle: Box::new(handle),
     }

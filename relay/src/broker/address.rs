@@ -146,6 +146,16 @@ impl BrokerUrl {
         url.into()
     }
 
+    /// The same URL with `key=value` added to its query, unless the query already names `key`
+    /// (the user's setting wins).
+    pub fn with_query_default(&self, key: &str, value: &str) -> String {
+        let mut url = self.url.clone();
+        if !url.query_pairs().any(|(name, _)| name == key) {
+            url.query_pairs_mut().append_pair(key, value);
+        }
+        url.into()
+    }
+
     /// The URL with its password, if any, replaced by `***`.
     fn redacted(&self) -> String {
         let mut url = self.url.clone();
@@ -311,6 +321,22 @@ mod tests {
         assert_eq!(
             parse("amqp://u:p@[::2]:5701/v").with_address(v6),
             "amqp://u:p@[::1]:4001/v"
+        );
+    }
+
+    #[test]
+    fn adds_a_query_setting_unless_the_url_names_it() {
+        assert_eq!(
+            parse("amqp://u:p@h:5701/%2F").with_query_default("frame_max", "16384"),
+            "amqp://u:p@h:5701/%2F?frame_max=16384"
+        );
+        assert_eq!(
+            parse("amqp://h/v?heartbeat=5").with_query_default("frame_max", "16384"),
+            "amqp://h/v?heartbeat=5&frame_max=16384"
+        );
+        assert_eq!(
+            parse("amqp://h/v?frame_max=131072").with_query_default("frame_max", "16384"),
+            "amqp://h/v?frame_max=131072"
         );
     }
 

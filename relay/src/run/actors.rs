@@ -9,7 +9,9 @@ use tokio_util::sync::CancellationToken;
 use warren_shared::{Scenario, Start};
 
 use super::amqp;
+use super::closes::BrokerClose;
 use super::emitter::Emitter;
+use super::link::Link;
 use std::future::Future;
 use warren_shared::EventKind;
 
@@ -118,9 +120,16 @@ impl Actors {
 }
 
 /// The life of one actor: wait for its start, announce it, do `work`, announce how it ended.
-/// `work` returns why it stopped (`finished`, `stopped`...), or the AMQP error that ended it.
-pub async fn live<Fut>(name: &str, start: &Start, actors: &Actors, emitter: &Emitter, work: impl FnOnce() -> Fut)
-where
+/// `work` returns why it stopped (`finished`, `stopped`...), or the AMQP error that ended it; an
+/// error that is RabbitMQ closing the actor's channel is reported as such.
+pub async fn live<Fut>(
+    name: &str,
+    start: &Start,
+    actors: &Actors,
+    emitter: &Emitter,
+    link: &Link,
+    work: impl FnOnce() -> Fut,
+) where
     Fut: Future<Output = lapin::Result<String>>,
 {
     if !actors.wait_for_start(name, start, emitter).await {
@@ -138,13 +147,30 @@ where
     emitter.emit(EventKind::ActorStarted { actor: name.to_owned() }).await;
     let reason = match work().await {
         Ok(reason) => reason,
-        Err(error) => format!("failed: {}", amqp::describe(&error)),
+        Err(error) => match link.channel_closed(&error) {
+            Some(close) => {
+                report_close(name, &close, emitter).await;
+                close.reason()
+            }
+            None => format!("failed: {}", amqp::describe(&error)),
+        },
     };
     actors.set_phase(name, Phase::Done, emitter);
     emitter
         .emit(EventKind::ActorStopped {
             actor: name.to_owned(),
             reason,
+        })
+        .await;
+}
+
+/// Report that RabbitMQ closed `actor`'s channel, with its reply code and text.
+pub async fn report_close(actor: &str, close: &BrokerClose, emitter: &Emitter) {
+    emitter
+        .emit(EventKind::ChannelClosed {
+            actor: actor.to_owned(),
+            code: close.code,
+            text: close.text.clone(),
         })
         .await;
 }

@@ -1,5 +1,7 @@
 //! A consumer actor: consumes one queue with its prefetch and ack mode, works on each message for
-//! its processing time, then acks, nacks or rejects it by its rules.
+//! its processing time, then acks, nacks or rejects it by its rules. It stops when RabbitMQ
+//! closes its channel (refusing its subscription or an acknowledgement), and consumes again
+//! after a cancel or a failed connection.
 
 use futures_util::StreamExt;
 use lapin::message::Delivery;
@@ -27,7 +29,7 @@ const HEALTH_CHECK: Duration = Duration::from_millis(500);
 /// (its queue's leader moved) or the connection fails, it consumes again once it can.
 pub async fn run(spec: Consumer, link: Arc<Link>, actors: Actors, emitter: Emitter) {
     let stop = actors.get(&spec.name).map(|c| c.stop.clone()).unwrap_or_default();
-    actors::live(&spec.name, &spec.start, &actors, &emitter, || {
+    actors::live(&spec.name, &spec.start, &actors, &emitter, &link, || {
         consume(&spec, &link, &actors, &emitter, &stop)
     })
     .await;
@@ -38,6 +40,8 @@ enum End {
     Stopped,
     Finished(u64),
     CancelledByBroker,
+    /// RabbitMQ closed the channel: the error carries its words.
+    ClosedByBroker(lapin::Error),
     Broken(String),
 }
 
@@ -57,6 +61,9 @@ async fn consume(
             Err(error) if first => return Err(error),
             Err(error) => {
                 let reason = amqp::describe(&error);
+                if let Some(close) = link.channel_closed(&error) {
+                    actors::report_close(&spec.name, &close, emitter).await;
+                }
                 if !connection.status().connected() {
                     match link.recover(&connection, reason, stop).await {
                         Some(recovered) => connection = recovered,
@@ -89,6 +96,8 @@ async fn consume(
         let mut health = tokio::time::interval(HEALTH_CHECK);
         let end = loop {
             let next = tokio::select! {
+                // A stopped consumer takes no further delivery, even one that is already waiting.
+                biased;
                 () = stop.cancelled() => break End::Stopped,
                 next = stream.next() => next,
                 // A stream on a connection that died does not always end: look as well.
@@ -101,7 +110,7 @@ async fn consume(
             };
             let delivery = match next {
                 Some(Ok(delivery)) => delivery,
-                Some(Err(error)) => break End::Broken(amqp::describe(&error)),
+                Some(Err(error)) => break broken(error),
                 None if connection.status().connected() && channel.status().connected() => {
                     break End::CancelledByBroker;
                 }
@@ -110,7 +119,7 @@ async fn consume(
             received += 1;
             actors.touch(emitter.now_ms());
             if let Err(error) = handle(spec, &connection, &delivery, received, no_ack, emitter).await {
-                break End::Broken(amqp::describe(&error));
+                break broken(error);
             }
             if spec.stop_after.is_some_and(|n| received >= n) {
                 break End::Finished(received);
@@ -137,11 +146,22 @@ async fn consume(
                     return Ok("stopped".to_owned());
                 }
             }
+            End::ClosedByBroker(error) => return Err(error),
             End::Broken(reason) => match link.recover(&connection, reason, stop).await {
                 Some(recovered) => connection = recovered,
                 None => return Ok("stopped".to_owned()),
             },
         }
+    }
+}
+
+/// How a subscription ends on `error`: RabbitMQ closing the channel ends the consumer, anything
+/// else is a connection to recover.
+fn broken(error: lapin::Error) -> End {
+    if error.is_amqp_soft_error() {
+        End::ClosedByBroker(error)
+    } else {
+        End::Broken(amqp::describe(&error))
     }
 }
 

@@ -1,5 +1,7 @@
 //! The run's AMQP connection, shared by its actors, and its recovery after a failure: the first
-//! actor that notices a broken connection reconnects with back-off, the others wait for it.
+//! actor that notices a broken connection reports how it ended (`connection_closed` with
+//! RabbitMQ's words when the broker closed it, `connection_lost` otherwise) and reconnects with
+//! back-off; the others wait for it.
 
 use lapin::{Connection, ConnectionProperties};
 use std::sync::Arc;
@@ -9,7 +11,9 @@ use tokio_util::sync::CancellationToken;
 use warren_shared::EventKind;
 
 use super::amqp;
+use super::closes::{BrokerClose, Watch};
 use super::emitter::Emitter;
+use crate::broker::address::BrokerUrl;
 
 /// First wait before reconnecting; doubled after every failure up to [`MAX_BACKOFF`].
 const FIRST_BACKOFF: Duration = Duration::from_millis(200);
@@ -19,6 +23,20 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
 const LOST_CHECK: Duration = Duration::from_millis(100);
 /// Longest wait between reconnection attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(2);
+/// Largest AMQP frame a run's connections ask for, in bytes, unless the broker URL names its
+/// own `frame_max`.
+///
+/// lapin keeps a send and a receive ring of 32 frames for each connection. Left to RabbitMQ's
+/// default of 128 KiB, both rings are grown to 4 MiB after the handshake by writing zeros through
+/// them: 8 MiB resident for every run, most of which glibc then keeps after the run. At 16 KiB
+/// the rings are 512 KiB each, allocated up front and only touched as far as the traffic goes.
+/// Bodies larger than a frame are split over several frames; the properties and headers of a
+/// message must fit in one (scenario headers are far smaller).
+pub const FRAME_MAX: u32 = 16_384;
+/// How long a failed connection's events may take to say whether RabbitMQ closed it.
+const END_WORDS_WAIT: Duration = Duration::from_millis(300);
+/// How long a channel found closed may wait for the words RabbitMQ closed it with.
+const CLOSE_WORDS_WAIT: Duration = Duration::from_secs(1);
 
 /// A recoverable connection.
 #[derive(Debug)]
@@ -27,18 +45,52 @@ pub struct Link {
     name: String,
     emitter: Emitter,
     current: Mutex<Arc<Connection>>,
+    /// The closes reported on the current connection.
+    watch: std::sync::Mutex<Arc<Watch>>,
 }
 
 impl Link {
     /// Open the first connection.
     pub async fn open(url: String, name: String, emitter: Emitter) -> lapin::Result<Self> {
         let connection = connect(&url, &name).await?;
+        let watch = Watch::new(&connection);
         Ok(Self {
             url,
             name,
             emitter,
             current: Mutex::new(Arc::new(connection)),
+            watch: std::sync::Mutex::new(Arc::new(watch)),
         })
+    }
+
+    /// A link over `connection`, already open on `url` (a vhost made ready ahead of the run).
+    pub fn adopt(url: String, name: String, connection: Connection, emitter: Emitter) -> Self {
+        Self {
+            url,
+            name,
+            emitter,
+            watch: std::sync::Mutex::new(Arc::new(Watch::new(&connection))),
+            current: Mutex::new(Arc::new(connection)),
+        }
+    }
+
+    fn watch(&self) -> Arc<Watch> {
+        Arc::clone(&self.watch.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+    }
+
+    /// RabbitMQ's words when `error` says it closed a channel, claimed so that they are not
+    /// given to another channel found closed (see [`Link::unclaimed_close`]).
+    pub fn channel_closed(&self, error: &lapin::Error) -> Option<BrokerClose> {
+        let close = BrokerClose::of_channel(error)?;
+        self.watch().claim(&close);
+        Some(close)
+    }
+
+    /// The words of a channel RabbitMQ closed that nobody claimed: for a channel found closed
+    /// with nothing of its own waiting on it (a publisher without confirms). `None` when none
+    /// came within [`CLOSE_WORDS_WAIT`].
+    pub async fn unclaimed_close(&self) -> Option<BrokerClose> {
+        self.watch().unclaimed(CLOSE_WORDS_WAIT).await
     }
 
     /// The current connection (which may have failed since).
@@ -75,7 +127,14 @@ impl Link {
         }
         let lost_at = self.emitter.now_ms();
         if Arc::ptr_eq(&current, broken) {
-            self.emitter.emit(EventKind::ConnectionLost { reason }).await;
+            let event = match self.watch().connection_end(END_WORDS_WAIT).await {
+                Some(close) => EventKind::ConnectionClosed {
+                    code: close.code,
+                    text: close.text,
+                },
+                None => EventKind::ConnectionLost { reason },
+            };
+            self.emitter.emit(event).await;
         }
         let mut backoff = FIRST_BACKOFF;
         loop {
@@ -85,6 +144,8 @@ impl Link {
             }
             match connect(&self.url, &self.name).await {
                 Ok(connection) => {
+                    let watch = Watch::new(&connection);
+                    *self.watch.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(watch);
                     *current = Arc::new(connection);
                     let down_ms = self.emitter.now_ms().saturating_sub(lost_at);
                     self.emitter.emit(EventKind::ConnectionRecovered { down_ms }).await;
@@ -100,11 +161,15 @@ impl Link {
 
     /// Close the current connection.
     pub async fn close(&self) {
-        let connection = self.connection().await;
-        let closing = connection.close(200, "run finished".into());
-        // A broker that stopped answering does not get to hold the run's end.
-        let _ = tokio::time::timeout(CONNECT_TIMEOUT, closing).await;
+        close_quietly(&*self.connection().await, "run finished").await;
     }
+}
+
+/// Close `connection`, giving `reason`; a broker that stopped answering does not get to hold
+/// the caller up for more than [`CONNECT_TIMEOUT`].
+pub async fn close_quietly(connection: &Connection, reason: &str) {
+    let closing = connection.close(200, reason.into());
+    let _ = tokio::time::timeout(CONNECT_TIMEOUT, closing).await;
 }
 
 /// `operation` on `connection`, or an error as soon as the connection is found lost: lapin
@@ -127,11 +192,21 @@ pub async fn unless_lost<T>(
     }
 }
 
+/// `url` asking for frames of at most [`FRAME_MAX`] bytes, unless it names its own `frame_max`;
+/// a text that is not a URL is left for the AMQP client to refuse.
+pub fn client_url(url: &str) -> String {
+    BrokerUrl::parse(url).map_or_else(
+        |_| url.to_owned(),
+        |parsed| parsed.with_query_default("frame_max", &FRAME_MAX.to_string()),
+    )
+}
+
 /// Open a connection; a broker that takes the TCP connection but never finishes the AMQP
 /// handshake is an error after [`CONNECT_TIMEOUT`], not a run that waits for ever.
-async fn connect(url: &str, name: &str) -> lapin::Result<Connection> {
+pub async fn connect(url: &str, name: &str) -> lapin::Result<Connection> {
     let properties = ConnectionProperties::default().with_connection_name(name.into());
-    match tokio::time::timeout(CONNECT_TIMEOUT, Connection::connect(url, properties)).await {
+    let url = client_url(url);
+    match tokio::time::timeout(CONNECT_TIMEOUT, Connection::connect(&url, properties)).await {
         Ok(result) => result,
         Err(_) => Err(io_error(
             std::io::ErrorKind::TimedOut,
@@ -146,4 +221,19 @@ async fn connect(url: &str, name: &str) -> lapin::Result<Connection> {
 /// A lapin error for what the relay itself found wrong with a connection.
 fn io_error(kind: std::io::ErrorKind, message: String) -> lapin::Error {
     lapin::ErrorKind::IOError(Arc::new(std::io::Error::new(kind, message))).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connections_ask_for_small_frames_unless_the_url_says_otherwise() {
+        assert_eq!(
+            client_url("amqp://guest:guest@127.0.0.1:5701/warren-run-1"),
+            "amqp://guest:guest@127.0.0.1:5701/warren-run-1?frame_max=16384"
+        );
+        assert_eq!(client_url("amqp://h/v?frame_max=131072"), "amqp://h/v?frame_max=131072");
+        assert_eq!(client_url("not a url"), "not a url");
+    }
 }

@@ -10,15 +10,18 @@
 //! - [`drain`]: what was left in the queues at the end.
 //! - [`link`]: the run's connection and its recovery; [`proxy`]: the TCP proxy that lets a step
 //!   cut it.
+//! - [`closes`]: RabbitMQ's reply code and text when it closed a channel or the connection.
 //! - [`amqp`]: conversions between scenario values and AMQP.
 //! - [`version`]: warnings for features this broker version ignores.
 //!
-//! A run always happens in a vhost of its own (named by [`crate::vhost`]), created first and deleted
-//! last on every path (completed, refused, stopped, failed, or the client gone), so runs never see
-//! each other.
+//! A run always happens in a vhost of its own (named by [`crate::vhost`]), never shared and never
+//! used again, and deleted on every path (completed, refused, stopped, failed, or the client
+//! gone), so runs never see each other. [`execute`] creates and deletes it; a serving relay hands
+//! [`execute_in`] one its pool made ready and deletes it in the background.
 
 pub mod actors;
 pub mod amqp;
+pub mod closes;
 pub mod consumer;
 pub mod drain;
 pub mod emitter;
@@ -40,7 +43,7 @@ use warren_shared::{BrokerInfo, Event, EventKind, Outcome, Scenario, Step, Summa
 use crate::broker::address::{BrokerUrl, DEFAULT_AMQP_PORT, redact};
 use crate::broker::management::ManagementError;
 use crate::connect::Broker;
-use crate::vhost;
+use crate::vhost::{self, pool::ReadyVhost};
 use actors::{Actors, Phase};
 use emitter::Emitter;
 use link::Link;
@@ -76,9 +79,11 @@ pub enum RunError {
     },
 }
 
-/// Run a validated scenario: create its vhost, declare, run the actors and the timeline, take
-/// snapshots, and stream every event to `out`; returns the summary. `cancel` stops the run
-/// early (its vhost is still deleted). If `out` closes, the run goes on to clean up.
+/// Run a validated scenario in a vhost of its own ([`vhost::for_run`]), created first and deleted
+/// last: declare, run the actors and the timeline, take snapshots, and stream every event to
+/// `out`; returns the summary. `cancel` stops the run early (its vhost is still deleted). If
+/// `out` closes, the run goes on to clean up. A serving relay instead takes a ready vhost and
+/// deletes it in the background ([`execute_in`]).
 pub async fn execute(
     scenario: &Scenario,
     broker: &Broker,
@@ -86,27 +91,50 @@ pub async fn execute(
     out: mpsc::Sender<Event>,
     cancel: CancellationToken,
 ) -> Result<Summary, RunError> {
-    let vhost = vhost::for_run(run_id);
+    execute_as(scenario, broker, run_id, None, out, cancel).await
+}
+
+/// [`execute`], in a vhost named after `relay` when the caller holds that relay's lease (as
+/// `warren run` does), so that a sweep deletes it as soon as the process is gone.
+pub async fn execute_as(
+    scenario: &Scenario,
+    broker: &Broker,
+    run_id: &str,
+    relay: Option<&vhost::RelayId>,
+    out: mpsc::Sender<Event>,
+    cancel: CancellationToken,
+) -> Result<Summary, RunError> {
+    let vhost = match relay {
+        Some(relay) => vhost::new_vhost(Some(relay)),
+        None => vhost::for_run(run_id),
+    };
     let management = broker.management.clone();
     management
         .create_vhost(&vhost, &format!("Warren run {run_id}: deleted when the run ends"))
         .await
         .map_err(RunError::Vhost)?;
-    let result = run_in_vhost(scenario, broker, run_id, &vhost, out, cancel).await;
+    let ready = ReadyVhost {
+        name: vhost.clone(),
+        connection: None,
+    };
+    let result = execute_in(scenario, broker, run_id, ready, out, cancel).await;
     if let Err(error) = management.delete_vhost(&vhost).await {
-        tracing::warn!(%vhost, %error, "could not delete a run's vhost; the next start-up removes it");
+        tracing::warn!(%vhost, %error, "could not delete a run's vhost; a later sweep removes it");
     }
     result
 }
 
-async fn run_in_vhost(
+/// [`execute`] in `ready`, a vhost that exists and is empty, over the connection already open on
+/// it when there is one (and it is still open); the caller deletes the vhost afterwards.
+pub async fn execute_in(
     scenario: &Scenario,
     broker: &Broker,
     run_id: &str,
-    vhost: &str,
+    ready: ReadyVhost,
     out: mpsc::Sender<Event>,
     cancel: CancellationToken,
 ) -> Result<Summary, RunError> {
+    let vhost = ready.name.as_str();
     let connect_error = |reason: String| RunError::Connect {
         url: redact(&broker.endpoints.amqp_url),
         reason,
@@ -128,13 +156,37 @@ async fn run_in_vhost(
     } else {
         None
     };
+    // A connection opened ahead serves unless the run's connection must go through the proxy.
+    let opened = match ready.connection {
+        Some(connection) if proxy.is_none() && connection.status().connected() => Some(connection),
+        Some(connection) => {
+            link::close_quietly(&connection, "the run connects through its own proxy").await;
+            None
+        }
+        None => None,
+    };
     let (tx, rx) = mpsc::channel(EVENT_BUFFER);
     let emitter = Emitter::new(tx);
-    let link = Link::open(url, format!("warren run {run_id}"), emitter.clone())
-        .await
-        .map_err(|error| connect_error(amqp::describe(&error)))?;
+    // The connection and the broker's overview are asked for together. A run that stops or
+    // starts nodes reads the nodes afresh; the others share a recent reading.
+    let reading = async {
+        if scenario.timeline.iter().any(Step::is_node_fault) {
+            broker.management.overview().await
+        } else {
+            broker.recent_overview().await
+        }
+    };
+    let name = format!("warren run {run_id}");
+    let opening = async {
+        match opened {
+            Some(connection) => Ok(Link::adopt(url, name, connection, emitter.clone())),
+            None => Link::open(url, name, emitter.clone()).await,
+        }
+    };
+    let (link, overview) = tokio::join!(opening, reading);
+    let link = link.map_err(|error| connect_error(amqp::describe(&error)))?;
     let collector = tokio::spawn(collect(rx, out, SummaryBuilder::for_scenario(scenario)));
-    let info = broker.management.overview().await.unwrap_or_else(|error| BrokerInfo {
+    let info = overview.unwrap_or_else(|error| BrokerInfo {
         version: format!("unknown ({error})"),
         erlang_version: String::new(),
         cluster_name: String::new(),

@@ -1,6 +1,7 @@
 //! A publisher actor: sends its messages at its rate, in its confirm mode, and reports every
 //! publish, confirm and return the broker sent back. With an outbox it keeps every message until
-//! it is confirmed and re-publishes what a nack or a lost connection left unconfirmed.
+//! it is confirmed and re-publishes what a nack or a lost connection left unconfirmed. It stops
+//! when RabbitMQ closes its channel (a refused publish), with RabbitMQ's words as its reason.
 
 use futures_util::stream::FuturesUnordered;
 use futures_util::{FutureExt, StreamExt};
@@ -18,6 +19,7 @@ use warren_shared::{ConfirmMode, EventKind, Publisher, message_id};
 
 use super::actors::{self, Actors};
 use super::amqp::{self, ID_HEADER};
+use super::closes::BrokerClose;
 use super::emitter::Emitter;
 use super::link::{Link, unless_lost};
 
@@ -29,7 +31,7 @@ type Pending = Pin<Box<dyn Future<Output = (u64, lapin::Result<Confirmation>)> +
 /// Run one publisher to completion.
 pub async fn run(spec: Publisher, link: Arc<Link>, actors: Actors, emitter: Emitter) {
     let stop = actors.get(&spec.name).map(|c| c.stop.clone()).unwrap_or_default();
-    actors::live(&spec.name, &spec.start, &actors, &emitter, || async {
+    actors::live(&spec.name, &spec.start, &actors, &emitter, &link, || async {
         let transmitter = Transmitter::open(&spec, Arc::clone(&link), &emitter, stop.clone()).await?;
         Ok(Publishing::new(&spec, transmitter, &emitter, stop.clone()).all().await)
     })
@@ -78,13 +80,13 @@ impl<'a> Transmitter<'a> {
         })
     }
 
-    /// Publish message `seq`; `Err` carries the client's words.
-    async fn send(&mut self, seq: u64) -> Result<PublisherConfirm, String> {
+    /// Publish message `seq`.
+    async fn send(&mut self, seq: u64) -> Result<PublisherConfirm, SendError> {
         if self.channel.is_none() {
             self.reopen().await;
         }
         let Some(channel) = &self.channel else {
-            return Err("the connection to the broker is down".to_owned());
+            return Err(SendError::Down);
         };
         let id = message_id(&self.spec.name, seq);
         let mut headers = amqp::field_table(&self.spec.headers);
@@ -109,9 +111,13 @@ impl<'a> Transmitter<'a> {
             body.as_bytes(),
             properties,
         );
-        unless_lost(&self.connection, publish)
-            .await
-            .map_err(|error| amqp::describe(&error))
+        unless_lost(&self.connection, publish).await.map_err(SendError::Failed)
+    }
+
+    /// Whether the channel is closed while the connection is open: RabbitMQ closed it, or it
+    /// is about to be told so.
+    fn channel_closed_alone(&self) -> bool {
+        self.channel.as_ref().is_some_and(|c| !c.status().connected()) && self.connection.status().connected()
     }
 
     /// After a failure: drop the channel and have the run's connection recovered in the
@@ -141,6 +147,23 @@ impl<'a> Transmitter<'a> {
     async fn close(self) {
         if let Some(channel) = self.channel {
             let _ = channel.close(200, "publisher done".into()).await;
+        }
+    }
+}
+
+/// Why a publish did not go out.
+enum SendError {
+    /// The connection is down and being recovered.
+    Down,
+    /// The client refused or failed the publish.
+    Failed(lapin::Error),
+}
+
+impl SendError {
+    fn describe(&self) -> String {
+        match self {
+            Self::Down => "the connection to the broker is down".to_owned(),
+            Self::Failed(error) => amqp::describe(error),
         }
     }
 }
@@ -182,6 +205,10 @@ struct Publishing<'a> {
     pending: FuturesUnordered<Pending>,
     held: Option<Held>,
     lost_confirms: u64,
+    /// Why the last confirm did not come: RabbitMQ's words or the client's error.
+    last_failure: Option<String>,
+    /// RabbitMQ's words when it closed the channel; the publisher stops then.
+    closed: Option<BrokerClose>,
 }
 
 impl<'a> Publishing<'a> {
@@ -195,6 +222,8 @@ impl<'a> Publishing<'a> {
             pending: FuturesUnordered::new(),
             held,
             lost_confirms: 0,
+            last_failure: None,
+            closed: None,
         }
     }
 
@@ -214,6 +243,9 @@ impl<'a> Publishing<'a> {
                 reason = "stopped".to_owned();
                 break;
             }
+            if self.closed.is_some() {
+                break;
+            }
             self.publish(seq).await;
             while let Some(Some((seq, result))) = self.pending.next().now_or_never() {
                 self.settle(seq, result).await;
@@ -229,16 +261,61 @@ impl<'a> Publishing<'a> {
         }
         self.finish_in_flight().await;
         if self.lost_confirms > 0 {
+            let cause = match (&self.closed, &self.last_failure) {
+                (Some(close), _) => format!("RabbitMQ closed the channel first ({close})"),
+                (None, Some(failure)) => format!("the channel or the connection failed first ({failure})"),
+                (None, None) => "the channel or the connection failed first".to_owned(),
+            };
+            let (n, messages) = match self.lost_confirms {
+                1 => (1, "message was"),
+                n => (n, "messages were"),
+            };
             self.emitter
                 .warn(format!(
-                    "{}: {} messages were neither acked nor nacked before the channel or the connection failed; \
-                     without an outbox nothing sends them again",
-                    self.spec.name, self.lost_confirms
+                    "{}: {n} {messages} neither acked nor nacked: {cause}; without an outbox nothing sends them again",
+                    self.spec.name
                 ))
                 .await;
         }
         self.tx.close().await;
-        reason
+        match &self.closed {
+            Some(close) => close.reason(),
+            None => reason,
+        }
+    }
+
+    /// Note that RabbitMQ closed the channel, once: report it and stop publishing.
+    async fn closed_by_broker(&mut self, close: BrokerClose) {
+        if self.closed.is_none() {
+            actors::report_close(&self.spec.name, &close, self.emitter).await;
+            self.closed = Some(close);
+        }
+    }
+
+    /// After a publish failed: whether RabbitMQ closed the channel (then its words are in
+    /// `closed`), else have the connection recovered. Returns the failure in words.
+    async fn send_failed(&mut self, error: &SendError) -> String {
+        if self.closed.is_none() && self.tx.channel_closed_alone() {
+            // The confirms waiting on the channel carry RabbitMQ's words; without confirms,
+            // the connection's events do.
+            while let Some(Some((seq, result))) = self.pending.next().now_or_never() {
+                self.settle(seq, result).await;
+            }
+            if self.closed.is_none()
+                && self.tx.channel_closed_alone()
+                && let Some(close) = self.tx.link.unclaimed_close().await
+            {
+                self.closed_by_broker(close).await;
+            }
+        }
+        match &self.closed {
+            Some(close) => close.reason(),
+            None => {
+                let text = error.describe();
+                self.tx.broken(text.clone());
+                text
+            }
+        }
     }
 
     /// First publish of `seq`.
@@ -252,17 +329,17 @@ impl<'a> Publishing<'a> {
                 }
             }
             Err(error) => {
+                let error = self.send_failed(&error).await;
                 if self.held.is_some() {
                     self.hold(seq, false, format!("could not publish: {error}")).await;
                 } else {
                     let event = EventKind::PublishFailed {
                         publisher: self.spec.name.clone(),
                         id,
-                        error: error.clone(),
+                        error,
                     };
                     self.emitter.emit(event).await;
                 }
-                self.tx.broken(error);
             }
         }
     }
@@ -293,9 +370,17 @@ impl<'a> Publishing<'a> {
                 } else {
                     self.lost_confirms += 1;
                 }
-                if self.tx.channel.as_ref().is_some_and(|c| !c.status().connected()) {
-                    self.tx.broken(reason);
+                if error.is_amqp_soft_error() {
+                    // Every confirm in flight fails with the same close: claim its words once.
+                    if self.closed.is_none()
+                        && let Some(close) = self.tx.link.channel_closed(&error)
+                    {
+                        self.closed_by_broker(close).await;
+                    }
+                } else if self.tx.channel.as_ref().is_some_and(|c| !c.status().connected()) {
+                    self.tx.broken(reason.clone());
                 }
+                self.last_failure = Some(reason);
                 return;
             }
         };
@@ -379,13 +464,13 @@ impl<'a> Publishing<'a> {
             .map(|(seq, _)| *seq)
             .collect();
         for seq in due {
-            if self.stop.is_cancelled() {
+            if self.stop.is_cancelled() || self.closed.is_some() {
                 return;
             }
             let confirm = match self.tx.send(seq).await {
                 Ok(confirm) => confirm,
                 Err(error) => {
-                    self.tx.broken(error);
+                    self.send_failed(&error).await;
                     return;
                 }
             };
@@ -423,7 +508,7 @@ impl<'a> Publishing<'a> {
     async fn finish_in_flight(&mut self) {
         loop {
             let holding = self.held.as_ref().is_some_and(|h| !h.messages.is_empty());
-            if (self.pending.is_empty() && !holding) || self.stop.is_cancelled() {
+            if (self.pending.is_empty() && !holding) || self.stop.is_cancelled() || self.closed.is_some() {
                 break;
             }
             let next_retry = self.held.as_ref().and_then(|h| h.next_retry);

@@ -74,6 +74,9 @@ async fn execute(index: usize, step: &Step, ctx: &StepContext) {
                         .await;
                 }
                 Err(error) => {
+                    // RabbitMQ's words, if it closed the channel, are in the warning: nobody
+                    // else is to be given them.
+                    let _ = ctx.link.channel_closed(&error);
                     emitter
                         .warn(format!("could not purge {queue}: {}", amqp::describe(&error)))
                         .await;

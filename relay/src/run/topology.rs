@@ -10,6 +10,7 @@ use warren_shared::{EventKind, Scenario};
 
 use super::amqp;
 use super::emitter::Emitter;
+use super::link;
 use crate::broker::NodeEndpoint;
 use crate::broker::management::{Management, ManagementError};
 
@@ -126,7 +127,8 @@ async fn declare_on_node(
     options: QueueDeclareOptions,
     arguments: FieldTable,
 ) -> lapin::Result<()> {
-    let connection = Connection::connect(&node.amqp_url_for_vhost(vhost), ConnectionProperties::default())
+    let url = link::client_url(&node.amqp_url_for_vhost(vhost));
+    let connection = Connection::connect(&url, ConnectionProperties::default())
         .await
         .map_err(|error| match amqp::broker_refusal(&error) {
             Some(_) => error,

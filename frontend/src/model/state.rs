@@ -1,10 +1,10 @@
 //! What the page knows about its relay, as plain data with methods.
 //!
-//! The socket glue feeds events in ([`Status::opened`], [`Status::received`], [`Status::closed`]);
-//! components only read. Keeping this free of web-sys lets it run in host unit tests.
+//! The inbox ([`crate::inbox`]) feeds in what the socket brings ([`Status::opened`],
+//! [`Status::hello`], [`Status::unreadable`], [`Status::closed`]); components only read. Keeping
+//! this free of web-sys lets it run in host unit tests.
 
-use warren_shared::event::BrokerFeatures;
-use warren_shared::{BrokerInfo, Limits, PROTOCOL_VERSION, ServerMessage};
+use warren_shared::{Hello, Limits, PROTOCOL_VERSION};
 
 /// The state of the WebSocket to the relay.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,44 +31,19 @@ impl Connection {
     }
 }
 
-/// What the relay said in its [`ServerMessage::Hello`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct Hello {
-    /// The relay's protocol version; compared with [`PROTOCOL_VERSION`].
-    pub protocol: u32,
-    /// The relay's version.
-    pub warren_version: String,
-    /// The broker, when the relay could reach it.
-    pub broker: Option<BrokerInfo>,
-    /// Why the relay could not reach the broker, when it could not.
-    pub broker_error: Option<String>,
-    /// Limits every scenario must respect.
-    pub limits: Limits,
-    /// What the broker's version does with the features Warren demonstrates.
-    pub features: Option<BrokerFeatures>,
-}
-
-impl Hello {
-    /// Whether the relay speaks the protocol this page was built for.
-    pub fn protocol_matches(&self) -> bool {
-        self.protocol == PROTOCOL_VERSION
-    }
-
-    /// The limits as `(label, value)` rows, in the order the page shows them.
-    pub fn limit_rows(&self) -> Vec<(&'static str, String)> {
-        let l = &self.limits;
-        vec![
-            ("Exchanges", count(l.max_exchanges as u64)),
-            ("Queues", count(l.max_queues as u64)),
-            ("Bindings", count(l.max_bindings as u64)),
-            ("Policies", count(l.max_policies as u64)),
-            ("Publishers and consumers", count(l.max_actors as u64)),
-            ("Timeline steps", count(l.max_steps as u64)),
-            ("Messages per run", count(l.max_messages)),
-            ("Run time", duration_ms(l.max_duration_ms)),
-            ("Message body", bytes(l.max_body_bytes as u64)),
-        ]
-    }
+/// The relay's limits as `(label, value)` rows, in the order the page shows them.
+pub fn limit_rows(l: &Limits) -> Vec<(&'static str, String)> {
+    vec![
+        ("Exchanges", count(l.max_exchanges as u64)),
+        ("Queues", count(l.max_queues as u64)),
+        ("Bindings", count(l.max_bindings as u64)),
+        ("Policies", count(l.max_policies as u64)),
+        ("Publishers and consumers", count(l.max_actors as u64)),
+        ("Timeline steps", count(l.max_steps as u64)),
+        ("Messages per run", count(l.max_messages)),
+        ("Run time", duration_ms(l.max_duration_ms)),
+        ("Message body", bytes(l.max_body_bytes as u64)),
+    ]
 }
 
 /// Everything the page shows about its relay.
@@ -117,54 +92,21 @@ impl Status {
         self.was_open = true;
     }
 
-    /// A text frame arrived. Messages about runs (and errors, which may end one) are handed
-    /// back for the playground.
-    pub fn received(&mut self, text: &str) -> Option<ServerMessage> {
-        match serde_json::from_str::<ServerMessage>(text) {
-            Ok(message) => self.handle(message),
-            Err(error) => {
-                match hello_protocol(text) {
-                    Some(protocol) if protocol != PROTOCOL_VERSION => {
-                        self.hello = None;
-                        self.unreadable_protocol = Some(protocol);
-                    }
-                    _ => self.last_error = Some(format!("could not read a message from the relay: {error}")),
-                }
-                None
-            }
-        }
+    /// The relay said hello.
+    pub fn hello(&mut self, hello: Hello) {
+        self.unreadable_protocol = None;
+        self.hello = Some(hello);
     }
 
-    /// A decoded message arrived; what is not about the connection is handed back.
-    pub fn handle(&mut self, message: ServerMessage) -> Option<ServerMessage> {
-        match message {
-            ServerMessage::Hello {
-                protocol,
-                warren_version,
-                broker,
-                broker_error,
-                limits,
-                features,
-            } => {
-                self.unreadable_protocol = None;
-                self.hello = Some(Hello {
-                    protocol,
-                    warren_version,
-                    broker,
-                    broker_error,
-                    limits,
-                    features,
-                });
-                None
+    /// A text frame could not be decoded (`error`): a hello of another protocol says which one,
+    /// anything else is reported.
+    pub fn unreadable(&mut self, text: &str, error: &dyn std::fmt::Display) {
+        match hello_protocol(text) {
+            Some(protocol) if protocol != PROTOCOL_VERSION => {
+                self.hello = None;
+                self.unreadable_protocol = Some(protocol);
             }
-            ServerMessage::Error { message } => {
-                self.last_error = Some(message.clone());
-                Some(ServerMessage::Error { message })
-            }
-            ServerMessage::Accepted { .. }
-            | ServerMessage::Invalid { .. }
-            | ServerMessage::Events { .. }
-            | ServerMessage::Finished { .. } => Some(message),
+            _ => self.last_error = Some(format!("could not read a message from the relay: {error}")),
         }
     }
 
@@ -248,10 +190,10 @@ pub fn bytes(n: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use warren_shared::NodeStatus;
+    use warren_shared::{BrokerInfo, NodeStatus};
 
-    fn hello(protocol: u32) -> ServerMessage {
-        ServerMessage::Hello {
+    fn hello(protocol: u32) -> Hello {
+        Hello {
             protocol,
             warren_version: "0.1.0".into(),
             broker: Some(BrokerInfo {
@@ -270,11 +212,10 @@ mod tests {
     }
 
     #[test]
-    fn a_hello_frame_is_kept() {
+    fn a_hello_is_kept() {
         let mut status = Status::connecting("ws://x/ws");
         status.opened();
-        let frame = serde_json::to_string(&hello(PROTOCOL_VERSION)).expect("encode");
-        status.received(&frame);
+        status.hello(hello(PROTOCOL_VERSION));
         let kept = status.hello.as_ref().expect("hello");
         assert_eq!(kept.broker.as_ref().map(|b| b.version.as_str()), Some("3.12.1"));
         assert_eq!(status.protocol_warning(), None);
@@ -284,20 +225,20 @@ mod tests {
     #[test]
     fn another_protocol_is_reported_even_when_the_hello_cannot_be_decoded() {
         let mut status = Status::connecting("ws://x/ws");
-        status.received(r#"{"type":"hello","protocol":99,"something":"new"}"#);
+        status.unreadable(r#"{"type":"hello","protocol":99,"something":"new"}"#, &"unknown field");
         assert_eq!(status.unreadable_protocol, Some(99));
         let warning = status.protocol_warning().expect("warning");
         assert!(warning.contains("protocol 99"), "{warning}");
 
         let mut status = Status::connecting("ws://x/ws");
-        status.handle(hello(PROTOCOL_VERSION + 1));
+        status.hello(hello(PROTOCOL_VERSION + 1));
         assert!(status.protocol_warning().is_some());
     }
 
     #[test]
     fn garbage_is_reported_not_fatal() {
         let mut status = Status::connecting("ws://x/ws");
-        status.received("not json");
+        status.unreadable("not json", &"expected value");
         assert!(
             status
                 .last_error

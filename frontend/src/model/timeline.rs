@@ -130,33 +130,23 @@ pub struct Timeline {
     pub limit_ms: u64,
 }
 
-/// The step's `action` as the JSON spells it.
-pub fn action_name(step: &Step) -> &'static str {
-    match step {
-        Step::Start { .. } => "start",
-        Step::Stop { .. } => "stop",
-        Step::Purge { .. } => "purge",
-        Step::ApplyPolicy { .. } => "apply_policy",
-        Step::ClearPolicy { .. } => "clear_policy",
-        Step::StopNode { .. } => "stop_node",
-        Step::KillNode { .. } => "kill_node",
-        Step::StartNode { .. } => "start_node",
-        Step::CutConnections { .. } => "cut_connections",
-    }
-}
-
-/// Every action a step can take, with words for the add form.
-pub const ACTIONS: [(&str, &str); 9] = [
-    ("start", "start an actor"),
-    ("stop", "stop an actor"),
-    ("purge", "purge a queue"),
-    ("apply_policy", "apply a policy"),
-    ("clear_policy", "clear a policy"),
-    ("stop_node", "stop a node"),
-    ("kill_node", "kill a node"),
-    ("start_node", "start a node"),
-    ("cut_connections", "cut connections"),
+/// Words for each step action in the add form, in the order of [`Step::NAMES`].
+const ACTION_WORDS: [&str; 9] = [
+    "start an actor",
+    "stop an actor",
+    "purge a queue",
+    "apply a policy",
+    "clear a policy",
+    "stop a node",
+    "kill a node",
+    "start a node",
+    "cut connections",
 ];
+
+/// Every action a step can take (its `action` tag), with words for the add form.
+pub fn actions() -> impl Iterator<Item = (&'static str, &'static str)> {
+    Step::NAMES.iter().copied().zip(ACTION_WORDS)
+}
 
 /// Lay the scenario's steps and start rules out in lanes. `cluster` names the broker's nodes
 /// (from the relay's hello or the run); `run_ms` is how far the current run has got, so its
@@ -229,7 +219,7 @@ pub fn timeline(s: &Scenario, cluster: &[String], run_ms: u64) -> Timeline {
                 Step::CutConnections { duration_ms, .. } => Some(*duration_ms),
                 _ => None,
             },
-            action: action_name(step),
+            action: step.name(),
             label: marker_label(step),
         });
     }
@@ -499,7 +489,7 @@ pub fn new_step(s: &Scenario, action: &str, at_ms: u64, target: &str) -> Result<
             let policy = if target.is_empty() {
                 let taken: Vec<String> = targets(s, action, &[]);
                 Policy {
-                    name: crate::edit::fresh_name(taken.iter().map(String::as_str), "policy"),
+                    name: crate::model::edit::fresh_name(taken.iter().map(String::as_str), "policy"),
                     pattern: "^$".to_owned(),
                     apply_to: ApplyTo::Queues,
                     priority: 0,
@@ -776,10 +766,11 @@ mod tests {
         let mut step = new_step(&s, "stop", 0, "before").expect("made");
         set_target(&s, &mut step, "after");
         assert_eq!(target(&step), Some("after"));
-        for (action, _) in ACTIONS {
+        assert_eq!(Step::NAMES.len(), ACTION_WORDS.len(), "words for every action");
+        for (action, _) in actions() {
             let target = targets(&s, action, &cluster()).first().cloned().unwrap_or_default();
             let step = new_step(&s, action, 1, &target).expect(action);
-            assert_eq!(action_name(&step), action);
+            assert_eq!(step.name(), action);
         }
     }
 

@@ -1,7 +1,7 @@
 //! Playback of the animation: how fast it goes, whether it is paused, and, when a finished run
 //! is replayed, where in the run's time it is.
 //!
-//! Two clocks are kept apart. The *animation clock* is what the [`crate::anim::Animator`] is
+//! Two clocks are kept apart. The *animation clock* is what the [`crate::model::anim::Animator`] is
 //! stepped with: tokens move, bursts are let out, flashes fade in its milliseconds. The *run
 //! clock* is the run's own time (`t_ms` of its events): a replay lets each recorded event out
 //! when the run clock reaches it. Both advance by the wall clock's delta times the speed, and

@@ -8,7 +8,7 @@
 //! in the same millisecond), so publishes are let out at a pace that depends on the backlog; when
 //! the backlog or the number of live tokens is too large, messages are counted instead of drawn.
 
-use crate::layout::{Curve, EdgeKind, Layout, NodeKind};
+use crate::model::layout::{Curve, EdgeKind, Layout, NodeKind};
 use std::collections::{HashMap, VecDeque};
 use warren_shared::event::Settlement;
 use warren_shared::{Event, EventKind};
@@ -881,7 +881,7 @@ fn curve_leg(curve: Curve) -> Leg {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layout::layout;
+    use crate::model::layout::layout;
 
     fn backup() -> Animator {
         let scenario = crate::gallery::example("backup-exchange")

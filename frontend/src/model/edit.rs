@@ -1,12 +1,12 @@
 //! What the builder does to a scenario: add, rename, remove, connect and place elements, keeping
 //! every reference to a renamed or removed element consistent.
 //!
-//! Pure functions over [`Scenario`]; [`crate::playground::Playground::change`] applies them and
+//! Pure functions over [`Scenario`]; [`super::document::Document::change`] applies them and
 //! records each change for undo. The inspector's forms edit one element at a time as JSON
 //! ([`element_value`], [`set_element_value`]), so every field of the model can be edited, also
 //! those without a dedicated control.
 
-use crate::layout::NodeKind;
+use crate::model::layout::NodeKind;
 use serde_json::{Value, json};
 use warren_shared::{
     Binding, DestinationType, ExchangeType, Policy, Position, Scenario, Start, Step, parse_scenario, position_key,
@@ -373,7 +373,7 @@ pub fn prune_positions(s: &mut Scenario) {
     if s.positions.is_empty() {
         return;
     }
-    let drawn: std::collections::HashSet<String> = crate::layout::layout(s)
+    let drawn: std::collections::HashSet<String> = crate::model::layout::layout(s)
         .nodes
         .iter()
         .map(|n| position_key(n.kind.as_str(), &n.name))

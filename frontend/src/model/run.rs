@@ -10,7 +10,7 @@
 //! ([`RunRecord::show_until`]), while the log, the summary and the depth series keep the whole
 //! run.
 
-use crate::layout::{Layout, NodeKind};
+use crate::model::layout::{Layout, NodeKind};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use warren_shared::{Event, EventKind, NodeStatus, Outcome, Problem, QueueSnapshot, Scenario, Summary, SummaryBuilder};
 
@@ -25,6 +25,16 @@ pub enum Phase {
     Running {
         /// The run's id.
         run_id: String,
+    },
+    /// The relay accepted the run, and it waits for a free slot (the relay runs as many as it
+    /// allows); it runs when its turn comes.
+    Waiting {
+        /// The run's id.
+        run_id: String,
+        /// Place in the line, 1 for the next run to start.
+        position: u64,
+        /// How long it will likely wait, in milliseconds, as the relay last said.
+        estimated_wait_ms: u64,
     },
     /// `stop` was sent.
     Stopping,
@@ -42,7 +52,10 @@ pub enum Phase {
 impl Phase {
     /// Whether a run is going on, so Run is disabled and Stop enabled.
     pub fn active(&self) -> bool {
-        matches!(self, Self::Starting | Self::Running { .. } | Self::Stopping)
+        matches!(
+            self,
+            Self::Starting | Self::Running { .. } | Self::Waiting { .. } | Self::Stopping
+        )
     }
 
     /// Short label, also `data-phase`.
@@ -51,12 +64,32 @@ impl Phase {
             Self::Idle => "idle",
             Self::Starting => "starting",
             Self::Running { .. } => "running",
+            Self::Waiting { .. } => "waiting",
             Self::Stopping => "stopping",
             Self::Finished { .. } => "finished",
             Self::Invalid => "invalid",
             Self::Failed => "failed",
         }
     }
+}
+
+/// What the page says of a run waiting in line, e.g. `waiting for a free slot: 3rd in line,
+/// about 12 s`.
+pub fn waiting_text(position: u64, estimated_wait_ms: u64) -> String {
+    let suffix = match (position % 10, position % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    let seconds = estimated_wait_ms.div_ceil(1000).max(1);
+    let wait = if seconds < 90 {
+        format!("about {seconds} s")
+    } else {
+        format!("about {} min", seconds.div_ceil(60))
+    };
+    format!("waiting for a free slot: {position}{suffix} in line, {wait}")
 }
 
 /// The log's filter.
@@ -74,8 +107,8 @@ impl LogFilter {
     /// Whether an event passes.
     pub fn matches(&self, event: &Event) -> bool {
         (self.kind.is_empty() || event.kind.name() == self.kind)
-            && (self.actor.is_empty() || actor(event).is_some_and(|a| a.contains(self.actor.as_str())))
-            && (self.id.is_empty() || message_id(event).is_some_and(|id| id.contains(self.id.as_str())))
+            && (self.actor.is_empty() || event.kind.actor().is_some_and(|a| a.contains(self.actor.as_str())))
+            && (self.id.is_empty() || event.kind.message_id().is_some_and(|id| id.contains(self.id.as_str())))
     }
 
     /// Whether nothing is filtered.
@@ -101,6 +134,9 @@ pub struct Counts {
     pub per_publisher: HashMap<String, (u64, u64, u64)>,
     /// Per consumer: deliveries.
     pub per_consumer: HashMap<String, u64>,
+    /// Actors whose channel RabbitMQ closed: its reply code and text (until a consumer
+    /// consumes again).
+    pub closed: HashMap<String, String>,
 }
 
 /// Everything the page knows about the current (or last) run.
@@ -182,6 +218,20 @@ impl RunRecord {
         self.phase = Some(Phase::Running { run_id });
     }
 
+    /// The run waits in the relay's line, at `position` (1 is next), for about
+    /// `estimated_wait_ms`. A run already going on, or being stopped, stays as it is.
+    pub fn waiting(&mut self, position: u64, estimated_wait_ms: u64) {
+        let run_id = match &self.phase {
+            Some(Phase::Running { run_id } | Phase::Waiting { run_id, .. }) if self.events.is_empty() => run_id.clone(),
+            _ => return,
+        };
+        self.phase = Some(Phase::Waiting {
+            run_id,
+            position,
+            estimated_wait_ms,
+        });
+    }
+
     /// The relay refused the scenario.
     pub fn invalid(&mut self, problems: Vec<Problem>) {
         self.phase = Some(Phase::Invalid);
@@ -203,8 +253,11 @@ impl RunRecord {
         self.error = Some(message);
     }
 
-    /// A batch of events.
+    /// A batch of events. A run that waited in line is going on once its events come.
     pub fn append(&mut self, events: Vec<Event>, layout: &Layout) {
+        if let Some(Phase::Waiting { run_id, .. }) = &self.phase {
+            self.phase = Some(Phase::Running { run_id: run_id.clone() });
+        }
         for event in events {
             // During a replay the shown state catches up on its own clock.
             if self.shown == self.events.len() {
@@ -244,8 +297,7 @@ impl RunRecord {
     /// nodes from the events up to then (from the start when going back). The indexes of the
     /// events newly shown, for the animation.
     pub fn show_until(&mut self, t_ms: f64, layout: &Layout) -> std::ops::Range<usize> {
-        let back = self.shown > 0 && self.events.get(self.shown - 1).is_some_and(|e| e.t_ms as f64 > t_ms);
-        if back {
+        if self.goes_back(t_ms) {
             self.counts = Counts::default();
             self.edge_traffic = vec![0; layout.edges.len()];
             self.queues.clear();
@@ -253,7 +305,7 @@ impl RunRecord {
             self.shown = 0;
         }
         let from = self.shown;
-        let to = crate::playback::events_until(&self.events, from, t_ms);
+        let to = crate::model::playback::events_until(&self.events, from, t_ms);
         let events = std::mem::take(&mut self.events);
         for event in &events[from..to] {
             self.observe(event, layout);
@@ -261,6 +313,17 @@ impl RunRecord {
         self.events = events;
         self.shown = to;
         from..to
+    }
+
+    /// Whether showing the run at run time `t_ms` would change what is shown: an event up to
+    /// then is not shown yet, or a later one is.
+    pub fn changes_at(&self, t_ms: f64) -> bool {
+        self.events.get(self.shown).is_some_and(|e| e.t_ms as f64 <= t_ms) || self.goes_back(t_ms)
+    }
+
+    /// Whether a shown event is later than `t_ms`.
+    fn goes_back(&self, t_ms: f64) -> bool {
+        self.shown > 0 && self.events.get(self.shown - 1).is_some_and(|e| e.t_ms as f64 > t_ms)
     }
 
     /// Whether every event is shown (not in the middle of a replay).
@@ -318,6 +381,12 @@ impl RunRecord {
                 c.returned += 1;
                 c.per_publisher.entry(publisher.clone()).or_default().2 += 1;
             }
+            EventKind::ChannelClosed { actor, code, text } => {
+                c.closed.insert(actor.clone(), format!("{code} {text}"));
+            }
+            EventKind::Reconsumed { consumer, .. } => {
+                c.closed.remove(consumer);
+            }
             EventKind::Delivered {
                 consumer,
                 queue,
@@ -364,7 +433,7 @@ impl RunRecord {
                 }
             }
         };
-        for event in self.events.iter().filter(|e| message_id(e) == Some(id)) {
+        for event in self.events.iter().filter(|e| e.kind.message_id() == Some(id)) {
             match &event.kind {
                 EventKind::Published {
                     publisher, exchange, ..
@@ -405,69 +474,31 @@ impl RunRecord {
     }
 }
 
-/// The actor (or queue) an event is about, for the log's actor column.
-pub fn actor(event: &Event) -> Option<&str> {
-    match &event.kind {
-        EventKind::ActorStarted { actor } | EventKind::ActorStopped { actor, .. } => Some(actor),
-        EventKind::Published { publisher, .. }
-        | EventKind::Confirmed { publisher, .. }
-        | EventKind::Returned { publisher, .. }
-        | EventKind::PublishFailed { publisher, .. }
-        | EventKind::Buffered { publisher, .. }
-        | EventKind::Retried { publisher, .. }
-        | EventKind::Recovered { publisher, .. } => Some(publisher),
-        EventKind::Delivered { consumer, .. }
-        | EventKind::Settled { consumer, .. }
-        | EventKind::ConsumerCancelled { consumer, .. }
-        | EventKind::Reconsumed { consumer, .. } => Some(consumer),
-        EventKind::QueueSnapshot(s) => Some(&s.queue),
-        EventKind::QueuePurged { queue, .. }
-        | EventKind::LeftInQueue { queue, .. }
-        | EventKind::QueueUnavailable { queue, .. } => Some(queue),
-        EventKind::DeadLettered { seen_in, .. } => Some(seen_in),
-        EventKind::Declared { name, .. } | EventKind::Refused { name, .. } => Some(name),
-        EventKind::NodeFault { node, .. } => Some(node),
-        _ => None,
-    }
-}
-
-/// The message an event is about.
-pub fn message_id(event: &Event) -> Option<&str> {
-    match &event.kind {
-        EventKind::Published { id, .. }
-        | EventKind::Confirmed { id, .. }
-        | EventKind::Returned { id, .. }
-        | EventKind::PublishFailed { id, .. }
-        | EventKind::Delivered { id, .. }
-        | EventKind::Settled { id, .. }
-        | EventKind::DeadLettered { id, .. }
-        | EventKind::Buffered { id, .. }
-        | EventKind::Retried { id, .. } => Some(id),
-        _ => None,
-    }
-}
-
 /// The outcome class of an event (for its colour in the log): `acked`, `nacked`, `returned`,
 /// `backedup`, `lost`, `warning` or empty.
 pub fn tone(event: &Event, layout: &Layout) -> &'static str {
     match &event.kind {
         EventKind::Confirmed { ack: true, .. } => "acked",
-        EventKind::Confirmed { ack: false, .. } | EventKind::Refused { .. } | EventKind::PublishFailed { .. } => {
-            "nacked"
-        }
+        EventKind::Confirmed { ack: false, .. }
+        | EventKind::Refused { .. }
+        | EventKind::PublishFailed { .. }
+        | EventKind::ChannelClosed { .. } => "nacked",
         EventKind::Returned { .. } => "returned",
         EventKind::Delivered { exchange, queue, .. } => {
             let via_alternate = layout.route_to_queue(exchange, queue).is_some_and(|path| {
                 path.windows(2).any(|w| {
                     layout
                         .edge_between(w[0], w[1])
-                        .is_some_and(|e| layout.edges[e].kind == crate::layout::EdgeKind::Alternate)
+                        .is_some_and(|e| layout.edges[e].kind == crate::model::layout::EdgeKind::Alternate)
                 })
             });
             if via_alternate { "backedup" } else { "delivered" }
         }
         EventKind::DeadLettered { .. } => "deadlettered",
-        EventKind::Warning { .. } | EventKind::ConnectionLost { .. } | EventKind::NodeFault { .. } => "warning",
+        EventKind::Warning { .. }
+        | EventKind::ConnectionLost { .. }
+        | EventKind::ConnectionClosed { .. }
+        | EventKind::NodeFault { .. } => "warning",
         EventKind::RunFinished { .. } => "finished",
         _ => "",
     }
@@ -478,7 +509,9 @@ pub fn details(event: &Event) -> String {
     match &event.kind {
         EventKind::RunStarted { vhost, broker, .. } => format!("vhost {vhost} · RabbitMQ {}", broker.version),
         EventKind::Declared { entity, .. } => format!("{} declared", entity.as_str()),
-        EventKind::Refused { code, text, .. } => format!("{code} {text}"),
+        EventKind::Refused { code, text, .. }
+        | EventKind::ChannelClosed { code, text, .. }
+        | EventKind::ConnectionClosed { code, text } => format!("{code} {text}"),
         EventKind::Warning { message } => message.clone(),
         EventKind::ActorStarted { .. } => "started".to_owned(),
         EventKind::ActorStopped { reason, .. } => reason.clone(),
@@ -578,10 +611,78 @@ fn exchange_name(name: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layout::layout;
+    use crate::model::layout::layout;
 
     fn ev(kind: EventKind) -> Event {
         Event { t_ms: 1, kind }
+    }
+
+    #[test]
+    fn a_run_waits_in_line_then_runs_or_is_stopped_with_the_summary_of_nothing() {
+        let scenario = crate::gallery::example("confirms")
+            .and_then(|e| e.scenario())
+            .expect("example");
+        let l = layout(&scenario);
+        let mut run = RunRecord::default();
+        run.start(scenario.clone(), &l);
+        run.accepted("r1".into());
+        run.waiting(3, 12_000);
+        assert_eq!(
+            run.phase(),
+            Phase::Waiting {
+                run_id: "r1".into(),
+                position: 3,
+                estimated_wait_ms: 12_000
+            }
+        );
+        assert!(run.phase().active(), "Stop stays enabled while the run waits");
+        assert_eq!(run.phase().label(), "waiting");
+        run.waiting(1, 2_500);
+        assert!(matches!(run.phase(), Phase::Waiting { position: 1, .. }));
+        run.append(vec![ev(EventKind::Warning { message: "hi".into() })], &l);
+        assert_eq!(run.phase(), Phase::Running { run_id: "r1".into() });
+        run.waiting(2, 1_000);
+        assert_eq!(
+            run.phase(),
+            Phase::Running { run_id: "r1".into() },
+            "a run going on never waits again"
+        );
+
+        // Stopped while it waited: the relay's summary is the one no events give.
+        run.start(scenario.clone(), &l);
+        run.accepted("r2".into());
+        run.waiting(1, 5_000);
+        run.stopping();
+        run.finished(Outcome::Stopped, SummaryBuilder::for_scenario(&scenario).finish());
+        assert_eq!(
+            run.phase(),
+            Phase::Finished {
+                outcome: Outcome::Stopped
+            }
+        );
+        assert!(!run.summary_mismatch);
+    }
+
+    #[test]
+    fn the_waiting_text_says_the_place_and_a_rounded_estimate() {
+        assert_eq!(
+            waiting_text(3, 12_000),
+            "waiting for a free slot: 3rd in line, about 12 s"
+        );
+        assert_eq!(waiting_text(1, 200), "waiting for a free slot: 1st in line, about 1 s");
+        assert_eq!(waiting_text(2, 0), "waiting for a free slot: 2nd in line, about 1 s");
+        assert_eq!(
+            waiting_text(11, 95_000),
+            "waiting for a free slot: 11th in line, about 2 min"
+        );
+        assert_eq!(
+            waiting_text(22, 60_500),
+            "waiting for a free slot: 22nd in line, about 61 s"
+        );
+        assert_eq!(
+            waiting_text(113, 30_000),
+            "waiting for a free slot: 113th in line, about 30 s"
+        );
     }
 
     #[test]
@@ -635,7 +736,7 @@ mod tests {
         let alternate = l
             .edges
             .iter()
-            .position(|e| e.kind == crate::layout::EdgeKind::Alternate)
+            .position(|e| e.kind == crate::model::layout::EdgeKind::Alternate)
             .expect("edge");
         assert_eq!(run.edge_traffic[alternate], 3);
         assert_eq!(tone(&run.events[2], &l), "backedup");
@@ -714,7 +815,10 @@ mod tests {
         assert_eq!(depths, [(20, 1), (40, 2)]);
         assert_eq!(run.depth.keys().collect::<Vec<_>>(), ["backup-queue", "other"]);
 
+        assert!(!run.changes_at(40.0), "everything up to 40 ms is shown");
         assert_eq!(run.show_until(25.0, &l), 0..2, "going back folds again from the start");
+        assert!(!run.changes_at(25.0) && !run.changes_at(29.0));
+        assert!(run.changes_at(30.0) && run.changes_at(15.0));
         assert_eq!(run.counts.published, 1);
         assert_eq!(run.queues["backup-queue"].unacked, 0);
         assert!(!run.queues.contains_key("other"));
@@ -744,5 +848,59 @@ mod tests {
         assert_eq!(run.counts.published, 3);
         assert_eq!(run.show_until(-1.0, &l), 0..0);
         assert_eq!(run.counts, Counts::default());
+    }
+
+    #[test]
+    fn rabbitmqs_words_when_it_closes_a_channel_or_the_connection() {
+        let scenario = crate::gallery::example("backup-exchange")
+            .and_then(|e| e.scenario())
+            .expect("example");
+        let l = layout(&scenario);
+        let mut run = RunRecord::default();
+        run.start(scenario, &l);
+        let text = "ACCESS_REFUSED - cannot publish to internal exchange 'x' in vhost 'v'";
+        let closed = Event {
+            t_ms: 10,
+            kind: EventKind::ChannelClosed {
+                actor: "producer".into(),
+                code: 403,
+                text: text.into(),
+            },
+        };
+        let forced = Event {
+            t_ms: 20,
+            kind: EventKind::ConnectionClosed {
+                code: 320,
+                text: "CONNECTION_FORCED - shutdown".into(),
+            },
+        };
+        assert_eq!(details(&closed), format!("403 {text}"));
+        assert_eq!(tone(&closed, &l), "nacked");
+        assert_eq!(details(&forced), "320 CONNECTION_FORCED - shutdown");
+        assert_eq!(tone(&forced, &l), "warning");
+        run.append(vec![closed, forced], &l);
+        assert_eq!(run.counts.closed["producer"], format!("403 {text}"));
+        run.show_until(5.0, &l);
+        assert!(run.counts.closed.is_empty(), "not closed yet at 5 ms of a replay");
+
+        // A consumer refused while consuming again is no longer closed once it consumes.
+        let consumer = |kind| Event { t_ms: 30, kind };
+        run.show_until(f64::INFINITY, &l);
+        run.append(
+            vec![
+                consumer(EventKind::ChannelClosed {
+                    actor: "backup-consumer".into(),
+                    code: 404,
+                    text: "NOT_FOUND - home node 'warren-2@localhost' of durable queue 'backup-queue' is down".into(),
+                }),
+                consumer(EventKind::Reconsumed {
+                    consumer: "backup-consumer".into(),
+                    queue: "backup-queue".into(),
+                }),
+            ],
+            &l,
+        );
+        assert!(!run.counts.closed.contains_key("backup-consumer"));
+        assert!(run.counts.closed.contains_key("producer"));
     }
 }

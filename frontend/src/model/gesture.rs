@@ -5,8 +5,8 @@
 //! a [`Gesture`]; what the gesture means comes back as an [`Intent`] for the playground. Pure,
 //! so every rule is unit-tested without a browser.
 
-use crate::edit::Element;
-use crate::layout::{EdgeKind, Layout, NodeKind};
+use crate::model::edit::Element;
+use crate::model::layout::{EdgeKind, Layout, NodeKind};
 
 /// How far (drawing pixels) a press must move before it is a drag rather than a click.
 const DRAG_THRESHOLD: f64 = 4.0;
@@ -243,7 +243,7 @@ impl Gesture {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::layout::layout;
+    use crate::model::layout::layout;
     use warren_shared::Scenario;
 
     fn confirms() -> Layout {

@@ -5,8 +5,8 @@
 //! form component serves every kind, and the element's whole JSON stays editable below the
 //! fields for anything without a control of its own.
 
-use crate::edit::Element;
-use crate::layout::NodeKind;
+use crate::model::edit::Element;
+use crate::model::layout::NodeKind;
 use serde_json::{Map, Value};
 use warren_shared::Problem;
 

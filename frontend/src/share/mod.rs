@@ -1,22 +1,24 @@
-//! Sharing: links that carry a whole scenario, and JSON import and export.
+//! The share-link codec: links that carry a whole scenario, and the checks of imported JSON.
 //!
 //! A link keeps the scenario in its fragment, so nothing is stored anywhere:
 //! `#s=<format>.<payload>`, where `format` is the link format version ([`FORMAT`]) and
-//! `payload` is base64url without padding of the raw DEFLATE of the scenario's compact JSON.
-//! [`decode`] dispatches on the format version, so a later format can still open old links;
-//! a host test decodes a fixed version-1 link so the format cannot change silently.
+//! `payload` is base64url without padding ([`base64url`]) of the raw DEFLATE ([`deflate`]) of
+//! the scenario's compact JSON. [`decode`] dispatches on the format version, so a later format
+//! can still open old links; a host test decodes a fixed version-1 link so the format cannot
+//! change silently.
 //!
-//! A link that cannot be opened never blanks the page: the playground opens an empty scenario
-//! and [`ShareBanner`] says what is wrong. A link whose scenario decodes but is invalid loads,
-//! and the editor lists its problems as for any other scenario.
+//! A link that cannot be opened never blanks the page: the document opens an empty scenario
+//! ([`EMPTY_SCENARIO`]) and the page says what is wrong ([`ShareError::message`]). A link whose
+//! scenario decodes but is invalid loads, and the editor lists its problems as for any other
+//! scenario. The page's side (the link in the header, the banner) is
+//! [`crate::views::share`].
 
-use crate::base64url;
-use crate::deflate::{self, InflateError};
-use crate::playground::Playground;
-use leptos::prelude::*;
+pub mod base64url;
+pub mod deflate;
+
+use deflate::InflateError;
 use std::fmt;
 use warren_shared::{Problem, Scenario, parse_scenario};
-use wasm_bindgen::JsCast;
 
 /// The link format this build writes.
 pub const FORMAT: u32 = 1;
@@ -153,272 +155,17 @@ pub fn check_import(text: &str) -> Result<(), String> {
     })
 }
 
-impl Playground {
-    /// The playground a page opened at `fragment` shows: the default example when the fragment
-    /// carries no scenario, the linked scenario, or an empty one with [`Playground::share_error`]
-    /// set when the link cannot be opened.
-    pub fn opened_at(fragment: &str) -> Self {
-        let mut playground = Self::new();
-        playground.open_link(fragment);
-        playground.history = crate::playground::History::default();
-        playground
-    }
-
-    /// Open a link's fragment; `false` when it carries no scenario or a run is going on.
-    pub fn open_link(&mut self, fragment: &str) -> bool {
-        match shared_in(fragment) {
-            None => false,
-            Some(Ok((document, _))) => {
-                let opened = self.load_text(&serde_json::to_string_pretty(&document).unwrap_or_default());
-                if opened {
-                    self.share_error = None;
-                }
-                opened
-            }
-            Some(Err(error)) => {
-                let opened = self.load_text(EMPTY_SCENARIO);
-                if opened {
-                    self.share_error = Some(error.message());
-                }
-                opened
-            }
-        }
-    }
-
-    /// Import a scenario's JSON text, kept as written; an error says why nothing was loaded.
-    pub fn import(&mut self, text: &str) -> Result<(), String> {
-        if self.run.phase().active() {
-            return Err("a run is going on; import after it ends".to_owned());
-        }
-        check_import(text)?;
-        self.edit(text);
-        Ok(())
-    }
-
-    /// The editor's text as a document, when it is a scenario now (not only the last text
-    /// that parsed): what a link carries.
-    pub fn current_document(&self) -> Option<serde_json::Value> {
-        document_of(&self.editor.text)
-    }
-}
-
 /// A scenario's text as a document, when it is a scenario.
-fn document_of(text: &str) -> Option<serde_json::Value> {
+pub fn document_of(text: &str) -> Option<serde_json::Value> {
     let value = serde_json::from_str::<serde_json::Value>(text).ok()?;
     parse_scenario(&value).ok().map(|_| value)
-}
-
-// ---------- the browser side ----------
-
-/// The page's fragment, with its `#` (empty when there is none or no window).
-pub fn location_hash() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default()
-}
-
-/// The page's address without its fragment.
-fn page_address() -> String {
-    let href = web_sys::window()
-        .and_then(|w| w.location().href().ok())
-        .unwrap_or_default();
-    href.split('#').next().unwrap_or_default().to_owned()
-}
-
-/// Show `fragment` in the address bar without adding a history entry.
-fn replace_fragment(fragment: &str) {
-    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("#{fragment}")));
-    }
-}
-
-/// Offer `text` as a JSON file download named `name` (Blob, object URL, temporary `<a download>`).
-pub fn download(name: &str, text: &str) -> Result<(), String> {
-    let failed = |what: &str| format!("the download could not start ({what})");
-    let parts = web_sys::js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| failed("no Blob"))?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| failed("no object URL"))?;
-    let anchor = document()
-        .create_element("a")
-        .ok()
-        .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
-        .ok_or_else(|| failed("no link element"))?;
-    anchor.set_href(&url);
-    anchor.set_download(name);
-    let _ = anchor.set_attribute("hidden", "");
-    if let Some(body) = document().body() {
-        let _ = body.append_child(&anchor);
-        anchor.click();
-        let _ = body.remove_child(&anchor);
-    } else {
-        anchor.click();
-    }
-    // Revoked a moment later: some browsers read the URL after `click` returns.
-    set_timeout(
-        move || {
-            let _ = web_sys::Url::revoke_object_url(&url);
-        },
-        std::time::Duration::from_secs(10),
-    );
-    Ok(())
-}
-
-/// Read the file chosen in a file input and hand its text (or why not) to `done`.
-pub fn read_chosen_file(input: &web_sys::HtmlInputElement, done: impl FnOnce(Result<String, String>) + 'static) {
-    let Some(file) = input.files().and_then(|files| files.get(0)) else {
-        return;
-    };
-    let name = file.name();
-    leptos::task::spawn_local(async move {
-        let result = wasm_bindgen_futures::JsFuture::from(file.text())
-            .await
-            .ok()
-            .and_then(|text| text.as_string())
-            .ok_or_else(|| format!("{name} could not be read"));
-        done(result.and_then(|text| {
-            check_import(&text)
-                .map(|()| text)
-                .map_err(|error| format!("{name}: {error}"))
-        }));
-    });
-}
-
-/// The share controls of the header: the current link and Copy link.
-///
-/// While the page's fragment holds a link, it follows the scenario (with `replaceState`, so
-/// editing adds no history entries); a link pasted into the address bar of an open page opens.
-#[component]
-pub fn ShareBar(
-    /// The scenario to link to.
-    pg: RwSignal<Playground>,
-) -> impl IntoView {
-    let page = StoredValue::new(page_address());
-    // Each link is a parse and a compression: only when the text changes.
-    let text = crate::views::scenario_text(pg);
-    let link = Memo::new(move |_| {
-        text.with(|t| document_of(t))
-            .map(|document| link(&page.get_value(), &document))
-    });
-    let field = NodeRef::<leptos::html::Input>::new();
-    let note = RwSignal::new(None::<&'static str>);
-
-    // Keep a link in the address bar current; a broken one stays until Copy link.
-    Effect::new(move |_| {
-        let link = link.get();
-        // "Link copied" was about another link.
-        note.set(None);
-        let Some(link) = link else { return };
-        let hash = location_hash();
-        if matches!(shared_in(&hash), Some(Ok(_)))
-            && let Some((_, fragment)) = link.split_once('#')
-            && hash.strip_prefix('#') != Some(fragment)
-        {
-            replace_fragment(fragment);
-        }
-    });
-    let changed = window_event_listener(leptos::ev::hashchange, move |_| {
-        let hash = location_hash();
-        let current = link
-            .get_untracked()
-            .and_then(|l| l.split_once('#').map(|(_, f)| f.to_owned()));
-        if hash.strip_prefix('#') != current.as_deref() {
-            pg.update(|p| {
-                p.open_link(&hash);
-            });
-        }
-    });
-    on_cleanup(move || changed.remove());
-
-    let copy = move |_| {
-        let Some(link) = link.get_untracked() else { return };
-        if let Some((_, fragment)) = link.split_once('#') {
-            replace_fragment(fragment);
-        }
-        let select = move || {
-            if let Some(field) = field.get_untracked() {
-                let _ = field.focus();
-                field.select();
-            }
-            note.set(Some("Press Ctrl+C to copy the selected link"));
-        };
-        let navigator = window().navigator();
-        let has_clipboard = web_sys::js_sys::Reflect::get(&navigator, &"clipboard".into())
-            .map(|c| !c.is_undefined() && !c.is_null())
-            .unwrap_or(false);
-        if !has_clipboard {
-            select();
-            return;
-        }
-        let promise = navigator.clipboard().write_text(&link);
-        leptos::task::spawn_local(async move {
-            match wasm_bindgen_futures::JsFuture::from(promise).await {
-                Ok(_) => note.set(Some("Link copied")),
-                Err(_) => select(),
-            }
-        });
-    };
-    view! {
-        <div class="share" data-testid="share">
-            <input
-                type="text"
-                class="share-link"
-                readonly
-                node_ref=field
-                data-testid="share-link"
-                aria-label="Link to this scenario"
-                placeholder="Fix the JSON to get a link"
-                prop:value=move || link.get().unwrap_or_default()
-                title=move || link.get().map(|l| format!("{} characters", l.len())).unwrap_or_default()
-                on:focus=move |ev| {
-                    if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
-                        input.select();
-                    }
-                }
-            />
-            <button
-                type="button"
-                class="copy-link"
-                data-testid="copy-link"
-                title="Copy a link that opens this scenario"
-                disabled=move || link.with(Option::is_none)
-                on:click=copy
-            >
-                "Copy link"
-            </button>
-            <span class="share-note" data-testid="share-note" role="status">
-                {move || note.get()}
-            </span>
-        </div>
-    }
-}
-
-/// The banner saying why a link could not be opened.
-#[component]
-pub fn ShareBanner(
-    /// Holds the error ([`Playground::share_error`]).
-    pg: RwSignal<Playground>,
-) -> impl IntoView {
-    let error = Memo::new(move |_| pg.with(|p| p.share_error.clone()));
-    move || {
-        error.get().map(|message| {
-            view! {
-                <div class="share-error notice error" role="alert" data-testid="share-error">
-                    <span>{message}</span>
-                    <button type="button" data-testid="share-error-dismiss" on:click=move |_| pg.update(|p| p.share_error = None)>
-                        "Dismiss"
-                    </button>
-                </div>
-            }
-        })
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::gallery;
+    use crate::model::document::Document;
 
     /// A version-1 link made once (by another DEFLATE implementation, Python's zlib) and
     /// committed: decoding it must keep working whatever this build writes.
@@ -463,7 +210,7 @@ mod tests {
             );
 
             // A page opened at the link shows that scenario, and links to it again.
-            let opened = Playground::opened_at(&format!("#{written}"));
+            let opened = Document::opened_at(&format!("#{written}"));
             assert_eq!(opened.editor.scenario.as_ref(), Some(&scenario), "{}", example.stem);
             assert_eq!(
                 opened.current_document().map(|d| encode_document(&d)).as_deref(),
@@ -539,19 +286,19 @@ mod tests {
 
     #[test]
     fn a_page_opens_links_and_survives_broken_ones() {
-        let plain = Playground::opened_at("");
+        let plain = Document::opened_at("");
         assert_eq!(plain.editor.example, Some(gallery::DEFAULT_EXAMPLE));
         assert_eq!(plain.share_error, None);
 
         let returns = gallery::example("returns").and_then(|e| e.scenario()).expect("returns");
-        let opened = Playground::opened_at(&format!("#{}", encode(&returns)));
+        let opened = Document::opened_at(&format!("#{}", encode(&returns)));
         assert_eq!(opened.editor.scenario.as_ref(), Some(&returns));
         let document = opened.current_document().expect("a scenario");
         assert_eq!(parse_scenario(&document).ok().as_ref(), Some(&returns));
         assert_eq!(opened.editor.example, None);
         assert_eq!(opened.share_error, None);
 
-        let broken = Playground::opened_at("#s=1.%%%");
+        let broken = Document::opened_at("#s=1.%%%");
         let message = broken.share_error.clone().expect("an error is shown");
         assert!(
             message.starts_with("This link could not be opened: its data is not valid base64url"),
@@ -561,7 +308,7 @@ mod tests {
         assert!(broken.editor.problems.is_empty(), "{:?}", broken.editor.problems);
 
         // Decodable but invalid: it loads, and the editor lists its problems.
-        let invalid = Playground::opened_at(&payload(
+        let invalid = Document::opened_at(&payload(
             br#"{"version":1,"publishers":[{"name":"p","exchange":"nope","count":1}]}"#,
         ));
         assert_eq!(invalid.share_error, None);
@@ -571,7 +318,7 @@ mod tests {
 
     #[test]
     fn imports_keep_the_text_or_say_why_not() {
-        let mut p = Playground::new();
+        let mut p = Document::new();
         let before = p.editor.text.clone();
         let error = p.import("{oops").expect_err("not JSON");
         assert!(error.starts_with("this is not JSON"), "{error}");

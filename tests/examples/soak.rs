@@ -1,0 +1,291 @@
+//! The relay over many runs, for `cargo xtask soak`: 1 000 small runs (`--runs N`) against the
+//! built relay in its own process, in rounds of [`SEQUENCE`] runs one after another and then a
+//! burst of [`BURST`] at once; every tenth run is abandoned mid-run (its socket dropped after the
+//! first publish), and half-way the relay is killed with SIGKILL during a burst and started
+//! again. At the end the relay is stopped and the run vhosts it left on the broker are counted.
+//! It prints runs completed, vhosts left and the relay's memory at start, peak and end. It
+//! measures and prints; it fails only when it cannot measure.
+//!
+//! Usage: `soak --relay PATH [--runs N] [-- RELAY_ARGS]`.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+use warren_tests::load::{Abandon, Peaks, RelayProcess, Sampler, Timing, Usage, log_path, mb, run_session};
+
+/// Runs one after another at the start of each round.
+const SEQUENCE: usize = 5;
+/// Runs at once at the end of each round.
+const BURST: usize = 20;
+/// One run in this many is abandoned.
+const ABANDON_EVERY: usize = 10;
+/// How long after a burst starts the relay is killed.
+const KILL_AFTER: Duration = Duration::from_millis(400);
+/// How long the relay is left alone before its memory is read (at start, after the first round
+/// and after the runs): longer than the allocator's decay and the management client's idle
+/// connections (10 s each), so what is read is what the relay keeps.
+const SETTLE: Duration = Duration::from_secs(15);
+
+/// Few messages, quickly: a run takes about a second.
+fn scenario() -> serde_json::Value {
+    serde_json::json!({
+        "version": 1,
+        "name": "soak",
+        "settings": {"max_duration_ms": 30_000, "settle_ms": 200, "snapshot_interval_ms": 500},
+        "queues": [{"name": "soak-queue"}],
+        "publishers": [{
+            "name": "producer", "exchange": "", "routing_key": "soak-queue", "count": 5,
+            "rate_per_sec": 20.0, "confirm": {"mode": "stream", "window": 5}
+        }],
+        "consumers": [{"name": "consumer", "queue": "soak-queue", "stop_after": 5}]
+    })
+}
+
+struct Args {
+    relay: PathBuf,
+    runs: usize,
+    relay_args: Vec<String>,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut relay = None;
+    let mut runs = 1000;
+    let mut relay_args = Vec::new();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--relay" => relay = args.next().map(PathBuf::from),
+            "--runs" => {
+                runs = args
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .filter(|n| *n > 0)
+                    .ok_or("--runs takes a count of 1 or more")?;
+            }
+            "--" => relay_args.extend(args.by_ref()),
+            other => return Err(format!("unknown argument `{other}`")),
+        }
+    }
+    Ok(Args {
+        relay: relay.ok_or("--relay PATH (the built `warren` binary) is required")?,
+        runs,
+        relay_args,
+    })
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let args = match parse_args() {
+        Ok(args) => args,
+        Err(error) => {
+            eprintln!("soak: {error}");
+            std::process::exit(2);
+        }
+    };
+    if let Err(error) = soak(&args).await {
+        eprintln!("soak: {error}");
+        std::process::exit(1);
+    }
+}
+
+/// One relay process and what was seen of it.
+struct Watched {
+    relay: RelayProcess,
+    sampler: Sampler,
+    start: Usage,
+}
+
+impl Watched {
+    async fn start(args: &Args, relay_args: &[String]) -> Result<Self, String> {
+        let relay = RelayProcess::start(&args.relay, relay_args, &log_path("soak-relay.log")).await?;
+        let sampler = Sampler::start(relay.pid);
+        tokio::time::sleep(SETTLE).await;
+        let start = sampler.now();
+        Ok(Self { relay, sampler, start })
+    }
+}
+
+/// What happened to the runs.
+#[derive(Default)]
+struct Tally {
+    completed: usize,
+    abandoned: usize,
+    killed: usize,
+    other: Vec<String>,
+}
+
+impl Tally {
+    fn add(&mut self, abandon: Abandon, during_kill: bool, timing: &Timing) {
+        if abandon == Abandon::AfterFirstPublish && timing.problem.is_none() {
+            self.abandoned += 1;
+        } else if timing.completed() {
+            self.completed += 1;
+        } else if during_kill {
+            self.killed += 1;
+        } else {
+            let why = timing
+                .problem
+                .clone()
+                .or_else(|| timing.outcome.map(|o| format!("ended {o:?}")))
+                .unwrap_or_else(|| "unknown".to_owned());
+            self.other.push(why);
+        }
+    }
+}
+
+async fn soak(args: &Args) -> Result<(), String> {
+    let scenario = scenario();
+    let mut relay_args = vec![
+        "--max-runs".to_owned(),
+        (BURST + 1).to_string(),
+        "--max-sockets-per-address".to_owned(),
+        (BURST + 1).to_string(),
+    ];
+    relay_args.extend(args.relay_args.iter().cloned());
+    let began = Instant::now();
+    let mut current = Watched::start(args, &relay_args).await?;
+    let first_pid = current.relay.pid;
+    let first_start = current.start;
+    let mut first: Option<(u32, Usage, Peaks)> = None;
+    let mut warm: Option<Usage> = None;
+    let mut tally = Tally::default();
+    let mut next = 0;
+    let abandon_of = |index: usize| {
+        if index % ABANDON_EVERY == ABANDON_EVERY - 1 {
+            Abandon::AfterFirstPublish
+        } else {
+            Abandon::Never
+        }
+    };
+    while next < args.runs {
+        let url = current.relay.ws_url();
+        for _ in 0..SEQUENCE.min(args.runs - next) {
+            let abandon = abandon_of(next);
+            tally.add(abandon, false, &run_session(&url, &scenario, abandon).await);
+            next += 1;
+        }
+        let burst: Vec<_> = (next..(next + BURST).min(args.runs))
+            .map(|index| {
+                let (url, scenario, abandon) = (url.clone(), scenario.clone(), abandon_of(index));
+                (
+                    abandon,
+                    tokio::spawn(async move { run_session(&url, &scenario, abandon).await }),
+                )
+            })
+            .collect();
+        next += burst.len();
+        let kill = first.is_none() && next >= args.runs / 2 && !burst.is_empty();
+        if kill {
+            tokio::time::sleep(KILL_AFTER).await;
+            let peaks = current.sampler.peaks();
+            let pid = current.relay.pid;
+            current.relay.kill().await;
+            eprintln!("soak: killed the relay (pid {pid}) with SIGKILL during a burst, after {next} runs were started");
+            first = Some((pid, current.start, peaks));
+        }
+        for (abandon, session) in burst {
+            let timing = session.await.unwrap_or_else(|error| Timing {
+                problem: Some(format!("the session panicked: {error}")),
+                ..Timing::default()
+            });
+            tally.add(abandon, kill, &timing);
+        }
+        if kill {
+            current = Watched::start(args, &relay_args).await?;
+            eprintln!("soak: started the relay again (pid {})", current.relay.pid);
+        } else if warm.is_none() {
+            tokio::time::sleep(SETTLE).await;
+            warm = Some(current.sampler.now());
+        }
+        if next % 100 < SEQUENCE + BURST {
+            eprintln!(
+                "soak: {next} of {} runs started, {:.0} s, relay RSS {:.1} MB",
+                args.runs,
+                began.elapsed().as_secs_f64(),
+                mb(current.sampler.now().rss_kib)
+            );
+        }
+    }
+    tokio::time::sleep(SETTLE).await;
+    let end = current.sampler.now();
+    let peaks = current.sampler.peaks();
+    let last_pid = current.relay.pid;
+    let last_start = current.start;
+    drop(current.sampler);
+    let stopped = current.relay.stop(Duration::from_secs(60)).await;
+
+    let broker = warren_tests::broker().await;
+    let vhosts = warren_tests::run_vhosts(&broker).await;
+    let ours = |pid: u32| {
+        let tag = format!("-{pid}-");
+        vhosts.iter().filter(|v| v.contains(&tag)).count()
+    };
+
+    println!(
+        "soak: {} small runs in rounds of {SEQUENCE} in sequence and {BURST} at once, {:.0} s",
+        args.runs,
+        began.elapsed().as_secs_f64()
+    );
+    println!(
+        "runs completed             {} of {} ({} abandoned on purpose, {} cut by the SIGKILL, {} otherwise)",
+        tally.completed,
+        args.runs,
+        tally.abandoned,
+        tally.killed,
+        tally.other.len()
+    );
+    for why in tally.other.iter().take(10) {
+        println!("  not completed: {why}");
+    }
+    match first {
+        Some((pid, start, peaks)) => {
+            println!(
+                "vhosts left                {} by the relay that was killed (pid {pid}), {} by the restarted one (pid {last_pid}); {} run vhosts on the broker in all",
+                ours(pid),
+                ours(last_pid),
+                vhosts.len()
+            );
+            println!(
+                "relay memory (killed)      start {:.1} MB   after the first round {}   peak {:.1} MB   threads at peak {}",
+                mb(start.rss_kib),
+                warm.map_or("-".to_owned(), |w| format!("{:.1} MB", mb(w.rss_kib))),
+                mb(peaks.rss_kib),
+                peaks.threads
+            );
+        }
+        None => println!(
+            "vhosts left                {} (pid {last_pid}); {} run vhosts on the broker in all",
+            ours(last_pid),
+            vhosts.len()
+        ),
+    }
+    println!(
+        "relay memory (last)        start {:.1} MB   peak {:.1} MB   end {:.1} MB, {} s after the last run ({:+.1}% of its start, {:+.1}% of the first relay's start{})   threads at peak {}, at end {}",
+        mb(last_start.rss_kib),
+        mb(peaks.rss_kib),
+        mb(end.rss_kib),
+        SETTLE.as_secs(),
+        percent(end.rss_kib, last_start.rss_kib),
+        percent(end.rss_kib, first_start.rss_kib),
+        warm.map_or(String::new(), |w| format!(
+            ", {:+.1}% of its memory after the first round",
+            percent(end.rss_kib, w.rss_kib)
+        )),
+        peaks.threads,
+        end.threads
+    );
+    if first_pid == last_pid {
+        println!("note: the relay was not killed (too few runs for a burst after the half-way mark)");
+    }
+    if let Err(error) = stopped {
+        println!("note: {error}");
+    }
+    Ok(())
+}
+
+fn percent(now: u64, base: u64) -> f64 {
+    if base == 0 {
+        0.0
+    } else {
+        (now as f64 - base as f64) * 100.0 / base as f64
+    }
+}

@@ -1,0 +1,399 @@
+//! Measuring a relay under load, for `cargo xtask load` and `cargo xtask soak`: the built relay in
+//! a process of its own, what `/proc` says about that process, and WebSocket sessions that run a
+//! scenario and time it.
+//!
+//! # Layout
+//! - [`RelayProcess`]: `warren serve` on a free loopback port, stopped or killed on request.
+//! - [`Usage`], [`Sampler`]: resident memory, threads and CPU time from `/proc/<pid>`, sampled
+//!   every [`SAMPLE_EVERY`] with the peaks kept.
+//! - [`run_session`]: one socket, one run, timed; [`Timing`]: what it measured.
+//!
+//! Nothing here panics on a figure: a run that fails is reported as such, and a sample that cannot
+//! be read is skipped.
+
+use futures_util::SinkExt;
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::process::{Child, Command};
+use tokio_tungstenite::tungstenite::Message;
+use tokio_util::sync::CancellationToken;
+use warren_shared::{EventKind, Outcome, ServerMessage};
+
+use crate::Client;
+
+/// How often the [`Sampler`] reads `/proc`.
+pub const SAMPLE_EVERY: Duration = Duration::from_millis(50);
+/// How long a relay may take to listen after it was started (it may start the managed broker).
+const READY_TIMEOUT: Duration = Duration::from_secs(120);
+/// How long a session waits for the next message before it gives the run up.
+const QUIET_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// `warren serve` running in its own process.
+pub struct RelayProcess {
+    child: Child,
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// Its process id.
+    pub pid: u32,
+}
+
+impl RelayProcess {
+    /// Start `binary serve --listen <free port> ARGS`, its output appended to `log`, and wait
+    /// until it accepts connections.
+    pub async fn start(binary: &Path, args: &[String], log: &Path) -> Result<Self, String> {
+        let addr = free_port()?;
+        let output = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log)
+            .map_err(|e| format!("could not open the relay's log {}: {e}", log.display()))?;
+        let errors = output
+            .try_clone()
+            .map_err(|e| format!("could not share the relay's log: {e}"))?;
+        let mut child = Command::new(binary)
+            .arg("serve")
+            .arg("--listen")
+            .arg(addr.to_string())
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(output)
+            .stderr(errors)
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|e| format!("could not start {}: {e}", binary.display()))?;
+        let pid = child.id().ok_or("the relay exited at once")?;
+        let deadline = Instant::now() + READY_TIMEOUT;
+        loop {
+            if tokio::net::TcpStream::connect(addr).await.is_ok() {
+                return Ok(Self { child, addr, pid });
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                return Err(format!("the relay exited with {status}; see {}", log.display()));
+            }
+            if Instant::now() > deadline {
+                let _ = child.start_kill();
+                return Err(format!(
+                    "the relay did not listen within {} s; see {}",
+                    READY_TIMEOUT.as_secs(),
+                    log.display()
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The WebSocket's URL.
+    pub fn ws_url(&self) -> String {
+        format!("ws://{}/ws", self.addr)
+    }
+
+    /// Stop it as Ctrl-C would (SIGTERM: runs are stopped and their vhosts deleted) and wait for
+    /// it to exit, killing it after `grace`.
+    pub async fn stop(mut self, grace: Duration) -> Result<(), String> {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.pid.to_string()])
+            .status()
+            .await
+            .map_err(|e| format!("could not run kill: {e}"))?;
+        if !sent.success() {
+            return Err(format!("kill -TERM {} failed", self.pid));
+        }
+        match tokio::time::timeout(grace, self.child.wait()).await {
+            Ok(_) => Ok(()),
+            Err(_) => {
+                let _ = self.child.kill().await;
+                Err(format!(
+                    "the relay did not exit within {} s of SIGTERM and was killed",
+                    grace.as_secs()
+                ))
+            }
+        }
+    }
+
+    /// Kill it at once (SIGKILL): nothing gets cleaned up.
+    pub async fn kill(&mut self) {
+        let _ = self.child.kill().await;
+    }
+}
+
+/// A loopback address nobody listens on right now.
+fn free_port() -> Result<SocketAddr, String> {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map_err(|e| format!("could not find a free loopback port: {e}"))
+}
+
+/// What `/proc` says about a process at one moment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// Resident memory (`VmRSS`), in KiB.
+    pub rss_kib: u64,
+    /// Highest resident memory so far (`VmHWM`), in KiB.
+    pub hwm_kib: u64,
+    /// Threads.
+    pub threads: u64,
+    /// CPU time used, user and system, in milliseconds.
+    pub cpu_ms: u64,
+}
+
+impl Usage {
+    /// Read it for `pid`; `None` once the process is gone.
+    pub fn read(pid: u32) -> Option<Self> {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+        let field = |name: &str| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix(name))
+                .and_then(|rest| rest.split_whitespace().next())
+                .and_then(|n| n.parse::<u64>().ok())
+        };
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        Some(Self {
+            rss_kib: field("VmRSS:")?,
+            hwm_kib: field("VmHWM:")?,
+            threads: field("Threads:")?,
+            cpu_ms: cpu_ms(&stat)?,
+        })
+    }
+}
+
+/// User plus system time from a `/proc/<pid>/stat` line, in milliseconds (at 100 ticks a second,
+/// the Linux default).
+fn cpu_ms(stat: &str) -> Option<u64> {
+    // The command name is in parentheses and may hold spaces: count fields after it.
+    let after = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    // Fields 14 and 15 of the line (utime, stime) are the 12th and 13th after the name.
+    let utime: u64 = fields.get(11)?.parse().ok()?;
+    let stime: u64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) * 10)
+}
+
+/// Megabytes (10^6 bytes) from KiB, for printing.
+pub fn mb(kib: u64) -> f64 {
+    kib as f64 * 1024.0 / 1_000_000.0
+}
+
+/// Peaks since the last [`Sampler::reset`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Peaks {
+    /// Highest resident memory seen, in KiB.
+    pub rss_kib: u64,
+    /// Most threads seen.
+    pub threads: u64,
+}
+
+/// Reads a process's [`Usage`] every [`SAMPLE_EVERY`] until dropped, keeping the peaks.
+pub struct Sampler {
+    pid: u32,
+    peaks: Arc<Mutex<Peaks>>,
+    stop: CancellationToken,
+}
+
+impl Sampler {
+    /// Start sampling `pid`.
+    pub fn start(pid: u32) -> Self {
+        let peaks = Arc::new(Mutex::new(Peaks::default()));
+        let stop = CancellationToken::new();
+        let (shared, token) = (Arc::clone(&peaks), stop.clone());
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(SAMPLE_EVERY);
+            loop {
+                tokio::select! {
+                    () = token.cancelled() => return,
+                    _ = tick.tick() => {}
+                }
+                let Some(usage) = Usage::read(pid) else { return };
+                if let Ok(mut peaks) = shared.lock() {
+                    peaks.rss_kib = peaks.rss_kib.max(usage.rss_kib);
+                    peaks.threads = peaks.threads.max(usage.threads);
+                }
+            }
+        });
+        Self { pid, peaks, stop }
+    }
+
+    /// The usage now (zero once the process is gone).
+    pub fn now(&self) -> Usage {
+        Usage::read(self.pid).unwrap_or_default()
+    }
+
+    /// The peaks so far, counting the usage now.
+    pub fn peaks(&self) -> Peaks {
+        let now = self.now();
+        let mut peaks = self.peaks.lock().map(|p| *p).unwrap_or_default();
+        peaks.rss_kib = peaks.rss_kib.max(now.rss_kib);
+        peaks.threads = peaks.threads.max(now.threads);
+        peaks
+    }
+
+    /// Forget the peaks so far.
+    pub fn reset(&self) {
+        if let Ok(mut peaks) = self.peaks.lock() {
+            *peaks = Peaks::default();
+        }
+    }
+}
+
+impl Drop for Sampler {
+    fn drop(&mut self) {
+        self.stop.cancel();
+    }
+}
+
+/// What one session saw of its run.
+#[derive(Debug, Clone, Default)]
+pub struct Timing {
+    /// How the run ended, when the session saw `finished`.
+    pub outcome: Option<Outcome>,
+    /// The vhost the run used (from `run_started`).
+    pub vhost: Option<String>,
+    /// From sending `run` to the first `declared` event: the broker's first answer about the
+    /// run's own topology (its vhost, connection and first declaration).
+    pub first_broker_event: Option<Duration>,
+    /// From sending `run` to `finished`.
+    pub total: Option<Duration>,
+    /// Why the session ended without `finished`, when it did.
+    pub problem: Option<String>,
+}
+
+impl Timing {
+    /// Whether the run completed.
+    pub fn completed(&self) -> bool {
+        self.outcome == Some(Outcome::Completed)
+    }
+}
+
+/// When [`run_session`] drops its socket on purpose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Abandon {
+    /// Follow the run to its end.
+    Never,
+    /// Drop the socket (no close frame) once the first message has been published.
+    AfterFirstPublish,
+}
+
+/// Open a socket to `ws_url`, ask for `scenario` (JSON), and follow the run (or drop it as
+/// `abandon` says). Never panics: what went wrong is in [`Timing::problem`].
+pub async fn run_session(ws_url: &str, scenario: &serde_json::Value, abandon: Abandon) -> Timing {
+    let mut timing = Timing::default();
+    let mut client = match Client::connect_to(ws_url).await {
+        Ok((client, _hello)) => client,
+        Err(error) => {
+            timing.problem = Some(error);
+            return timing;
+        }
+    };
+    let request = serde_json::json!({"type": "run", "scenario": scenario}).to_string();
+    let started = Instant::now();
+    if let Err(error) = client.socket.send(Message::text(request)).await {
+        timing.problem = Some(format!("could not send the run: {error}"));
+        return timing;
+    }
+    follow(&mut client, started, abandon, &mut timing).await;
+    match abandon {
+        Abandon::Never => {
+            let _ = client.socket.close(None).await;
+        }
+        Abandon::AfterFirstPublish => client.drop_connection(),
+    }
+    timing
+}
+
+/// Read messages into `timing` until the run ends (or is abandoned).
+async fn follow(client: &mut Client, started: Instant, abandon: Abandon, timing: &mut Timing) {
+    loop {
+        let frame = match tokio::time::timeout(QUIET_TIMEOUT, client.frame()).await {
+            Ok(Some(frame)) => frame,
+            Ok(None) => {
+                timing.problem = Some("the socket closed before the run finished".to_owned());
+                return;
+            }
+            Err(_) => {
+                timing.problem = Some(format!("nothing came for {} s", QUIET_TIMEOUT.as_secs()));
+                return;
+            }
+        };
+        let Message::Text(text) = frame else { continue };
+        let message: ServerMessage = match serde_json::from_str(text.as_str()) {
+            Ok(message) => message,
+            Err(error) => {
+                timing.problem = Some(format!("could not read a message: {error}"));
+                return;
+            }
+        };
+        match message {
+            ServerMessage::Events { events, .. } => {
+                for event in &events {
+                    match &event.kind {
+                        EventKind::RunStarted { vhost, .. } => timing.vhost = Some(vhost.clone()),
+                        EventKind::Declared { .. } if timing.first_broker_event.is_none() => {
+                            timing.first_broker_event = Some(started.elapsed());
+                        }
+                        EventKind::Published { .. } if abandon == Abandon::AfterFirstPublish => return,
+                        _ => {}
+                    }
+                }
+            }
+            ServerMessage::Finished { outcome, .. } => {
+                timing.total = Some(started.elapsed());
+                timing.outcome = Some(outcome);
+                return;
+            }
+            ServerMessage::Error { message } => {
+                timing.problem = Some(message);
+                return;
+            }
+            ServerMessage::Invalid { problems } => {
+                timing.problem = Some(format!("the scenario is invalid: {problems:?}"));
+                return;
+            }
+            ServerMessage::Hello { .. } | ServerMessage::Accepted { .. } | ServerMessage::Waiting { .. } => {}
+        }
+    }
+}
+
+/// The `q` quantile (0 to 1) of `values`, nearest rank; `None` when there are none.
+pub fn quantile(values: &[Duration], q: f64) -> Option<Duration> {
+    let mut sorted = values.to_vec();
+    sorted.sort();
+    let last = sorted.len().checked_sub(1)?;
+    let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted.get(rank.min(last)).copied()
+}
+
+/// A file under the workspace's `target/` for a relay's log (the folder is made if missing).
+pub fn log_path(name: &str) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/load");
+    let _ = std::fs::create_dir_all(&dir);
+    dir.join(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpu_time_is_read_after_the_command_name() {
+        let stat = "42 (tokio (rt) x) S 1 42 42 0 -1 4194560 100 0 0 0 250 30 0 0 20 0 9 0 100 0 0";
+        assert_eq!(cpu_ms(stat), Some(2800));
+    }
+
+    #[test]
+    fn quantiles_take_the_nearest_rank() {
+        let values: Vec<Duration> = (1..=100).map(Duration::from_millis).collect();
+        assert_eq!(quantile(&values, 0.5), Some(Duration::from_millis(50)));
+        assert_eq!(quantile(&values, 0.99), Some(Duration::from_millis(99)));
+        assert_eq!(quantile(&values[..1], 0.99), Some(Duration::from_millis(1)));
+        assert_eq!(quantile(&[], 0.5), None);
+    }
+
+    #[test]
+    fn this_process_can_be_read() {
+        let usage = Usage::read(std::process::id()).expect("own /proc entry");
+        assert!(usage.rss_kib > 0 && usage.threads > 0);
+    }
+}
