@@ -27,8 +27,8 @@ use serde::Serialize;
 use serde_json::Value;
 use std::fmt::Debug;
 use warren_frontend::Status;
-use warren_frontend::deflate::{self as codec, InflateError};
-use warren_frontend::share;
+use warren_frontend::model::state::limit_rows;
+use warren_frontend::share::{self, deflate as codec, deflate::InflateError};
 use warren_shared::{ClientMessage, Limits, ServerMessage, parse_scenario, validate};
 
 /// A scenario document: JSON, then [`parse_scenario`], then [`validate`] under the default limits
@@ -135,7 +135,8 @@ pub fn deflate(data: &[u8]) {
 ///
 /// As the relay reads the page's frames: a [`ClientMessage`], and a run's scenario through
 /// [`parse_scenario`] and [`validate`] (the relay's size limit, 1 MiB, is above any input here).
-/// As the page reads the relay's: a [`ServerMessage`] into its connection [`Status`]. Either
+/// As the page reads the relay's: a [`ServerMessage`], and what reaches its connection
+/// [`Status`]. Either
 /// message, written out and read again, is the same message.
 pub fn ws_message(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -156,20 +157,24 @@ pub fn ws_message(data: &[u8]) {
         Err(error) => drop(error.to_string()),
     }
 
-    if let Ok(message) = serde_json::from_str::<ServerMessage>(text) {
-        let written = serde_json::to_string(&message).expect("a server message serializes");
-        match serde_json::from_str::<ServerMessage>(&written) {
-            Ok(again) => assert_same(&message, &again, "a server message written and read again"),
-            Err(error) => panic!("a written server message does not read ({error}): {written}"),
-        }
-    }
+    // As the page's inbox reads a frame, up to what it hands the connection status.
     let mut status = Status::connecting("ws://127.0.0.1:8080/ws");
     status.opened();
-    drop(status.received(text));
-    drop(status.protocol_warning());
-    if let Some(hello) = &status.hello {
-        drop(hello.limit_rows());
+    match serde_json::from_str::<ServerMessage>(text) {
+        Ok(message) => {
+            let written = serde_json::to_string(&message).expect("a server message serializes");
+            match serde_json::from_str::<ServerMessage>(&written) {
+                Ok(again) => assert_same(&message, &again, "a server message written and read again"),
+                Err(error) => panic!("a written server message does not read ({error}): {written}"),
+            }
+            if let ServerMessage::Hello(hello) = message {
+                drop(limit_rows(&hello.limits));
+                status.hello(hello);
+            }
+        }
+        Err(error) => status.unreadable(text, &error),
     }
+    drop(status.protocol_warning());
 }
 
 /// Panic unless `after` is `before` (or [`same`] as JSON); `what` says which trip it made.
