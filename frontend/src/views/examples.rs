@@ -48,7 +48,7 @@ pub(crate) fn Gallery(pg: Playground, phase: Memo<Phase>, on_load: Callback<&'st
     }
 }
 
-/// The description without its "The seed's … section:" opening, cut after a sentence.
+/// The description without its short opening (such as "A priority queue:"), cut after a sentence.
 fn first_sentence(description: &str) -> String {
     let text = match description.split_once(": ") {
         Some((head, rest)) if head.len() < 40 => rest,
@@ -81,13 +81,13 @@ mod tests {
 
     #[test]
     fn gallery_blurbs_are_short() {
-        let blurb = first_sentence("The seed's third section: confirm-exchange2 names backup-exchange. More.");
+        let blurb = first_sentence("A backup (alternate) exchange: confirm-exchange2 names backup-exchange. More.");
         assert_eq!(blurb, "confirm-exchange2 names backup-exchange.");
     }
 
     #[test]
     fn chinese_gallery_blurbs_are_short() {
-        let blurb = first_sentence_zh("种子教程第三节：confirm-exchange2 把 backup-exchange 设为备份交换机。其余。");
+        let blurb = first_sentence_zh("原教程第三节：confirm-exchange2 把 backup-exchange 设为备份交换机。其余。");
         assert_eq!(blurb, "confirm-exchange2 把 backup-exchange 设为备份交换机。");
         for example in gallery::examples() {
             let blurb = first_sentence_zh(&example.description_in(Lang::Zh));
