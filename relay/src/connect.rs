@@ -103,12 +103,12 @@ impl Broker {
         let others: Vec<String> = endpoints.nodes.iter().map(|n| n.management_url.clone()).collect();
         let management = Management::new(&endpoints.management_url)?.with_fallbacks(&others);
         match management.overview().await {
-            Ok(_) => Ok(Self {
+            Ok(info) => Ok(Self {
                 endpoints,
                 management,
                 managed,
                 faults,
-                recent: Arc::default(),
+                recent: Arc::new(Mutex::new(Some((Instant::now(), info)))),
             }),
             Err(error @ ManagementError::Unreachable { .. }) if !managed => Err(BrokerError::Unreachable {
                 cause: format!("{error}."),
@@ -141,7 +141,7 @@ impl Broker {
 
     /// The broker's RabbitMQ version, or an empty string when the API does not answer.
     pub async fn version(&self) -> String {
-        self.management.overview().await.map(|i| i.version).unwrap_or_default()
+        self.recent_overview().await.map(|i| i.version).unwrap_or_default()
     }
 
     /// Delete the run vhosts nobody else will delete (see [`sweep`]: those of relays that are

@@ -11,6 +11,7 @@
 //!   graceful shutdown.
 //! - [`admission`]: who may open a WebSocket (its `Origin`, sockets per client address).
 //! - [`slots`]: how many runs at once, and the fair waiting line for a slot.
+//! - [`periodic`]: work repeated at an interval while the relay serves (the sweep, the overview).
 //! - [`ws`]: one WebSocket session, and its socket's bounded outbox.
 //!
 //! The binary is a thin wrapper over [`cli::main`]; tests drive [`server::app`] and
@@ -20,6 +21,7 @@ pub mod admission;
 pub mod broker;
 pub mod cli;
 pub mod connect;
+pub mod periodic;
 pub mod run;
 pub mod server;
 pub mod slots;

@@ -20,6 +20,7 @@ use warren_shared::{Event, Limits, Scenario, Summary};
 
 use crate::admission::{self, AddressSlots};
 use crate::connect::{Broker, OVERVIEW_REFRESH};
+use crate::periodic;
 use crate::run::{self, RunError};
 use crate::slots::{DEFAULT_MAX_WAITING, RunSlots};
 use crate::vhost::lease::Lease;
@@ -215,23 +216,13 @@ impl AppState {
 }
 
 /// Read the broker's overview every [`OVERVIEW_REFRESH`] until `shutdown`, so that pages opening
-/// and runs starting find a recent one.
+/// and runs starting find a recent one (the broker was read when the relay found it).
 fn refresh_overview(broker: Broker, shutdown: CancellationToken, tracker: &TaskTracker) {
-    tracker.spawn(async move {
-        let mut tick = tokio::time::interval(OVERVIEW_REFRESH);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tokio::select! {
-                () = shutdown.cancelled() => break,
-                _ = tick.tick() => {}
-            }
-            tokio::select! {
-                () = shutdown.cancelled() => break,
-                result = broker.refresh_overview() => {
-                    if let Err(error) = result {
-                        tracing::debug!(%error, "could not read the broker's overview");
-                    }
-                }
+    periodic::every(OVERVIEW_REFRESH, shutdown, tracker, move || {
+        let broker = broker.clone();
+        async move {
+            if let Err(error) = broker.refresh_overview().await {
+                tracing::debug!(%error, "could not read the broker's overview");
             }
         }
     });

@@ -259,10 +259,11 @@ impl Line {
 
     /// Tell every waiting run its place.
     fn tell_places(&self) {
+        let estimate = self.estimator();
         for (index, waiter) in self.waiting.iter().enumerate() {
             let place = Place {
                 position: index + 1,
-                estimate: self.estimate(index + 1),
+                estimate: estimate.at(index + 1),
             };
             waiter.turn.send_if_modified(|turn| match turn {
                 Turn::Waiting(old) if old.position == place.position => false,
@@ -274,9 +275,14 @@ impl Line {
         }
     }
 
-    /// How long the run at `position` in line will likely wait: until as many slots have been
-    /// given back as there are runs ahead of it, each running run taking the recent average.
+    /// How long the run at `position` in line will likely wait.
     fn estimate(&self, position: usize) -> Duration {
+        self.estimator().at(position)
+    }
+
+    /// The line's waits as they stand now: what the running runs have left, read once for any
+    /// number of places.
+    fn estimator(&self) -> Estimator {
         let typical = self.typical();
         let mut remaining: Vec<Duration> = self
             .running
@@ -284,10 +290,11 @@ impl Line {
             .map(|taken| typical.saturating_sub(taken.elapsed()))
             .collect();
         remaining.sort_unstable();
-        let ahead = position.saturating_sub(1);
-        let rounds = u32::try_from(ahead / self.max_running).unwrap_or(u32::MAX);
-        let first = remaining.get(ahead % self.max_running).copied().unwrap_or_default();
-        first.saturating_add(typical.saturating_mul(rounds))
+        Estimator {
+            typical,
+            remaining,
+            max_running: self.max_running,
+        }
     }
 
     /// The average time recent runs held their slot.
@@ -297,6 +304,29 @@ impl Line {
             return DEFAULT_RUN_ESTIMATE;
         }
         self.recent.iter().sum::<Duration>() / count
+    }
+}
+
+/// Waits in line, from what the running runs have left and the recent average run.
+struct Estimator {
+    typical: Duration,
+    /// What each running run likely has left, shortest first.
+    remaining: Vec<Duration>,
+    max_running: usize,
+}
+
+impl Estimator {
+    /// How long the run at `position` in line will likely wait: until as many slots have been
+    /// given back as there are runs ahead of it, each running run taking the recent average.
+    fn at(&self, position: usize) -> Duration {
+        let ahead = position.saturating_sub(1);
+        let rounds = u32::try_from(ahead / self.max_running).unwrap_or(u32::MAX);
+        let first = self
+            .remaining
+            .get(ahead % self.max_running)
+            .copied()
+            .unwrap_or_default();
+        first.saturating_add(self.typical.saturating_mul(rounds))
     }
 }
 

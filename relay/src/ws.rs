@@ -109,7 +109,9 @@ pub async fn session(socket: WebSocket, state: AppState, peer: SocketAddr) {
     let every = limits.ping_interval.max(Duration::from_millis(1)); // an interval of zero panics
     let mut ping = tokio::time::interval_at(Instant::now() + every, every);
     ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
-    let mut heard = Instant::now();
+    // One timer for the whole session, pushed back whenever the page sends a frame.
+    let idle = tokio::time::sleep(limits.idle_timeout);
+    tokio::pin!(idle);
     let mut flow = out.message(hello(&state).await).map_err(End::from);
     while flow.is_ok() {
         let input = {
@@ -124,12 +126,12 @@ pub async fn session(socket: WebSocket, state: AppState, peer: SocketAddr) {
                 ended = run_ended(task) => Input::RunEnded(ended),
                 turn = next_turn(ticket) => Input::Turn(turn),
                 _ = ping.tick() => Input::PingDue,
-                () = tokio::time::sleep_until(heard + limits.idle_timeout) => Input::Idle,
+                () = &mut idle => Input::Idle,
                 () = state.shutdown.cancelled() => Input::Shutdown,
             }
         };
         if let Input::Frame(Some(Ok(_))) = input {
-            heard = Instant::now();
+            idle.as_mut().reset(Instant::now() + limits.idle_timeout);
         }
         flow = match input {
             Input::Frame(Some(Ok(Message::Text(text)))) => on_text(&text, &state, &mut run, &out),

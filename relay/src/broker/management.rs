@@ -330,9 +330,11 @@ impl Management {
         self.delete(&path, &what).await
     }
 
-    /// Every vhost the user can see.
+    /// Every vhost the user can see: names and descriptions only (the sweep lists them every few
+    /// seconds, and the full answer carries every vhost's statistics).
     pub async fn list_vhosts(&self) -> Result<Vec<VhostInfo>, ManagementError> {
-        self.get_json("/api/vhosts", "list vhosts").await
+        self.get_json("/api/vhosts?columns=name,description", "list vhosts")
+            .await
     }
 
     /// How many client connections are open on `vhost` (0 when the vhost does not exist).
@@ -361,11 +363,7 @@ impl Management {
         for connection in &connections {
             let what = format!("close connection {}", connection.name);
             let path = format!("/api/connections/{}", encode_segment(&connection.name));
-            let reason = [("x-reason", reason)];
-            let (status, text) = self.send_with(Method::DELETE, &path, None, &reason, &what).await?;
-            if status != StatusCode::NOT_FOUND {
-                self.expect_ok(status, text, &what)?;
-            }
+            self.delete_with(&path, &[("x-reason", reason)], &what).await?;
         }
         Ok(connections.len())
     }
@@ -461,7 +459,12 @@ impl Management {
 
     /// DELETE `path`; 404 (already gone) is success.
     async fn delete(&self, path: &str, what: &str) -> Result<(), ManagementError> {
-        let (status, text) = self.send(Method::DELETE, path, None, what).await?;
+        self.delete_with(path, &[], what).await
+    }
+
+    /// [`Management::delete`] with extra request headers.
+    async fn delete_with(&self, path: &str, headers: &[(&str, &str)], what: &str) -> Result<(), ManagementError> {
+        let (status, text) = self.send_with(Method::DELETE, path, None, headers, what).await?;
         if status != StatusCode::NOT_FOUND {
             self.expect_ok(status, text, what)?;
         }

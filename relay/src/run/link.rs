@@ -53,14 +53,7 @@ impl Link {
     /// Open the first connection.
     pub async fn open(url: String, name: String, emitter: Emitter) -> lapin::Result<Self> {
         let connection = connect(&url, &name).await?;
-        let watch = Watch::new(&connection);
-        Ok(Self {
-            url,
-            name,
-            emitter,
-            current: Mutex::new(Arc::new(connection)),
-            watch: std::sync::Mutex::new(Arc::new(watch)),
-        })
+        Ok(Self::adopt(url, name, connection, emitter))
     }
 
     /// A link over `connection`, already open on `url` (a vhost made ready ahead of the run).
@@ -75,7 +68,16 @@ impl Link {
     }
 
     fn watch(&self) -> Arc<Watch> {
-        Arc::clone(&self.watch.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+        Arc::clone(&self.watch_slot())
+    }
+
+    /// Start watching a new connection's closes.
+    fn watch_anew(&self, connection: &Connection) {
+        *self.watch_slot() = Arc::new(Watch::new(connection));
+    }
+
+    fn watch_slot(&self) -> std::sync::MutexGuard<'_, Arc<Watch>> {
+        self.watch.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// RabbitMQ's words when `error` says it closed a channel, claimed so that they are not
@@ -144,8 +146,7 @@ impl Link {
             }
             match connect(&self.url, &self.name).await {
                 Ok(connection) => {
-                    let watch = Watch::new(&connection);
-                    *self.watch.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(watch);
+                    self.watch_anew(&connection);
                     *current = Arc::new(connection);
                     let down_ms = self.emitter.now_ms().saturating_sub(lost_at);
                     self.emitter.emit(EventKind::ConnectionRecovered { down_ms }).await;

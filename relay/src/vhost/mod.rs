@@ -83,11 +83,6 @@ pub fn parse(vhost: &str) -> Option<RunVhost> {
     Some(RunVhost { created_ms, relay })
 }
 
-/// When a Warren vhost was created, read from its name; `None` for any other vhost.
-pub fn created_ms(vhost: &str) -> Option<u128> {
-    parse(vhost).map(|v| v.created_ms)
-}
-
 /// The id of one serving relay: `r` and ten hex digits, random. Its vhosts carry it, and its
 /// lease queue is named after it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -142,8 +137,8 @@ mod tests {
         let vhost = parse(&for_run(&a)).expect("a Warren vhost");
         assert!(vhost.created_ms > 1_700_000_000_000);
         assert_eq!(vhost.relay, None, "a run's own vhost is process-made");
-        assert_eq!(created_ms("other-vhost"), None);
-        assert_eq!(created_ms("warren-run-x-1-2"), None);
+        assert_eq!(parse("other-vhost"), None);
+        assert_eq!(parse("warren-run-x-1-2"), None);
     }
 
     #[test]

@@ -90,11 +90,6 @@ impl Registry {
         self.live_set().contains(name)
     }
 
-    /// How many vhosts are live.
-    pub fn live_count(&self) -> usize {
-        self.live_set().len()
-    }
-
     fn register(&self, name: &str) {
         self.live_set().insert(name.to_owned());
     }

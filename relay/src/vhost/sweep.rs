@@ -22,6 +22,7 @@ use tokio_util::task::TaskTracker;
 use super::registry::Registry;
 use super::{RelayId, now_ms, parse};
 use crate::broker::management::{Management, ManagementError};
+use crate::periodic;
 
 /// How old a process-made vhost without connections must be before a sweep deletes it.
 pub const LEFTOVER_AGE: Duration = Duration::from_secs(60);
@@ -166,21 +167,10 @@ pub async fn sweep_once(registry: &Registry) -> Result<usize, ManagementError> {
 /// Sweep every `interval` until `shutdown`, on `tracker` (the first sweep one interval from now:
 /// a relay sweeps once at start with [`sweep_once`]).
 pub fn start(registry: Registry, interval: Duration, shutdown: CancellationToken, tracker: &TaskTracker) {
-    tracker.spawn(async move {
-        let every = interval.max(Duration::from_millis(1));
-        let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + every, every);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tokio::select! {
-                () = shutdown.cancelled() => break,
-                _ = tick.tick() => {}
-            }
-            let sweeping = sweep_once(&registry);
-            let result = tokio::select! {
-                () = shutdown.cancelled() => break,
-                result = sweeping => result,
-            };
-            if let Err(error) = result {
+    periodic::every(interval, shutdown, tracker, move || {
+        let registry = registry.clone();
+        async move {
+            if let Err(error) = sweep_once(&registry).await {
                 tracing::warn!(%error, "could not look for leftover run vhosts");
             }
         }
