@@ -271,7 +271,7 @@ async fn websocket(
 }
 
 async fn health(State(state): State<AppState>) -> Response {
-    match state.broker.recent_overview().await {
+    match state.broker.management.overview().await {
         Ok(info) => Json(serde_json::json!({"status": "ok", "broker": info})).into_response(),
         Err(error) => (
             StatusCode::SERVICE_UNAVAILABLE,

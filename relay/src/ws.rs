@@ -156,6 +156,8 @@ pub async fn session(socket: WebSocket, state: AppState, peer: SocketAddr) {
                 _ => Ok(()),
             },
             Input::Turn(Next::Granted(slot)) => match run.take() {
+                // Shutting down: no new run starts; the slot goes back and the loop ends next.
+                Some(Run::Waiting(_)) if state.shutdown.is_cancelled() => Ok(()),
                 Some(Run::Waiting(waiting)) => {
                     run = Some(Run::Going(start(*waiting.scenario, &state, slot, waiting.id)));
                     Ok(())
