@@ -178,6 +178,14 @@ async fn measure(args: &Args) -> Result<(), String> {
         mb(settled.hwm_kib)
     );
     println!(
+        "  of which heap (RssAnon)  idle {:.1} MB   {} s after the runs {:.1} MB; the rest is the binary's code and libraries (RssFile {:.1} → {:.1} MB)",
+        mb(idle.anon_kib),
+        args.settle.as_secs(),
+        mb(settled.anon_kib),
+        mb(idle.file_kib),
+        mb(settled.file_kib)
+    );
+    println!(
         "per run at the peak        {:.2} MB ((peak − idle) / {n})",
         mb(peaks.rss_kib.saturating_sub(idle.rss_kib)) / n as f64
     );
