@@ -13,6 +13,8 @@ async fn main() -> ExitCode {
     warren_relay::cli::main(warren_relay::cli::Cli::parse()).await
 }
 
-/// jemalloc rather than glibc's allocator (see README, "Load and soak").
+/// jemalloc rather than glibc's allocator: its background threads give freed memory back to the
+/// system, where glibc kept most of what sixty runs at once had used (about 30 MB after the runs
+/// at 16 KiB frames, in two fragmented arenas with under 3 MB in use). See README, "Load and soak".
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;

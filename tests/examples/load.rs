@@ -6,15 +6,16 @@
 //! prints; it fails only when it cannot measure.
 //!
 //! Usage: `load --relay PATH [--sessions N] [--scenario FILE] [--settle SECS] [-- RELAY_ARGS]`:
-//! the memory is read again `--settle` seconds (5) after the runs end, and the arguments after
-//! `--` go to `warren serve` (e.g. `--amqp-url`; without them it uses the managed cluster).
+//! the memory is read again `--settle` seconds after the runs end (15: past the allocator's decay
+//! and the management API's idle connections, 10 s each), and the arguments after `--` go to
+//! `warren serve` (e.g. `--amqp-url`; without them it uses the managed cluster).
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use warren_tests::load::{Abandon, RelayProcess, Sampler, Timing, log_path, mb, quantile, run_session};
 
 /// How long after the last run ends the memory is read again, unless `--settle SECS`.
-const SETTLE: Duration = Duration::from_secs(5);
+const SETTLE: Duration = Duration::from_secs(15);
 /// How long the idle relay is left alone before its memory is read.
 const IDLE_WAIT: Duration = Duration::from_secs(1);
 
@@ -175,6 +176,14 @@ async fn measure(args: &Args) -> Result<(), String> {
         args.settle.as_secs(),
         mb(settled.rss_kib),
         mb(settled.hwm_kib)
+    );
+    println!(
+        "  of which heap (RssAnon)  idle {:.1} MB   {} s after the runs {:.1} MB; the rest is the binary's code and libraries (RssFile {:.1} → {:.1} MB)",
+        mb(idle.anon_kib),
+        args.settle.as_secs(),
+        mb(settled.anon_kib),
+        mb(idle.file_kib),
+        mb(settled.file_kib)
     );
     println!(
         "per run at the peak        {:.2} MB ((peak − idle) / {n})",

@@ -273,6 +273,18 @@ async fn soak(args: &Args) -> Result<(), String> {
         peaks.threads,
         end.threads
     );
+    println!(
+        "  of which heap (RssAnon)  start {:.1} MB   end {:.1} MB ({:+.1}%){}; the rest is the binary's code and libraries (RssFile {:.1} → {:.1} MB)",
+        mb(last_start.anon_kib),
+        mb(end.anon_kib),
+        percent(end.anon_kib, last_start.anon_kib),
+        warm.map_or(String::new(), |w| format!(
+            ", after the first round {:.1} MB",
+            mb(w.anon_kib)
+        )),
+        mb(last_start.file_kib),
+        mb(end.file_kib)
+    );
     if first_pid == last_pid {
         println!("note: the relay was not killed (too few runs for a burst after the half-way mark)");
     }

@@ -133,6 +133,10 @@ pub struct Usage {
     pub rss_kib: u64,
     /// Highest resident memory so far (`VmHWM`), in KiB.
     pub hwm_kib: u64,
+    /// Resident memory of the heap and stacks (`RssAnon`), in KiB: what the process allocated.
+    pub anon_kib: u64,
+    /// Resident pages of files (`RssFile`), in KiB: mostly the binary's code, loaded as it runs.
+    pub file_kib: u64,
     /// Threads.
     pub threads: u64,
     /// CPU time used, user and system, in milliseconds.
@@ -154,6 +158,8 @@ impl Usage {
         Some(Self {
             rss_kib: field("VmRSS:")?,
             hwm_kib: field("VmHWM:")?,
+            anon_kib: field("RssAnon:")?,
+            file_kib: field("RssFile:")?,
             threads: field("Threads:")?,
             cpu_ms: cpu_ms(&stat)?,
         })

@@ -53,9 +53,10 @@ commands:
                    exits 0 when it could measure)
   load [ARGS]      build the release relay, start it against the managed cluster, run one
                    scenario alone, then N sessions at once (--sessions N, default 60;
-                   --scenario FILE, default examples/priority.json; `-- ARGS` go to
-                   `warren serve`); prints runs completed, per-run time against the lone run,
-                   run to first broker event, relay memory (idle, peak, after), threads and CPU
+                   --scenario FILE, default examples/priority.json; --settle SECS before
+                   the memory is read again, default 15; `-- ARGS` go to `warren serve`);
+                   prints runs completed, per-run time against the lone run, run to first
+                   broker event, relay memory (idle, peak, after), threads and CPU
   soak [ARGS]      build the release relay, then 1 000 small runs (--runs N) in sequence and
                    in parallel bursts, a tenth abandoned mid-run, the relay SIGKILLed and
                    restarted half-way; prints runs completed, run vhosts left on the broker

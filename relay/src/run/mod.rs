@@ -109,10 +109,17 @@ pub async fn execute_as(
         None => vhost::for_run(run_id),
     };
     let management = broker.management.clone();
-    management
+    if let Err(error) = management
         .create_vhost(&vhost, &format!("Warren run {run_id}: deleted when the run ends"))
         .await
-        .map_err(RunError::Vhost)?;
+    {
+        // RabbitMQ may have made the vhost before failing (a node down while it was set up on
+        // every node, the permissions refused): take it away again, unless the API is out of reach.
+        if !matches!(error, ManagementError::Unreachable { .. }) {
+            let _ = management.delete_vhost(&vhost).await;
+        }
+        return Err(RunError::Vhost(error));
+    }
     let ready = ReadyVhost {
         name: vhost.clone(),
         connection: None,
