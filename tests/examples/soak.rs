@@ -2,14 +2,17 @@
 //! built relay in its own process, in rounds of [`SEQUENCE`] runs one after another and then a
 //! burst of [`BURST`] at once; every tenth run is abandoned mid-run (its socket dropped after the
 //! first publish), and half-way the relay is killed with SIGKILL during a burst and started
-//! again. At the end the relay is stopped and the run vhosts it left on the broker are counted.
+//! again. At the end the relay is stopped and the run vhosts it left on the broker are counted:
+//! those named after the relay (its [`RelayId`], read from the vhosts its runs were given).
 //! It prints runs completed, vhosts left and the relay's memory at start, peak and end. It
 //! measures and prints; it fails only when it cannot measure.
 //!
 //! Usage: `soak --relay PATH [--runs N] [-- RELAY_ARGS]`.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
+use warren_relay::vhost::{self, RelayId};
 use warren_tests::load::{Abandon, Peaks, RelayProcess, Sampler, Timing, Usage, log_path, mb, run_session};
 
 /// Runs one after another at the start of each round.
@@ -92,6 +95,8 @@ struct Watched {
     relay: RelayProcess,
     sampler: Sampler,
     start: Usage,
+    /// The relay ids its runs' vhosts carry (one, unless it held no lease: then none).
+    makers: HashSet<RelayId>,
 }
 
 impl Watched {
@@ -100,8 +105,28 @@ impl Watched {
         let sampler = Sampler::start(relay.pid);
         tokio::time::sleep(SETTLE).await;
         let start = sampler.now();
-        Ok(Self { relay, sampler, start })
+        Ok(Self {
+            relay,
+            sampler,
+            start,
+            makers: HashSet::new(),
+        })
     }
+
+    /// Note the relay id of the vhost a run of this relay was given.
+    fn saw(&mut self, timing: &Timing) {
+        if let Some(relay) = timing.vhost.as_deref().and_then(vhost::parse).and_then(|v| v.relay) {
+            self.makers.insert(relay);
+        }
+    }
+}
+
+/// The relay that was killed half-way, and what was seen of it.
+struct Killed {
+    pid: u32,
+    start: Usage,
+    peaks: Peaks,
+    makers: HashSet<RelayId>,
 }
 
 /// What happened to the runs.
@@ -145,7 +170,7 @@ async fn soak(args: &Args) -> Result<(), String> {
     let mut current = Watched::start(args, &relay_args).await?;
     let first_pid = current.relay.pid;
     let first_start = current.start;
-    let mut first: Option<(u32, Usage, Peaks)> = None;
+    let mut first: Option<Killed> = None;
     let mut warm: Option<Usage> = None;
     let mut tally = Tally::default();
     let mut next = 0;
@@ -160,7 +185,9 @@ async fn soak(args: &Args) -> Result<(), String> {
         let url = current.relay.ws_url();
         for _ in 0..SEQUENCE.min(args.runs - next) {
             let abandon = abandon_of(next);
-            tally.add(abandon, false, &run_session(&url, &scenario, abandon).await);
+            let timing = run_session(&url, &scenario, abandon).await;
+            tally.add(abandon, false, &timing);
+            current.saw(&timing);
             next += 1;
         }
         let burst: Vec<_> = (next..(next + BURST).min(args.runs))
@@ -174,13 +201,13 @@ async fn soak(args: &Args) -> Result<(), String> {
             .collect();
         next += burst.len();
         let kill = first.is_none() && next >= args.runs / 2 && !burst.is_empty();
+        let mut killed_peaks = None;
         if kill {
             tokio::time::sleep(KILL_AFTER).await;
-            let peaks = current.sampler.peaks();
+            killed_peaks = Some(current.sampler.peaks());
             let pid = current.relay.pid;
             current.relay.kill().await;
             eprintln!("soak: killed the relay (pid {pid}) with SIGKILL during a burst, after {next} runs were started");
-            first = Some((pid, current.start, peaks));
         }
         for (abandon, session) in burst {
             let timing = session.await.unwrap_or_else(|error| Timing {
@@ -188,9 +215,16 @@ async fn soak(args: &Args) -> Result<(), String> {
                 ..Timing::default()
             });
             tally.add(abandon, kill, &timing);
+            current.saw(&timing);
         }
-        if kill {
-            current = Watched::start(args, &relay_args).await?;
+        if let Some(peaks) = killed_peaks {
+            let killed = std::mem::replace(&mut current, Watched::start(args, &relay_args).await?);
+            first = Some(Killed {
+                pid: killed.relay.pid,
+                start: killed.start,
+                peaks,
+                makers: killed.makers,
+            });
             eprintln!("soak: started the relay again (pid {})", current.relay.pid);
         } else if warm.is_none() {
             tokio::time::sleep(SETTLE).await;
@@ -210,14 +244,27 @@ async fn soak(args: &Args) -> Result<(), String> {
     let peaks = current.sampler.peaks();
     let last_pid = current.relay.pid;
     let last_start = current.start;
+    let last_makers = current.makers;
     drop(current.sampler);
     let stopped = current.relay.stop(Duration::from_secs(60)).await;
 
     let broker = warren_tests::broker().await;
     let vhosts = warren_tests::run_vhosts(&broker).await;
-    let ours = |pid: u32| {
-        let tag = format!("-{pid}-");
-        vhosts.iter().filter(|v| v.contains(&tag)).count()
+    // A relay's vhosts carry its relay id; one whose runs named no relay id (it held no lease,
+    // or no run started) cannot be told apart.
+    let ours = |makers: &HashSet<RelayId>| {
+        if makers.is_empty() {
+            return "? (no run's vhost named its relay id)".to_owned();
+        }
+        let left = vhosts
+            .iter()
+            .filter(|name| {
+                vhost::parse(name)
+                    .and_then(|v| v.relay)
+                    .is_some_and(|relay| makers.contains(&relay))
+            })
+            .count();
+        left.to_string()
     };
 
     println!(
@@ -237,11 +284,16 @@ async fn soak(args: &Args) -> Result<(), String> {
         println!("  not completed: {why}");
     }
     match first {
-        Some((pid, start, peaks)) => {
+        Some(Killed {
+            pid,
+            start,
+            peaks,
+            makers,
+        }) => {
             println!(
                 "vhosts left                {} by the relay that was killed (pid {pid}), {} by the restarted one (pid {last_pid}); {} run vhosts on the broker in all",
-                ours(pid),
-                ours(last_pid),
+                ours(&makers),
+                ours(&last_makers),
                 vhosts.len()
             );
             println!(
@@ -254,7 +306,7 @@ async fn soak(args: &Args) -> Result<(), String> {
         }
         None => println!(
             "vhosts left                {} (pid {last_pid}); {} run vhosts on the broker in all",
-            ours(last_pid),
+            ours(&last_makers),
             vhosts.len()
         ),
     }
