@@ -8,7 +8,8 @@
 //! Usage: `load --relay PATH [--sessions N] [--scenario FILE] [--settle SECS] [-- RELAY_ARGS]`:
 //! the memory is read again `--settle` seconds after the runs end (15: past the allocator's decay
 //! and the management API's idle connections, 10 s each), and the arguments after `--` go to
-//! `warren serve` (e.g. `--amqp-url`; without them it uses the managed cluster).
+//! `warren serve`. Another broker than the managed cluster is named with `WARREN_AMQP_URL` and
+//! `WARREN_MANAGEMENT_URL`, which the relay and this program both read.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

@@ -69,6 +69,11 @@ pub fn build(ws: &Workspace, tools: &WasmTools) -> Result<()> {
     Ok(())
 }
 
+/// On CI, delete the compiled release wasm and its host build once `dist/` holds the page.
+pub fn drop_release_build_on_ci(ws: &Workspace) {
+    crate::disk::drop_page_build_on_ci(ws, PROFILE, WASM_TARGET);
+}
+
 /// wasm-bindgen and wasm-opt into a staging folder, then a fresh `dist/`: `dist/` never holds a
 /// half-built page.
 fn bindgen_and_optimise(ws: &Workspace, tools: &WasmTools, compiled: &Path) -> Result<()> {

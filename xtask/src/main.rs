@@ -16,13 +16,14 @@
 //! - `fuzz [--seconds N] [--runs N] [TARGET...]`: the fuzz targets of `fuzz/`, with a report.
 //!
 //! # Layout
-//! - `cmd`: running programs, finding them, the error type.
+//! - `cmd`: running programs, finding them, the error type; `disk`: free space for the build.
 //! - `plan`: named, timed steps and the final line.
 //! - `setup`: installing tools; `frontend`: building and browser-testing the page; `fuzz`: the
 //!   fuzz targets.
 //! - `workspace`: paths.
 
 mod cmd;
+mod disk;
 mod frontend;
 mod fuzz;
 mod plan;
@@ -144,9 +145,11 @@ fn run(ws: &Workspace, args: &[String]) -> ExitCode {
 
 fn test(ws: &Workspace) -> ExitCode {
     let mut plan = Plan::new("test");
+    disk::report(ws);
     let result = (|| {
         let tools = plan.step("setup", || setup::all(ws))?;
         plan.step("build-frontend", || frontend::build(ws, &tools))?;
+        frontend::drop_release_build_on_ci(ws);
         plan.step("managed broker up", || broker_up(ws))?;
         // The two test runs are independent: run both, report both. The first includes the
         // end-to-end tests of the built page in headless Chromium (`tests/tests/browser.rs`).
@@ -164,7 +167,8 @@ fn test(ws: &Workspace) -> ExitCode {
             (Err(e), Ok(())) | (Ok(()), Err(e)) => Err(e),
             (Err(host), Err(browser)) => Err(Error::new(format!("{host}; {browser}"))),
         }
-    })();
+    })()
+    .map_err(|error| disk::explain(ws, error));
     if result.is_ok() {
         println!(
             "\nThe managed broker keeps running; `cargo run -p warren-relay --bin warren -- broker down` stops it."
