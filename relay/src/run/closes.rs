@@ -9,7 +9,9 @@
 //! - it keeps the words of closed channels for whoever had nothing waiting on theirs, such as a
 //!   publisher without confirms, whose closed channel only refuses the next publish
 //!   ([`Watch::unclaimed`]). Whoever received a close's words with an error of their own claims
-//!   them ([`Watch::claim`]), so that they are not handed to anyone else.
+//!   them ([`Watch::claim`]), so that they are not handed to anyone else;
+//! - it keeps RabbitMQ's `connection.blocked` and `connection.unblocked` notices, sent while a
+//!   resource alarm (memory or disk) holds every publisher on the broker ([`Watch::blocking`]).
 
 use futures_util::stream::BoxStream;
 use futures_util::{FutureExt, StreamExt};
@@ -83,6 +85,17 @@ struct State {
     claimed_ahead: Vec<BrokerClose>,
     /// How the connection ended, once the stream said: closed by RabbitMQ, or lost (`None`).
     end: Option<Option<BrokerClose>>,
+    /// Blocking notices not taken yet, oldest first.
+    blocking: VecDeque<Blocking>,
+}
+
+/// RabbitMQ's notice that it stopped or resumed reading what the connection publishes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Blocking {
+    /// `connection.blocked`, with RabbitMQ's reason (e.g. `low on disk`).
+    Blocked(String),
+    /// `connection.unblocked`: the alarm cleared.
+    Unblocked,
 }
 
 impl fmt::Debug for Watch {
@@ -95,14 +108,12 @@ impl Watch {
     /// Start reading `connection`'s events; call it before anything can fail on it, since lapin
     /// only reports to listeners that exist.
     pub fn new(connection: &lapin::Connection) -> Self {
-        let state = State {
-            events: connection.events_listener().boxed(),
-            unclaimed: VecDeque::new(),
-            claimed_ahead: Vec::new(),
-            end: None,
-        };
+        Self::over(connection.events_listener().boxed())
+    }
+
+    fn over(events: BoxStream<'static, lapin::Event>) -> Self {
         Self {
-            state: Mutex::new(state),
+            state: Mutex::new(State::new(events)),
         }
     }
 
@@ -131,6 +142,11 @@ impl Watch {
         self.wait(within, |state| state.end.clone()).await.flatten()
     }
 
+    /// The blocking notices that came since the last call, oldest first.
+    pub fn blocking(&self) -> Vec<Blocking> {
+        self.read().blocking.drain(..).collect()
+    }
+
     async fn wait<T>(&self, within: Duration, mut look: impl FnMut(&mut State) -> Option<T>) -> Option<T> {
         let deadline = Instant::now() + within;
         loop {
@@ -146,8 +162,11 @@ impl Watch {
     fn read(&self) -> MutexGuard<'_, State> {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         while let Some(Some(event)) = state.events.next().now_or_never() {
-            if let lapin::Event::Error(error) = event {
-                state.note(&error);
+            match event {
+                lapin::Event::Error(error) => state.note(&error),
+                lapin::Event::ConnectionBlocked(reason) => state.blocking.push_back(Blocking::Blocked(reason)),
+                lapin::Event::ConnectionUnblocked => state.blocking.push_back(Blocking::Unblocked),
+                _ => {}
             }
         }
         state
@@ -155,6 +174,16 @@ impl Watch {
 }
 
 impl State {
+    fn new(events: BoxStream<'static, lapin::Event>) -> Self {
+        Self {
+            events,
+            unclaimed: VecDeque::new(),
+            claimed_ahead: Vec::new(),
+            end: None,
+            blocking: VecDeque::new(),
+        }
+    }
+
     fn note(&mut self, error: &lapin::Error) {
         if let Some(close) = BrokerClose::of_channel(error) {
             match self.claimed_ahead.iter().position(|c| *c == close) {
@@ -212,12 +241,23 @@ mod tests {
     }
 
     fn state() -> State {
-        State {
-            events: futures_util::stream::pending().boxed(),
-            unclaimed: VecDeque::new(),
-            claimed_ahead: Vec::new(),
-            end: None,
-        }
+        State::new(futures_util::stream::pending().boxed())
+    }
+
+    #[test]
+    fn blocking_notices_are_kept_in_order_and_taken_once() {
+        let events = futures_util::stream::iter([
+            lapin::Event::ConnectionBlocked("low on disk".into()),
+            lapin::Event::Connected,
+            lapin::Event::ConnectionUnblocked,
+        ])
+        .chain(futures_util::stream::pending());
+        let watch = Watch::over(events.boxed());
+        assert_eq!(
+            watch.blocking(),
+            vec![Blocking::Blocked("low on disk".into()), Blocking::Unblocked]
+        );
+        assert_eq!(watch.blocking(), Vec::new());
     }
 
     fn soft(text: &str) -> lapin::Error {

@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use warren_shared::EventKind;
 
 use super::amqp;
-use super::closes::{BrokerClose, Watch};
+use super::closes::{Blocking, BrokerClose, Watch};
 use super::emitter::Emitter;
 use crate::broker::address::BrokerUrl;
 
@@ -37,6 +37,8 @@ pub const FRAME_MAX: u32 = 16_384;
 const END_WORDS_WAIT: Duration = Duration::from_millis(300);
 /// How long a channel found closed may wait for the words RabbitMQ closed it with.
 const CLOSE_WORDS_WAIT: Duration = Duration::from_secs(1);
+/// How often [`Link::report_blocking`] looks for RabbitMQ's blocking notices.
+const BLOCKING_CHECK: Duration = Duration::from_millis(250);
 
 /// A recoverable connection.
 #[derive(Debug)]
@@ -93,6 +95,26 @@ impl Link {
     /// came within [`CLOSE_WORDS_WAIT`].
     pub async fn unclaimed_close(&self) -> Option<BrokerClose> {
         self.watch().unclaimed(CLOSE_WORDS_WAIT).await
+    }
+
+    /// Say in the run's events when RabbitMQ blocks the connection (a memory or disk alarm holds
+    /// every publisher on the broker) and when it lets it go again; never returns.
+    pub async fn report_blocking(&self) -> std::convert::Infallible {
+        loop {
+            tokio::time::sleep(BLOCKING_CHECK).await;
+            for notice in self.watch().blocking() {
+                let text = match notice {
+                    Blocking::Blocked(reason) => format!(
+                        "RabbitMQ blocked the run's connection ({reason}): a resource alarm holds every publisher on the broker until it clears (`rabbitmq-diagnostics alarms` names it)"
+                    ),
+                    Blocking::Unblocked => {
+                        "RabbitMQ unblocked the run's connection: the resource alarm cleared and publishing goes on"
+                            .to_owned()
+                    }
+                };
+                self.emitter.warn(text).await;
+            }
+        }
     }
 
     /// The current connection (which may have failed since).

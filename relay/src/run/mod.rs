@@ -248,7 +248,12 @@ async fn drive_within_limits(
     emitter: &Emitter,
     cancel: &CancellationToken,
 ) -> (Outcome, Option<String>) {
-    let driving = drive(scenario, broker, link, proxy, vhost, emitter, cancel);
+    let driving = async {
+        tokio::select! {
+            ended = drive(scenario, broker, link, proxy, vhost, emitter, cancel) => ended,
+            never = link.report_blocking() => match never {},
+        }
+    };
     tokio::pin!(driving);
     let limit = tokio::time::sleep(Duration::from_millis(scenario.settings.max_duration_ms) + STUCK_GRACE);
     let waited = tokio::select! {
