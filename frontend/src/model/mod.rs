@@ -13,7 +13,9 @@
 //! - [`timeline`]: the timeline editor's lanes, time axis and snapping.
 //! - [`anim`]: the tokens and flashes of the animation, driven by a clock.
 //! - [`playback`]: the animation's speed, pause and replay clocks.
+//! - [`advice`]: what a run will certainly do and is probably not meant, found before it starts.
 
+pub mod advice;
 pub mod anim;
 pub mod document;
 pub mod edit;
