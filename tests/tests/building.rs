@@ -96,17 +96,29 @@ async fn build_a_small_scenario_from_scratch_with_mouse_and_keyboard_and_run_it(
         .await;
         assert_eq!(s["bindings"][0]["source"], "exchange-1");
         assert_eq!(s["bindings"][0]["destination"], "queue-1");
+        assert_eq!(
+            s["bindings"][0]["routing_key"], s["publishers"][0]["routing_key"],
+            "a new binding's key is what the exchange's one publisher sends, so its messages are routed"
+        );
         assert!(
             page.has("edge-key-input").await,
             "the new binding is selected, its key editable on the line"
         );
+        let focused = page
+            .js("return document.activeElement && document.activeElement.dataset.testid", vec![])
+            .await;
+        assert_eq!(focused, "edge-key-input", "the key box takes the focus as the line is drawn");
 
-        // The routing key, typed on the line.
+        // The routing key, typed on the line; Enter keeps it and closes the box.
         let key = page.find("edge-key-input").await;
         key.clear().await.expect("clear the key");
         key.send_keys(&format!("orders{ENTER}")).await.expect("type the key");
         wait_json(&page, "the binding's key is orders", |s| {
             s["bindings"][0]["routing_key"] == "orders"
+        })
+        .await;
+        page.wait_until("the key box closes on Enter", REACT, || async {
+            !page.has("edge-key-input").await
         })
         .await;
 

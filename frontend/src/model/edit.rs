@@ -300,6 +300,18 @@ fn rename_argument(arguments: &mut warren_shared::Arguments, key: &str, old: &st
     }
 }
 
+/// The routing key every publisher to `exchange` sends, when there is at least one and they
+/// agree.
+fn sent_key(s: &Scenario, exchange: &str) -> Option<String> {
+    let mut keys = s
+        .publishers
+        .iter()
+        .filter(|p| p.exchange == exchange)
+        .map(|p| p.routing_key.as_str());
+    let first = keys.next()?;
+    keys.all(|k| k == first).then(|| first.to_owned())
+}
+
 /// Draw a line from one node to another: a publisher sends to an exchange, an exchange binds a
 /// queue or another exchange, a queue feeds a consumer. Returns what was made or changed, or
 /// why that line means nothing.
@@ -328,9 +340,14 @@ pub fn connect(s: &mut Scenario, from: (NodeKind, &str), to: (NodeKind, &str)) -
                 return Err("an exchange cannot be bound to itself".to_owned());
             }
             let routing_key = match s.exchanges.iter().find(|e| e.name == from.1).map(|e| e.kind) {
-                Some(ExchangeType::Topic) => "#".to_owned(),
                 Some(ExchangeType::Fanout | ExchangeType::Headers) => String::new(),
-                _ => to.1.to_owned(),
+                kind => match sent_key(s, from.1) {
+                    // What the exchange's publishers send, when they all send the same key, so
+                    // that their messages are routed.
+                    Some(key) => key,
+                    None if kind == Some(ExchangeType::Topic) => "#".to_owned(),
+                    None => to.1.to_owned(),
+                },
             };
             s.bindings.push(Binding {
                 source: from.1.to_owned(),
@@ -459,11 +476,38 @@ mod tests {
         let binding = connect(&mut s, (NodeKind::Exchange, &exchange), (NodeKind::Queue, &queue)).expect("binds");
         assert_eq!(binding, Element::Binding(0));
         assert_eq!(
-            s.bindings[0].routing_key, queue,
-            "a direct binding's key defaults to the queue's name"
+            s.bindings[0].routing_key, s.publishers[0].routing_key,
+            "a binding's key is what the exchange's one publisher sends"
         );
         assert!(s.positions.contains_key("queue:queue-1"));
         assert_eq!(validate(&s, &Limits::default()), vec![]);
+    }
+
+    #[test]
+    fn a_new_bindings_key_follows_the_publishers_when_they_agree() {
+        let mut s = Scenario::empty("keys");
+        let Element::Node(_, exchange) = add(&mut s, NodeKind::Exchange, None) else {
+            panic!()
+        };
+        let Element::Node(_, queue) = add(&mut s, NodeKind::Queue, None) else {
+            panic!()
+        };
+        let bind = |s: &mut Scenario| {
+            let Element::Binding(at) =
+                connect(s, (NodeKind::Exchange, &exchange), (NodeKind::Queue, &queue)).expect("binds")
+            else {
+                panic!()
+            };
+            s.bindings[at].routing_key.clone()
+        };
+        assert_eq!(bind(&mut s), queue, "no publisher: the queue's name");
+        add(&mut s, NodeKind::Publisher, None);
+        add(&mut s, NodeKind::Publisher, None);
+        s.publishers[0].routing_key = "orders".into();
+        s.publishers[1].routing_key = "orders".into();
+        assert_eq!(bind(&mut s), "orders", "both publishers send `orders`");
+        s.publishers[1].routing_key = "refunds".into();
+        assert_eq!(bind(&mut s), queue, "publishers that disagree: the queue's name");
     }
 
     #[test]

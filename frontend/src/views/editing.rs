@@ -270,25 +270,49 @@ fn RoutingKeyField(pg: Playground, selected: Memo<Option<Element>>, layout: Memo
                 .map(|e| l.edge_curve(e).at(0.5))
         })?;
         let commit = move |value: String| {
-            pg.change(|s| {
-                if let Some(b) = s.bindings.get_mut(binding) {
-                    b.routing_key = value;
-                }
+            let unchanged = pg.doc.with_untracked(|d| {
+                d.editor
+                    .scenario
+                    .as_ref()
+                    .and_then(|s| s.bindings.get(binding))
+                    .is_some_and(|b| b.routing_key == value)
             });
+            if !unchanged {
+                pg.change(|s| {
+                    if let Some(b) = s.bindings.get_mut(binding) {
+                        b.routing_key = value;
+                    }
+                });
+            }
         };
+        // The box takes the focus as it opens (a binding just drawn, or one clicked), with its
+        // key selected, so typing replaces it and never reaches the page's shortcuts.
+        let field = NodeRef::<leptos::html::Input>::new();
+        field.on_load(|input| {
+            let _ = input.focus();
+            input.select();
+        });
         Some(view! {
             <foreignObject x=format!("{:.1}", mid.0 - 70.0) y=format!("{:.1}", mid.1 - 30.0) width="140" height="26">
                 <input
                     class="edge-key"
                     data-testid="edge-key-input"
                     aria-label="Routing key of this binding"
-                    title="Routing key (Enter to keep)"
+                    title="Routing key (Enter to keep, Esc to leave unchanged)"
                     placeholder="routing key"
+                    node_ref=field
                     prop:value=key
                     on:change=move |ev| commit(event_target_value(&ev))
                     on:keydown=move |ev| {
-                        if ev.key() == "Enter" {
-                            commit(event_target_value(&ev));
+                        // Enter keeps the key and closes the box; Esc closes it unchanged.
+                        match ev.key().as_str() {
+                            "Enter" => {
+                                ev.prevent_default();
+                                commit(event_target_value(&ev));
+                                pg.select(None);
+                            }
+                            "Escape" => pg.select(None),
+                            _ => {}
                         }
                     }
                 />
