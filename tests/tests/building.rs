@@ -70,6 +70,14 @@ async fn build_a_small_scenario_from_scratch_with_mouse_and_keyboard_and_run_it(
             s["publishers"][0]["exchange"], "",
             "sends to the default exchange until connected"
         );
+        // Its empty key names no queue: a note says so before any run, and blocks nothing.
+        page.wait_until("a note on the unroutable publisher", REACT, || async {
+            page.texts("advice-note")
+                .await
+                .iter()
+                .any(|note| note.starts_with("publisher-1") && note.contains("drop every message"))
+        })
+        .await;
 
         // Draw the publisher's line to the exchange, and a binding from the exchange to the queue.
         page.drag(
@@ -173,6 +181,11 @@ async fn build_a_small_scenario_from_scratch_with_mouse_and_keyboard_and_run_it(
         })
         .await;
         assert_eq!(page.texts("problem").await, Vec::<String>::new());
+        assert_eq!(
+            page.texts("advice-note").await,
+            Vec::<String>::new(),
+            "every message is routed and the consumer's queue is fed: no note"
+        );
         page.screenshot("building-built").await;
 
         // Ctrl+Enter runs it on the broker.

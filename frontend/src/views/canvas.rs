@@ -7,6 +7,7 @@ use crate::model::layout::{EdgeKind, Layout, NodeKind};
 use crate::model::run::Phase;
 use crate::model::state::{Status, count};
 use crate::playground::Playground;
+use crate::views::advice::{AdviceList, AdviceMarks};
 use crate::views::editing::{CanvasGestures, EditNotice, EditOverlay};
 use crate::views::problem_item;
 use leptos::prelude::*;
@@ -206,9 +207,11 @@ fn Canvas(pg: Playground, anim: Anim) -> impl IntoView {
                         .collect_view()}
                 </defs>
                 {drawing}
+                <AdviceMarks pg=pg layout=layout />
                 <EditOverlay pg=pg gestures=gestures layout=layout />
             </svg>
             <canvas class="token-layer" data-testid="token-layer" data-live="0" data-drawn="0" aria-hidden="true" node_ref=layer></canvas>
+            <AdviceList pg=pg layout=layout />
             <EditNotice pg=pg />
             {move || {
                 layout

@@ -3,7 +3,8 @@
 //! - [`examples`]: the gallery of examples; [`palette`]: what can be added, undo and redo.
 //! - [`share`]: the header's link to the scenario, the banner of a broken link, file import
 //!   and export.
-//! - [`canvas`]: the stage with the topology and the animation layer.
+//! - [`canvas`]: the stage with the topology and the animation layer; [`advice`]: its notes
+//!   before a run.
 //! - [`editing`]: building on the canvas: select, move, connect, drop from the palette.
 //! - [`inspector`]: About, the scenario's JSON, the relay; [`element_form`]: its Edit tab.
 //! - [`log`]: the event log.
@@ -12,6 +13,7 @@
 //! - [`plot`]: each queue's depth over the run.
 //! - [`timeline`]: the timeline editor: steps and faults in lanes, dragged in time.
 
+pub mod advice;
 pub mod canvas;
 pub mod editing;
 pub mod element_form;
