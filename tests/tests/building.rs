@@ -113,9 +113,15 @@ async fn build_a_small_scenario_from_scratch_with_mouse_and_keyboard_and_run_it(
             "the new binding is selected, its key editable on the line"
         );
         let focused = page
-            .js("return document.activeElement && document.activeElement.dataset.testid", vec![])
+            .js(
+                "return document.activeElement && document.activeElement.dataset.testid",
+                vec![],
+            )
             .await;
-        assert_eq!(focused, "edge-key-input", "the key box takes the focus as the line is drawn");
+        assert_eq!(
+            focused, "edge-key-input",
+            "the key box takes the focus as the line is drawn"
+        );
 
         // The routing key, typed on the line; Enter keeps it and closes the box.
         let key = page.find("edge-key-input").await;

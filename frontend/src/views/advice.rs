@@ -68,12 +68,20 @@ pub(crate) fn AdviceMarks(pg: Playground, layout: Memo<Layout>) -> impl IntoView
     }
 }
 
-/// The notes as a list under the drawing.
+/// The notes as a list under the drawing; it can be put away until the notes change.
 #[component]
 pub(crate) fn AdviceList(pg: Playground, layout: Memo<Layout>) -> impl IntoView {
     let notes = notes(pg);
     let lang = lang();
+    let hidden = RwSignal::new(false);
+    Effect::new(move |_| {
+        notes.track();
+        hidden.set(false);
+    });
     move || {
+        if hidden.get() {
+            return None;
+        }
         let lang = lang.get();
         let items = notes.with(|notes| {
             layout.with(|l| {
@@ -98,13 +106,18 @@ pub(crate) fn AdviceList(pg: Playground, layout: Memo<Layout>) -> impl IntoView 
             })
         });
         (!items.is_empty()).then(|| {
-            let heading = match lang {
-                Lang::En => "Before you run",
-                Lang::Zh => "运行之前",
+            let (heading, hide) = match lang {
+                Lang::En => ("Before you run", "Hide these notes"),
+                Lang::Zh => ("运行之前", "隐藏这些提示"),
             };
             view! {
                 <section class="advice" data-testid="advice" aria-label=heading>
-                    <h3>{heading}</h3>
+                    <h3>
+                        {heading}
+                        <button type="button" class="advice-hide" title=hide aria-label=hide on:click=move |_| hidden.set(true)>
+                            "×"
+                        </button>
+                    </h3>
                     <ul>{items}</ul>
                 </section>
             }
