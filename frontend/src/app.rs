@@ -7,6 +7,7 @@
 
 use crate::frame::{Anim, AnimLoop};
 use crate::i18n;
+use crate::i18n::Text;
 use crate::inbox::Inbox;
 use crate::model::document::Document;
 use crate::model::run::{Phase, waiting_text};
@@ -20,7 +21,7 @@ use crate::views::log::EventLog;
 use crate::views::palette::Palette;
 use crate::views::share::{ShareBanner, ShareBar, location_hash};
 use crate::views::summary::SummaryPanel;
-use crate::views::{lang, outcome_text};
+use crate::views::{lang, outcome_text, tr};
 use leptos::prelude::*;
 use std::rc::Rc;
 use warren_shared::ClientMessage;
@@ -156,20 +157,20 @@ pub fn PlaygroundView(
         <div class="app">
             <Header pg=pg status=status phase=phase on_run=on_run on_stop=on_stop />
             <ShareBanner pg=pg />
-            <aside class="gallery" aria-label="Palette and examples">
+            <aside class="gallery" aria-label=tr(Text::PaletteAndExamples)>
                 <Palette pg=pg phase=phase />
                 <Gallery pg=pg phase=phase on_load=load />
             </aside>
-            <section class="stage" aria-label="Canvas">
+            <section class="stage" aria-label=tr(Text::Canvas)>
                 <Stage pg=pg status=status anim=anim />
             </section>
-            <aside class="inspector" aria-label="Inspector">
+            <aside class="inspector" aria-label=tr(Text::Inspector)>
                 <Inspector pg=pg status=status phase=phase on_reconnect=on_reconnect />
             </aside>
-            <section class="log" aria-label="Event log">
+            <section class="log" aria-label=tr(Text::EventLog)>
                 <EventLog pg=pg />
             </section>
-            <section class="summary" aria-label="Summary">
+            <section class="summary" aria-label=tr(Text::Summary)>
                 <SummaryPanel pg=pg phase=phase anim=anim />
             </section>
         </div>
@@ -184,30 +185,37 @@ fn Header(
     on_run: Callback<()>,
     on_stop: Callback<()>,
 ) -> impl IntoView {
+    let lang = lang();
     let title = move || {
+        let lang = lang.get();
         pg.doc.with(|d| {
             d.editor
                 .scenario
                 .as_ref()
                 .map(|s| s.name.clone())
                 .filter(|n| !n.is_empty())
-                .unwrap_or_else(|| "Untitled scenario".to_owned())
+                .unwrap_or_else(|| Text::UntitledScenario.text(lang).to_owned())
         })
     };
     let connection = move || status.with(|s| s.connection.label());
-    let phase_text = move || match phase.get() {
-        Phase::Idle => "ready".to_owned(),
-        Phase::Starting => "starting…".to_owned(),
-        Phase::Running { .. } => "running".to_owned(),
-        Phase::Waiting {
-            position,
-            estimated_wait_ms,
-            ..
-        } => waiting_text(position, estimated_wait_ms),
-        Phase::Stopping => "stopping…".to_owned(),
-        Phase::Finished { outcome } => outcome_text(outcome).to_owned(),
-        Phase::Invalid => "not run: fix the problems".to_owned(),
-        Phase::Failed => "failed".to_owned(),
+    let connection_words = move || status.with(|s| s.connection.words()).text(lang.get());
+    let phase_text = move || {
+        let lang = lang.get();
+        let text = |t: Text| t.text(lang).to_owned();
+        match phase.get() {
+            Phase::Idle => text(Text::PhaseReady),
+            Phase::Starting => text(Text::PhaseStarting),
+            Phase::Running { .. } => text(Text::PhaseRunning),
+            Phase::Waiting {
+                position,
+                estimated_wait_ms,
+                ..
+            } => waiting_text(position, estimated_wait_ms, lang),
+            Phase::Stopping => text(Text::PhaseStopping),
+            Phase::Finished { outcome } => outcome_text(outcome, lang).to_owned(),
+            Phase::Invalid => text(Text::PhaseInvalid),
+            Phase::Failed => text(Text::Failed),
+        }
     };
     let theme = RwSignal::new("auto");
     let toggle_theme = move |_| {
@@ -234,23 +242,25 @@ fn Header(
                     type="button"
                     class="run"
                     data-testid="run-button"
-                    title="Run on the broker (Ctrl+Enter)"
+                    title=tr(Text::RunHelp)
                     disabled=move || phase.get().active()
                     on:click=move |_| on_run.run(())
                 >
                     <span aria-hidden="true">"▶"</span>
-                    " Run"
+                    " "
+                    {tr(Text::Run)}
                 </button>
                 <button
                     type="button"
                     class="stop"
                     data-testid="stop-button"
-                    title="Stop the run (Esc)"
+                    title=tr(Text::StopHelp)
                     disabled=move || !phase.get().active()
                     on:click=move |_| on_stop.run(())
                 >
                     <span aria-hidden="true">"■"</span>
-                    " Stop"
+                    " "
+                    {tr(Text::Stop)}
                 </button>
                 <span class="phase" data-testid="run-phase" data-phase=move || phase.get().label()>
                     {phase_text}
@@ -258,17 +268,26 @@ fn Header(
             </div>
             <div class="conn" data-testid="connection-indicator" data-state=connection>
                 <span class="dot" aria-hidden="true"></span>
-                <span>{connection}</span>
+                <span>{connection_words}</span>
             </div>
             <button type="button" class="theme" data-testid="theme-toggle" on:click=toggle_theme>
-                {move || format!("Theme: {}", theme.get())}
+                {move || {
+                    let lang = lang.get();
+                    let which = match theme.get() {
+                        "dark" => Text::ThemeDark,
+                        "light" => Text::ThemeLight,
+                        _ => Text::ThemeAuto,
+                    };
+                    let colon = if lang == crate::Lang::Zh { "：" } else { ": " };
+                    format!("{}{colon}{}", Text::Theme.text(lang), which.text(lang))
+                }}
             </button>
             <LangToggle />
         </header>
     }
 }
 
-/// EN / 中文: switches the gallery and the About tab, and remembers the choice.
+/// EN / 中文: switches every text of the page, and remembers the choice.
 #[component]
 fn LangToggle() -> impl IntoView {
     let lang = lang();
@@ -283,7 +302,7 @@ fn LangToggle() -> impl IntoView {
             class="lang"
             data-testid="lang-toggle"
             data-lang=move || lang.get().code()
-            title="Language of the examples' explanations / 示例说明的语言"
+            title=tr(Text::LangHelp)
             on:click=toggle
         >
             {move || lang.get().toggle_label()}

@@ -1,7 +1,9 @@
 //! The relay status panel (the inspector's Relay tab). It reads a [`Status`] and lays it out;
 //! all decisions live in [`crate::model::state`].
 
+use crate::i18n::{Text, texts};
 use crate::model::state::{Connection, Status, limit_rows};
+use crate::views::{lang, tr};
 use leptos::prelude::*;
 use warren_shared::{BrokerInfo, Hello, PROTOCOL_VERSION};
 
@@ -54,6 +56,8 @@ pub fn StatusPanel(
 #[component]
 fn ConnectionBar(status: Signal<Status>, on_reconnect: Option<Callback<()>>) -> impl IntoView {
     let label = move || status.with(|s| s.connection.label());
+    let lang = lang();
+    let words = move || status.with(|s| s.connection.words()).text(lang.get());
     let reason = move || {
         status.with(|s| match &s.connection {
             Connection::Disconnected { reason } => Some(view! {
@@ -67,7 +71,7 @@ fn ConnectionBar(status: Signal<Status>, on_reconnect: Option<Callback<()>>) -> 
         on_reconnect.filter(|_| disconnected).map(|callback| {
             view! {
                 <button type="button" data-testid="reconnect" on:click=move |_| callback.run(())>
-                    "Reconnect"
+                    {tr(Text::Reconnect)}
                 </button>
             }
         })
@@ -77,7 +81,7 @@ fn ConnectionBar(status: Signal<Status>, on_reconnect: Option<Callback<()>>) -> 
         <section class="connection" data-testid="connection" data-state=label>
             <span class="dot" aria-hidden="true"></span>
             <div class="connection-text">
-                <span class="state" data-testid="connection-state">{label}</span>
+                <span class="state" data-testid="connection-state">{words}</span>
                 <span class="url">{move || status.with(|s| s.url.clone())}</span>
                 {reason}
             </div>
@@ -94,7 +98,7 @@ fn Waiting(status: Signal<Status>) -> impl IntoView {
         if disconnected {
             view! {
                 <p class="waiting" data-testid="waiting">
-                    "Nothing to show yet: this page needs the relay. Start it with "
+                    {tr(Text::NeedsRelay)}
                     <code>"cargo xtask run"</code>
                     "."
                 </p>
@@ -103,7 +107,7 @@ fn Waiting(status: Signal<Status>) -> impl IntoView {
         } else {
             view! {
                 <p class="waiting" data-testid="waiting">
-                    "Waiting for the relay to say hello…"
+                    {tr(Text::WaitingForHello)}
                 </p>
             }
             .into_any()
@@ -115,14 +119,17 @@ fn Waiting(status: Signal<Status>) -> impl IntoView {
 #[component]
 fn HelloCards(hello: Hello, stale: bool) -> impl IntoView {
     let protocol_ok = hello.protocol_matches();
-    let protocol_note = if protocol_ok {
-        "matches this page".to_owned()
-    } else {
-        format!("this page expects {PROTOCOL_VERSION}")
+    let lang = lang();
+    let protocol_note = move || {
+        if protocol_ok {
+            Text::MatchesPage.text(lang.get()).to_owned()
+        } else {
+            texts::expects_protocol(PROTOCOL_VERSION, lang.get())
+        }
     };
     let limits = limit_rows(&hello.limits)
         .into_iter()
-        .map(|(label, value)| view! { <dt>{label}</dt> <dd>{value}</dd> })
+        .map(|(label, value)| view! { <dt>{tr(label)}</dt> <dd>{value}</dd> })
         .collect_view();
     let notes = hello
         .features
@@ -138,7 +145,7 @@ fn HelloCards(hello: Hello, stale: bool) -> impl IntoView {
         }
         .into_any(),
         (None, None) => view! {
-            <p class="muted" data-testid="broker-error">"The relay reported no broker."</p>
+            <p class="muted" data-testid="broker-error">{tr(Text::NoBroker)}</p>
         }
         .into_any(),
     };
@@ -146,26 +153,26 @@ fn HelloCards(hello: Hello, stale: bool) -> impl IntoView {
     view! {
         <div class="cards" class:stale=stale>
             <section class="card" data-testid="relay">
-                <h2>"Relay"</h2>
+                <h2>{tr(Text::TabRelay)}</h2>
                 <dl>
-                    <dt>"Version"</dt>
+                    <dt>{tr(Text::Version)}</dt>
                     <dd data-testid="relay-version">{hello.warren_version}</dd>
-                    <dt>"Protocol"</dt>
+                    <dt>{tr(Text::Protocol)}</dt>
                     <dd>
                         <span data-testid="protocol-version">{hello.protocol}</span>
                         " "
                         <span class="badge" class:bad=!protocol_ok>{protocol_note}</span>
                     </dd>
                 </dl>
-                {stale.then(|| view! { <p class="muted">"As of the last connection."</p> })}
+                {stale.then(|| view! { <p class="muted">{tr(Text::AsOfLastConnection)}</p> })}
             </section>
             <section class="card" data-testid="broker">
-                <h2>"Broker"</h2>
+                <h2>{tr(Text::Broker)}</h2>
                 {broker}
                 <ul class="feature-notes">{notes}</ul>
             </section>
             <section class="card" data-testid="limits">
-                <h2>"Limits per scenario"</h2>
+                <h2>{tr(Text::LimitsPerScenario)}</h2>
                 <dl class="limits">{limits}</dl>
             </section>
         </div>
@@ -179,7 +186,7 @@ fn Broker(broker: BrokerInfo) -> impl IntoView {
         .nodes
         .into_iter()
         .map(|node| {
-            let state = if node.running { "running" } else { "down" };
+            let state = tr(if node.running { Text::Running } else { Text::Down });
             view! {
                 <li class="node" data-testid="node" data-running=node.running.to_string()>
                     <span class="dot" aria-hidden="true"></span>
@@ -199,10 +206,10 @@ fn Broker(broker: BrokerInfo) -> impl IntoView {
             <dd data-testid="broker-version">{broker.version}</dd>
             <dt>"Erlang/OTP"</dt>
             <dd data-testid="erlang-version">{optional(broker.erlang_version)}</dd>
-            <dt>"Cluster"</dt>
+            <dt>{tr(Text::Cluster)}</dt>
             <dd data-testid="cluster-name">{optional(broker.cluster_name)}</dd>
         </dl>
-        <h3>"Nodes"</h3>
+        <h3>{tr(Text::Nodes)}</h3>
         <ul class="nodes">{nodes}</ul>
     }
 }

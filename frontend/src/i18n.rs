@@ -1,16 +1,21 @@
-//! The page's two languages for what the gallery says: English (from each example's JSON) and
-//! Chinese (the table [`ZH`] here, keyed by file stem).
+//! The page's two languages, English and simplified Chinese.
 //!
-//! Only the gallery's names and explanations and the About tab's "what to look for" switch; the
-//! rest of the page stays English. The choice is kept in `localStorage["warren.lang"]`; without
-//! one the browser's language decides (`zh*` is Chinese).
+//! - [`texts`]: the page's own words, one catalogue ([`Text`]) and the sentences with values.
+//! - here: the gallery's examples in Chinese (the table [`ZH`], keyed by file stem; English is
+//!   each example's JSON), and the choice of language.
+//!
+//! The choice is kept in `localStorage["warren.lang"]`; without one the browser's language
+//! decides (`zh*` is Chinese).
 
+pub mod texts;
+
+pub use texts::Text;
 use wasm_bindgen::prelude::*;
 
 /// The `localStorage` key holding `"en"` or `"zh"`.
 pub const STORAGE_KEY: &str = "warren.lang";
 
-/// A language of the gallery.
+/// A language of the page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Lang {
     /// English, the examples' own text.

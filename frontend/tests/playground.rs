@@ -168,7 +168,7 @@ async fn rabbitmqs_words_show_under_the_actor_and_in_the_log() {
         .collect();
     assert!(
         rows.iter()
-            .any(|r| r.contains("channel_closed") && r.contains(&format!("403 {text}"))),
+            .any(|r| r.contains("channel closed") && r.contains(&format!("403 {text}"))),
         "{rows:?}"
     );
 }

@@ -5,6 +5,7 @@
 //! form component serves every kind, and the element's whole JSON stays editable below the
 //! fields for anything without a control of its own.
 
+use crate::i18n::Text;
 use crate::model::edit::Element;
 use crate::model::layout::NodeKind;
 use serde_json::{Map, Value};
@@ -21,8 +22,8 @@ pub enum Control {
     OptionalNumber,
     /// A checkbox.
     Flag,
-    /// One of fixed values; `""` (when listed) removes the key.
-    Choice(&'static [(&'static str, &'static str)]),
+    /// One of fixed values (value, words); `""` (when listed) removes the key.
+    Choice(&'static [(&'static str, Text)]),
     /// The name of an exchange or queue of the scenario; `""` removes the key when `optional`.
     Reference {
         /// What it names.
@@ -32,7 +33,7 @@ pub enum Control {
     },
     /// One of several shapes (`{"mode": "batch", "size": 10}`…), each with its defaults; the
     /// fields of the chosen shape follow as their own fields.
-    Shape(&'static [(&'static str, &'static str)]),
+    Shape(&'static [(Text, &'static str)]),
     /// Free JSON (an object of arguments, a list of rules).
     Json,
 }
@@ -41,7 +42,7 @@ pub enum Control {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Field {
     /// What the user reads.
-    pub label: &'static str,
+    pub label: Text,
     /// Where it lives in the element's JSON.
     pub pointer: &'static str,
     /// How it is edited.
@@ -50,7 +51,7 @@ pub struct Field {
     pub when_present: bool,
 }
 
-const fn field(label: &'static str, pointer: &'static str, control: Control) -> Field {
+const fn field(label: Text, pointer: &'static str, control: Control) -> Field {
     Field {
         label,
         pointer,
@@ -59,7 +60,7 @@ const fn field(label: &'static str, pointer: &'static str, control: Control) -> 
     }
 }
 
-const fn part(label: &'static str, pointer: &'static str, control: Control) -> Field {
+const fn part(label: Text, pointer: &'static str, control: Control) -> Field {
     Field {
         label,
         pointer,
@@ -68,139 +69,150 @@ const fn part(label: &'static str, pointer: &'static str, control: Control) -> F
     }
 }
 
-const EXCHANGE_TYPES: &[(&str, &str)] = &[
-    ("direct", "direct"),
-    ("fanout", "fanout"),
-    ("topic", "topic"),
-    ("headers", "headers"),
+const EXCHANGE_TYPES: &[(&str, Text)] = &[
+    ("direct", Text::ExchangeDirect),
+    ("fanout", Text::ExchangeFanout),
+    ("topic", Text::ExchangeTopic),
+    ("headers", Text::ExchangeHeaders),
 ];
-const QUEUE_TYPES: &[(&str, &str)] = &[("classic", "classic"), ("quorum", "quorum")];
-const QUEUE_MODES: &[(&str, &str)] = &[("", "default"), ("lazy", "lazy (paged to disk)")];
-const OVERFLOW: &[(&str, &str)] = &[
-    ("", "drop head (default)"),
-    ("reject-publish", "reject publish (nack)"),
-    ("reject-publish-dlx", "reject publish, dead-letter"),
+const QUEUE_TYPES: &[(&str, Text)] = &[("classic", Text::QueueClassic), ("quorum", Text::QueueQuorum)];
+const QUEUE_MODES: &[(&str, Text)] = &[("", Text::ChoiceDefault), ("lazy", Text::ChoiceLazy)];
+const OVERFLOW: &[(&str, Text)] = &[
+    ("", Text::ChoiceDropHead),
+    ("reject-publish", Text::ChoiceRejectPublish),
+    ("reject-publish-dlx", Text::ChoiceRejectPublishDlx),
 ];
-const DESTINATIONS: &[(&str, &str)] = &[("queue", "queue"), ("exchange", "exchange")];
-const ACK_MODES: &[(&str, &str)] = &[("manual", "manual (ack each)"), ("auto", "auto (no ack)")];
-const APPLY_TO: &[(&str, &str)] = &[("all", "all"), ("queues", "queues"), ("exchanges", "exchanges")];
-const CONFIRMS: &[(&str, &str)] = &[
-    ("streaming (window)", r#"{"mode":"stream","window":100}"#),
-    ("batch", r#"{"mode":"batch","size":10}"#),
-    ("one at a time", r#"{"mode":"per_message"}"#),
-    ("off", r#"{"mode":"off"}"#),
+const DESTINATIONS: &[(&str, Text)] = &[("queue", Text::ChoiceQueue), ("exchange", Text::ChoiceExchange)];
+const ACK_MODES: &[(&str, Text)] = &[("manual", Text::ChoiceManual), ("auto", Text::ChoiceAuto)];
+const APPLY_TO: &[(&str, Text)] = &[
+    ("all", Text::ChoiceAll),
+    ("queues", Text::ChoiceQueues),
+    ("exchanges", Text::ChoiceExchanges),
 ];
-const PRIORITIES: &[(&str, &str)] = &[
-    ("none", r#"{"rule":"none"}"#),
-    ("fixed", r#"{"rule":"fixed","priority":5}"#),
-    ("every n-th", r#"{"rule":"every_nth","n":5,"priority":5}"#),
-    ("list", r#"{"rule":"list","priorities":[1,5,9]}"#),
-    ("random", r#"{"rule":"random","seed":1,"min":0,"max":9}"#),
+const CONFIRMS: &[(Text, &str)] = &[
+    (Text::ChoiceStreaming, r#"{"mode":"stream","window":100}"#),
+    (Text::ChoiceBatch, r#"{"mode":"batch","size":10}"#),
+    (Text::ChoiceOneAtATime, r#"{"mode":"per_message"}"#),
+    (Text::ChoiceOff, r#"{"mode":"off"}"#),
 ];
-const STARTS: &[(&str, &str)] = &[
-    ("at a time", r#"{"at_ms":0}"#),
-    ("after another actor", r#"{"after":""}"#),
-    ("on a timeline step", r#""on_step""#),
+const PRIORITIES: &[(Text, &str)] = &[
+    (Text::ChoiceNone, r#"{"rule":"none"}"#),
+    (Text::ChoiceFixed, r#"{"rule":"fixed","priority":5}"#),
+    (Text::ChoiceEveryNth, r#"{"rule":"every_nth","n":5,"priority":5}"#),
+    (Text::ChoiceList, r#"{"rule":"list","priorities":[1,5,9]}"#),
+    (Text::ChoiceRandom, r#"{"rule":"random","seed":1,"min":0,"max":9}"#),
 ];
-const OUTBOX: &[(&str, &str)] = &[("none", "null"), ("outbox", r#"{"retry_interval_ms":1000}"#)];
+const STARTS: &[(Text, &str)] = &[
+    (Text::ChoiceAtATime, r#"{"at_ms":0}"#),
+    (Text::ChoiceAfterActor, r#"{"after":""}"#),
+    (Text::ChoiceOnStep, r#""on_step""#),
+];
+const OUTBOX: &[(Text, &str)] = &[
+    (Text::ChoiceNone, "null"),
+    (Text::ChoiceOutbox, r#"{"retry_interval_ms":1000}"#),
+];
 
 /// The fields of an element's form.
 pub fn fields(element: &Element) -> Vec<Field> {
-    use Control::{Choice, Flag, Json, Number, OptionalNumber, Reference, Shape, Text};
+    use Control::{Choice, Flag, Json, Number, OptionalNumber, Reference, Shape};
     let exchange = |optional| Reference {
         kind: NodeKind::Exchange,
         optional,
     };
     match element {
         Element::Node(NodeKind::Exchange, _) => vec![
-            field("Name", "/name", Text),
-            field("Type", "/type", Choice(EXCHANGE_TYPES)),
-            field("Alternate exchange", "/arguments/alternate-exchange", exchange(true)),
-            field("Durable", "/durable", Flag),
-            field("Internal", "/internal", Flag),
-            field("Auto-delete", "/auto_delete", Flag),
-            field("Arguments", "/arguments", Json),
+            field(Text::FieldName, "/name", Control::Text),
+            field(Text::FieldType, "/type", Choice(EXCHANGE_TYPES)),
+            field(
+                Text::FieldAlternateExchange,
+                "/arguments/alternate-exchange",
+                exchange(true),
+            ),
+            field(Text::FieldDurable, "/durable", Flag),
+            field(Text::FieldInternal, "/internal", Flag),
+            field(Text::FieldAutoDelete, "/auto_delete", Flag),
+            field(Text::FieldArguments, "/arguments", Json),
         ],
         Element::Node(NodeKind::Queue, _) => vec![
-            field("Name", "/name", Text),
-            field("Type", "/type", Choice(QUEUE_TYPES)),
-            field("Max priority", "/arguments/x-max-priority", OptionalNumber),
-            field("Mode", "/arguments/x-queue-mode", Choice(QUEUE_MODES)),
-            field("Max length", "/arguments/x-max-length", OptionalNumber),
-            field("Overflow", "/arguments/x-overflow", Choice(OVERFLOW)),
-            field("Message TTL (ms)", "/arguments/x-message-ttl", OptionalNumber),
+            field(Text::FieldName, "/name", Control::Text),
+            field(Text::FieldType, "/type", Choice(QUEUE_TYPES)),
+            field(Text::FieldMaxPriority, "/arguments/x-max-priority", OptionalNumber),
+            field(Text::FieldMode, "/arguments/x-queue-mode", Choice(QUEUE_MODES)),
+            field(Text::FieldMaxLength, "/arguments/x-max-length", OptionalNumber),
+            field(Text::FieldOverflow, "/arguments/x-overflow", Choice(OVERFLOW)),
+            field(Text::FieldTtl, "/arguments/x-message-ttl", OptionalNumber),
             field(
-                "Dead-letter exchange",
+                Text::FieldDeadLetterExchange,
                 "/arguments/x-dead-letter-exchange",
                 exchange(true),
             ),
-            field("Node (leader)", "/node", Text),
-            field("Durable", "/durable", Flag),
-            field("Exclusive", "/exclusive", Flag),
-            field("Auto-delete", "/auto_delete", Flag),
-            field("Arguments", "/arguments", Json),
+            field(Text::FieldNode, "/node", Control::Text),
+            field(Text::FieldDurable, "/durable", Flag),
+            field(Text::FieldExclusive, "/exclusive", Flag),
+            field(Text::FieldAutoDelete, "/auto_delete", Flag),
+            field(Text::FieldArguments, "/arguments", Json),
         ],
         Element::Node(NodeKind::Publisher, _) => vec![
-            field("Name", "/name", Text),
-            field("Exchange", "/exchange", exchange(false)),
-            field("Routing key", "/routing_key", Text),
-            field("Messages", "/count", Number),
-            field("Rate (msg/s)", "/rate_per_sec", OptionalNumber),
-            field("Mandatory", "/mandatory", Flag),
-            field("Persistent", "/persistent", Flag),
-            field("Confirms", "/confirm", Shape(CONFIRMS)),
-            part("Window", "/confirm/window", Number),
-            part("Batch size", "/confirm/size", Number),
-            field("Priority", "/priority", Shape(PRIORITIES)),
-            part("Priority", "/priority/priority", Number),
-            part("Every n-th", "/priority/n", Number),
-            part("Priorities", "/priority/priorities", Json),
-            part("Lowest", "/priority/min", Number),
-            part("Highest", "/priority/max", Number),
-            part("Seed", "/priority/seed", Number),
-            field("Starts", "/start", Shape(STARTS)),
-            part("At (ms)", "/start/at_ms", Number),
-            part("After", "/start/after", Text),
-            field("Outbox", "/outbox", Shape(OUTBOX)),
-            part("Retry every (ms)", "/outbox/retry_interval_ms", Number),
-            field("Body", "/body", Text),
-            field("Headers", "/headers", Json),
+            field(Text::FieldName, "/name", Control::Text),
+            field(Text::FieldExchange, "/exchange", exchange(false)),
+            field(Text::FieldRoutingKey, "/routing_key", Control::Text),
+            field(Text::FieldMessages, "/count", Number),
+            field(Text::FieldRate, "/rate_per_sec", OptionalNumber),
+            field(Text::FieldMandatory, "/mandatory", Flag),
+            field(Text::FieldPersistent, "/persistent", Flag),
+            field(Text::FieldConfirms, "/confirm", Shape(CONFIRMS)),
+            part(Text::FieldWindow, "/confirm/window", Number),
+            part(Text::FieldBatchSize, "/confirm/size", Number),
+            field(Text::FieldPriority, "/priority", Shape(PRIORITIES)),
+            part(Text::FieldPriority, "/priority/priority", Number),
+            part(Text::FieldEveryNth, "/priority/n", Number),
+            part(Text::FieldPriorities, "/priority/priorities", Json),
+            part(Text::FieldLowest, "/priority/min", Number),
+            part(Text::FieldHighest, "/priority/max", Number),
+            part(Text::FieldRandomStart, "/priority/seed", Number),
+            field(Text::FieldStarts, "/start", Shape(STARTS)),
+            part(Text::AtMs, "/start/at_ms", Number),
+            part(Text::FieldAfter, "/start/after", Control::Text),
+            field(Text::FieldOutbox, "/outbox", Shape(OUTBOX)),
+            part(Text::FieldRetryEvery, "/outbox/retry_interval_ms", Number),
+            field(Text::FieldBody, "/body", Control::Text),
+            field(Text::FieldHeaders, "/headers", Json),
         ],
         Element::Node(NodeKind::Consumer, _) => vec![
-            field("Name", "/name", Text),
+            field(Text::FieldName, "/name", Control::Text),
             field(
-                "Queue",
+                Text::FieldQueue,
                 "/queue",
                 Reference {
                     kind: NodeKind::Queue,
                     optional: false,
                 },
             ),
-            field("Acks", "/ack", Choice(ACK_MODES)),
-            field("Prefetch", "/prefetch", Number),
-            field("Processing (ms)", "/processing_ms", Number),
-            field("Stop after", "/stop_after", OptionalNumber),
-            field("Starts", "/start", Shape(STARTS)),
-            part("At (ms)", "/start/at_ms", Number),
-            part("After", "/start/after", Text),
-            field("Nack / reject rules", "/rules", Json),
-            field("Arguments", "/arguments", Json),
+            field(Text::FieldAcks, "/ack", Choice(ACK_MODES)),
+            field(Text::FieldPrefetch, "/prefetch", Number),
+            field(Text::FieldProcessing, "/processing_ms", Number),
+            field(Text::FieldStopAfter, "/stop_after", OptionalNumber),
+            field(Text::FieldStarts, "/start", Shape(STARTS)),
+            part(Text::AtMs, "/start/at_ms", Number),
+            part(Text::FieldAfter, "/start/after", Control::Text),
+            field(Text::FieldRules, "/rules", Json),
+            field(Text::FieldArguments, "/arguments", Json),
         ],
         Element::Binding(_) => vec![
-            field("From exchange", "/source", exchange(false)),
-            field("To", "/destination", Text),
-            field("Destination is a", "/destination_type", Choice(DESTINATIONS)),
-            field("Routing key", "/routing_key", Text),
-            field("Arguments", "/arguments", Json),
+            field(Text::FieldFromExchange, "/source", exchange(false)),
+            field(Text::FieldTo, "/destination", Control::Text),
+            field(Text::FieldDestinationType, "/destination_type", Choice(DESTINATIONS)),
+            field(Text::FieldRoutingKey, "/routing_key", Control::Text),
+            field(Text::FieldArguments, "/arguments", Json),
         ],
         Element::Policy(_) => vec![
-            field("Name", "/name", Text),
-            field("Pattern (regex)", "/pattern", Text),
-            field("Applies to", "/apply_to", Choice(APPLY_TO)),
-            field("Priority", "/priority", Number),
-            field("Definition", "/definition", Json),
+            field(Text::FieldName, "/name", Control::Text),
+            field(Text::FieldPattern, "/pattern", Control::Text),
+            field(Text::FieldAppliesTo, "/apply_to", Choice(APPLY_TO)),
+            field(Text::FieldPriority, "/priority", Number),
+            field(Text::FieldDefinition, "/definition", Json),
         ],
-        Element::Step(_) => vec![field("At (ms)", "/at_ms", Number)],
+        Element::Step(_) => vec![field(Text::AtMs, "/at_ms", Number)],
     }
 }
 
@@ -247,7 +259,7 @@ pub fn write(value: &mut Value, pointer: &str, new: Option<Value>) {
 
 /// Which of a [`Control::Shape`]'s shapes a value has: the one whose defaults agree with it on
 /// the tagging key (`mode`, `rule`) or on the shape's single key.
-pub fn shape_of(value: Option<&Value>, shapes: &[(&str, &str)]) -> usize {
+pub fn shape_of(value: Option<&Value>, shapes: &[(Text, &str)]) -> usize {
     let value = value.cloned().unwrap_or(Value::Null);
     shapes
         .iter()

@@ -10,6 +10,7 @@
 //! ([`RunRecord::show_until`]), while the log, the summary and the depth series keep the whole
 //! run.
 
+use crate::i18n::{Lang, Text, texts};
 use crate::model::layout::{Layout, NodeKind};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use warren_shared::{Event, EventKind, NodeStatus, Outcome, Problem, QueueSnapshot, Scenario, Summary, SummaryBuilder};
@@ -75,21 +76,8 @@ impl Phase {
 
 /// What the page says of a run waiting in line, e.g. `waiting for a free slot: 3rd in line,
 /// about 12 s`.
-pub fn waiting_text(position: u64, estimated_wait_ms: u64) -> String {
-    let suffix = match (position % 10, position % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
-    let seconds = estimated_wait_ms.div_ceil(1000).max(1);
-    let wait = if seconds < 90 {
-        format!("about {seconds} s")
-    } else {
-        format!("about {} min", seconds.div_ceil(60))
-    };
-    format!("waiting for a free slot: {position}{suffix} in line, {wait}")
+pub fn waiting_text(position: u64, estimated_wait_ms: u64, lang: Lang) -> String {
+    crate::i18n::texts::waiting(position, estimated_wait_ms, lang)
 }
 
 /// The log's filter.
@@ -504,18 +492,27 @@ pub fn tone(event: &Event, layout: &Layout) -> &'static str {
     }
 }
 
-/// The details column: what else the event says, in a few words.
-pub fn details(event: &Event) -> String {
+/// The details column: what else the event says, in a few words of `lang` (names, numbers and
+/// what the broker said stay as they are).
+pub fn details(event: &Event, lang: Lang) -> String {
+    let t = |text: Text| text.text(lang);
+    let zh = lang == Lang::Zh;
     match &event.kind {
         EventKind::RunStarted { vhost, broker, .. } => format!("vhost {vhost} · RabbitMQ {}", broker.version),
-        EventKind::Declared { entity, .. } => format!("{} declared", entity.as_str()),
+        EventKind::Declared { entity, .. } => format!("{} {}", entity.as_str(), t(Text::EvDeclared)),
         EventKind::Refused { code, text, .. }
         | EventKind::ChannelClosed { code, text, .. }
         | EventKind::ConnectionClosed { code, text } => format!("{code} {text}"),
         EventKind::Warning { message } => message.clone(),
-        EventKind::ActorStarted { .. } => "started".to_owned(),
+        EventKind::ActorStarted { .. } => t(Text::EvActorStarted).to_owned(),
         EventKind::ActorStopped { reason, .. } => reason.clone(),
-        EventKind::StepExecuted { index, description } => format!("step {index}: {description}"),
+        EventKind::StepExecuted { index, description } => {
+            format!(
+                "{} {index}{} {description}",
+                t(Text::EvStepExecuted),
+                if zh { "：" } else { ":" }
+            )
+        }
         EventKind::Published {
             exchange,
             routing_key,
@@ -524,12 +521,12 @@ pub fn details(event: &Event) -> String {
             mandatory,
             ..
         } => {
-            let mut s = format!("→ {} key {routing_key:?}", exchange_name(exchange));
+            let mut s = format!("→ {} {} {routing_key:?}", exchange_name(exchange, lang), t(Text::Key));
             if let Some(p) = priority {
-                s.push_str(&format!(" · priority {p}"));
+                s.push_str(&format!(" · {} {p}", t(Text::PriorityWord)));
             }
             if *persistent {
-                s.push_str(" · persistent");
+                s.push_str(&format!(" · {}", t(Text::PersistentWord)));
             }
             if *mandatory {
                 s.push_str(" · mandatory");
@@ -544,8 +541,10 @@ pub fn details(event: &Event) -> String {
             routing_key,
             ..
         } => format!(
-            "{reply_code} {reply_text} from {} key {routing_key:?}",
-            exchange_name(exchange)
+            "{reply_code} {reply_text} {} {} {} {routing_key:?}",
+            t(Text::From),
+            exchange_name(exchange, lang),
+            t(Text::Key)
         ),
         EventKind::PublishFailed { error, .. } => error.clone(),
         EventKind::Delivered {
@@ -556,56 +555,111 @@ pub fn details(event: &Event) -> String {
             routing_key,
             ..
         } => {
-            let mut s = format!("from {queue} (via {} key {routing_key:?})", exchange_name(exchange));
+            let mut s = format!(
+                "{} {queue} ({} {} {} {routing_key:?})",
+                t(Text::From),
+                t(Text::Via),
+                exchange_name(exchange, lang),
+                t(Text::Key)
+            );
             if let Some(p) = priority {
-                s.push_str(&format!(" · priority {p}"));
+                s.push_str(&format!(" · {} {p}", t(Text::PriorityWord)));
             }
             if *redelivered {
-                s.push_str(" · redelivered");
+                s.push_str(&format!(" · {}", t(Text::Redelivered)));
             }
             s
         }
         EventKind::Settled { action, requeue, .. } => {
-            format!("{}{}", action.as_str(), if *requeue { " · requeue" } else { "" })
+            if *requeue {
+                format!("{} · {}", action.as_str(), t(Text::Requeue))
+            } else {
+                action.as_str().to_owned()
+            }
         }
-        EventKind::DeadLettered { from_queue, reason, .. } => format!("dead-lettered from {from_queue} ({reason})"),
+        EventKind::DeadLettered { from_queue, reason, .. } => {
+            format!("{} {} {from_queue} ({reason})", t(Text::DeadLettered), t(Text::From))
+        }
         EventKind::QueueSnapshot(s) => {
-            let mut text = format!(
-                "{} msgs · ready {} · unacked {} · RAM {} · paged out {}",
-                s.messages, s.ready, s.unacked, s.in_ram, s.paged_out
-            );
+            let mut text = if zh {
+                format!(
+                    "{} 条消息 · ready {} · unacked {} · 内存 {} · 换出 {}",
+                    s.messages, s.ready, s.unacked, s.in_ram, s.paged_out
+                )
+            } else {
+                format!(
+                    "{} msgs · ready {} · unacked {} · RAM {} · paged out {}",
+                    s.messages, s.ready, s.unacked, s.in_ram, s.paged_out
+                )
+            };
             if let Some(node) = &s.node {
-                text.push_str(&format!(" · on {node}"));
+                text.push_str(&format!(" · {}", texts::on_node(node, lang)));
             }
             text
         }
-        EventKind::LeftInQueue { ids, .. } => format!("{} messages left", ids.len()),
+        EventKind::LeftInQueue { ids, .. } => {
+            if zh {
+                format!("留下 {} 条消息", ids.len())
+            } else {
+                format!("{} messages left", ids.len())
+            }
+        }
         EventKind::NodeFault { action, message, .. } => {
-            format!("{}: {message}", action.as_str())
+            format!("{}{} {message}", action.as_str(), if zh { "：" } else { ":" })
         }
         EventKind::NodesChanged { nodes } => nodes
             .iter()
-            .map(|n| format!("{} {}", n.name, if n.running { "up" } else { "down" }))
+            .map(|n| format!("{} {}", n.name, t(if n.running { Text::Up } else { Text::Down })))
             .collect::<Vec<_>>()
             .join(", "),
-        EventKind::ConnectionsCut { duration_ms } => format!("connections cut for {duration_ms} ms"),
+        EventKind::ConnectionsCut { duration_ms } => {
+            if zh {
+                format!("连接被切断 {duration_ms} 毫秒")
+            } else {
+                format!("connections cut for {duration_ms} ms")
+            }
+        }
         EventKind::ConnectionLost { reason } => reason.clone(),
-        EventKind::ConnectionRecovered { down_ms } => format!("back after {down_ms} ms"),
+        EventKind::ConnectionRecovered { down_ms } => {
+            if zh {
+                format!("{down_ms} 毫秒后恢复")
+            } else {
+                format!("back after {down_ms} ms")
+            }
+        }
         EventKind::ConsumerCancelled { queue, .. } | EventKind::Reconsumed { queue, .. } => queue.clone(),
         EventKind::QueueUnavailable { reason, .. } => reason.clone(),
         EventKind::Buffered { reason, .. } => reason.clone(),
-        EventKind::Retried { attempt, .. } => format!("attempt {attempt}"),
-        EventKind::Recovered { republished, .. } => format!("{republished} re-published"),
-        EventKind::QueuePurged { messages, .. } => format!("{messages} purged"),
+        EventKind::Retried { attempt, .. } => {
+            if zh {
+                format!("第 {attempt} 次尝试")
+            } else {
+                format!("attempt {attempt}")
+            }
+        }
+        EventKind::Recovered { republished, .. } => format!("{republished} {}", t(Text::RePublished)),
+        EventKind::QueuePurged { messages, .. } => {
+            if zh {
+                format!("清空 {messages} 条")
+            } else {
+                format!("{messages} purged")
+            }
+        }
         EventKind::RunFinished { outcome, message } => {
-            let outcome = outcome.as_str().replace('_', " ");
-            message.as_ref().map_or(outcome.clone(), |m| format!("{outcome}: {m}"))
+            let outcome = texts::outcome(*outcome).text(lang);
+            message.as_ref().map_or(outcome.to_owned(), |m| {
+                format!("{outcome}{} {m}", if zh { "：" } else { ":" })
+            })
         }
     }
 }
 
-fn exchange_name(name: &str) -> &str {
-    if name.is_empty() { "(default)" } else { name }
+fn exchange_name(name: &str, lang: Lang) -> &str {
+    if name.is_empty() {
+        Text::Default.text(lang)
+    } else {
+        name
+    }
 }
 
 #[cfg(test)]
@@ -666,21 +720,27 @@ mod tests {
     #[test]
     fn the_waiting_text_says_the_place_and_a_rounded_estimate() {
         assert_eq!(
-            waiting_text(3, 12_000),
+            waiting_text(3, 12_000, Lang::En),
             "waiting for a free slot: 3rd in line, about 12 s"
         );
-        assert_eq!(waiting_text(1, 200), "waiting for a free slot: 1st in line, about 1 s");
-        assert_eq!(waiting_text(2, 0), "waiting for a free slot: 2nd in line, about 1 s");
         assert_eq!(
-            waiting_text(11, 95_000),
+            waiting_text(1, 200, Lang::En),
+            "waiting for a free slot: 1st in line, about 1 s"
+        );
+        assert_eq!(
+            waiting_text(2, 0, Lang::En),
+            "waiting for a free slot: 2nd in line, about 1 s"
+        );
+        assert_eq!(
+            waiting_text(11, 95_000, Lang::En),
             "waiting for a free slot: 11th in line, about 2 min"
         );
         assert_eq!(
-            waiting_text(22, 60_500),
+            waiting_text(22, 60_500, Lang::En),
             "waiting for a free slot: 22nd in line, about 61 s"
         );
         assert_eq!(
-            waiting_text(113, 30_000),
+            waiting_text(113, 30_000, Lang::En),
             "waiting for a free slot: 113th in line, about 30 s"
         );
     }
@@ -874,9 +934,9 @@ mod tests {
                 text: "CONNECTION_FORCED - shutdown".into(),
             },
         };
-        assert_eq!(details(&closed), format!("403 {text}"));
+        assert_eq!(details(&closed, Lang::En), format!("403 {text}"));
         assert_eq!(tone(&closed, &l), "nacked");
-        assert_eq!(details(&forced), "320 CONNECTION_FORCED - shutdown");
+        assert_eq!(details(&forced, Lang::En), "320 CONNECTION_FORCED - shutdown");
         assert_eq!(tone(&forced, &l), "warning");
         run.append(vec![closed, forced], &l);
         assert_eq!(run.counts.closed["producer"], format!("403 {text}"));

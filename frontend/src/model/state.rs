@@ -4,6 +4,7 @@
 //! [`Status::hello`], [`Status::unreadable`], [`Status::closed`]); components only read. Keeping
 //! this free of web-sys lets it run in host unit tests.
 
+use crate::i18n::Text;
 use warren_shared::{Hello, Limits, PROTOCOL_VERSION};
 
 /// The state of the WebSocket to the relay.
@@ -21,7 +22,16 @@ pub enum Connection {
 }
 
 impl Connection {
-    /// Short label, also used as a CSS class and a `data-state` value.
+    /// What the page says of the state.
+    pub fn words(&self) -> Text {
+        match self {
+            Self::Connecting => Text::Connecting,
+            Self::Connected => Text::Connected,
+            Self::Disconnected { .. } => Text::Disconnected,
+        }
+    }
+
+    /// The state's name for `data-state` and styles: `connecting`, `connected` or `disconnected`.
     pub fn label(&self) -> &'static str {
         match self {
             Self::Connecting => "connecting",
@@ -32,17 +42,17 @@ impl Connection {
 }
 
 /// The relay's limits as `(label, value)` rows, in the order the page shows them.
-pub fn limit_rows(l: &Limits) -> Vec<(&'static str, String)> {
+pub fn limit_rows(l: &Limits) -> Vec<(Text, String)> {
     vec![
-        ("Exchanges", count(l.max_exchanges as u64)),
-        ("Queues", count(l.max_queues as u64)),
-        ("Bindings", count(l.max_bindings as u64)),
-        ("Policies", count(l.max_policies as u64)),
-        ("Publishers and consumers", count(l.max_actors as u64)),
-        ("Timeline steps", count(l.max_steps as u64)),
-        ("Messages per run", count(l.max_messages)),
-        ("Run time", duration_ms(l.max_duration_ms)),
-        ("Message body", bytes(l.max_body_bytes as u64)),
+        (Text::LimitExchanges, count(l.max_exchanges as u64)),
+        (Text::LimitQueues, count(l.max_queues as u64)),
+        (Text::LimitBindings, count(l.max_bindings as u64)),
+        (Text::LimitPolicies, count(l.max_policies as u64)),
+        (Text::LimitActors, count(l.max_actors as u64)),
+        (Text::LimitSteps, count(l.max_steps as u64)),
+        (Text::LimitMessages, count(l.max_messages)),
+        (Text::LimitRunTime, duration_ms(l.max_duration_ms)),
+        (Text::LimitBody, bytes(l.max_body_bytes as u64)),
     ]
 }
 

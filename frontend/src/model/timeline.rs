@@ -8,6 +8,7 @@
 //! bar as long as it lasts). Times are placed as fractions of the axis, so the drawing does not
 //! need to know its width in pixels.
 
+use crate::i18n::{Lang, Text};
 use std::collections::BTreeSet;
 use warren_shared::{ApplyTo, Arguments, Event, EventKind, Policy, Problem, Scenario, Start, Step};
 
@@ -75,9 +76,14 @@ pub struct Lane {
 impl Lane {
     /// The lane's title: the name (a node without its host), or what the lane holds.
     pub fn label(&self) -> String {
+        self.label_in(Lang::En)
+    }
+
+    /// [`Lane::label`] in `lang`.
+    pub fn label_in(&self, lang: Lang) -> String {
         match self.kind {
-            LaneKind::Policies => "policies".to_owned(),
-            LaneKind::Connections => "connections".to_owned(),
+            LaneKind::Policies => Text::LanePolicies.text(lang).to_owned(),
+            LaneKind::Connections => Text::LaneConnections.text(lang).to_owned(),
             LaneKind::Node => short_node(&self.name).to_owned(),
             _ => self.name.clone(),
         }
@@ -102,8 +108,21 @@ pub struct Marker {
     pub duration_ms: Option<u64>,
     /// The step's `action`, e.g. `kill_node`; also its CSS class.
     pub action: &'static str,
-    /// A word or two on the marker, e.g. `kill` or `apply ha-two`.
-    pub label: String,
+    /// The word on the marker, e.g. `kill` or `apply`.
+    pub verb: Text,
+    /// What follows it, e.g. the policy of `apply ha-two` or the time of `cut 3 s` (may be empty).
+    pub object: String,
+}
+
+impl Marker {
+    /// A word or two on the marker, e.g. `kill` or `apply ha-two`, in `lang`.
+    pub fn label(&self, lang: Lang) -> String {
+        if self.object.is_empty() {
+            self.verb.text(lang).to_owned()
+        } else {
+            format!("{} {}", self.verb.text(lang), self.object)
+        }
+    }
 }
 
 /// How an actor starts, drawn in its lane.
@@ -131,20 +150,20 @@ pub struct Timeline {
 }
 
 /// Words for each step action in the add form, in the order of [`Step::NAMES`].
-const ACTION_WORDS: [&str; 9] = [
-    "start an actor",
-    "stop an actor",
-    "purge a queue",
-    "apply a policy",
-    "clear a policy",
-    "stop a node",
-    "kill a node",
-    "start a node",
-    "cut connections",
+const ACTION_WORDS: [Text; 9] = [
+    Text::ActionStartActor,
+    Text::ActionStopActor,
+    Text::ActionPurgeQueue,
+    Text::ActionApplyPolicy,
+    Text::ActionClearPolicy,
+    Text::ActionStopNode,
+    Text::ActionKillNode,
+    Text::ActionStartNode,
+    Text::ActionCutConnections,
 ];
 
 /// Every action a step can take (its `action` tag), with words for the add form.
-pub fn actions() -> impl Iterator<Item = (&'static str, &'static str)> {
+pub fn actions() -> impl Iterator<Item = (&'static str, Text)> {
     Step::NAMES.iter().copied().zip(ACTION_WORDS)
 }
 
@@ -220,7 +239,8 @@ pub fn timeline(s: &Scenario, cluster: &[String], run_ms: u64) -> Timeline {
                 _ => None,
             },
             action: step.name(),
-            label: marker_label(step),
+            verb: marker_verb(step),
+            object: marker_object(step),
         });
     }
 
@@ -278,17 +298,37 @@ fn same_lane(lane: &Lane, kind: LaneKind, name: &str) -> bool {
     kind_fits && lane.name == name
 }
 
-/// The words on a marker.
-fn marker_label(step: &Step) -> String {
+/// The word on a marker.
+fn marker_verb(step: &Step) -> Text {
     match step {
-        Step::Start { .. } | Step::StartNode { .. } => "start".to_owned(),
-        Step::Stop { .. } | Step::StopNode { .. } => "stop".to_owned(),
-        Step::Purge { .. } => "purge".to_owned(),
-        Step::ApplyPolicy { policy, .. } => format!("apply {}", policy.name),
-        Step::ClearPolicy { name, .. } => format!("clear {name}"),
-        Step::KillNode { .. } => "kill".to_owned(),
-        Step::CutConnections { duration_ms, .. } => format!("cut {}", duration_label(*duration_ms)),
+        Step::Start { .. } | Step::StartNode { .. } => Text::MarkerStart,
+        Step::Stop { .. } | Step::StopNode { .. } => Text::MarkerStop,
+        Step::Purge { .. } => Text::MarkerPurge,
+        Step::ApplyPolicy { .. } => Text::MarkerApply,
+        Step::ClearPolicy { .. } => Text::MarkerClear,
+        Step::KillNode { .. } => Text::MarkerKill,
+        Step::CutConnections { .. } => Text::MarkerCut,
     }
+}
+
+/// What follows the word on a marker: a policy's name, a cut's length.
+fn marker_object(step: &Step) -> String {
+    match step {
+        Step::ApplyPolicy { policy, .. } => policy.name.clone(),
+        Step::ClearPolicy { name, .. } => name.clone(),
+        Step::CutConnections { duration_ms, .. } => duration_label(*duration_ms),
+        _ => String::new(),
+    }
+}
+
+/// The step's action in words (`stop a node`), as the step form's title says it.
+pub fn action_words(step: &Step) -> Text {
+    let name = step.name();
+    Step::NAMES
+        .iter()
+        .position(|n| *n == name)
+        .and_then(|i| ACTION_WORDS.get(i).copied())
+        .unwrap_or(Text::ActionStopActor)
 }
 
 /// `2 s`, `2.5 s`, `0`: how the axis and the markers write a time.
@@ -635,7 +675,8 @@ mod tests {
         );
         assert_eq!(lane(&t.markers[0]), (LaneKind::Node, "warren-3".to_owned()));
         assert_eq!(lane(&t.markers[2]), (LaneKind::Node, "warren-2".to_owned()));
-        assert_eq!(t.markers[2].label, "kill");
+        assert_eq!(t.markers[2].label(Lang::En), "kill");
+        assert_eq!(t.markers[2].label(Lang::Zh), "杀死");
         assert_eq!(t.markers[2].at_ms, 11_000);
         assert_eq!(t.starts[1].rule, Start::AtMs(9_000));
         assert_eq!(t.lanes[t.starts[2].lane].name, "consumer");

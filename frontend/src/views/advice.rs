@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::lang;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Text};
 use crate::model::advice::{Advice, advise};
 use crate::model::edit::Element;
 use crate::model::layout::Layout;
@@ -106,10 +106,7 @@ pub(crate) fn AdviceList(pg: Playground, layout: Memo<Layout>) -> impl IntoView 
             })
         });
         (!items.is_empty()).then(|| {
-            let (heading, hide) = match lang {
-                Lang::En => ("Before you run", "Hide these notes"),
-                Lang::Zh => ("运行之前", "隐藏这些提示"),
-            };
+            let (heading, hide) = (Text::BeforeYouRun.text(lang), Text::HideNotes.text(lang));
             view! {
                 <section class="advice" data-testid="advice" aria-label=heading>
                     <h3>

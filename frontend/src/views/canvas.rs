@@ -3,13 +3,14 @@
 //! legend.
 
 use crate::frame::Anim;
+use crate::i18n::{Text, texts};
 use crate::model::layout::{EdgeKind, Layout, NodeKind};
 use crate::model::run::Phase;
 use crate::model::state::{Status, count};
 use crate::playground::Playground;
 use crate::views::advice::{AdviceList, AdviceMarks};
 use crate::views::editing::{CanvasGestures, EditNotice, EditOverlay};
-use crate::views::problem_item;
+use crate::views::{lang, problem_item, tr};
 use leptos::prelude::*;
 
 #[component]
@@ -49,7 +50,7 @@ pub(crate) fn Stage(pg: Playground, status: RwSignal<Status>, anim: Anim) -> imp
                     >
                         <span class="dot" aria-hidden="true"></span>
                         {short}
-                        <span class="node-state">{if node.running { "up" } else { "down" }}</span>
+                        <span class="node-state">{tr(if node.running { Text::Up } else { Text::Down })}</span>
                     </li>
                 }
             })
@@ -61,7 +62,7 @@ pub(crate) fn Stage(pg: Playground, status: RwSignal<Status>, anim: Anim) -> imp
             Phase::Invalid => Some(
                 view! {
                     <div class="problems" data-testid="problems" role="alert">
-                        <strong>"The scenario was not run. Fix these first:"</strong>
+                        <strong>{tr(Text::NotRunFixFirst)}</strong>
                         <ul>
                             {problems.into_iter().map(|p| problem_item(p, "problem")).collect_view()}
                         </ul>
@@ -72,7 +73,7 @@ pub(crate) fn Stage(pg: Playground, status: RwSignal<Status>, anim: Anim) -> imp
             Phase::Failed => Some(
                 view! {
                     <div class="problems" data-testid="run-error" role="alert">
-                        <strong>"The run could not go on: "</strong>
+                        <strong>{tr(Text::RunCouldNotGoOn)}</strong>
                         {error.unwrap_or_default()}
                     </div>
                 }
@@ -84,14 +85,14 @@ pub(crate) fn Stage(pg: Playground, status: RwSignal<Status>, anim: Anim) -> imp
     let counting = anim.with_value(|a| a.counting);
     view! {
         <div class="stage-top">
-            <ul class="cluster" data-testid="cluster" aria-label="Cluster nodes">{cluster}</ul>
+            <ul class="cluster" data-testid="cluster" aria-label=tr(Text::ClusterNodes)>{cluster}</ul>
             <div
                 class="counting"
                 data-testid="counting"
                 class:visible=move || counting.get()
-                title="Too many messages at once to draw each one: the counts on the edges and in the summary keep the full record."
+                title=tr(Text::CountingHelp)
             >
-                "Many messages: counting instead of drawing"
+                {tr(Text::Counting)}
             </div>
             <crate::views::playback::PlaybackBar pg=pg anim=anim />
         </div>
@@ -105,20 +106,20 @@ pub(crate) fn Stage(pg: Playground, status: RwSignal<Status>, anim: Anim) -> imp
 #[component]
 fn Legend() -> impl IntoView {
     let kinds = [
-        ("publisher", "publisher"),
-        ("exchange", "exchange"),
-        ("queue", "queue"),
-        ("consumer", "consumer"),
+        ("publisher", Text::KindPublisher),
+        ("exchange", Text::KindExchange),
+        ("queue", Text::KindQueue),
+        ("consumer", Text::KindConsumer),
     ];
     let outcomes = [
-        ("flying", "in flight"),
-        ("acked", "acked"),
-        ("delivered", "delivered"),
-        ("nacked", "nacked"),
-        ("returned", "returned"),
-        ("backedup", "backed up (alternate exchange)"),
-        ("deadlettered", "dead-lettered"),
-        ("lost", "lost"),
+        ("flying", Text::InFlight),
+        ("acked", Text::Acked),
+        ("delivered", Text::Delivered),
+        ("nacked", Text::Nacked),
+        ("returned", Text::Returned),
+        ("backedup", Text::BackedUp),
+        ("deadlettered", Text::DeadLettered),
+        ("lost", Text::Lost),
     ];
     view! {
         <div class="legend" data-testid="legend">
@@ -128,7 +129,7 @@ fn Legend() -> impl IntoView {
                     view! {
                         <span class=format!("key kind-{class}")>
                             <i aria-hidden="true"></i>
-                            {label}
+                            {tr(label)}
                         </span>
                     }
                 })
@@ -140,7 +141,7 @@ fn Legend() -> impl IntoView {
                     view! {
                         <span class=format!("key tone-{class}")>
                             <b aria-hidden="true"></b>
-                            {label}
+                            {tr(label)}
                         </span>
                     }
                 })
@@ -177,7 +178,7 @@ fn Canvas(pg: Playground, anim: Anim) -> impl IntoView {
                 viewBox=view_box
                 preserveAspectRatio="xMidYMid meet"
                 role="img"
-                aria-label="The scenario's topology"
+                aria-label=tr(Text::Topology)
                 on:click=clear
                 on:pointerdown=move |ev| gestures.down(&ev)
                 on:pointermove=move |ev| gestures.moved(&ev)
@@ -219,7 +220,7 @@ fn Canvas(pg: Playground, anim: Anim) -> impl IntoView {
                     .then(|| {
                         view! {
                             <p class="empty">
-                                "Nothing to draw yet: add exchanges, queues, publishers and consumers from the palette (click, or drag them here), or write the JSON."
+                                {tr(Text::NothingToDraw)}
                             </p>
                         }
                     })
@@ -364,16 +365,20 @@ fn queue_lines(pg: Playground, name: String, w: f64, h: f64) -> impl IntoView {
             })
         })
     });
+    let lang = lang();
     let depth = move || {
         snapshot.with(|s| match s {
             Some(s) => format!("ready {} · unacked {}", count(s.ready), count(s.unacked)),
-            None => "no snapshot yet".to_owned(),
+            None => Text::NoSnapshotYet.text(lang.get()).to_owned(),
         })
     };
     let memory = move || {
         snapshot.with(|s| {
             s.as_ref()
-                .map(|s| format!("RAM {} · paged out {}", count(s.in_ram), count(s.paged_out)))
+                .map(|s| match lang.get() {
+                    crate::Lang::En => format!("RAM {} · paged out {}", count(s.in_ram), count(s.paged_out)),
+                    crate::Lang::Zh => format!("内存 {} · 换出 {}", count(s.in_ram), count(s.paged_out)),
+                })
                 .unwrap_or_default()
         })
     };
@@ -381,16 +386,22 @@ fn queue_lines(pg: Playground, name: String, w: f64, h: f64) -> impl IntoView {
         snapshot.with(|s| {
             let Some(s) = s else { return String::new() };
             let short = |n: &String| n.split('@').next().unwrap_or(n).to_owned();
-            let mut text = s.node.as_ref().map(|n| format!("on {}", short(n))).unwrap_or_default();
+            let lang = lang.get();
+            let mut text = s
+                .node
+                .as_ref()
+                .map(|n| texts::on_node(&short(n), lang))
+                .unwrap_or_default();
             if !s.mirrors.is_empty() {
                 let mirrors: Vec<String> = s.mirrors.iter().map(short).collect();
-                text.push_str(&format!(" · mirrors {}", mirrors.join(",")));
+                text.push_str(&texts::mirrors(&mirrors.join(","), lang));
                 if s.unsynchronised() {
-                    text.push_str(" (unsynced)");
+                    text.push(' ');
+                    text.push_str(Text::Unsynced.text(lang));
                 }
             }
             if !s.members.is_empty() {
-                text.push_str(&format!(" · {}/{} members up", s.online.len(), s.members.len()));
+                text.push_str(&texts::members_up(s.online.len(), s.members.len(), lang));
             }
             text
         })
@@ -419,7 +430,7 @@ fn queue_lines(pg: Playground, name: String, w: f64, h: f64) -> impl IntoView {
                     .then(|| {
                         view! {
                             <text class="leader-down" x="13" y=format!("{:.0}", h + 13.0) data-testid="queue-leader-down">
-                                "leader down"
+                                {tr(Text::LeaderDown)}
                             </text>
                         }
                     })
@@ -431,6 +442,7 @@ fn queue_lines(pg: Playground, name: String, w: f64, h: f64) -> impl IntoView {
 /// An actor's counts and, in red just under its 64 px box, the reply code RabbitMQ closed its
 /// channel with (the whole text is in the log).
 fn actor_lines(pg: Playground, kind: NodeKind, name: String) -> impl IntoView {
+    let lang = lang();
     let counts = {
         let name = name.clone();
         move || {
@@ -449,7 +461,7 @@ fn actor_lines(pg: Playground, kind: NodeKind, name: String) -> impl IntoView {
                     .counts
                     .per_consumer
                     .get(&name)
-                    .map(|n| format!("received {}", count(*n))),
+                    .map(|n| texts::received(&count(*n), lang.get())),
             })
         }
     };
@@ -458,7 +470,7 @@ fn actor_lines(pg: Playground, kind: NodeKind, name: String) -> impl IntoView {
             r.counts
                 .closed
                 .get(&name)
-                .map(|words| format!("closed: {}", words.split(" - ").next().unwrap_or_default()))
+                .map(|words| texts::closed(words.split(" - ").next().unwrap_or_default(), lang.get()))
         })
     };
     view! {

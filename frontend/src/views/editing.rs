@@ -2,6 +2,8 @@
 //! palette, and what is drawn over the topology while editing: the selection, the connection
 //! handles, the line being drawn, and the routing key's field on a selected binding.
 
+use super::tr;
+use crate::i18n::Text;
 use crate::model::edit::{self, Element};
 use crate::model::gesture::{self, Gesture, Intent};
 use crate::model::layout::{Layout, NodeKind};
@@ -217,7 +219,7 @@ pub(crate) fn EditOverlay(pg: Playground, gestures: CanvasGestures, layout: Memo
                             cy=format!("{y:.1}")
                             r="6"
                         >
-                            <title>"Drag to another box to connect"</title>
+                            <title>{tr(Text::DragToConnect)}</title>
                         </circle>
                     }
                 })
@@ -297,9 +299,9 @@ fn RoutingKeyField(pg: Playground, selected: Memo<Option<Element>>, layout: Memo
                 <input
                     class="edge-key"
                     data-testid="edge-key-input"
-                    aria-label="Routing key of this binding"
-                    title="Routing key (Enter to keep, Esc to leave unchanged)"
-                    placeholder="routing key"
+                    aria-label=tr(Text::RoutingKeyOfBinding)
+                    title=tr(Text::RoutingKeyHelp)
+                    placeholder=tr(Text::RoutingKeyPlaceholder)
                     node_ref=field
                     prop:value=key
                     on:change=move |ev| commit(event_target_value(&ev))
@@ -330,7 +332,7 @@ pub(crate) fn EditNotice(pg: Playground) -> impl IntoView {
             view! {
                 <div class="edit-error" role="alert" data-testid="edit-error">
                     <span>{message}</span>
-                    <button type="button" on:click=move |_| pg.doc.update(|d| d.edit_error = None)>"Dismiss"</button>
+                    <button type="button" on:click=move |_| pg.doc.update(|d| d.edit_error = None)>{tr(Text::Dismiss)}</button>
                 </div>
             }
         })

@@ -2,12 +2,13 @@
 //! [`crate::model::form`], each with its validation problems as you type), the element's whole JSON,
 //! and Delete. With nothing selected: the scenario's name, description and policies.
 
+use crate::i18n::{Lang, Text};
 use crate::model::document::Document;
 use crate::model::edit::{self, Element};
 use crate::model::form::{self, Control, Field};
 use crate::model::layout::NodeKind;
 use crate::playground::Playground;
-use crate::views::scenario_text;
+use crate::views::{lang, scenario_text, tr};
 use leptos::prelude::*;
 use serde_json::Value;
 use wasm_bindgen::JsCast;
@@ -46,12 +47,21 @@ fn kind_of(element: &Element) -> Option<NodeKind> {
     }
 }
 
-fn title(element: &Element) -> String {
+fn title(element: &Element, lang: Lang) -> String {
+    let t = |text: Text| text.text(lang);
     match element {
-        Element::Node(kind, name) => format!("{} {}", kind.as_str(), if name.is_empty() { "(default)" } else { name }),
-        Element::Binding(i) => format!("binding #{}", i + 1),
-        Element::Policy(i) => format!("policy #{}", i + 1),
-        Element::Step(i) => format!("timeline step #{}", i + 1),
+        Element::Node(kind, name) => {
+            let kind = match kind {
+                NodeKind::Publisher => Text::KindPublisher,
+                NodeKind::Exchange => Text::KindExchange,
+                NodeKind::Queue => Text::KindQueue,
+                NodeKind::Consumer => Text::KindConsumer,
+            };
+            format!("{} {}", t(kind), if name.is_empty() { t(Text::Default) } else { name })
+        }
+        Element::Binding(i) => format!("{} #{}", t(Text::KindBinding), i + 1),
+        Element::Policy(i) => format!("{} #{}", t(Text::KindPolicy), i + 1),
+        Element::Step(i) => format!("{} #{}", t(Text::KindStep), i + 1),
     }
 }
 
@@ -67,7 +77,12 @@ fn ElementForm(pg: Playground, element: Element, path: String) -> impl IntoView 
         pg.doc
             .with_untracked(|d| edit::element_value(d.editor.scenario.as_ref()?, &element))
     });
-    let heading = move || pg.doc.with(|d| d.selected.as_ref().map(title).unwrap_or_default());
+    let lang = lang();
+    let heading = move || {
+        let lang = lang.get();
+        pg.doc
+            .with(|d| d.selected.as_ref().map(|e| title(e, lang)).unwrap_or_default())
+    };
     let fields = form::fields(&element);
     let pointers: Vec<&'static str> = fields.iter().map(|f| f.pointer).collect();
     let other_problems = {
@@ -98,8 +113,8 @@ fn ElementForm(pg: Playground, element: Element, path: String) -> impl IntoView 
         <div class="element-form" data-testid="element-form" data-path=path.clone()>
             <div class="form-head">
                 <h3 data-testid="element-title">{heading}</h3>
-                <button type="button" class="danger" data-testid="delete-element" title="Delete (Del)" on:click=delete>
-                    "Delete"
+                <button type="button" class="danger" data-testid="delete-element" title=tr(Text::DeleteHelp) on:click=delete>
+                    {tr(Text::Delete)}
                 </button>
             </div>
             <ul class="form-problems">
@@ -107,7 +122,7 @@ fn ElementForm(pg: Playground, element: Element, path: String) -> impl IntoView 
             </ul>
             {rows}
             <details class="whole-json">
-                <summary>"All fields as JSON"</summary>
+                <summary>{tr(Text::AllFieldsAsJson)}</summary>
                 {whole}
             </details>
         </div>
@@ -183,7 +198,7 @@ fn field_row(pg: Playground, value: Memo<Option<Value>>, path: String, f: Field)
         })
     };
     view! {
-        <label for=id>{f.label}</label>
+        <label for=id>{tr(f.label)}</label>
         {control}
         <ul class="field-problems">
             {move || error.get().map(|e| view! { <li class="field-problem" data-testid="field-error">{e}</li> })}
@@ -227,34 +242,45 @@ fn entry(control: Control, text: &str) -> Option<Result<Option<Value>, String>> 
     })
 }
 
+/// What a choice of a select shows: words of the page or a name from the scenario.
+#[derive(Debug, Clone)]
+enum Shown {
+    /// Words that follow the language.
+    Words(Text),
+    /// A name, as it is.
+    Name(String),
+}
+
 /// The choices (value, label) of a select for `control`; `now` is the value it shows.
-fn options(pg: Playground, control: Control, now: String) -> Vec<(String, String)> {
-    let listed = |list: &[(&str, &str)]| list.iter().map(|(v, l)| ((*v).to_owned(), (*l).to_owned())).collect();
+fn options(pg: Playground, control: Control, now: String) -> Vec<(String, Shown)> {
     match control {
-        Control::Choice(options) => listed(options),
+        Control::Choice(options) => options
+            .iter()
+            .map(|(v, l)| ((*v).to_owned(), Shown::Words(*l)))
+            .collect(),
         Control::Shape(shapes) => shapes
             .iter()
             .enumerate()
-            .map(|(i, (label, _))| (i.to_string(), (*label).to_owned()))
+            .map(|(i, (label, _))| (i.to_string(), Shown::Words(*label)))
             .collect(),
         Control::Reference { kind, optional } => {
-            let mut options: Vec<(String, String)> = pg.doc.with_untracked(|d| {
+            let mut options: Vec<(String, Shown)> = pg.doc.with_untracked(|d| {
                 let s = d.editor.scenario.as_ref();
                 let names: Vec<String> = match kind {
                     NodeKind::Queue => s.map(|s| s.queues.iter().map(|q| q.name.clone()).collect()),
                     _ => s.map(|s| s.exchanges.iter().map(|e| e.name.clone()).collect()),
                 }
                 .unwrap_or_default();
-                names.into_iter().map(|n: String| (n.clone(), n)).collect()
+                names.into_iter().map(|n: String| (n.clone(), Shown::Name(n))).collect()
             });
             if optional {
-                options.insert(0, (String::new(), "(none)".to_owned()));
+                options.insert(0, (String::new(), Shown::Words(Text::None)));
             } else if kind == NodeKind::Exchange {
-                options.insert(0, (String::new(), "(default exchange)".to_owned()));
+                options.insert(0, (String::new(), Shown::Words(Text::DefaultExchange)));
             }
             // A name the scenario does not declare (a built-in exchange) stays choosable.
             if !options.iter().any(|(v, _)| *v == now) {
-                options.push((now.clone(), now));
+                options.push((now.clone(), Shown::Name(now)));
             }
             options
         }
@@ -306,13 +332,18 @@ fn select(
     chosen: impl Fn() -> String + Copy + Send + Sync + 'static,
     testid: String,
     id: String,
-    options: Vec<(String, String)>,
+    options: Vec<(String, Shown)>,
     on_change: impl Fn(String) + 'static,
 ) -> impl IntoView {
+    let lang = lang();
     let options = options
         .into_iter()
         .map(|(value, label)| {
             let selected = value.clone();
+            let label = move || match &label {
+                Shown::Words(text) => text.text(lang.get()).to_owned(),
+                Shown::Name(name) => name.clone(),
+            };
             view! { <option value=value selected=move || chosen() == selected>{label}</option> }
         })
         .collect_view();
@@ -429,15 +460,14 @@ fn ScenarioForm(pg: Playground) -> impl IntoView {
     view! {
         <div class="element-form" data-testid="scenario-form">
             <p class="hint">
-                "Click a box or a line on the canvas to edit it here; drag a box to move it; drag from a box's "
-                "handle (the dot on its right) to another box to connect them. Add elements from the palette."
+                {tr(Text::EditHint)}
             </p>
             <div class="form-row">
-                <label for="scenario-name">"Scenario name"</label>
+                <label for="scenario-name">{tr(Text::ScenarioName)}</label>
                 {text_input(name, "field-scenario-name".to_owned(), "scenario-name".to_owned(), set_name)}
             </div>
             <div class="form-row">
-                <label for="scenario-description">"Description"</label>
+                <label for="scenario-description">{tr(Text::Description)}</label>
                 <textarea
                     id="scenario-description"
                     node_ref=desc_node
@@ -451,7 +481,7 @@ fn ScenarioForm(pg: Playground) -> impl IntoView {
                     {description()}
                 </textarea>
             </div>
-            <h3>"Policies"</h3>
+            <h3>{tr(Text::Policies)}</h3>
             <ul class="policy-list" data-testid="policy-list">
                 {move || {
                     policies()
@@ -516,7 +546,8 @@ mod tests {
 
     #[test]
     fn a_shape_is_chosen_by_index_with_its_defaults() {
-        let shapes: &'static [(&'static str, &'static str)] = &[("none", "null"), ("batch", r#"{"size":10}"#)];
+        let shapes: &'static [(Text, &'static str)] =
+            &[(Text::ChoiceNone, "null"), (Text::ChoiceBatch, r#"{"size":10}"#)];
         assert_eq!(entry(Control::Shape(shapes), "1"), Some(Ok(Some(json!({"size": 10})))));
         assert_eq!(entry(Control::Shape(shapes), "0"), Some(Ok(None)));
         assert_eq!(entry(Control::Shape(shapes), "7"), None);

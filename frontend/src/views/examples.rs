@@ -1,8 +1,9 @@
 //! The gallery pane: one button per example, named and summed up in the page's language.
 
-use super::lang;
+use super::{lang, tr};
 use crate::gallery;
 use crate::i18n::Lang;
+use crate::i18n::Text;
 use crate::model::run::Phase;
 use crate::playground::Playground;
 use leptos::prelude::*;
@@ -42,7 +43,7 @@ pub(crate) fn Gallery(pg: Playground, phase: Memo<Phase>, on_load: Callback<&'st
         .collect_view();
     view! {
         <h2 class="pane-title" lang=move || lang.get().code()>
-            {move || if lang.get() == Lang::Zh { "示例" } else { "Examples" }}
+            {tr(Text::Examples)}
         </h2>
         <ul class="examples" data-testid="gallery">{items}</ul>
     }

@@ -2,9 +2,9 @@
 //! and the relay's status.
 
 use super::element_form::SelectionForm;
-use super::{lang, problem_item, scenario_text, share};
+use super::{lang, problem_item, scenario_text, share, tr};
 use crate::components::StatusPanel;
-use crate::i18n::Lang;
+use crate::i18n::{Text, texts};
 use crate::model::run::Phase;
 use crate::model::state::{Status, count};
 use crate::playground::Playground;
@@ -33,7 +33,7 @@ pub(crate) fn Inspector(
             tab.set(Tab::Selection);
         }
     });
-    let tab_button = move |which: Tab, label: &'static str, id: &'static str| {
+    let tab_button = move |which: Tab, label: Text, id: &'static str| {
         view! {
             <button
                 type="button"
@@ -43,22 +43,22 @@ pub(crate) fn Inspector(
                 data-testid=id
                 on:click=move |_| tab.set(which)
             >
-                {label}
+                {tr(label)}
             </button>
         }
     };
     let problem_count = move || pg.doc.with(|d| d.editor.problems.len());
     view! {
         <div class="tabs" role="tablist">
-            {tab_button(Tab::About, "About", "tab-about")}
-            {tab_button(Tab::Selection, "Edit", "tab-edit")}
-            {tab_button(Tab::Json, "JSON", "tab-json")}
-            {tab_button(Tab::Relay, "Relay", "tab-relay")}
+            {tab_button(Tab::About, Text::TabAbout, "tab-about")}
+            {tab_button(Tab::Selection, Text::TabEdit, "tab-edit")}
+            {tab_button(Tab::Json, Text::TabJson, "tab-json")}
+            {tab_button(Tab::Relay, Text::TabRelay, "tab-relay")}
             {move || {
                 (problem_count() > 0)
                     .then(|| {
                         view! {
-                            <span class="problem-badge" title="Problems in the JSON">
+                            <span class="problem-badge" title=tr(Text::ProblemsInJson)>
                                 {problem_count()}
                             </span>
                         }
@@ -93,15 +93,19 @@ fn About(pg: Playground) -> impl IntoView {
             d.editor.scenario.as_ref().map(|s| {
                 (
                     example.as_ref().map_or_else(|| s.name.clone(), |e| e.name_in(lang)),
-                    example.as_ref().map_or_else(|| s.description.clone(), |e| e.description_in(lang)),
-                    format!(
-                        "{} publisher(s) · {} exchange(s) · {} queue(s) · {} binding(s) · {} consumer(s) · {} message(s)",
-                        s.publishers.len(),
-                        s.exchanges.len(),
-                        s.queues.len(),
-                        s.bindings.len(),
-                        s.consumers.len(),
-                        count(s.total_messages())
+                    example
+                        .as_ref()
+                        .map_or_else(|| s.description.clone(), |e| e.description_in(lang)),
+                    texts::shape(
+                        [
+                            s.publishers.len(),
+                            s.exchanges.len(),
+                            s.queues.len(),
+                            s.bindings.len(),
+                            s.consumers.len(),
+                        ],
+                        &count(s.total_messages()),
+                        lang,
                     ),
                     d.editor.example.is_some(),
                     d.editor.problems.len(),
@@ -111,37 +115,32 @@ fn About(pg: Playground) -> impl IntoView {
     };
     move || {
         info().map(|(name, description, shape, from_gallery, problems)| {
+            let lang = lang.get_untracked();
             let description = if description.is_empty() {
-                "This scenario has no description.".to_owned()
+                Text::NoDescription.text(lang).to_owned()
             } else {
                 description
             };
             view! {
-                <h2 class="about-name">{if name.is_empty() { "Untitled scenario".to_owned() } else { name }}</h2>
+                <h2 class="about-name">{if name.is_empty() { Text::UntitledScenario.text(lang).to_owned() } else { name }}</h2>
                 <p class="shape">{shape}</p>
                 {(problems > 0)
                     .then(|| {
                         view! {
                             <p class="notice error" data-testid="about-problems">
-                                {format!(
-                                    "This scenario has {problems} problem(s) for this relay; the JSON tab lists them.",
-                                )}
+                                {texts::about_problems(problems, lang)}
                             </p>
                         }
                     })}
                 <h3>
-                    {match (from_gallery, lang.get_untracked()) {
-                        (true, Lang::Zh) => "看点",
-                        (true, Lang::En) => "What to look for",
-                        (false, _) => "Description",
-                    }}
+                    {if from_gallery { Text::WhatToLookFor.text(lang) } else { Text::Description.text(lang) }}
                 </h3>
-                <p class="description" data-testid="description" lang=lang.get_untracked().code()>
+                <p class="description" data-testid="description" lang=lang.code()>
                     {description}
                 </p>
                 <p class="hint">
-                    "Press " <kbd>"Ctrl"</kbd> "+" <kbd>"Enter"</kbd> " to run it on the broker, " <kbd>"Esc"</kbd>
-                    " to stop. Click a row of the event log to follow that message on the canvas."
+                    {Text::RunHintPress.text(lang)} <kbd>"Ctrl"</kbd> "+" <kbd>"Enter"</kbd> {Text::RunHintRun.text(lang)} <kbd>"Esc"</kbd>
+                    {Text::RunHintStop.text(lang)}
                 </p>
             }
         })
@@ -166,15 +165,16 @@ fn JsonEditor(pg: Playground, phase: Memo<Phase>) -> impl IntoView {
     let paste = NodeRef::<leptos::html::Textarea>::new();
     // What went wrong with the last import or export (never swallowed).
     let file_error = RwSignal::new(None::<String>);
+    let lang = lang();
     let apply_import = move |_| {
         if let Some(paste) = paste.get() {
             let text = paste.value();
             if text.trim().is_empty() {
-                file_error.set(Some("Paste a scenario's JSON first.".to_owned()));
+                file_error.set(Some(Text::PasteFirst.text(lang.get_untracked()).to_owned()));
                 return;
             }
             match pg.import(&text) {
-                Err(error) => file_error.set(Some(format!("Import failed: {error}"))),
+                Err(error) => file_error.set(Some(texts::import_failed(&error, lang.get_untracked()))),
                 _ => {
                     file_error.set(None);
                     paste.set_value("");
@@ -194,7 +194,7 @@ fn JsonEditor(pg: Playground, phase: Memo<Phase>) -> impl IntoView {
             chosen.set_value("");
             match result.and_then(|text| pg.import(&text)) {
                 Ok(()) => file_error.set(None),
-                Err(error) => file_error.set(Some(format!("Import failed: {error}"))),
+                Err(error) => file_error.set(Some(texts::import_failed(&error, lang.get_untracked()))),
             }
         });
     };
@@ -203,16 +203,16 @@ fn JsonEditor(pg: Playground, phase: Memo<Phase>) -> impl IntoView {
         file_error.set(
             share::download(&name, &text)
                 .err()
-                .map(|e| format!("Export failed: {e}")),
+                .map(|e| texts::export_failed(&e, lang.get_untracked())),
         );
     };
     view! {
         <div class="json-tools">
             <button type="button" data-testid="import-button" on:click=move |_| importing.update(|v| *v = !*v)>
-                "Import…"
+                {tr(Text::Import)}
             </button>
-            <label class="button file" title="Load a scenario from a .json file">
-                "Import file"
+            <label class="button file" title=tr(Text::ImportFileHelp)>
+                {tr(Text::ImportFile)}
                 <input
                     type="file"
                     class="visually-hidden"
@@ -222,13 +222,13 @@ fn JsonEditor(pg: Playground, phase: Memo<Phase>) -> impl IntoView {
                     on:change=import_file
                 />
             </label>
-            <button type="button" data-testid="export-json" title="Download the scenario as a .json file" on:click=export>
-                "Export"
+            <button type="button" data-testid="export-json" title=tr(Text::ExportHelp) on:click=export>
+                {tr(Text::Export)}
             </button>
             <span class="json-state" data-testid="json-state">
                 {move || {
                     let n = pg.doc.with(|d| d.editor.problems.len());
-                    if n == 0 { "✓ valid scenario".to_owned() } else { format!("{n} problem(s)") }
+                    if n == 0 { Text::ValidScenario.text(lang.get()).to_owned() } else { texts::problems(n, lang.get()) }
                 }}
             </span>
         </div>
@@ -236,11 +236,11 @@ fn JsonEditor(pg: Playground, phase: Memo<Phase>) -> impl IntoView {
             <textarea
                 node_ref=paste
                 data-testid="import-text"
-                placeholder="Paste a scenario's JSON here"
+                placeholder=tr(Text::PasteHere)
                 spellcheck="false"
             ></textarea>
             <button type="button" data-testid="import-apply" on:click=apply_import>
-                "Load it"
+                {tr(Text::LoadIt)}
             </button>
         </div>
         {move || {
@@ -253,7 +253,7 @@ fn JsonEditor(pg: Playground, phase: Memo<Phase>) -> impl IntoView {
             node_ref=area
             data-testid="scenario-json"
             spellcheck="false"
-            aria-label="Scenario JSON"
+            aria-label=tr(Text::ScenarioJson)
             readonly=move || phase.get().active()
             on:input=move |ev| {
                 let value = event_target_value(&ev);

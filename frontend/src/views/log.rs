@@ -1,6 +1,8 @@
 //! The event log: every event of the run in a virtual table, filterable by kind, actor and
 //! message id; clicking a row follows that message on the canvas.
 
+use super::{lang, tr};
+use crate::i18n::{Text, texts};
 use crate::model::run::{self, LogFilter};
 use crate::model::state::count;
 use crate::playground::Playground;
@@ -45,7 +47,9 @@ pub(crate) fn EventLog(pg: Playground) -> impl IntoView {
             follow.set(top + height >= f64::from(el.scroll_height()) - LOG_ROW_HEIGHT);
         }
     };
+    let lang = lang();
     let rows = move || {
+        let lang = lang.get();
         let (start, end) = visible_rows(scroll_top.get(), viewport.get(), total.get());
         let selected = selected.get();
         pg.doc.with(|d| pg.run.with(|r| {
@@ -55,12 +59,12 @@ pub(crate) fn EventLog(pg: Playground) -> impl IntoView {
                     let event = r.events.get(index)?;
                     let id = event.kind.message_id().map(str::to_owned);
                     let is_selected = id.is_some() && id == selected;
-                    Some((k, event.t_ms, event.kind.name(), event.kind.actor().map(str::to_owned), id, run::details(event), run::tone(event, &d.layout), is_selected))
+                    Some((k, event.t_ms, event.kind.name(), texts::event_word(&event.kind).text(lang), event.kind.actor().map(str::to_owned), id, run::details(event, lang), run::tone(event, &d.layout), is_selected))
                 })
                 .collect::<Vec<_>>()
         }))
         .into_iter()
-        .map(|(k, t_ms, kind, actor, id, details, tone, is_selected)| {
+        .map(|(k, t_ms, kind, word, actor, id, details, tone, is_selected)| {
             let click_id = id.clone();
             view! {
                 <div
@@ -68,6 +72,7 @@ pub(crate) fn EventLog(pg: Playground) -> impl IntoView {
                     class:selected=is_selected
                     class:clickable=click_id.is_some()
                     data-testid="event-row"
+                    data-type=kind
                     style:top=format!("{}px", k as f64 * LOG_ROW_HEIGHT)
                     on:click=move |_| {
                         if let Some(id) = click_id.clone() {
@@ -78,7 +83,7 @@ pub(crate) fn EventLog(pg: Playground) -> impl IntoView {
                     }
                 >
                     <span class="c-time">{format!("{} ms", count(t_ms))}</span>
-                    <span class="c-type">{kind}</span>
+                    <span class="c-type">{word}</span>
                     <span class="c-actor">{actor.unwrap_or_default()}</span>
                     <span class="c-id">{id.unwrap_or_default()}</span>
                     <span class="c-details" title=details.clone()>{details.clone()}</span>
@@ -95,24 +100,25 @@ pub(crate) fn EventLog(pg: Playground) -> impl IntoView {
     };
     view! {
         <div class="log-head">
-            <h2 class="pane-title">"Event log"</h2>
+            <h2 class="pane-title">{tr(Text::EventLog)}</h2>
             <select
                 data-testid="filter-kind"
-                aria-label="Event type"
+                aria-label=tr(Text::EventType)
                 on:change=move |ev| {
                     let value = event_target_value(&ev);
                     set_filter(&|f| f.kind = value.clone());
                 }
             >
-                <option value="" selected=move || filter.with(|f| f.kind.is_empty())>"every type"</option>
+                <option value="" selected=move || filter.with(|f| f.kind.is_empty())>{tr(Text::EveryType)}</option>
                 {move || {
+                    let lang = lang.get();
                     kinds
                         .get()
                         .into_iter()
                         .map(|(kind, n)| {
                             view! {
                                 <option value=kind selected=move || filter.with(|f| f.kind == kind)>
-                                    {format!("{kind} ({})", count(n))}
+                                    {format!("{} ({})", texts::event_type(kind).map_or(kind, |t| t.text(lang)), count(n))}
                                 </option>
                             }
                         })
@@ -122,8 +128,8 @@ pub(crate) fn EventLog(pg: Playground) -> impl IntoView {
             <input
                 type="search"
                 data-testid="filter-actor"
-                placeholder="actor or queue"
-                aria-label="Actor or queue"
+                placeholder=tr(Text::ActorOrQueuePlaceholder)
+                aria-label=tr(Text::ActorOrQueue)
                 on:input=move |ev| {
                     let value = event_target_value(&ev);
                     set_filter(&|f| f.actor = value.clone());
@@ -132,8 +138,8 @@ pub(crate) fn EventLog(pg: Playground) -> impl IntoView {
             <input
                 type="search"
                 data-testid="filter-id"
-                placeholder="message id"
-                aria-label="Message id"
+                placeholder=tr(Text::MessageIdPlaceholder)
+                aria-label=tr(Text::MessageId)
                 prop:value=move || filter.with(|f| f.id.clone())
                 on:input=move |ev| {
                     let value = event_target_value(&ev);
@@ -143,16 +149,16 @@ pub(crate) fn EventLog(pg: Playground) -> impl IntoView {
             <span class="log-count" data-testid="log-count">
                 {move || {
                     let (shown, all) = (total.get(), all.get());
-                    if shown == all { format!("{} events", count(all as u64)) } else { format!("{} of {} events", count(shown as u64), count(all as u64)) }
+                    texts::event_count(&count(shown as u64), &count(all as u64), shown != all, lang.get())
                 }}
             </span>
         </div>
         <div class="log-cols" aria-hidden="true">
-            <span class="c-time">"time"</span>
-            <span class="c-type">"type"</span>
-            <span class="c-actor">"actor"</span>
-            <span class="c-id">"id"</span>
-            <span class="c-details">"details"</span>
+            <span class="c-time">{tr(Text::ColTime)}</span>
+            <span class="c-type">{tr(Text::ColType)}</span>
+            <span class="c-actor">{tr(Text::ColActor)}</span>
+            <span class="c-id">{tr(Text::ColId)}</span>
+            <span class="c-details">{tr(Text::ColDetails)}</span>
         </div>
         <div class="log-body" node_ref=body on:scroll=on_scroll data-testid="log-body">
             <div class="log-spacer" style:height=move || format!("{}px", total.get() as f64 * LOG_ROW_HEIGHT)>
@@ -162,7 +168,7 @@ pub(crate) fn EventLog(pg: Playground) -> impl IntoView {
                 (all.get() == 0)
                     .then(|| {
                         view! {
-                            <p class="log-empty">"Every event of the run appears here, in order, as the relay observed it."</p>
+                            <p class="log-empty">{tr(Text::LogEmpty)}</p>
                         }
                     })
             }}

@@ -27,7 +27,7 @@ pub mod share;
 pub mod summary;
 pub mod timeline;
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Text, texts};
 use leptos::prelude::*;
 use warren_shared::{Outcome, Problem};
 
@@ -36,23 +36,33 @@ pub fn lang() -> RwSignal<Lang> {
     use_context::<RwSignal<Lang>>().unwrap_or_else(|| RwSignal::new(Lang::En))
 }
 
-/// Words for how a run ended.
-pub fn outcome_text(outcome: Outcome) -> &'static str {
-    match outcome {
-        Outcome::Completed => "completed",
-        Outcome::Stopped => "stopped",
-        Outcome::TimeLimit => "time limit reached",
-        Outcome::Refused => "refused by RabbitMQ",
-        Outcome::Failed => "failed",
-    }
+/// A text of the catalogue as a reactive closure: it follows the language toggle.
+pub fn tr(text: Text) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let lang = lang();
+    move || text.text(lang.get())
+}
+
+/// A sentence with values as a reactive closure: `words` is called again when the language
+/// changes.
+pub fn tr_with(words: impl Fn(Lang) -> String + Send + Sync + 'static) -> impl Fn() -> String + Send + Sync + 'static {
+    let lang = lang();
+    move || words(lang.get())
+}
+
+/// Words for how a run ended, in `lang`.
+pub fn outcome_text(outcome: Outcome, lang: Lang) -> &'static str {
+    texts::outcome(outcome).text(lang)
 }
 
 /// One problem as a list item: its path (or "(document)") and what is wrong.
 pub fn problem_item(problem: Problem, testid: &'static str) -> impl IntoView {
-    let path = if problem.path.is_empty() {
-        "(document)".to_owned()
-    } else {
-        problem.path
+    let path = problem.path;
+    let path = move || {
+        if path.is_empty() {
+            Text::Document.text(lang().get()).to_owned()
+        } else {
+            path.clone()
+        }
     };
     view! {
         <li data-testid=testid>

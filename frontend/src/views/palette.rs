@@ -1,6 +1,8 @@
 //! The palette: add publishers, exchanges, queues, consumers and policies (click, or drag onto
 //! the canvas), start from an empty scenario, undo and redo.
 
+use super::{lang, tr};
+use crate::i18n::{Text, texts};
 use crate::model::edit;
 use crate::model::layout::NodeKind;
 use crate::model::run::Phase;
@@ -16,11 +18,12 @@ pub(crate) fn Palette(pg: Playground, phase: Memo<Phase>) -> impl IntoView {
     let idle = move || !phase.get().active();
     let can_undo = move || pg.doc.with(|d| d.history.can_undo());
     let can_redo = move || pg.doc.with(|d| d.history.can_redo());
+    let lang = lang();
     let items = [
-        (NodeKind::Publisher, "Publisher", "sends messages to an exchange"),
-        (NodeKind::Exchange, "Exchange", "routes by type and bindings"),
-        (NodeKind::Queue, "Queue", "holds messages for consumers"),
-        (NodeKind::Consumer, "Consumer", "reads one queue, acks or nacks"),
+        (NodeKind::Publisher, Text::Publisher, Text::PublisherHint),
+        (NodeKind::Exchange, Text::Exchange, Text::ExchangeHint),
+        (NodeKind::Queue, Text::Queue, Text::QueueHint),
+        (NodeKind::Consumer, Text::Consumer, Text::ConsumerHint),
     ]
     .into_iter()
     .map(|(kind, label, hint)| {
@@ -32,7 +35,7 @@ pub(crate) fn Palette(pg: Playground, phase: Memo<Phase>) -> impl IntoView {
                     class=format!("palette-item kind-{name}")
                     data-testid=format!("palette-{name}")
                     draggable="true"
-                    title=format!("Add a {name}: {hint}. Click, or drag it onto the canvas.")
+                    title=move || texts::add_help(label, hint, lang.get())
                     disabled=move || !idle()
                     on:click=move |_| add_and_select(pg, kind, None)
                     on:dragstart=move |ev: web_sys::DragEvent| {
@@ -43,7 +46,7 @@ pub(crate) fn Palette(pg: Playground, phase: Memo<Phase>) -> impl IntoView {
                     }
                 >
                     <i aria-hidden="true"></i>
-                    <span>{label}</span>
+                    <span>{tr(label)}</span>
                 </button>
             </li>
         }
@@ -55,10 +58,10 @@ pub(crate) fn Palette(pg: Playground, phase: Memo<Phase>) -> impl IntoView {
         }
     };
     let start_empty = move |_| {
-        pg.load_text(EMPTY);
+        pg.load_text(&EMPTY.replace("My scenario", Text::MyScenario.text(lang.get_untracked())));
     };
     view! {
-        <h2 class="pane-title">"Build"</h2>
+        <h2 class="pane-title">{tr(Text::Build)}</h2>
         <ul class="palette" data-testid="palette">
             {items}
             <li>
@@ -66,12 +69,12 @@ pub(crate) fn Palette(pg: Playground, phase: Memo<Phase>) -> impl IntoView {
                     type="button"
                     class="palette-item kind-policy"
                     data-testid="palette-policy"
-                    title="Add a policy: settings RabbitMQ applies to the queues or exchanges its pattern matches"
+                    title=tr(Text::PolicyHelp)
                     disabled=move || !idle()
                     on:click=add_policy
                 >
                     <i aria-hidden="true"></i>
-                    <span>"Policy"</span>
+                    <span>{tr(Text::Policy)}</span>
                 </button>
             </li>
         </ul>
@@ -79,33 +82,33 @@ pub(crate) fn Palette(pg: Playground, phase: Memo<Phase>) -> impl IntoView {
             <button
                 type="button"
                 data-testid="undo-button"
-                title="Undo (Ctrl+Z)"
+                title=tr(Text::UndoHelp)
                 disabled=move || !idle() || !can_undo()
                 on:click=move |_| {
                     pg.undo();
                 }
             >
-                "↶ Undo"
+                {tr(Text::Undo)}
             </button>
             <button
                 type="button"
                 data-testid="redo-button"
-                title="Redo (Ctrl+Shift+Z)"
+                title=tr(Text::RedoHelp)
                 disabled=move || !idle() || !can_redo()
                 on:click=move |_| {
                     pg.redo();
                 }
             >
-                "↷ Redo"
+                {tr(Text::Redo)}
             </button>
             <button
                 type="button"
                 data-testid="new-scenario"
-                title="Start from an empty scenario (Undo brings this one back)"
+                title=tr(Text::NewHelp)
                 disabled=move || !idle()
                 on:click=start_empty
             >
-                "New"
+                {tr(Text::New)}
             </button>
         </div>
     }

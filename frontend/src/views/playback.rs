@@ -4,17 +4,12 @@
 //! The controls only call [`crate::frame::AnimLoop`] (and [`Playground::seek`] for the recorded
 //! run); the clocks are in [`crate::model::playback`].
 
+use super::{lang, tr};
 use crate::frame::Anim;
+use crate::i18n::Text;
 use crate::model::playback::{Speed, run_time_text};
 use crate::playground::Playground;
 use leptos::prelude::*;
-
-/// What the speed control's tooltip says 1× and real time mean.
-const SPEED_HELP: &str = "Animation speed. 1× is the page's normal pace: tokens travel at their usual speed, a burst of \
-messages published in the same instant is let out over up to about 2 s so each one can be seen, and a replay goes \
-through the run's time as fast as the wall clock. 0.25× to 4× slow all of that down or speed it up. Real time \
-follows the run's own clock: each token leaves when its event happened, bursts leave together (beyond the token cap \
-they are counted), tokens travel at the 1× speed.";
 
 #[component]
 pub(crate) fn PlaybackBar(pg: Playground, anim: Anim) -> impl IntoView {
@@ -23,6 +18,19 @@ pub(crate) fn PlaybackBar(pg: Playground, anim: Anim) -> impl IntoView {
     // A finished run with events can be replayed and scrubbed; a run going on cannot.
     let replayable = Memo::new(move |_| pg.run.with(|r| !r.events.is_empty() && !r.phase().active()));
     let shown_at = move || position.get().unwrap_or_else(|| end.get());
+    let (resume_help, pause_help, play, pause) = (
+        tr(Text::ResumeHelp),
+        tr(Text::PauseHelp),
+        tr(Text::Play),
+        tr(Text::Pause),
+    );
+    let lang = lang();
+    let speed_label = move |s: Speed| {
+        move || match s {
+            Speed::RealTime => Text::RealTime.text(lang.get()),
+            s => s.label(),
+        }
+    };
     let on_speed = move |ev| {
         if let Some(speed) = Speed::from_value(&event_target_value(&ev)) {
             anim.with_value(|a| a.set_speed(speed));
@@ -35,17 +43,17 @@ pub(crate) fn PlaybackBar(pg: Playground, anim: Anim) -> impl IntoView {
         }
     };
     view! {
-        <div class="playback" data-testid="playback" role="group" aria-label="Playback">
+        <div class="playback" data-testid="playback" role="group" aria-label=tr(Text::Playback)>
             <select
                 data-testid="speed"
-                aria-label="Animation speed"
-                title=SPEED_HELP
+                aria-label=tr(Text::AnimationSpeed)
+                title=tr(Text::SpeedHelp)
                 data-speed=move || speed.get().value()
                 on:change=on_speed
             >
                 {Speed::ALL
                     .into_iter()
-                    .map(|s| view! { <option value=s.value() selected=move || speed.get() == s>{s.label()}</option> })
+                    .map(|s| view! { <option value=s.value() selected=move || speed.get() == s>{speed_label(s)}</option> })
                     .collect_view()}
             </select>
             <button
@@ -53,27 +61,27 @@ pub(crate) fn PlaybackBar(pg: Playground, anim: Anim) -> impl IntoView {
                 class="pause"
                 data-testid="pause-button"
                 aria-pressed=move || paused.get().to_string()
-                title=move || if paused.get() { "Resume the animation (Space)" } else { "Pause the animation (Space)" }
+                title=move || if paused.get() { resume_help() } else { pause_help() }
                 on:click=move |_| anim.with_value(|a| a.toggle_pause())
             >
-                {move || if paused.get() { "▶ Play" } else { "❚❚ Pause" }}
+                {move || if paused.get() { play() } else { pause() }}
             </button>
             <button
                 type="button"
                 class="replay"
                 data-testid="replay-button"
-                title="Play the recorded run again, without the broker"
+                title=tr(Text::ReplayHelp)
                 disabled=move || !replayable.get()
                 on:click=move |_| anim.with_value(|a| pg.replay(a))
             >
-                "↺ Replay"
+                {tr(Text::Replay)}
             </button>
             <input
                 type="range"
                 class="scrub"
                 data-testid="scrub"
-                aria-label="Run time"
-                title="Jump to a moment of the recorded run"
+                aria-label=tr(Text::RunTime)
+                title=tr(Text::ScrubHelp)
                 min="0"
                 max=move || end.get().to_string()
                 step="1"

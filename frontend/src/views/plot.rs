@@ -4,7 +4,9 @@
 //!
 //! The geometry ([`PlotModel`]) is pure and tested on the host; the component only draws it.
 
+use super::tr;
 use crate::frame::Anim;
+use crate::i18n::Text;
 use crate::model::run::{DepthPoint, DepthSeries};
 use crate::model::state::count;
 use crate::playground::Playground;
@@ -194,15 +196,15 @@ pub(crate) fn DepthPlot(pg: Playground, anim: Anim) -> impl IntoView {
                         <i aria-hidden="true"></i>
                         <span class="q">{line.queue.clone()}</span>
                         <b>{count(line.last)}</b>
-                        {line.paged_out.is_some().then(|| view! { <span class="paged-key">"paged out ┄"</span> })}
+                        {line.paged_out.is_some().then(|| view! { <span class="paged-key">{tr(Text::PagedOut)}</span> })}
                     </li>
                 }
             })
             .collect_view();
         Some(view! {
             <figure class="depth-plot" data-testid="depth-plot">
-                <figcaption>"Queue depth (ready + unacked) over the run"</figcaption>
-                <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label="Queue depth over time">
+                <figcaption>{tr(Text::PlotCaption)}</figcaption>
+                <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=tr(Text::PlotLabel)>
                     <line class="plot-axis" x1=LEFT x2=WIDTH - RIGHT y1=x_axis.clone() y2=x_axis.clone()></line>
                     <line class="plot-axis" x1=LEFT x2=LEFT y1=TOP y2=x_axis.clone()></line>
                     <line class="plot-grid" x1=LEFT x2=WIDTH - RIGHT y1=TOP y2=TOP></line>

@@ -3,6 +3,8 @@
 //! opened, and the browser's file download and upload for Export and Import. The link format is
 //! [`crate::share`]'s.
 
+use super::{lang, tr};
+use crate::i18n::Text;
 use crate::playground::Playground;
 use crate::share::{document_of, link, shared_in};
 use leptos::prelude::*;
@@ -100,7 +102,8 @@ pub fn ShareBar(
             .map(|document| link(&page.get_value(), &document))
     });
     let field = NodeRef::<leptos::html::Input>::new();
-    let note = RwSignal::new(None::<&'static str>);
+    let note = RwSignal::new(None::<Text>);
+    let lang = lang();
 
     // Keep a link in the address bar current; a broken one stays until Copy link.
     Effect::new(move |_| {
@@ -137,7 +140,7 @@ pub fn ShareBar(
                 let _ = field.focus();
                 field.select();
             }
-            note.set(Some("Press Ctrl+C to copy the selected link"));
+            note.set(Some(Text::PressCtrlC));
         };
         let navigator = window().navigator();
         let has_clipboard = web_sys::js_sys::Reflect::get(&navigator, &"clipboard".into())
@@ -150,7 +153,7 @@ pub fn ShareBar(
         let promise = navigator.clipboard().write_text(&link);
         leptos::task::spawn_local(async move {
             match wasm_bindgen_futures::JsFuture::from(promise).await {
-                Ok(_) => note.set(Some("Link copied")),
+                Ok(_) => note.set(Some(Text::LinkCopied)),
                 Err(_) => select(),
             }
         });
@@ -163,8 +166,8 @@ pub fn ShareBar(
                 readonly
                 node_ref=field
                 data-testid="share-link"
-                aria-label="Link to this scenario"
-                placeholder="Fix the JSON to get a link"
+                aria-label=tr(Text::LinkToScenario)
+                placeholder=tr(Text::FixJsonForLink)
                 prop:value=move || link.get().unwrap_or_default()
                 title=move || link.get().map(|l| format!("{} characters", l.len())).unwrap_or_default()
                 on:focus=move |ev| {
@@ -177,14 +180,14 @@ pub fn ShareBar(
                 type="button"
                 class="copy-link"
                 data-testid="copy-link"
-                title="Copy a link that opens this scenario"
+                title=tr(Text::CopyLinkHelp)
                 disabled=move || link.with(Option::is_none)
                 on:click=copy
             >
-                "Copy link"
+                {tr(Text::CopyLink)}
             </button>
             <span class="share-note" data-testid="share-note" role="status">
-                {move || note.get()}
+                {move || note.get().map(|n| n.text(lang.get()))}
             </span>
         </div>
     }
@@ -203,7 +206,7 @@ pub fn ShareBanner(
                 <div class="share-error notice error" role="alert" data-testid="share-error">
                     <span>{message}</span>
                     <button type="button" data-testid="share-error-dismiss" on:click=move |_| pg.doc.update(|d| d.share_error = None)>
-                        "Dismiss"
+                        {tr(Text::Dismiss)}
                     </button>
                 </div>
             }

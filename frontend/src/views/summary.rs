@@ -1,9 +1,10 @@
 //! The summary pane: live counters during a run, the relay's summary after it, and each
 //! queue's depth over the run (see [`super::plot`]).
 
-use super::outcome_text;
 use super::plot::DepthPlot;
+use super::{lang, outcome_text, tr};
 use crate::frame::Anim;
+use crate::i18n::{Lang, Text, texts};
 use crate::model::run::Phase;
 use crate::model::state::count;
 use crate::playground::Playground;
@@ -23,7 +24,9 @@ fn Numbers(pg: Playground, phase: Memo<Phase>) -> impl IntoView {
     let summary = Memo::new(move |_| pg.run.with(|r| r.summary.clone()));
     let mismatch = Memo::new(move |_| pg.run.with(|r| r.summary_mismatch));
     let live = Memo::new(move |_| pg.run.with(|r| r.counts.clone()));
+    let lang = lang();
     move || {
+        let lang = lang.get();
         if let Some(s) = summary.get() {
             let codes = s
                 .return_codes
@@ -46,43 +49,44 @@ fn Numbers(pg: Playground, phase: Memo<Phase>) -> impl IntoView {
             } else {
                 let mut ids = s.lost.iter().take(8).cloned().collect::<Vec<_>>().join(", ");
                 if s.lost.len() > 8 {
-                    ids.push_str(&format!(" … {} more", s.lost.len() - 8));
+                    ids.push_str(&texts::more(s.lost.len() - 8, lang));
                 }
                 ids
             };
-            let outcome = s.outcome.map(outcome_text).unwrap_or("finished");
+            let outcome_name = s.outcome.map_or("finished", |o| outcome_text(o, Lang::En));
+            let outcome = s.outcome.map_or(Text::Finished.text(lang), |o| outcome_text(o, lang));
             view! {
                 <div class="summary-head">
-                    <h2 class="pane-title">"Run summary"</h2>
-                    <span class="outcome" data-testid="summary-outcome" data-outcome=outcome>{outcome}</span>
+                    <h2 class="pane-title">{tr(Text::RunSummary)}</h2>
+                    <span class="outcome" data-testid="summary-outcome" data-outcome=outcome_name>{outcome}</span>
                 </div>
-                {tiles(vec![
-                    ("published", s.published, "summary-published", "flying"),
-                    ("acked", s.acked, "summary-acked", "acked"),
-                    ("nacked", s.nacked, "summary-nacked", "nacked"),
-                    ("returned", s.returned, "summary-returned", "returned"),
-                    ("lost", s.lost.len() as u64, "summary-lost", "lost"),
-                    ("duplicates", s.duplicates.len() as u64, "summary-duplicates", ""),
+                {tiles(lang, vec![
+                    (Text::Published, s.published, "summary-published", "flying"),
+                    (Text::Acked, s.acked, "summary-acked", "acked"),
+                    (Text::Nacked, s.nacked, "summary-nacked", "nacked"),
+                    (Text::Returned, s.returned, "summary-returned", "returned"),
+                    (Text::Lost, s.lost.len() as u64, "summary-lost", "lost"),
+                    (Text::Duplicates, s.duplicates.len() as u64, "summary-duplicates", ""),
                 ])}
                 <dl class="summary-more">
-                    {(!codes.is_empty()).then(|| view! { <dt>"returns"</dt> <dd data-testid="summary-return-codes">{codes}</dd> })}
-                    {(s.unconfirmed > 0).then(|| view! { <dt>"unconfirmed"</dt> <dd data-testid="summary-unconfirmed">{s.unconfirmed}</dd> })}
-                    {(s.dead_lettered > 0).then(|| view! { <dt>"dead-lettered"</dt> <dd>{s.dead_lettered}</dd> })}
-                    {(s.republished > 0).then(|| view! { <dt>"re-published"</dt> <dd>{s.republished}</dd> })}
-                    {(!lost_ids.is_empty()).then(|| view! { <dt>"lost ids"</dt> <dd class="ids">{lost_ids}</dd> })}
+                    {(!codes.is_empty()).then(|| view! { <dt>{Text::Returns.text(lang)}</dt> <dd data-testid="summary-return-codes">{codes}</dd> })}
+                    {(s.unconfirmed > 0).then(|| view! { <dt>{Text::Unconfirmed.text(lang)}</dt> <dd data-testid="summary-unconfirmed">{s.unconfirmed}</dd> })}
+                    {(s.dead_lettered > 0).then(|| view! { <dt>{Text::DeadLettered.text(lang)}</dt> <dd>{s.dead_lettered}</dd> })}
+                    {(s.republished > 0).then(|| view! { <dt>{Text::RePublished.text(lang)}</dt> <dd>{s.republished}</dd> })}
+                    {(!lost_ids.is_empty()).then(|| view! { <dt>{Text::LostIds.text(lang)}</dt> <dd class="ids">{lost_ids}</dd> })}
                 </dl>
                 <div class="per-queue">
                     <div>
-                        <h3>"delivered"</h3>
+                        <h3>{Text::Delivered.text(lang)}</h3>
                         <ul>{delivered}</ul>
                     </div>
                     <div>
-                        <h3>"left in queues"</h3>
+                        <h3>{Text::LeftInQueues.text(lang)}</h3>
                         <ul>{left}</ul>
                     </div>
                 </div>
                 {mismatch.get().then(|| view! {
-                    <p class="notice warning">"The relay's summary differs from the one this page folded from the events."</p>
+                    <p class="notice warning">{Text::SummaryDiffers.text(lang)}</p>
                 })}
             }
             .into_any()
@@ -90,27 +94,25 @@ fn Numbers(pg: Playground, phase: Memo<Phase>) -> impl IntoView {
             let c = live.get();
             view! {
                 <div class="summary-head">
-                    <h2 class="pane-title">"Live"</h2>
-                    <span class="outcome running">"running"</span>
+                    <h2 class="pane-title">{Text::Live.text(lang)}</h2>
+                    <span class="outcome running">{Text::PhaseRunning.text(lang)}</span>
                 </div>
-                {tiles(vec![
-                    ("published", c.published, "live-published", "flying"),
-                    ("acked", c.acked, "live-acked", "acked"),
-                    ("nacked", c.nacked, "live-nacked", "nacked"),
-                    ("returned", c.returned, "live-returned", "returned"),
-                    ("delivered", c.delivered, "live-delivered", "delivered"),
+                {tiles(lang, vec![
+                    (Text::Published, c.published, "live-published", "flying"),
+                    (Text::Acked, c.acked, "live-acked", "acked"),
+                    (Text::Nacked, c.nacked, "live-nacked", "nacked"),
+                    (Text::Returned, c.returned, "live-returned", "returned"),
+                    (Text::Delivered, c.delivered, "live-delivered", "delivered"),
                 ])}
-                <p class="hint">"The full summary, with what was lost, comes when the run ends."</p>
+                <p class="hint">{Text::SummaryLater.text(lang)}</p>
             }
             .into_any()
         } else {
             view! {
                 <div class="summary-head">
-                    <h2 class="pane-title">"Run summary"</h2>
+                    <h2 class="pane-title">{Text::RunSummary.text(lang)}</h2>
                 </div>
-                <p class="hint">
-                    "Run the scenario to see what happened to every message: published, acked, nacked, returned, delivered per queue, lost, duplicated, or left in a queue."
-                </p>
+                <p class="hint">{Text::SummaryBefore.text(lang)}</p>
             }
             .into_any()
         }
@@ -118,14 +120,14 @@ fn Numbers(pg: Playground, phase: Memo<Phase>) -> impl IntoView {
 }
 
 /// The big counters, each (label, value, test id, tone).
-fn tiles(tiles: Vec<(&'static str, u64, &'static str, &'static str)>) -> impl IntoView {
+fn tiles(lang: Lang, tiles: Vec<(Text, u64, &'static str, &'static str)>) -> impl IntoView {
     let tiles = tiles
         .into_iter()
         .map(|(label, value, id, tone)| {
             view! {
                 <div class=format!("tile tone-{tone}") class:zero=value == 0>
                     <b data-testid=id>{value}</b>
-                    <span>{label}</span>
+                    <span>{label.text(lang)}</span>
                 </div>
             }
         })

@@ -7,6 +7,8 @@
 //! What goes where is [`crate::model::timeline`]'s; this module only draws it and turns pointer and
 //! form events into [`Playground::change`]s.
 
+use super::{lang, tr};
+use crate::i18n::{Text, texts};
 use crate::model::edit::Element;
 use crate::model::state::Status;
 use crate::model::timeline::{
@@ -161,9 +163,10 @@ pub(crate) fn Timeline(
         cancelled.remove();
     });
 
+    let lang = lang();
     let drawing = move || model.with(|m| m.as_ref().map(|t| lanes(t, live)));
     view! {
-        <section class="timeline" class:closed=move || !open.get() data-testid="timeline" aria-label="Timeline">
+        <section class="timeline" class:closed=move || !open.get() data-testid="timeline" aria-label=tr(Text::Timeline)>
             <div class="tl-head">
                 <button
                     type="button"
@@ -173,12 +176,11 @@ pub(crate) fn Timeline(
                     on:click=move |_| chosen.set(Some(!open.get_untracked()))
                 >
                     <span aria-hidden="true">{move || if open.get() { "▾" } else { "▸" }}</span>
-                    " Timeline "
+                    " "
+                    {tr(Text::Timeline)}
+                    " "
                     <span class="tl-count">
-                        {move || match model.with(|m| m.as_ref().map_or(0, |t| t.markers.len())) {
-                            1 => "1 step".to_owned(),
-                            n => format!("{n} steps"),
-                        }}
+                        {move || texts::steps(model.with(|m| m.as_ref().map_or(0, |t| t.markers.len())), lang.get())}
                     </span>
                 </button>
                 <AddStep live=live cluster=cluster />
@@ -246,7 +248,7 @@ fn guides(scale: Scale, limit: Option<u64>, live: Live) -> impl IntoView {
     };
     view! {
         {limit.map(|ms| {
-            view! { <span class="tl-limit" title="the run's time limit" style:left=scale.percent(ms)></span> }
+            view! { <span class="tl-limit" title=tr(Text::TimeLimitHelp) style:left=scale.percent(ms)></span> }
         })}
         {playhead}
     }
@@ -260,24 +262,34 @@ fn lane_row(
     limit: Option<u64>,
     live: Live,
 ) -> impl IntoView + use<> {
+    let lang = lang();
     let starts = starts
         .into_iter()
         .map(|rule| match rule {
             Start::AtMs(ms) => view! {
-                <span class="tl-start" title=format!("starts at {}", duration_label(ms)) style:left=scale.percent(ms)>
+                <span class="tl-start" title=move || texts::starts_at(&duration_label(ms), lang.get()) style:left=scale.percent(ms)>
                     "▶"
                 </span>
             }
             .into_any(),
-            Start::After(actor) => view! { <span class="tl-tag">{format!("after {actor}")}</span> }.into_any(),
-            Start::OnStep => view! { <span class="tl-tag">"on a start step"</span> }.into_any(),
+            Start::After(actor) => view! { <span class="tl-tag">{move || texts::after(&actor, lang.get())}</span> }.into_any(),
+            Start::OnStep => view! { <span class="tl-tag">{tr(Text::OnAStartStep)}</span> }.into_any(),
         })
         .collect_view();
     let markers = markers.into_iter().map(|m| marker(m, scale, live)).collect_view();
-    let title = if lane.known {
-        lane.name.clone()
-    } else {
-        format!("{}: not in the scenario or the cluster", lane.name)
+    let title = {
+        let (known, name) = (lane.known, lane.name.clone());
+        move || {
+            if known {
+                name.clone()
+            } else {
+                format!("{name}: {}", Text::NotInScenario.text(lang.get()))
+            }
+        }
+    };
+    let label = {
+        let lane = lane.clone();
+        move || lane.label_in(lang.get())
     };
     view! {
         <div
@@ -287,7 +299,7 @@ fn lane_row(
             data-lane=lane.kind.as_str()
             data-name=lane.name.clone()
         >
-            <span class="tl-label" title=title>{lane.label()}</span>
+            <span class="tl-label" title=title>{label}</span>
             <div class="tl-track">{starts} {markers} {guides(scale, limit, live)}</div>
         </div>
     }
@@ -307,8 +319,15 @@ fn marker(m: Marker, scale: Scale, live: Live) -> impl IntoView {
             format!("{:.3}%", (scale.fraction(at() + d) - scale.fraction(at())) * 100.0)
         })
     };
-    let label = m.label.clone();
-    let text = move || dragged().map_or_else(|| label.clone(), duration_label);
+    let lang = lang();
+    let text = {
+        let m = m.clone();
+        move || dragged().map_or_else(|| m.label(lang.get()), duration_label)
+    };
+    let help = {
+        let (m, at) = (m.clone(), duration_label(m.at_ms));
+        move || texts::marker_help(&m.label(lang.get()), &at, lang.get())
+    };
     let pressed = move |ev: leptos::ev::PointerEvent| {
         if ev.button() != 0 {
             return;
@@ -362,7 +381,7 @@ fn marker(m: Marker, scale: Scale, live: Live) -> impl IntoView {
             data-step=step.to_string()
             data-action=m.action
             data-at=move || at().to_string()
-            title=format!("{} at {} (drag to move, Delete removes)", m.label, duration_label(m.at_ms))
+            title=help
             style:left=move || scale.percent(at())
             style:width=width
             on:pointerdown=pressed
@@ -416,23 +435,24 @@ fn AddStep(live: Live, cluster: Memo<Vec<String>>) -> impl IntoView {
     view! {
         <div class="tl-add" data-testid="timeline-add">
             <select
-                aria-label="Action of the new step"
+                aria-label=tr(Text::ActionOfNewStep)
                 data-testid="timeline-add-action"
                 on:change=move |ev| action.set(event_target_value(&ev))
             >
                 {actions()
                     .map(|(value, words)| {
-                        view! { <option value=value selected=move || action.with(|a| a == value)>{words}</option> }
+                        view! { <option value=value selected=move || action.with(|a| a == value)>{tr(words)}</option> }
                     })
                     .collect_view()}
             </select>
             <label>
-                "at "
+                {tr(Text::At)}
+                " "
                 <input
                     type="number"
                     min="0"
                     step="100"
-                    aria-label="Time of the new step in milliseconds"
+                    aria-label=tr(Text::TimeOfNewStep)
                     data-testid="timeline-add-at"
                     prop:value=move || at_ms.get().to_string()
                     on:change=move |ev| {
@@ -441,10 +461,11 @@ fn AddStep(live: Live, cluster: Memo<Vec<String>>) -> impl IntoView {
                         }
                     }
                 />
-                " ms"
+                " "
+                {tr(Text::Ms)}
             </label>
             <select
-                aria-label="What the new step acts on"
+                aria-label=tr(Text::TargetOfNewStep)
                 data-testid="timeline-add-target"
                 class:hidden=move || action.with(|a| a == "cut_connections")
                 on:change=move |ev| target.set(event_target_value(&ev))
@@ -462,7 +483,7 @@ fn AddStep(live: Live, cluster: Memo<Vec<String>>) -> impl IntoView {
                 }}
             </select>
             <button type="button" data-testid="timeline-add-button" disabled=move || busy.get() on:click=add>
-                "Add step"
+                {tr(Text::AddStep)}
             </button>
         </div>
     }
@@ -480,8 +501,10 @@ fn StepForm(live: Live, cluster: Memo<Vec<String>>) -> impl IntoView {
             Some((index, step, targets, step_problems(&d.editor.problems, index)))
         })
     });
+    let lang = lang();
     move || {
         let (index, step, mut targets, problems) = chosen.get()?;
+        let action = model::action_words(&step);
         let problems_of = move |field: Field| {
             problems
                 .iter()
@@ -516,7 +539,7 @@ fn StepForm(live: Live, cluster: Memo<Vec<String>>) -> impl IntoView {
             };
             view! {
                 <label class="tl-field">
-                    <span class="tl-name">"on"</span>
+                    <span class="tl-name">{tr(Text::On)}</span>
                     <select data-testid="timeline-step-target" on:change=set_target>
                         {targets
                             .into_iter()
@@ -547,7 +570,7 @@ fn StepForm(live: Live, cluster: Memo<Vec<String>>) -> impl IntoView {
                 };
                 view! {
                     <label class="tl-field">
-                        <span class="tl-name">"for (ms)"</span>
+                        <span class="tl-name">{tr(Text::ForMs)}</span>
                         <input
                             type="number"
                             min="1"
@@ -581,7 +604,7 @@ fn StepForm(live: Live, cluster: Memo<Vec<String>>) -> impl IntoView {
                 };
                 view! {
                     <label class="tl-field tl-policy">
-                        <span class="tl-name">"policy"</span>
+                        <span class="tl-name">{tr(Text::KindPolicy)}</span>
                         <textarea
                             rows="2"
                             spellcheck="false"
@@ -601,9 +624,9 @@ fn StepForm(live: Live, cluster: Memo<Vec<String>>) -> impl IntoView {
         };
         Some(view! {
             <div class="tl-form" data-testid="timeline-step-form" data-step=index.to_string()>
-                <strong class="tl-form-title">{format!("Step {}: {}", index + 1, step.name().replace('_', " "))}</strong>
+                <strong class="tl-form-title">{move || texts::step_title(index + 1, action, lang.get())}</strong>
                 <label class="tl-field">
-                    <span class="tl-name">"at (ms)"</span>
+                    <span class="tl-name">{tr(Text::AtMs)}</span>
                     <input
                         type="number"
                         min="0"
@@ -618,7 +641,7 @@ fn StepForm(live: Live, cluster: Memo<Vec<String>>) -> impl IntoView {
                 {duration_view}
                 {policy_view}
                 <button type="button" class="tl-remove" data-testid="timeline-step-remove" on:click=remove>
-                    "Remove"
+                    {tr(Text::Remove)}
                 </button>
                 <span class="tl-field">{problems_of(Field::Step)}</span>
             </div>

@@ -1,0 +1,736 @@
+//! The page's own words, in English and simplified Chinese, declared once.
+//!
+//! [`texts!`] turns one table into the [`Text`] enum (each variant documented by its English)
+//! and [`Text::text`]; sentences that carry values (counts, names) are the small functions
+//! below, each taking the [`Lang`]. Names from the scenario, numbers, RabbitMQ's own values and
+//! what the broker says stay as they are. [`SAME_IN_BOTH`] lists the entries deliberately
+//! written the same in both languages.
+//!
+//! Layout: the catalogue by region of the page (header, palette, canvas, playback, timeline,
+//! inspector, forms, log, summary, plot, share, relay), then the event types, then the
+//! sentences with values.
+
+use super::Lang;
+use warren_shared::event::NodeAction;
+use warren_shared::{EventKind, Outcome};
+
+/// Declares [`Text`] from `Variant: "English" / "中文",` lines.
+macro_rules! texts {
+    ($($name:ident: $en:literal / $zh:literal,)*) => {
+        /// A text of the page; [`Text::text`] gives it in a language.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Text {
+            $(#[doc = $en] $name,)*
+        }
+
+        impl Text {
+            /// Every text, in the catalogue's order.
+            pub const ALL: &'static [Text] = &[$(Text::$name,)*];
+
+            /// The text in `lang`.
+            pub fn text(self, lang: Lang) -> &'static str {
+                match lang {
+                    Lang::En => match self { $(Self::$name => $en,)* },
+                    Lang::Zh => match self { $(Self::$name => $zh,)* },
+                }
+            }
+        }
+    };
+}
+
+texts! {
+    // Header.
+    UntitledScenario: "Untitled scenario" / "未命名场景",
+    Run: "Run" / "运行",
+    RunHelp: "Run on the broker (Ctrl+Enter)" / "在 broker 上运行（Ctrl+Enter）",
+    Stop: "Stop" / "停止",
+    StopHelp: "Stop the run (Esc)" / "停止运行（Esc）",
+    PhaseReady: "ready" / "就绪",
+    PhaseStarting: "starting…" / "启动中…",
+    PhaseRunning: "running" / "运行中",
+    PhaseStopping: "stopping…" / "停止中…",
+    PhaseInvalid: "not run: fix the problems" / "未运行：请先修正问题",
+    Failed: "failed" / "失败",
+    Connecting: "connecting" / "连接中",
+    Connected: "connected" / "已连接",
+    Disconnected: "disconnected" / "已断开",
+    Theme: "Theme" / "主题",
+    ThemeAuto: "auto" / "自动",
+    ThemeDark: "dark" / "深色",
+    ThemeLight: "light" / "浅色",
+    LangHelp: "Language of the page / 页面语言" / "页面语言 / Language of the page",
+    // Regions of the page.
+    PaletteAndExamples: "Palette and examples" / "组件和示例",
+    Canvas: "Canvas" / "画布",
+    Inspector: "Inspector" / "检查器",
+    EventLog: "Event log" / "事件日志",
+    Summary: "Summary" / "汇总",
+    // Outcomes of a run.
+    OutcomeCompleted: "completed" / "已完成",
+    OutcomeStopped: "stopped" / "已停止",
+    OutcomeTimeLimit: "time limit reached" / "达到时间上限",
+    OutcomeRefused: "refused by RabbitMQ" / "被 RabbitMQ 拒绝",
+    Finished: "finished" / "已结束",
+    // Palette.
+    Build: "Build" / "搭建",
+    Publisher: "Publisher" / "生产者",
+    Exchange: "Exchange" / "交换机",
+    Queue: "Queue" / "队列",
+    Consumer: "Consumer" / "消费者",
+    Policy: "Policy" / "策略",
+    PublisherHint: "sends messages to an exchange" / "向交换机发送消息",
+    ExchangeHint: "routes by type and bindings" / "按类型和绑定路由",
+    QueueHint: "holds messages for consumers" / "为消费者保存消息",
+    ConsumerHint: "reads one queue, acks or nacks" / "读取一个队列，ack 或 nack",
+    PolicyHelp: "Add a policy: settings RabbitMQ applies to the queues or exchanges its pattern matches"
+        / "添加策略：RabbitMQ 对模式匹配到的队列或交换机应用的设置",
+    Undo: "↶ Undo" / "↶ 撤销",
+    UndoHelp: "Undo (Ctrl+Z)" / "撤销（Ctrl+Z）",
+    Redo: "↷ Redo" / "↷ 重做",
+    RedoHelp: "Redo (Ctrl+Shift+Z)" / "重做（Ctrl+Shift+Z）",
+    New: "New" / "新建",
+    NewHelp: "Start from an empty scenario (Undo brings this one back)" / "从空场景开始（撤销可找回当前场景）",
+    MyScenario: "My scenario" / "我的场景",
+    Examples: "Examples" / "示例",
+    // Canvas.
+    ClusterNodes: "Cluster nodes" / "集群节点",
+    Up: "up" / "运行",
+    Down: "down" / "宕机",
+    NotRunFixFirst: "The scenario was not run. Fix these first:" / "场景没有运行。请先修正这些问题：",
+    RunCouldNotGoOn: "The run could not go on: " / "运行无法继续：",
+    Counting: "Many messages: counting instead of drawing" / "消息太多：只计数，不逐条绘制",
+    CountingHelp: "Too many messages at once to draw each one: the counts on the edges and in the summary keep the full record."
+        / "同一时刻的消息太多，无法逐条绘制：连线上和汇总中的计数保留完整记录。",
+    KindPublisher: "publisher" / "生产者",
+    KindExchange: "exchange" / "交换机",
+    KindQueue: "queue" / "队列",
+    KindConsumer: "consumer" / "消费者",
+    InFlight: "in flight" / "传输中",
+    Acked: "acked" / "已确认",
+    Delivered: "delivered" / "已投递",
+    Nacked: "nacked" / "被拒绝（nack）",
+    Returned: "returned" / "被退回",
+    BackedUp: "backed up (alternate exchange)" / "进入备份交换机",
+    DeadLettered: "dead-lettered" / "成为死信",
+    Lost: "lost" / "丢失",
+    Topology: "The scenario's topology" / "场景的拓扑",
+    NothingToDraw: "Nothing to draw yet: add exchanges, queues, publishers and consumers from the palette (click, or drag them here), or write the JSON."
+        / "还没有可绘制的内容：从组件栏添加交换机、队列、生产者和消费者（点击，或拖到这里），或者直接编写 JSON。",
+    NoSnapshotYet: "no snapshot yet" / "还没有快照",
+    LeaderDown: "leader down" / "主节点宕机",
+    Unsynced: "(unsynced)" / "（未同步）",
+    DragToConnect: "Drag to another box to connect" / "拖到另一个方框以连接",
+    RoutingKeyOfBinding: "Routing key of this binding" / "此绑定的路由键",
+    RoutingKeyHelp: "Routing key (Enter to keep, Esc to leave unchanged)" / "路由键（Enter 保留，Esc 不做修改）",
+    RoutingKeyPlaceholder: "routing key" / "路由键",
+    Dismiss: "Dismiss" / "关闭",
+    BeforeYouRun: "Before you run" / "运行之前",
+    HideNotes: "Hide these notes" / "隐藏这些提示",
+    // Playback.
+    Playback: "Playback" / "回放",
+    AnimationSpeed: "Animation speed" / "动画速度",
+    SpeedHelp: "Animation speed. 1× is the page's normal pace: tokens travel at their usual speed, a burst of \
+messages published in the same instant is let out over up to about 2 s so each one can be seen, and a replay goes \
+through the run's time as fast as the wall clock. 0.25× to 4× slow all of that down or speed it up. Real time \
+follows the run's own clock: each token leaves when its event happened, bursts leave together (beyond the token cap \
+they are counted), tokens travel at the 1× speed."
+        / "动画速度。1× 是页面的正常节奏：消息以平常的速度移动，同一时刻发布的一批消息会在最多约 2 秒内依次放出，\
+以便逐条看清；回放按墙上时钟的速度走过运行的时间。0.25× 到 4× 让这一切变慢或变快。实时则跟随运行自己的时钟：\
+每条消息在其事件发生时出发，同一批一起出发（超过上限的只计数），移动速度与 1× 相同。",
+    RealTime: "real time" / "实时",
+    Play: "▶ Play" / "▶ 播放",
+    Pause: "❚❚ Pause" / "❚❚ 暂停",
+    ResumeHelp: "Resume the animation (Space)" / "继续动画（空格）",
+    PauseHelp: "Pause the animation (Space)" / "暂停动画（空格）",
+    Replay: "↺ Replay" / "↺ 重放",
+    ReplayHelp: "Play the recorded run again, without the broker" / "不经 broker，重新播放记录下的运行",
+    RunTime: "Run time" / "运行时间",
+    ScrubHelp: "Jump to a moment of the recorded run" / "跳到记录中的某一时刻",
+    // Timeline.
+    Timeline: "Timeline" / "时间线",
+    ActionOfNewStep: "Action of the new step" / "新步骤的动作",
+    TimeOfNewStep: "Time of the new step in milliseconds" / "新步骤的时间（毫秒）",
+    TargetOfNewStep: "What the new step acts on" / "新步骤作用的对象",
+    At: "at" / "于",
+    Ms: "ms" / "毫秒",
+    AddStep: "Add step" / "添加步骤",
+    Remove: "Remove" / "删除",
+    AtMs: "at (ms)" / "时间（毫秒）",
+    On: "on" / "对象",
+    ForMs: "for (ms)" / "持续（毫秒）",
+    PolicyJson: "policy (JSON)" / "策略（JSON）",
+    TimeLimitHelp: "the run's time limit" / "运行的时间上限",
+    OnAStartStep: "on a start step" / "由启动步骤启动",
+    NotInScenario: "not in the scenario or the cluster" / "不在场景或集群中",
+    LanePolicies: "policies" / "策略",
+    LaneConnections: "connections" / "连接",
+    MarkerStart: "start" / "启动",
+    MarkerStop: "stop" / "停止",
+    MarkerPurge: "purge" / "清空",
+    MarkerKill: "kill" / "杀死",
+    MarkerApply: "apply" / "应用",
+    MarkerClear: "clear" / "清除",
+    MarkerCut: "cut" / "切断",
+    ActionStartActor: "start an actor" / "启动一个参与者",
+    ActionStopActor: "stop an actor" / "停止一个参与者",
+    ActionPurgeQueue: "purge a queue" / "清空一个队列",
+    ActionApplyPolicy: "apply a policy" / "应用一条策略",
+    ActionClearPolicy: "clear a policy" / "清除一条策略",
+    ActionStopNode: "stop a node" / "停止一个节点",
+    ActionKillNode: "kill a node" / "杀死一个节点",
+    ActionStartNode: "start a node" / "启动一个节点",
+    ActionCutConnections: "cut connections" / "切断连接",
+    // Inspector.
+    TabAbout: "About" / "说明",
+    TabEdit: "Edit" / "编辑",
+    TabJson: "JSON" / "JSON",
+    TabRelay: "Relay" / "Relay",
+    ProblemsInJson: "Problems in the JSON" / "JSON 中的问题",
+    NoDescription: "This scenario has no description." / "这个场景没有说明。",
+    WhatToLookFor: "What to look for" / "看点",
+    Description: "Description" / "说明",
+    RunHintPress: "Press " / "按 ",
+    RunHintRun: " to run it on the broker, " / " 在 broker 上运行，",
+    RunHintStop: " to stop. Click a row of the event log to follow that message on the canvas."
+        / " 停止。点击事件日志中的一行，可在画布上跟踪那条消息。",
+    PasteFirst: "Paste a scenario's JSON first." / "请先粘贴场景的 JSON。",
+    Import: "Import…" / "导入…",
+    ImportFile: "Import file" / "导入文件",
+    ImportFileHelp: "Load a scenario from a .json file" / "从 .json 文件载入场景",
+    Export: "Export" / "导出",
+    ExportHelp: "Download the scenario as a .json file" / "把场景下载为 .json 文件",
+    ValidScenario: "✓ valid scenario" / "✓ 场景有效",
+    PasteHere: "Paste a scenario's JSON here" / "在这里粘贴场景的 JSON",
+    LoadIt: "Load it" / "载入",
+    ScenarioJson: "Scenario JSON" / "场景 JSON",
+    Document: "(document)" / "（整个文档）",
+    // Forms.
+    EditHint: "Click a box or a line on the canvas to edit it here; drag a box to move it; drag from a box's \
+handle (the dot on its right) to another box to connect them. Add elements from the palette."
+        / "点击画布上的方框或连线即可在这里编辑；拖动方框可以移动它；从方框的把手（右侧的圆点）拖到另一个方框即可连接。\
+从组件栏添加元素。",
+    ScenarioName: "Scenario name" / "场景名称",
+    Policies: "Policies" / "策略",
+    Delete: "Delete" / "删除",
+    DeleteHelp: "Delete (Del)" / "删除（Del）",
+    AllFieldsAsJson: "All fields as JSON" / "全部字段（JSON）",
+    None: "(none)" / "（无）",
+    DefaultExchange: "(default exchange)" / "（默认交换机）",
+    Default: "(default)" / "（默认）",
+    NeedsNumber: "a number is needed here" / "这里需要一个数字",
+    ElementGone: "this element no longer exists" / "这个元素已不存在",
+    StepGone: "this step no longer exists" / "这个步骤已不存在",
+    KindBinding: "binding" / "绑定",
+    KindPolicy: "policy" / "策略",
+    KindStep: "timeline step" / "时间线步骤",
+    FieldName: "Name" / "名称",
+    FieldType: "Type" / "类型",
+    FieldAlternateExchange: "Alternate exchange" / "备份交换机",
+    FieldDurable: "Durable" / "持久",
+    FieldInternal: "Internal" / "内部",
+    FieldAutoDelete: "Auto-delete" / "自动删除",
+    FieldArguments: "Arguments" / "参数",
+    FieldMaxPriority: "Max priority" / "最高优先级",
+    FieldMode: "Mode" / "模式",
+    FieldMaxLength: "Max length" / "最大长度",
+    FieldOverflow: "Overflow" / "溢出行为",
+    FieldTtl: "Message TTL (ms)" / "消息 TTL（毫秒）",
+    FieldDeadLetterExchange: "Dead-letter exchange" / "死信交换机",
+    FieldNode: "Node (leader)" / "节点（主）",
+    FieldExclusive: "Exclusive" / "排他",
+    FieldExchange: "Exchange" / "交换机",
+    FieldRoutingKey: "Routing key" / "路由键",
+    FieldMessages: "Messages" / "消息数",
+    FieldRate: "Rate (msg/s)" / "速率（条/秒）",
+    FieldMandatory: "Mandatory" / "Mandatory（不可路由时退回）",
+    FieldPersistent: "Persistent" / "持久化",
+    FieldConfirms: "Confirms" / "发布确认",
+    FieldWindow: "Window" / "窗口",
+    FieldBatchSize: "Batch size" / "批大小",
+    FieldPriority: "Priority" / "优先级",
+    FieldEveryNth: "Every n-th" / "每第 n 条",
+    FieldPriorities: "Priorities" / "优先级列表",
+    FieldLowest: "Lowest" / "最低",
+    FieldHighest: "Highest" / "最高",
+    FieldRandomStart: "Random sequence" / "随机序列",
+    FieldStarts: "Starts" / "启动",
+    FieldAfter: "After" / "在此之后",
+    FieldOutbox: "Outbox" / "发件箱",
+    FieldRetryEvery: "Retry every (ms)" / "重试间隔（毫秒）",
+    FieldBody: "Body" / "消息体",
+    FieldHeaders: "Headers" / "消息头",
+    FieldQueue: "Queue" / "队列",
+    FieldAcks: "Acks" / "确认方式",
+    FieldPrefetch: "Prefetch" / "预取",
+    FieldProcessing: "Processing (ms)" / "处理时间（毫秒）",
+    FieldStopAfter: "Stop after" / "处理多少条后停止",
+    FieldRules: "Nack / reject rules" / "nack / reject 规则",
+    FieldFromExchange: "From exchange" / "源交换机",
+    FieldTo: "To" / "目标",
+    FieldDestinationType: "Destination is a" / "目标类型",
+    FieldPattern: "Pattern (regex)" / "模式（正则）",
+    FieldAppliesTo: "Applies to" / "应用于",
+    FieldDefinition: "Definition" / "定义",
+    ChoiceDefault: "default" / "默认",
+    ExchangeDirect: "direct" / "direct（直连）",
+    ExchangeFanout: "fanout" / "fanout（广播）",
+    ExchangeTopic: "topic" / "topic（主题）",
+    ExchangeHeaders: "headers" / "headers（消息头）",
+    QueueClassic: "classic" / "classic（经典）",
+    QueueQuorum: "quorum" / "quorum（仲裁）",
+    ChoiceLazy: "lazy (paged to disk)" / "lazy（换出到磁盘）",
+    ChoiceDropHead: "drop head (default)" / "丢弃队首（默认）",
+    ChoiceRejectPublish: "reject publish (nack)" / "拒绝发布（nack）",
+    ChoiceRejectPublishDlx: "reject publish, dead-letter" / "拒绝发布并成为死信",
+    ChoiceQueue: "queue" / "队列",
+    ChoiceExchange: "exchange" / "交换机",
+    ChoiceManual: "manual (ack each)" / "手动（逐条 ack）",
+    ChoiceAuto: "auto (no ack)" / "自动（不 ack）",
+    ChoiceAll: "all" / "全部",
+    ChoiceQueues: "queues" / "队列",
+    ChoiceExchanges: "exchanges" / "交换机",
+    ChoiceStreaming: "streaming (window)" / "流式（窗口）",
+    ChoiceBatch: "batch" / "批量",
+    ChoiceOneAtATime: "one at a time" / "逐条",
+    ChoiceOff: "off" / "关闭",
+    ChoiceNone: "none" / "无",
+    ChoiceFixed: "fixed" / "固定",
+    ChoiceEveryNth: "every n-th" / "每第 n 条",
+    ChoiceList: "list" / "列表",
+    ChoiceRandom: "random" / "随机",
+    ChoiceAtATime: "at a time" / "在某一时刻",
+    ChoiceAfterActor: "after another actor" / "在另一个参与者之后",
+    ChoiceOnStep: "on a timeline step" / "由时间线步骤启动",
+    ChoiceOutbox: "outbox" / "发件箱",
+    // Log.
+    EventType: "Event type" / "事件类型",
+    EveryType: "every type" / "全部类型",
+    ActorOrQueuePlaceholder: "actor or queue" / "参与者或队列",
+    ActorOrQueue: "Actor or queue" / "参与者或队列",
+    MessageIdPlaceholder: "message id" / "消息 id",
+    MessageId: "Message id" / "消息 id",
+    ColTime: "time" / "时间",
+    ColType: "type" / "类型",
+    ColActor: "actor" / "参与者",
+    ColId: "id" / "id",
+    ColDetails: "details" / "详情",
+    LogEmpty: "Every event of the run appears here, in order, as the relay observed it."
+        / "运行中的每个事件都会按 relay 观察到的顺序显示在这里。",
+    // Summary.
+    RunSummary: "Run summary" / "运行汇总",
+    Live: "Live" / "实时",
+    Published: "published" / "已发布",
+    Duplicates: "duplicates" / "重复",
+    Returns: "returns" / "退回",
+    Unconfirmed: "unconfirmed" / "未确认",
+    RePublished: "re-published" / "重新发布",
+    LostIds: "lost ids" / "丢失的 id",
+    LeftInQueues: "left in queues" / "留在队列中",
+    SummaryDiffers: "The relay's summary differs from the one this page folded from the events."
+        / "relay 的汇总与本页根据事件统计出的汇总不一致。",
+    SummaryLater: "The full summary, with what was lost, comes when the run ends."
+        / "运行结束后会给出完整的汇总，包括丢失了什么。",
+    SummaryBefore: "Run the scenario to see what happened to every message: published, acked, nacked, returned, delivered per queue, lost, duplicated, or left in a queue."
+        / "运行场景，看看每条消息的结果：已发布、已确认、被 nack、被退回、按队列统计的投递、丢失、重复，或留在队列中。",
+    // Plot.
+    PlotCaption: "Queue depth (ready + unacked) over the run" / "运行期间的队列深度（ready + unacked）",
+    PlotLabel: "Queue depth over time" / "队列深度随时间的变化",
+    PagedOut: "paged out ┄" / "换出到磁盘 ┄",
+    // Share.
+    LinkToScenario: "Link to this scenario" / "指向此场景的链接",
+    FixJsonForLink: "Fix the JSON to get a link" / "修正 JSON 后才能得到链接",
+    CopyLink: "Copy link" / "复制链接",
+    CopyLinkHelp: "Copy a link that opens this scenario" / "复制一个能打开此场景的链接",
+    LinkCopied: "Link copied" / "链接已复制",
+    PressCtrlC: "Press Ctrl+C to copy the selected link" / "按 Ctrl+C 复制选中的链接",
+    // Relay tab.
+    Reconnect: "Reconnect" / "重新连接",
+    NeedsRelay: "Nothing to show yet: this page needs the relay. Start it with "
+        / "还没有可显示的内容：本页需要 relay。启动命令：",
+    WaitingForHello: "Waiting for the relay to say hello…" / "正在等待 relay 打招呼…",
+    MatchesPage: "matches this page" / "与本页一致",
+    NoBroker: "The relay reported no broker." / "relay 没有报告 broker。",
+    Version: "Version" / "版本",
+    Protocol: "Protocol" / "协议",
+    AsOfLastConnection: "As of the last connection." / "截至上次连接时。",
+    Broker: "Broker" / "Broker",
+    LimitsPerScenario: "Limits per scenario" / "每个场景的上限",
+    Cluster: "Cluster" / "集群",
+    Nodes: "Nodes" / "节点",
+    Running: "running" / "运行中",
+    LimitExchanges: "Exchanges" / "交换机",
+    LimitQueues: "Queues" / "队列",
+    LimitBindings: "Bindings" / "绑定",
+    LimitPolicies: "Policies" / "策略",
+    LimitActors: "Publishers and consumers" / "生产者和消费者",
+    LimitSteps: "Timeline steps" / "时间线步骤",
+    LimitMessages: "Messages per run" / "每次运行的消息数",
+    LimitRunTime: "Run time" / "运行时间",
+    LimitBody: "Message body" / "消息体",
+    // Event types, as the log shows them.
+    EvRunStarted: "run started" / "运行开始",
+    EvDeclared: "declared" / "已声明",
+    EvRefused: "refused" / "被拒绝",
+    EvWarning: "warning" / "警告",
+    EvActorStarted: "started" / "已启动",
+    EvActorStopped: "stopped" / "已停止",
+    EvStepExecuted: "step" / "步骤",
+    EvPublished: "published" / "已发布",
+    EvConfirmed: "confirmed" / "已确认",
+    EvAcked: "acked" / "已确认（ack）",
+    EvNacked: "nacked" / "被拒绝（nack）",
+    EvReturned: "returned" / "被退回",
+    EvPublishFailed: "publish failed" / "发布失败",
+    EvDelivered: "delivered" / "已投递",
+    EvSettled: "settled" / "已处理",
+    EvDeadLettered: "dead-lettered" / "成为死信",
+    EvQueueSnapshot: "queue snapshot" / "队列快照",
+    EvLeftInQueue: "left in queue" / "留在队列中",
+    EvNodeFault: "node fault" / "节点故障",
+    EvNodeStopped: "node stopped" / "节点已停止",
+    EvNodeKilled: "node killed" / "节点被杀死",
+    EvNodeStarted: "node started" / "节点已启动",
+    EvNodesChanged: "nodes changed" / "节点变化",
+    EvConnectionsCut: "connections cut" / "连接被切断",
+    EvConnectionLost: "connection lost" / "连接丢失",
+    EvConnectionClosed: "connection closed" / "连接已关闭",
+    EvConnectionRecovered: "connection recovered" / "连接已恢复",
+    EvChannelClosed: "channel closed" / "信道已关闭",
+    EvConsumerCancelled: "consumer cancelled" / "消费者被取消",
+    EvReconsumed: "consuming again" / "重新消费",
+    EvQueueUnavailable: "queue unavailable" / "队列不可用",
+    EvBuffered: "buffered" / "已缓存",
+    EvRetried: "retried" / "已重试",
+    EvRecovered: "recovered" / "已恢复",
+    EvQueuePurged: "queue purged" / "队列已清空",
+    EvRunFinished: "run finished" / "运行结束",
+    // Words inside the log's details.
+    Key: "key" / "路由键",
+    PriorityWord: "priority" / "优先级",
+    PersistentWord: "persistent" / "持久化",
+    Redelivered: "redelivered" / "重新投递",
+    Requeue: "requeue" / "重新入队",
+    From: "from" / "来自",
+    Via: "via" / "经由",
+}
+
+/// Entries written the same in both languages on purpose: names kept in Latin letters (JSON, the
+/// relay, the broker) and the log's column of ids.
+pub const SAME_IN_BOTH: &[Text] = &[Text::TabJson, Text::TabRelay, Text::Broker, Text::ColId];
+
+/// How a run ended, in words.
+pub fn outcome(outcome: Outcome) -> Text {
+    match outcome {
+        Outcome::Completed => Text::OutcomeCompleted,
+        Outcome::Stopped => Text::OutcomeStopped,
+        Outcome::TimeLimit => Text::OutcomeTimeLimit,
+        Outcome::Refused => Text::OutcomeRefused,
+        Outcome::Failed => Text::Failed,
+    }
+}
+
+/// The word for an event type by its wire name (`node_fault`), as the log's filter lists it.
+pub fn event_type(name: &str) -> Option<Text> {
+    Some(match name {
+        "run_started" => Text::EvRunStarted,
+        "declared" => Text::EvDeclared,
+        "refused" => Text::EvRefused,
+        "warning" => Text::EvWarning,
+        "actor_started" => Text::EvActorStarted,
+        "actor_stopped" => Text::EvActorStopped,
+        "step_executed" => Text::EvStepExecuted,
+        "published" => Text::EvPublished,
+        "confirmed" => Text::EvConfirmed,
+        "returned" => Text::EvReturned,
+        "publish_failed" => Text::EvPublishFailed,
+        "delivered" => Text::EvDelivered,
+        "settled" => Text::EvSettled,
+        "dead_lettered" => Text::EvDeadLettered,
+        "queue_snapshot" => Text::EvQueueSnapshot,
+        "left_in_queue" => Text::EvLeftInQueue,
+        "node_fault" => Text::EvNodeFault,
+        "nodes_changed" => Text::EvNodesChanged,
+        "connections_cut" => Text::EvConnectionsCut,
+        "connection_lost" => Text::EvConnectionLost,
+        "connection_closed" => Text::EvConnectionClosed,
+        "connection_recovered" => Text::EvConnectionRecovered,
+        "channel_closed" => Text::EvChannelClosed,
+        "consumer_cancelled" => Text::EvConsumerCancelled,
+        "reconsumed" => Text::EvReconsumed,
+        "queue_unavailable" => Text::EvQueueUnavailable,
+        "buffered" => Text::EvBuffered,
+        "retried" => Text::EvRetried,
+        "recovered" => Text::EvRecovered,
+        "queue_purged" => Text::EvQueuePurged,
+        "run_finished" => Text::EvRunFinished,
+        _ => return None,
+    })
+}
+
+/// The word for one event in the log's type column: its type, said more exactly where the
+/// event says more (a node fault's action, a confirm's ack or nack).
+pub fn event_word(kind: &EventKind) -> Text {
+    match kind {
+        EventKind::NodeFault { action, .. } => match action {
+            NodeAction::Stop => Text::EvNodeStopped,
+            NodeAction::Kill => Text::EvNodeKilled,
+            NodeAction::Start => Text::EvNodeStarted,
+        },
+        EventKind::Confirmed { ack, .. } => {
+            if *ack {
+                Text::EvAcked
+            } else {
+                Text::EvNacked
+            }
+        }
+        other => event_type(other.name()).unwrap_or(Text::EvWarning),
+    }
+}
+
+/// `a` or `an` before an English word.
+pub fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u', 'A', 'E', 'I', 'O', 'U']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+/// The palette's tooltip for adding a `kind` (its name in the text, `hint` what it does).
+pub fn add_help(kind: Text, hint: Text, lang: Lang) -> String {
+    match lang {
+        Lang::En => {
+            let name = kind.text(Lang::En).to_lowercase();
+            format!(
+                "Add {} {name}: {}. Click, or drag it onto the canvas.",
+                article(&name),
+                hint.text(lang)
+            )
+        }
+        Lang::Zh => format!("添加{}：{}。点击，或拖到画布上。", kind.text(lang), hint.text(lang)),
+    }
+}
+
+/// `12 events` or `3 of 12 events` (counts already written out).
+pub fn event_count(shown: &str, all: &str, filtered: bool, lang: Lang) -> String {
+    match (lang, filtered) {
+        (Lang::En, false) => format!("{all} events"),
+        (Lang::En, true) => format!("{shown} of {all} events"),
+        (Lang::Zh, false) => format!("{all} 个事件"),
+        (Lang::Zh, true) => format!("{shown} / {all} 个事件"),
+    }
+}
+
+/// `… 3 more` after the first lost ids.
+pub fn more(n: usize, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(" … {n} more"),
+        Lang::Zh => format!(" … 另有 {n} 个"),
+    }
+}
+
+/// `n problem(s)` in the JSON tab.
+pub fn problems(n: usize, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{n} problem(s)"),
+        Lang::Zh => format!("{n} 个问题"),
+    }
+}
+
+/// The About tab's notice of problems.
+pub fn about_problems(n: usize, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("This scenario has {n} problem(s) for this relay; the JSON tab lists them."),
+        Lang::Zh => format!("这个场景对此 relay 有 {n} 个问题；JSON 标签页列出了它们。"),
+    }
+}
+
+/// The About tab's line of what the scenario holds.
+pub fn shape(counts: [usize; 5], messages: &str, lang: Lang) -> String {
+    let [p, e, q, b, c] = counts;
+    match lang {
+        Lang::En => format!(
+            "{p} publisher(s) · {e} exchange(s) · {q} queue(s) · {b} binding(s) · {c} consumer(s) · {messages} message(s)"
+        ),
+        Lang::Zh => format!("{p} 个生产者 · {e} 个交换机 · {q} 个队列 · {b} 个绑定 · {c} 个消费者 · {messages} 条消息"),
+    }
+}
+
+/// Why an import failed (the error stays as it is).
+pub fn import_failed(error: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("Import failed: {error}"),
+        Lang::Zh => format!("导入失败：{error}"),
+    }
+}
+
+/// Why an export failed (the error stays as it is).
+pub fn export_failed(error: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("Export failed: {error}"),
+        Lang::Zh => format!("导出失败：{error}"),
+    }
+}
+
+/// The timeline's count of steps.
+pub fn steps(n: usize, lang: Lang) -> String {
+    match (lang, n) {
+        (Lang::En, 1) => "1 step".to_owned(),
+        (Lang::En, n) => format!("{n} steps"),
+        (Lang::Zh, n) => format!("{n} 个步骤"),
+    }
+}
+
+/// `Step 2: stop node` in the step form.
+pub fn step_title(number: usize, action: Text, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("Step {number}: {}", action.text(lang)),
+        Lang::Zh => format!("步骤 {number}：{}", action.text(lang)),
+    }
+}
+
+/// A marker's tooltip: `stop at 3 s (drag to move, Delete removes)`.
+pub fn marker_help(label: &str, at: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{label} at {at} (drag to move, Delete removes)"),
+        Lang::Zh => format!("{label}，于 {at}（拖动可移动，Delete 删除）"),
+    }
+}
+
+/// `starts at 2 s` on a lane.
+pub fn starts_at(at: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("starts at {at}"),
+        Lang::Zh => format!("于 {at} 启动"),
+    }
+}
+
+/// `after producer` on a lane.
+pub fn after(actor: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("after {actor}"),
+        Lang::Zh => format!("在 {actor} 之后"),
+    }
+}
+
+/// `received 12` under a consumer.
+pub fn received(n: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("received {n}"),
+        Lang::Zh => format!("已收到 {n}"),
+    }
+}
+
+/// `closed: 406 PRECONDITION_FAILED` under an actor (the broker's words stay).
+pub fn closed(words: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("closed: {words}"),
+        Lang::Zh => format!("已关闭：{words}"),
+    }
+}
+
+/// `on warren-2` under a queue.
+pub fn on_node(node: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("on {node}"),
+        Lang::Zh => format!("位于 {node}"),
+    }
+}
+
+/// ` · mirrors a,b` under a queue.
+pub fn mirrors(nodes: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(" · mirrors {nodes}"),
+        Lang::Zh => format!(" · 镜像 {nodes}"),
+    }
+}
+
+/// ` · 2/3 members up` under a quorum queue.
+pub fn members_up(online: usize, members: usize, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!(" · {online}/{members} members up"),
+        Lang::Zh => format!(" · {online}/{members} 个成员在线"),
+    }
+}
+
+/// The protocol badge when the relay's protocol differs.
+pub fn expects_protocol(version: u32, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("this page expects {version}"),
+        Lang::Zh => format!("本页需要 {version}"),
+    }
+}
+
+/// `waiting for a free slot: 3rd in line, about 12 s`.
+pub fn waiting(position: u64, estimated_wait_ms: u64, lang: Lang) -> String {
+    let seconds = estimated_wait_ms.div_ceil(1000).max(1);
+    match lang {
+        Lang::En => {
+            let suffix = match (position % 10, position % 100) {
+                (_, 11..=13) => "th",
+                (1, _) => "st",
+                (2, _) => "nd",
+                (3, _) => "rd",
+                _ => "th",
+            };
+            let wait = if seconds < 90 {
+                format!("about {seconds} s")
+            } else {
+                format!("about {} min", seconds.div_ceil(60))
+            };
+            format!("waiting for a free slot: {position}{suffix} in line, {wait}")
+        }
+        Lang::Zh => {
+            let wait = if seconds < 90 {
+                format!("约 {seconds} 秒")
+            } else {
+                format!("约 {} 分钟", seconds.div_ceil(60))
+            };
+            format!("等待空闲名额：排第 {position} 位，{wait}")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_text_is_written_in_both_languages() {
+        for text in Text::ALL {
+            let (en, zh) = (text.text(Lang::En), text.text(Lang::Zh));
+            assert!(!en.trim().is_empty(), "{text:?} has no English");
+            assert!(!zh.trim().is_empty(), "{text:?} has no Chinese");
+            if SAME_IN_BOTH.contains(text) {
+                assert_eq!(en, zh, "{text:?} is listed as the same in both");
+            } else {
+                assert_ne!(en, zh, "{text:?} is not translated");
+            }
+        }
+    }
+
+    #[test]
+    fn no_text_says_seed_and_articles_agree() {
+        for text in Text::ALL {
+            assert!(!text.text(Lang::En).to_lowercase().contains("seed"), "{text:?}");
+        }
+        assert_eq!(
+            add_help(Text::Exchange, Text::ExchangeHint, Lang::En),
+            "Add an exchange: routes by type and bindings. Click, or drag it onto the canvas."
+        );
+        assert!(add_help(Text::Queue, Text::QueueHint, Lang::En).starts_with("Add a queue:"));
+    }
+
+    #[test]
+    fn every_event_type_has_words() {
+        for name in EventKind::NAMES {
+            assert!(event_type(name).is_some(), "{name} has no words");
+        }
+    }
+
+    #[test]
+    fn the_waiting_text_in_chinese() {
+        assert_eq!(waiting(1, 200, Lang::Zh), "等待空闲名额：排第 1 位，约 1 秒");
+        assert_eq!(waiting(4, 95_000, Lang::Zh), "等待空闲名额：排第 4 位，约 2 分钟");
+    }
+}
