@@ -10,7 +10,8 @@
 //!
 //! # Layout
 //! - [`Probe`]: the run's depth channel and one round of passive declarations; a queue that is
-//!   gone (404, which closes the channel) is left out for [`GONE_RETRY`] and the channel reopened.
+//!   gone (404, which closes the channel) or does not answer within [`ROUND_TIMEOUT`] is left out
+//!   for [`GONE_RETRY`] and the channel reopened.
 //! - [`Merged`]: the latest snapshot of each queue from both sources, and which ones changed
 //!   (pure, tested on the host).
 //! - [`watch`]: the task, one `select!` over what woke it: a round due, an actor's phase changed,
@@ -59,6 +60,8 @@ pub struct Probe {
     channel: Option<Channel>,
     /// Queues that could not be read, and when to try them again.
     left_out: HashMap<String, Instant>,
+    /// The queue being read, while a round waits for its answer.
+    reading: Option<String>,
 }
 
 impl Probe {
@@ -69,6 +72,7 @@ impl Probe {
             queues,
             channel: None,
             left_out: HashMap::new(),
+            reading: None,
         }
     }
 
@@ -89,7 +93,10 @@ impl Probe {
                 readings.push((queue.clone(), None));
                 continue;
             };
-            match amqp::depth(&channel, queue).await {
+            self.reading = Some(queue.clone());
+            let depth = amqp::depth(&channel, queue).await;
+            self.reading = None;
+            match depth {
                 Ok(depth) => readings.push((queue.clone(), Some(depth))),
                 Err(error) => {
                     // Whatever the error, the channel is of no further use.
@@ -108,9 +115,18 @@ impl Probe {
         readings
     }
 
-    /// Forget the channel (after a round that took too long).
+    /// Forget the channel after a round that took too long, and leave out the queue whose
+    /// answer it was waiting for (a queue whose leader is being elected can keep it waiting).
     pub fn reset(&mut self) {
-        self.channel = None;
+        if let Some(channel) = self.channel.take() {
+            // Closed aside, within a bound, so that the next round does not wait for it.
+            tokio::spawn(async move {
+                let _ = tokio::time::timeout(CLOSE_TIMEOUT, channel.close(200, "no answer".into())).await;
+            });
+        }
+        if let Some(queue) = self.reading.take() {
+            self.left_out.insert(queue, Instant::now() + GONE_RETRY);
+        }
     }
 
     /// Close the channel, if one is open.
