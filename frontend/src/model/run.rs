@@ -187,6 +187,8 @@ pub struct DepthPoint {
     pub t_ms: u64,
     /// Ready plus unacknowledged messages.
     pub depth: u64,
+    /// Ready messages alone (read over AMQP when the snapshot says so).
+    pub ready: u64,
     /// Messages paged out to disk.
     pub paged_out: u64,
 }
@@ -268,6 +270,7 @@ impl RunRecord {
                 self.depth.entry(snapshot.queue.clone()).or_default().push(DepthPoint {
                     t_ms: event.t_ms,
                     depth: snapshot.ready + snapshot.unacked,
+                    ready: snapshot.ready,
                     paged_out: snapshot.paged_out,
                 });
             }

@@ -370,6 +370,15 @@ fn queue_lines(pg: Playground, name: String, w: f64, h: f64) -> impl IntoView {
             None => "no snapshot yet".to_owned(),
         })
     };
+    // The ready count as a number, and where it was read: over AMQP as it changed, or from the
+    // management API's sampled statistics (see docs/protocol.md).
+    let ready = move || snapshot.with(|s| s.as_ref().map(|s| s.ready.to_string()));
+    let ready_source = move || {
+        snapshot.with(|s| {
+            s.as_ref()
+                .map(|s| if s.ready_at_ms.is_some() { "amqp" } else { "management" })
+        })
+    };
     let memory = move || {
         snapshot.with(|s| {
             s.as_ref()
@@ -405,7 +414,7 @@ fn queue_lines(pg: Playground, name: String, w: f64, h: f64) -> impl IntoView {
         })
     };
     view! {
-        <text class="depth" x="13" y="54" data-testid=format!("queue-depth-{name}")>{depth}</text>
+        <text class="depth" x="13" y="54" data-testid=format!("queue-depth-{name}") data-ready=ready data-ready-source=ready_source>{depth}</text>
         <rect class="bar-bg" x="13" y="59" width="120" height="4" rx="2"></rect>
         <rect class="bar-ready" x="13" y="59" width=move || format!("{:.1}", bar().0) height="4" rx="2"></rect>
         <rect class="bar-unacked" x=move || format!("{:.1}", 13.0 + bar().0) y="59" width=move || format!("{:.1}", bar().1) height="4" rx="2"></rect>
