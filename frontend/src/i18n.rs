@@ -1,11 +1,9 @@
 //! The page's two languages for what the gallery says: English (from each example's JSON) and
 //! Chinese (the table [`ZH`] here, keyed by file stem).
 //!
-//! Only the gallery's names and explanations and the About tab's "what to look for" switch; the
-//! rest of the page stays English. The choice is kept in `localStorage["warren.lang"]`; without
+//! The gallery's names and explanations, the About tab's "what to look for" and the few
+//! controls in [`Words`] switch; the rest of the page stays English. The choice is kept in `localStorage["warren.lang"]`; without
 //! one the browser's language decides (`zh*` is Chinese).
-
-use wasm_bindgen::prelude::*;
 
 /// The `localStorage` key holding `"en"` or `"zh"`.
 pub const STORAGE_KEY: &str = "warren.lang";
@@ -146,6 +144,29 @@ pub const ZH: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// Words of the page's own controls that follow the language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Words {
+    /// The button that skips the rest of the animation.
+    JumpToEnd,
+    /// Its tooltip.
+    JumpToEndHelp,
+}
+
+impl Words {
+    /// The words in `lang`.
+    pub fn text(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Self::JumpToEnd, Lang::En) => "⏭ End",
+            (Self::JumpToEnd, Lang::Zh) => "⏭ 结尾",
+            (Self::JumpToEndHelp, Lang::En) => {
+                "Jump to the end: skip the rest of the animation and show the run's final numbers"
+            }
+            (Self::JumpToEndHelp, Lang::Zh) => "跳到结尾：跳过剩下的动画，直接显示本次运行的最终数字",
+        }
+    }
+}
+
 /// The Chinese `(name, explanation)` of the example with this stem.
 pub fn zh(stem: &str) -> Option<(&'static str, &'static str)> {
     ZH.iter()
@@ -153,23 +174,12 @@ pub fn zh(stem: &str) -> Option<(&'static str, &'static str)> {
         .map(|(_, name, text)| (*name, *text))
 }
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(catch, js_namespace = localStorage, js_name = getItem)]
-    fn storage_get(key: &str) -> Result<Option<String>, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = localStorage, js_name = setItem)]
-    fn storage_set(key: &str, value: &str) -> Result<(), JsValue>;
-}
-
 /// The language remembered in `localStorage`, if any.
 pub fn remembered() -> Option<Lang> {
     if !cfg!(target_arch = "wasm32") {
         return None;
     }
-    storage_get(STORAGE_KEY)
-        .ok()
-        .flatten()
-        .map(|code| Lang::from_code(&code))
+    crate::keep::load(STORAGE_KEY).map(|code| Lang::from_code(&code))
 }
 
 /// The language remembered in `localStorage`, else the browser's.
@@ -187,9 +197,7 @@ pub fn initial() -> Lang {
 
 /// Remember `lang` (quietly does nothing where storage is unavailable).
 pub fn remember(lang: Lang) {
-    if cfg!(target_arch = "wasm32") {
-        let _ = storage_set(STORAGE_KEY, lang.code());
-    }
+    crate::keep::store(STORAGE_KEY, lang.code());
 }
 
 #[cfg(test)]
@@ -204,5 +212,8 @@ mod tests {
         assert_eq!(Lang::from_code(""), Lang::En);
         assert_eq!(Lang::from_code(Lang::Zh.code()), Lang::Zh);
         assert_eq!(Lang::En.toggled(), Lang::Zh);
+        for words in [Words::JumpToEnd, Words::JumpToEndHelp] {
+            assert_ne!(words.text(Lang::En), words.text(Lang::Zh));
+        }
     }
 }

@@ -20,7 +20,9 @@
 //! - [`inbox`]: the one inbox for the relay: what the socket brings goes to the connection's
 //!   status, the run record and the animation from here; [`socket`]: the web-sys WebSocket that
 //!   feeds it.
-//! - [`frame`]: the one `requestAnimationFrame` loop that animates tokens and flashes.
+//! - [`frame`]: the one `requestAnimationFrame` loop that animates tokens and flashes, and the
+//!   page's one clock: the run record is shown at its playhead.
+//! - [`keep`]: the scenario kept in `localStorage` and the address bar, so no work is lost.
 //! - [`app`]: the page and its header; [`views`]: its panes; [`components`]: the relay status
 //!   panel; [`fatal`]: the banner shown when the page's own code fails.
 //!
@@ -34,6 +36,7 @@ pub mod frame;
 pub mod gallery;
 pub mod i18n;
 pub mod inbox;
+pub mod keep;
 pub mod model;
 pub mod playground;
 pub mod share;

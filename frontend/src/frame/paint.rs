@@ -223,12 +223,13 @@ impl TokenLayer {
 
     /// Wipe the bitmap and zero the counters.
     pub fn clear(&mut self) {
-        self.paint(&[], &[], 0);
+        self.paint(&[], 0, &[], 0);
     }
 
-    /// Paint one frame: `flashes` under `sprites`; `drawn` is the count of tokens started.
-    pub fn paint(&mut self, sprites: &[Sprite], flashes: &[Flash], drawn: u64) {
-        self.count(sprites.len(), drawn);
+    /// Paint one frame: `flashes` under `sprites`; `live` is the count of tokens alive (a pile
+    /// is one sprite for many), `drawn` the count of tokens started.
+    pub fn paint(&mut self, sprites: &[Sprite], live: usize, flashes: &[Flash], drawn: u64) {
+        self.count(live, drawn);
         let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
         if self.stale.replace(false) || self.placement.is_none_or(|p| p.ratio != ratio) {
             self.placement = self.place(ratio);
@@ -332,7 +333,7 @@ fn paint_tokens(c: &CanvasRenderingContext2d, palette: &Palette, sprites: &[Spri
         c.begin_path();
         for i in indices {
             let s = &sprites[i];
-            let r = if s.label.is_some() { LABELLED_RADIUS } else { RADIUS };
+            let r = radius(s);
             c.move_to(s.x + r, s.y);
             let _ = c.arc(s.x, s.y, r, 0.0, TAU);
         }
@@ -353,6 +354,13 @@ fn paint_tokens(c: &CanvasRenderingContext2d, palette: &Palette, sprites: &[Spri
             let _ = c.fill_text(label, s.x, s.y + LABEL_BASELINE);
         }
     }
+}
+
+/// A token's radius: larger with a label, wide enough for a pile's count (`×125`).
+fn radius(sprite: &Sprite) -> f64 {
+    sprite.label.as_deref().map_or(RADIUS, |label| {
+        LABELLED_RADIUS.max(2.6 * label.chars().count() as f64 + 2.0)
+    })
 }
 
 /// Watch what makes the layer stale: the SVG's size, the theme (`data-theme` on `<html>`, the

@@ -5,10 +5,10 @@
 //! run of 100 000 messages costs the same per batch at the end as at the start. The log's filter
 //! keeps the list of matching rows up to date the same way.
 //!
-//! A replay shows the run as it was at an earlier time: the numbers the canvas draws (counts,
-//! edge traffic, queue snapshots, nodes) are then folded from the events up to that time only
-//! ([`RunRecord::show_until`]), while the log, the summary and the depth series keep the whole
-//! run.
+//! The numbers the canvas and the live summary draw (counts, edge traffic, queue snapshots,
+//! nodes) are folded only from the events the animation has reached ([`RunRecord::show_to`]):
+//! the broker is often done long before the tokens are, and a replay or the scrubber shows an
+//! earlier moment. The log, the summary and the depth series keep the whole run.
 
 use crate::model::layout::{Layout, NodeKind};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -175,7 +175,7 @@ pub struct RunRecord {
     /// Each queue's depth over the whole run, from its snapshots.
     pub depth: DepthSeries,
     /// How many events (from the first) the counts, edge traffic, snapshots and nodes are
-    /// folded from: all of them, except during a replay.
+    /// folded from: as far as the animation has got.
     pub shown: usize,
     builder: Option<SummaryBuilder>,
 }
@@ -256,16 +256,11 @@ impl RunRecord {
     }
 
     /// A batch of events. A run that waited in line is going on once its events come.
-    pub fn append(&mut self, events: Vec<Event>, layout: &Layout) {
+    pub fn append(&mut self, events: Vec<Event>) {
         if let Some(Phase::Waiting { run_id, .. }) = &self.phase {
             self.phase = Some(Phase::Running { run_id: run_id.clone() });
         }
         for event in events {
-            // During a replay the shown state catches up on its own clock.
-            if self.shown == self.events.len() {
-                self.observe(&event, layout);
-                self.shown += 1;
-            }
             if let EventKind::QueueSnapshot(snapshot) = &event.kind {
                 self.depth.entry(snapshot.queue.clone()).or_default().push(DepthPoint {
                     t_ms: event.t_ms,
@@ -296,37 +291,42 @@ impl RunRecord {
         self.summary = Some(mine);
     }
 
-    /// Show the run as it was at run time `t_ms`: fold the counts, edge traffic, snapshots and
-    /// nodes from the events up to then (from the start when going back). The indexes of the
-    /// events newly shown, for the animation.
-    pub fn show_until(&mut self, t_ms: f64, layout: &Layout) -> std::ops::Range<usize> {
-        if self.goes_back(t_ms) {
+    /// Show the run as it was after its first `upto` events (all of them when there are
+    /// fewer): fold the counts, edge traffic, snapshots and nodes from those events (from the
+    /// start when going back). `false` when that is what is shown already.
+    pub fn show_to(&mut self, upto: usize, layout: &Layout) -> bool {
+        let upto = upto.min(self.events.len());
+        if upto == self.shown {
+            return false;
+        }
+        if upto < self.shown {
             self.counts = Counts::default();
             self.edge_traffic = vec![0; layout.edges.len()];
             self.queues.clear();
             self.nodes = None;
             self.shown = 0;
         }
-        let from = self.shown;
-        let to = crate::model::playback::events_until(&self.events, from, t_ms);
         let events = std::mem::take(&mut self.events);
-        for event in &events[from..to] {
+        for event in &events[self.shown..upto] {
             self.observe(event, layout);
         }
         self.events = events;
-        self.shown = to;
-        from..to
+        self.shown = upto;
+        true
     }
 
-    /// Whether showing the run at run time `t_ms` would change what is shown: an event up to
-    /// then is not shown yet, or a later one is.
-    pub fn changes_at(&self, t_ms: f64) -> bool {
-        self.events.get(self.shown).is_some_and(|e| e.t_ms as f64 <= t_ms) || self.goes_back(t_ms)
+    /// How many events happened at or before run time `t_ms`, counting on from event `from`
+    /// (see [`crate::model::playback::events_until`]).
+    pub fn index_at(&self, from: usize, t_ms: f64) -> usize {
+        crate::model::playback::events_until(&self.events, from, t_ms)
     }
 
-    /// Whether a shown event is later than `t_ms`.
-    fn goes_back(&self, t_ms: f64) -> bool {
-        self.shown > 0 && self.events.get(self.shown - 1).is_some_and(|e| e.t_ms as f64 > t_ms)
+    /// Run time of the last event shown (0 before any).
+    pub fn shown_ms(&self) -> u64 {
+        self.shown
+            .checked_sub(1)
+            .and_then(|i| self.events.get(i))
+            .map_or(0, |e| e.t_ms)
     }
 
     /// Whether every event is shown (not in the middle of a replay).
@@ -642,7 +642,7 @@ mod tests {
         assert_eq!(run.phase().label(), "waiting");
         run.waiting(1, 2_500);
         assert!(matches!(run.phase(), Phase::Waiting { position: 1, .. }));
-        run.append(vec![ev(EventKind::Warning { message: "hi".into() })], &l);
+        run.append(vec![ev(EventKind::Warning { message: "hi".into() })]);
         assert_eq!(run.phase(), Phase::Running { run_id: "r1".into() });
         run.waiting(2, 1_000);
         assert_eq!(
@@ -732,9 +732,12 @@ mod tests {
             outcome: Outcome::Completed,
             message: None,
         }));
-        run.append(events[..4].to_vec(), &l);
-        run.append(events[4..].to_vec(), &l);
+        run.append(events[..4].to_vec());
+        run.append(events[4..].to_vec());
         assert_eq!(run.filtered.len(), 3);
+        assert_eq!(run.counts.published, 0, "nothing shown before the animation gets there");
+        assert!(run.show_to(usize::MAX, &l));
+        assert!(!run.show_to(usize::MAX, &l), "shown already");
         assert_eq!(run.counts.published, 3);
         let alternate = l
             .edges
@@ -787,41 +790,40 @@ mod tests {
             persistent: true,
             mandatory: true,
         };
-        run.append(
-            vec![
-                Event {
-                    t_ms: 10,
-                    kind: published("producer#1"),
-                },
-                Event {
-                    t_ms: 20,
-                    kind: snapshot("backup-queue", 1, 0),
-                },
-                Event {
-                    t_ms: 30,
-                    kind: published("producer#2"),
-                },
-                Event {
-                    t_ms: 40,
-                    kind: snapshot("backup-queue", 1, 1),
-                },
-                Event {
-                    t_ms: 40,
-                    kind: snapshot("other", 0, 0),
-                },
-            ],
-            &l,
-        );
+        run.append(vec![
+            Event {
+                t_ms: 10,
+                kind: published("producer#1"),
+            },
+            Event {
+                t_ms: 20,
+                kind: snapshot("backup-queue", 1, 0),
+            },
+            Event {
+                t_ms: 30,
+                kind: published("producer#2"),
+            },
+            Event {
+                t_ms: 40,
+                kind: snapshot("backup-queue", 1, 1),
+            },
+            Event {
+                t_ms: 40,
+                kind: snapshot("other", 0, 0),
+            },
+        ]);
+        assert!(!run.shows_all(), "shown as the animation gets there");
+        assert!(run.show_to(usize::MAX, &l));
         assert!(run.shows_all());
         assert_eq!(run.end_ms(), 40);
         let depths: Vec<(u64, u64)> = run.depth["backup-queue"].iter().map(|p| (p.t_ms, p.depth)).collect();
         assert_eq!(depths, [(20, 1), (40, 2)]);
         assert_eq!(run.depth.keys().collect::<Vec<_>>(), ["backup-queue", "other"]);
 
-        assert!(!run.changes_at(40.0), "everything up to 40 ms is shown");
-        assert_eq!(run.show_until(25.0, &l), 0..2, "going back folds again from the start");
-        assert!(!run.changes_at(25.0) && !run.changes_at(29.0));
-        assert!(run.changes_at(30.0) && run.changes_at(15.0));
+        assert_eq!(run.index_at(0, 40.0), 5, "everything up to 40 ms");
+        assert_eq!(run.index_at(0, 25.0), 2);
+        assert!(run.show_to(2, &l), "going back folds again from the start");
+        assert_eq!(run.shown_ms(), 20);
         assert_eq!(run.counts.published, 1);
         assert_eq!(run.queues["backup-queue"].unacked, 0);
         assert!(!run.queues.contains_key("other"));
@@ -829,27 +831,22 @@ mod tests {
         assert!(!run.shows_all());
 
         // A late event of a live run does not disturb the replayed state.
-        run.append(
-            vec![Event {
-                t_ms: 50,
-                kind: published("producer#3"),
-            }],
-            &l,
-        );
+        run.append(vec![Event {
+            t_ms: 50,
+            kind: published("producer#3"),
+        }]);
         assert_eq!(run.counts.published, 1);
         assert_eq!(run.depth["backup-queue"].len(), 2);
 
-        assert_eq!(
-            run.show_until(45.0, &l),
-            2..5,
-            "going forward folds only the new events"
-        );
+        assert_eq!(run.index_at(2, 45.0), 5);
+        assert!(run.show_to(5, &l), "going forward folds only the new events");
         assert_eq!(run.counts.published, 2);
         assert_eq!(run.queues["backup-queue"].unacked, 1);
-        assert_eq!(run.show_until(f64::INFINITY, &l), 5..6);
+        assert!(run.show_to(usize::MAX, &l));
         assert!(run.shows_all());
         assert_eq!(run.counts.published, 3);
-        assert_eq!(run.show_until(-1.0, &l), 0..0);
+        assert!(run.show_to(0, &l));
+        assert_eq!(run.shown_ms(), 0);
         assert_eq!(run.counts, Counts::default());
     }
 
@@ -881,28 +878,27 @@ mod tests {
         assert_eq!(tone(&closed, &l), "nacked");
         assert_eq!(details(&forced), "320 CONNECTION_FORCED - shutdown");
         assert_eq!(tone(&forced, &l), "warning");
-        run.append(vec![closed, forced], &l);
+        run.append(vec![closed, forced]);
+        run.show_to(2, &l);
         assert_eq!(run.counts.closed["producer"], format!("403 {text}"));
-        run.show_until(5.0, &l);
+        run.show_to(run.index_at(0, 5.0), &l);
         assert!(run.counts.closed.is_empty(), "not closed yet at 5 ms of a replay");
 
         // A consumer refused while consuming again is no longer closed once it consumes.
         let consumer = |kind| Event { t_ms: 30, kind };
-        run.show_until(f64::INFINITY, &l);
-        run.append(
-            vec![
-                consumer(EventKind::ChannelClosed {
-                    actor: "backup-consumer".into(),
-                    code: 404,
-                    text: "NOT_FOUND - home node 'warren-2@localhost' of durable queue 'backup-queue' is down".into(),
-                }),
-                consumer(EventKind::Reconsumed {
-                    consumer: "backup-consumer".into(),
-                    queue: "backup-queue".into(),
-                }),
-            ],
-            &l,
-        );
+        run.show_to(usize::MAX, &l);
+        run.append(vec![
+            consumer(EventKind::ChannelClosed {
+                actor: "backup-consumer".into(),
+                code: 404,
+                text: "NOT_FOUND - home node 'warren-2@localhost' of durable queue 'backup-queue' is down".into(),
+            }),
+            consumer(EventKind::Reconsumed {
+                consumer: "backup-consumer".into(),
+                queue: "backup-queue".into(),
+            }),
+        ]);
+        run.show_to(usize::MAX, &l);
         assert!(!run.counts.closed.contains_key("backup-consumer"));
         assert!(run.counts.closed.contains_key("producer"));
     }

@@ -1,10 +1,12 @@
-//! The playback controls above the canvas: speed, pause (also Space), Replay of a finished run
-//! from its recorded events, and a scrubber over the run's time.
+//! The playback controls above the canvas: speed, pause (also Space), jump to the end of the
+//! animation, Replay of a finished run from its recorded events, and a scrubber over the run's
+//! time.
 //!
 //! The controls only call [`crate::frame::AnimLoop`] (and [`Playground::seek`] for the recorded
 //! run); the clocks are in [`crate::model::playback`].
 
 use crate::frame::Anim;
+use crate::i18n::Words;
 use crate::model::playback::{Speed, run_time_text};
 use crate::playground::Playground;
 use leptos::prelude::*;
@@ -22,7 +24,10 @@ pub(crate) fn PlaybackBar(pg: Playground, anim: Anim) -> impl IntoView {
     let end = Memo::new(move |_| pg.run.with(|r| r.end_ms() as f64));
     // A finished run with events can be replayed and scrubbed; a run going on cannot.
     let replayable = Memo::new(move |_| pg.run.with(|r| !r.events.is_empty() && !r.phase().active()));
-    let shown_at = move || position.get().unwrap_or_else(|| end.get());
+    // Where the animation is: a replay's run clock, else the last event it has reached.
+    let reached = Memo::new(move |_| pg.run.with(|r| (!r.shows_all()).then(|| r.shown_ms() as f64)));
+    let shown_at = move || position.get().or_else(|| reached.get()).unwrap_or_else(|| end.get());
+    let lang = super::lang();
     let on_speed = move |ev| {
         if let Some(speed) = Speed::from_value(&event_target_value(&ev)) {
             anim.with_value(|a| a.set_speed(speed));
@@ -57,6 +62,15 @@ pub(crate) fn PlaybackBar(pg: Playground, anim: Anim) -> impl IntoView {
                 on:click=move |_| anim.with_value(|a| a.toggle_pause())
             >
                 {move || if paused.get() { "▶ Play" } else { "❚❚ Pause" }}
+            </button>
+            <button
+                type="button"
+                class="jump-end"
+                data-testid="jump-end-button"
+                title=move || Words::JumpToEndHelp.text(lang.get())
+                on:click=move |_| anim.with_value(|a| a.jump_to_end())
+            >
+                {move || Words::JumpToEnd.text(lang.get())}
             </button>
             <button
                 type="button"

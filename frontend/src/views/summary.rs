@@ -1,5 +1,6 @@
-//! The summary pane: live counters during a run, the relay's summary after it, and each
-//! queue's depth over the run (see [`super::plot`]).
+//! The summary pane: live counters at the animation's playhead during a run (and while its
+//! animation or a replay goes on), the relay's summary once the animation reaches the end, and
+//! each queue's depth over the run (see [`super::plot`]).
 
 use super::outcome_text;
 use super::plot::DepthPlot;
@@ -20,9 +21,13 @@ pub(crate) fn SummaryPanel(pg: Playground, phase: Memo<Phase>, anim: Anim) -> im
 /// The counters: live during a run, the summary after it.
 #[component]
 fn Numbers(pg: Playground, phase: Memo<Phase>) -> impl IntoView {
-    let summary = Memo::new(move |_| pg.run.with(|r| r.summary.clone()));
+    // The relay's summary once the animation has reached the end; the counts at its playhead
+    // until then.
+    let summary = Memo::new(move |_| pg.run.with(|r| r.summary.clone().filter(|_| r.shows_all())));
     let mismatch = Memo::new(move |_| pg.run.with(|r| r.summary_mismatch));
     let live = Memo::new(move |_| pg.run.with(|r| r.counts.clone()));
+    // The animation has not reached the end of the run's events.
+    let playing = Memo::new(move |_| pg.run.with(|r| !r.shows_all()));
     move || {
         if let Some(s) = summary.get() {
             let codes = s
@@ -86,12 +91,12 @@ fn Numbers(pg: Playground, phase: Memo<Phase>) -> impl IntoView {
                 })}
             }
             .into_any()
-        } else if phase.get().active() {
+        } else if phase.get().active() || playing.get() {
             let c = live.get();
             view! {
                 <div class="summary-head">
                     <h2 class="pane-title">"Live"</h2>
-                    <span class="outcome running">"running"</span>
+                    <span class="outcome running">{if phase.get().active() { "running" } else { "playing" }}</span>
                 </div>
                 {tiles(vec![
                     ("published", c.published, "live-published", "flying"),
@@ -100,7 +105,7 @@ fn Numbers(pg: Playground, phase: Memo<Phase>) -> impl IntoView {
                     ("returned", c.returned, "live-returned", "returned"),
                     ("delivered", c.delivered, "live-delivered", "delivered"),
                 ])}
-                <p class="hint">"The full summary, with what was lost, comes when the run ends."</p>
+                <p class="hint">"The full summary, with what was lost, comes when the run and its animation end."</p>
             }
             .into_any()
         } else {
