@@ -12,7 +12,9 @@
 
 use crate::model::layout::{Layout, NodeKind};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use warren_shared::{Event, EventKind, NodeStatus, Outcome, Problem, QueueSnapshot, Scenario, Summary, SummaryBuilder};
+use warren_shared::{
+    Event, EventKind, NodeAction, NodeStatus, Outcome, Problem, QueueSnapshot, Scenario, Summary, SummaryBuilder,
+};
 
 /// Where the run is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -137,6 +139,26 @@ pub struct Counts {
     /// Actors whose channel RabbitMQ closed: its reply code and text (until a consumer
     /// consumes again).
     pub closed: HashMap<String, String>,
+    /// Consumers the broker cancelled (`basic.cancel`), by name, with their queue, until they
+    /// consume again.
+    pub cancelled: HashMap<String, String>,
+    /// Consumers that consumed again after a cancel or a lost connection, by name.
+    pub reconsumed: HashMap<String, u32>,
+    /// Per consumer: deliveries that were redeliveries (counted in `per_consumer` too).
+    pub redelivered: HashMap<String, u64>,
+    /// Queues whose leader moved during the run, by name: the latest move.
+    pub promotions: HashMap<String, Promotion>,
+}
+
+/// A queue's leader moving from one node to another, as the queue's snapshots reported it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Promotion {
+    /// The node that held the leader.
+    pub from: String,
+    /// The node that holds it now.
+    pub to: String,
+    /// Run time of the first snapshot that showed the new leader.
+    pub t_ms: u64,
 }
 
 /// Everything the page knows about the current (or last) run.
@@ -356,8 +378,37 @@ impl RunRecord {
         match &event.kind {
             EventKind::RunStarted { broker, .. } => self.nodes = Some(broker.nodes.clone()),
             EventKind::NodesChanged { nodes } => self.nodes = Some(nodes.clone()),
+            // A fault the broker carried out changes the node at once; the management API's
+            // node list (`nodes_changed`) says the same a few seconds later.
+            EventKind::NodeFault {
+                node, action, ok: true, ..
+            } => {
+                if let Some(status) = self
+                    .nodes
+                    .as_mut()
+                    .and_then(|nodes| nodes.iter_mut().find(|n| n.name == *node))
+                {
+                    status.running = *action == NodeAction::Start;
+                }
+            }
             EventKind::QueueSnapshot(snapshot) => {
+                let before = self.queues.get(&snapshot.queue).and_then(|s| s.node.clone());
+                if let (Some(from), Some(to)) = (before, snapshot.node.as_ref())
+                    && from != *to
+                {
+                    c.promotions.insert(
+                        snapshot.queue.clone(),
+                        Promotion {
+                            from,
+                            to: to.clone(),
+                            t_ms: event.t_ms,
+                        },
+                    );
+                }
                 self.queues.insert(snapshot.queue.clone(), snapshot.clone());
+            }
+            EventKind::ConsumerCancelled { consumer, queue } => {
+                c.cancelled.insert(consumer.clone(), queue.clone());
             }
             EventKind::Published {
                 publisher, exchange, ..
@@ -389,6 +440,8 @@ impl RunRecord {
             }
             EventKind::Reconsumed { consumer, .. } => {
                 c.closed.remove(consumer);
+                c.cancelled.remove(consumer);
+                *c.reconsumed.entry(consumer.clone()).or_default() += 1;
             }
             EventKind::Delivered {
                 consumer,
@@ -399,6 +452,9 @@ impl RunRecord {
             } => {
                 c.delivered += 1;
                 *c.per_consumer.entry(consumer.clone()).or_default() += 1;
+                if *redelivered {
+                    *c.redelivered.entry(consumer.clone()).or_default() += 1;
+                }
                 if !redelivered && let Some(path) = layout.route_to_queue(exchange, queue) {
                     for pair in path.windows(2) {
                         self.count_edge(layout, pair[0], pair[1]);
@@ -848,6 +904,99 @@ mod tests {
         assert!(run.show_to(0, &l));
         assert_eq!(run.shown_ms(), 0);
         assert_eq!(run.counts, Counts::default());
+    }
+
+    #[test]
+    fn a_failover_shows_the_node_down_the_leader_moving_and_the_consumer_back() {
+        let scenario = crate::gallery::example("mirroring")
+            .and_then(|e| e.scenario())
+            .expect("example");
+        let l = layout(&scenario);
+        let mut run = RunRecord::default();
+        run.start(scenario, &l);
+        let node = |name: &str, running| NodeStatus {
+            name: name.into(),
+            running,
+        };
+        let on = |leader: &str| {
+            EventKind::QueueSnapshot(QueueSnapshot {
+                queue: "orders-queue".into(),
+                node: Some(leader.into()),
+                ..QueueSnapshot::default()
+            })
+        };
+        let at = |t_ms, kind| Event { t_ms, kind };
+        run.append(vec![
+            at(
+                0,
+                EventKind::RunStarted {
+                    run_id: "r1".into(),
+                    vhost: "v".into(),
+                    broker: warren_shared::BrokerInfo {
+                        version: "3.10.8".into(),
+                        erlang_version: String::new(),
+                        cluster_name: String::new(),
+                        nodes: vec![node("warren-1@localhost", true), node("warren-2@localhost", true)],
+                    },
+                },
+            ),
+            at(100, on("warren-2@localhost")),
+            at(
+                3000,
+                EventKind::NodeFault {
+                    node: "warren-2@localhost".into(),
+                    action: NodeAction::Stop,
+                    ok: true,
+                    message: "stopped".into(),
+                },
+            ),
+            at(
+                3980,
+                EventKind::ConsumerCancelled {
+                    consumer: "consumer".into(),
+                    queue: "orders-queue".into(),
+                },
+            ),
+            at(4230, on("warren-1@localhost")),
+            at(
+                4300,
+                EventKind::Reconsumed {
+                    consumer: "consumer".into(),
+                    queue: "orders-queue".into(),
+                },
+            ),
+        ]);
+        let running = |run: &RunRecord| {
+            run.nodes
+                .as_ref()
+                .and_then(|nodes| nodes.iter().find(|n| n.name == "warren-2@localhost"))
+                .map(|n| n.running)
+        };
+        run.show_to(2, &l);
+        assert_eq!(running(&run), Some(true));
+        run.show_to(3, &l);
+        assert_eq!(running(&run), Some(false), "down at the fault, before nodes_changed");
+        run.show_to(4, &l);
+        assert_eq!(
+            run.counts.cancelled.get("consumer").map(String::as_str),
+            Some("orders-queue")
+        );
+        assert!(run.counts.promotions.is_empty());
+        run.show_to(5, &l);
+        assert_eq!(
+            run.counts.promotions.get("orders-queue"),
+            Some(&Promotion {
+                from: "warren-2@localhost".into(),
+                to: "warren-1@localhost".into(),
+                t_ms: 4230,
+            })
+        );
+        run.show_to(6, &l);
+        assert!(run.counts.cancelled.is_empty(), "consuming again");
+        assert_eq!(run.counts.reconsumed.get("consumer"), Some(&1));
+        run.show_to(2, &l);
+        assert!(run.counts.promotions.is_empty(), "scrubbing back forgets the move");
+        assert_eq!(running(&run), Some(true));
     }
 
     #[test]
