@@ -651,6 +651,12 @@ impl Layout {
         self.nodes.iter().position(|n| n.kind == kind && n.name == name)
     }
 
+    /// The type of the exchange drawn under `name`.
+    pub fn exchange_type(&self, name: &str) -> Option<ExchangeType> {
+        let at = self.find(NodeKind::Exchange, name)?;
+        self.exchange_types.get(at).copied().flatten()
+    }
+
     /// The first edge from `from` to `to`.
     pub fn edge_between(&self, from: usize, to: usize) -> Option<usize> {
         self.edges.iter().position(|e| e.from == from && e.to == to)

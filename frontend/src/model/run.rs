@@ -13,7 +13,8 @@
 use crate::model::layout::{Layout, NodeKind};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use warren_shared::{
-    Event, EventKind, NodeAction, NodeStatus, Outcome, Problem, QueueSnapshot, Scenario, Summary, SummaryBuilder,
+    Event, EventKind, ExchangeType, NodeAction, NodeStatus, Outcome, Problem, QueueSnapshot, Scenario, Summary,
+    SummaryBuilder,
 };
 
 /// Where the run is.
@@ -148,6 +149,17 @@ pub struct Counts {
     pub redelivered: HashMap<String, u64>,
     /// Queues whose leader moved during the run, by name: the latest move.
     pub promotions: HashMap<String, Promotion>,
+    /// Each published message's route as far as it is counted on the edges, by Warren id.
+    routes: HashMap<String, Route>,
+}
+
+/// Where a message was published, and which edges its routing has been counted on already.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct Route {
+    exchange: String,
+    routing_key: String,
+    returned: bool,
+    counted: Vec<usize>,
 }
 
 /// A queue's leader moving from one node to another, as the queue's snapshots reported it.
@@ -411,9 +423,21 @@ impl RunRecord {
                 c.cancelled.insert(consumer.clone(), queue.clone());
             }
             EventKind::Published {
-                publisher, exchange, ..
+                publisher,
+                id,
+                exchange,
+                routing_key,
+                ..
             } => {
                 c.published += 1;
+                c.routes.insert(
+                    id.clone(),
+                    Route {
+                        exchange: exchange.clone(),
+                        routing_key: routing_key.clone(),
+                        ..Route::default()
+                    },
+                );
                 if let (Some(p), Some(x)) = (
                     layout.find(NodeKind::Publisher, publisher),
                     layout.find(NodeKind::Exchange, exchange),
@@ -421,19 +445,23 @@ impl RunRecord {
                     self.count_edge(layout, p, x);
                 }
             }
-            EventKind::Confirmed { publisher, ack, .. } => {
+            EventKind::Confirmed { publisher, id, ack } => {
                 let entry = c.per_publisher.entry(publisher.clone()).or_default();
                 if *ack {
                     c.acked += 1;
                     entry.0 += 1;
+                    self.count_routed(layout, id);
                 } else {
                     c.nacked += 1;
                     entry.1 += 1;
                 }
             }
-            EventKind::Returned { publisher, .. } => {
+            EventKind::Returned { publisher, id, .. } => {
                 c.returned += 1;
                 c.per_publisher.entry(publisher.clone()).or_default().2 += 1;
+                if let Some(route) = c.routes.get_mut(id) {
+                    route.returned = true;
+                }
             }
             EventKind::ChannelClosed { actor, code, text } => {
                 c.closed.insert(actor.clone(), format!("{code} {text}"));
@@ -448,6 +476,7 @@ impl RunRecord {
                 queue,
                 exchange,
                 redelivered,
+                id,
                 ..
             } => {
                 c.delivered += 1;
@@ -456,9 +485,7 @@ impl RunRecord {
                     *c.redelivered.entry(consumer.clone()).or_default() += 1;
                 }
                 if !redelivered && let Some(path) = layout.route_to_queue(exchange, queue) {
-                    for pair in path.windows(2) {
-                        self.count_edge(layout, pair[0], pair[1]);
-                    }
+                    self.count_path_once(layout, id, &path);
                 }
                 if let (Some(q), Some(k)) = (
                     layout.find(NodeKind::Queue, queue),
@@ -468,6 +495,42 @@ impl RunRecord {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// A message the broker acked (and did not return) was routed: count it on the edges of
+    /// every route RabbitMQ takes for its exchange and key. A headers exchange's routes depend
+    /// on headers the layout does not weigh, so those are counted as the deliveries come.
+    fn count_routed(&mut self, layout: &Layout, id: &str) {
+        let Some(route) = self.counts.routes.get(id) else {
+            return;
+        };
+        if route.returned || layout.exchange_type(&route.exchange) == Some(ExchangeType::Headers) {
+            return;
+        }
+        let paths = layout.predict(&route.exchange, &route.routing_key);
+        for path in paths {
+            self.count_path_once(layout, id, &path);
+        }
+    }
+
+    /// Count message `id` on the edges of `path` it was not counted on yet.
+    fn count_path_once(&mut self, layout: &Layout, id: &str, path: &[usize]) {
+        for pair in path.windows(2) {
+            let Some(edge) = layout.edge_between(pair[0], pair[1]) else {
+                continue;
+            };
+            let fresh = match self.counts.routes.get_mut(id) {
+                Some(route) if route.counted.contains(&edge) => false,
+                Some(route) => {
+                    route.counted.push(edge);
+                    true
+                }
+                None => true,
+            };
+            if fresh && let Some(n) = self.edge_traffic.get_mut(edge) {
+                *n += 1;
+            }
         }
     }
 
@@ -997,6 +1060,66 @@ mod tests {
         run.show_to(2, &l);
         assert!(run.counts.promotions.is_empty(), "scrubbing back forgets the move");
         assert_eq!(running(&run), Some(true));
+    }
+
+    #[test]
+    fn edges_count_what_was_routed_once_and_deliveries_on_the_consumers_line() {
+        let scenario = crate::gallery::example("backup-exchange")
+            .and_then(|e| e.scenario())
+            .expect("example");
+        let l = layout(&scenario);
+        let mut run = RunRecord::default();
+        run.start(scenario, &l);
+        let published = |id: &str| EventKind::Published {
+            publisher: "producer".into(),
+            id: id.into(),
+            exchange: "confirm-exchange2".into(),
+            routing_key: "default2".into(),
+            priority: None,
+            persistent: true,
+            mandatory: true,
+        };
+        let acked = |id: &str| EventKind::Confirmed {
+            publisher: "producer".into(),
+            id: id.into(),
+            ack: true,
+        };
+        let delivered = |id: &str, redelivered| EventKind::Delivered {
+            consumer: "backup-consumer".into(),
+            queue: "backup-queue".into(),
+            id: id.into(),
+            redelivered,
+            priority: None,
+            exchange: "confirm-exchange2".into(),
+            routing_key: "default2".into(),
+        };
+        run.append(
+            [
+                published("producer#1"),
+                published("producer#2"),
+                // #1 is delivered before its confirm comes, #2 after.
+                delivered("producer#1", false),
+                acked("producer#1"),
+                acked("producer#2"),
+                delivered("producer#2", false),
+                delivered("producer#2", true),
+            ]
+            .into_iter()
+            .map(ev)
+            .collect(),
+        );
+        run.show_to(usize::MAX, &l);
+        let node = |kind, name| l.find(kind, name).expect(name);
+        let traffic = |from: usize, to: usize| run.edge_traffic[l.edge_between(from, to).expect("an edge")];
+        let exchange = node(NodeKind::Exchange, "confirm-exchange2");
+        let backup = node(NodeKind::Exchange, "backup-exchange");
+        let queue = node(NodeKind::Queue, "backup-queue");
+        let consumer = node(NodeKind::Consumer, "backup-consumer");
+        assert_eq!(traffic(node(NodeKind::Publisher, "producer"), exchange), 2);
+        assert_eq!(traffic(exchange, backup), 2, "each message routed once");
+        assert_eq!(traffic(backup, queue), 2);
+        assert_eq!(traffic(queue, consumer), 3, "every delivery, the redelivery too");
+        assert_eq!(run.counts.redelivered.get("backup-consumer"), Some(&1));
     }
 
     #[test]
