@@ -1,9 +1,10 @@
 //! The page on four screens: an example paused mid-run in headless Chromium (a relay started
-//! here, the real broker) at 1440×900, 1280×720, 768×1024 and 390×844, each saved as
+//! here, the real broker) at 1440×900, 1280×720, 768×1024, 390×844 and 360×740, each saved as
 //! `target/e2e/screen-<width>x<height>.png`, with what a reader needs checked on each: the header's
 //! controls side by side without overlapping and inside the window, the canvas as wide as the
 //! window on the small screens, the canvas's text readable (at least 11 CSS px) at 1280×720, and
-//! no sideways scrolling of the page.
+//! no sideways scrolling of the page. Then examples with long names and settings at 1280×720 and
+//! 360×740, and the page in Chinese, for the eye (`screen-*-<example>.png`, `screen-*-zh.png`).
 //!
 //! Skipped (with a message) only when the page is not built.
 
@@ -13,7 +14,11 @@ use warren_tests::Relay;
 use warren_tests::browser::{Page, skip_without_frontend, with_browser};
 
 /// `(width, height)` of each screen, in CSS pixels.
-const SCREENS: [(u32, u32); 4] = [(1440, 900), (1280, 720), (768, 1024), (390, 844)];
+const SCREENS: [(u32, u32); 5] = [(1440, 900), (1280, 720), (768, 1024), (390, 844), (360, 740)];
+
+/// Examples whose names and settings are long (a max-length with its overflow, an alternate
+/// exchange, the default exchange), shown before a run at a laptop's and a phone's size.
+const LONG_NAMES: [&str; 3] = ["nack", "backup-exchange", "outbox-outage"];
 
 /// The smallest canvas text a reader should meet, in CSS pixels.
 const MIN_TEXT_PX: f64 = 11.0;
@@ -149,7 +154,22 @@ async fn the_page_fits_every_screen_from_a_phone_to_a_desktop() {
             }
         }
 
+        // Long names and settings, before a run.
+        page.find("run-phase").await;
+        page.wait_until("the run ends", Duration::from_secs(60), || async {
+            !matches!(page.phase().await.as_str(), "starting" | "running" | "stopping")
+        })
+        .await;
+        for stem in LONG_NAMES {
+            resize(&page, 1280, 720).await;
+            page.load_example(stem).await;
+            page.screenshot(&format!("screen-1280x720-{stem}")).await;
+            resize(&page, 360, 740).await;
+            page.screenshot(&format!("screen-360x740-{stem}")).await;
+        }
+
         // The same phone in Chinese (the gallery, the About tab and the settings' tags).
+        resize(&page, 390, 844).await;
         page.find("lang-toggle").await.click().await.expect("switch to Chinese");
         tokio::time::sleep(Duration::from_millis(300)).await;
         page.screenshot("screen-390x844-zh").await;

@@ -17,7 +17,7 @@ use std::collections::{BTreeSet, HashSet};
 use warren_shared::{DestinationType, ExchangeType, Scenario, order, position_key};
 
 /// Horizontal distance between two columns.
-pub const COLUMN_WIDTH: f64 = 202.0;
+pub const COLUMN_WIDTH: f64 = 194.0;
 /// Vertical distance between two rows.
 pub const ROW_HEIGHT: f64 = 124.0;
 /// Width of every node.
@@ -420,7 +420,7 @@ pub fn layout(scenario: &Scenario) -> Layout {
 }
 
 /// How many rows the tags of `subtitle` take in a box (at least one), each tag as wide as its
-/// characters at the largest text the canvas shows.
+/// characters at the largest text the canvas shows; a tag wider than the box wraps inside.
 fn tag_rows(subtitle: &str) -> f64 {
     let room = NODE_WIDTH - 14.0;
     let (mut rows, mut used) = (1.0, 0.0);
@@ -431,6 +431,7 @@ fn tag_rows(subtitle: &str) -> f64 {
             used = 0.0;
         }
         used += width;
+        rows += (width / room).ceil() - 1.0;
     }
     rows
 }
