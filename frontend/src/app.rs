@@ -176,7 +176,7 @@ pub fn PlaygroundView(
             // sheet hides them on a wide one).
             <nav class="panel-tabs" aria-label="Panels">
                 <label><input type="radio" name="panel" id="panel-gallery" checked />"Examples"</label>
-                <label><input type="radio" name="panel" id="panel-inspector" />"About"</label>
+                <label><input type="radio" name="panel" id="panel-inspector" />"Inspector"</label>
                 <label><input type="radio" name="panel" id="panel-log" />"Log"</label>
                 <label><input type="radio" name="panel" id="panel-summary" />"Summary"</label>
             </nav>

@@ -168,8 +168,47 @@ async fn the_page_fits_every_screen_from_a_phone_to_a_desktop() {
             page.screenshot(&format!("screen-360x740-{stem}")).await;
         }
 
-        // The same phone in Chinese (the gallery, the About tab and the settings' tags).
+        // The note a run too large to draw token by token shows (shown here by hand: it lasts
+        // a moment): it leaves the time readout visible.
+        resize(&page, 1280, 720).await;
+        page.js(
+            "document.querySelector('[data-testid=\"counting\"]').classList.add('visible');",
+            vec![],
+        )
+        .await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        page.screenshot("screen-1280x720-counting").await;
+        let apart = page
+            .js(
+                "const a = document.querySelector('[data-testid=\"counting\"]').getBoundingClientRect();
+                 const b = document.querySelector('[data-testid=\"scrub-time\"]').getBoundingClientRect();
+                 document.querySelector('[data-testid=\"counting\"]').classList.remove('visible');
+                 return a.width > 0 && (a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top);",
+                vec![],
+            )
+            .await;
+        if apart != json!(true) {
+            failures.push("1280×720: the 'many messages' note covers the time readout".to_owned());
+        }
+
+        // The Relay tab on a phone: long values wrap, nothing scrolls sideways.
         resize(&page, 390, 844).await;
+        page.css("label:has(#panel-inspector)").await.click().await.expect("the About panel");
+        page.find("tab-relay").await.click().await.expect("the Relay tab");
+        page.js("document.querySelector('.inspector').scrollIntoView();", vec![]).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        page.screenshot("screen-390x844-relay").await;
+        let sideways = page
+            .js(
+                "return [...document.querySelectorAll('.inspector .tab-body')].some((e) => e.getClientRects().length > 0 && e.scrollWidth > e.clientWidth + 1);",
+                vec![],
+            )
+            .await;
+        if sideways != json!(false) {
+            failures.push("390×844: the Relay tab scrolls sideways".to_owned());
+        }
+
+        // The same phone in Chinese (the gallery, the About tab and the settings' tags).
         page.find("lang-toggle").await.click().await.expect("switch to Chinese");
         tokio::time::sleep(Duration::from_millis(300)).await;
         page.screenshot("screen-390x844-zh").await;
