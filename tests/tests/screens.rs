@@ -209,6 +209,7 @@ async fn the_page_fits_every_screen_from_a_phone_to_a_desktop() {
         }
 
         // The same phone in Chinese (the gallery, the About tab and the settings' tags).
+        page.js("window.scrollTo(0, 0);", vec![]).await;
         page.find("lang-toggle").await.click().await.expect("switch to Chinese");
         tokio::time::sleep(Duration::from_millis(300)).await;
         page.screenshot("screen-390x844-zh").await;
