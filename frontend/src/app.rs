@@ -176,6 +176,14 @@ pub fn PlaygroundView(
             <section class="summary" aria-label="Summary">
                 <SummaryPanel pg=pg phase=phase anim=anim />
             </section>
+            // On a small screen the side panels share one place; these choose which (the style
+            // sheet hides them on a wide one).
+            <nav class="panel-tabs" aria-label="Panels">
+                <label><input type="radio" name="panel" id="panel-gallery" checked />"Examples"</label>
+                <label><input type="radio" name="panel" id="panel-inspector" />"Inspector"</label>
+                <label><input type="radio" name="panel" id="panel-log" />"Log"</label>
+                <label><input type="radio" name="panel" id="panel-summary" />"Summary"</label>
+            </nav>
         </div>
     }
 }

@@ -174,6 +174,47 @@ pub fn zh(stem: &str) -> Option<(&'static str, &'static str)> {
         .map(|(_, name, text)| (*name, *text))
 }
 
+/// The Chinese of the words on the canvas's tags (a whole tag, or each of its words); names,
+/// numbers and RabbitMQ's own values (`reject-publish`, `direct`) stay as they are.
+pub const TAG_WORDS: &[(&str, &str)] = &[
+    ("routes by queue name", "按队列名路由"),
+    ("no confirms", "无确认"),
+    ("confirms", "确认"),
+    ("msg", "条消息"),
+    ("mandatory", "mandatory 回退"),
+    ("outbox", "发件箱"),
+    ("auto ack", "自动确认"),
+    ("manual ack", "手动确认"),
+    ("prefetch", "预取"),
+    ("rules", "规则"),
+    ("built-in", "内置"),
+    ("internal", "内部"),
+    ("AE", "备份交换机"),
+    ("DLX", "死信交换机"),
+    ("classic", "经典"),
+    ("quorum", "仲裁"),
+    ("stream", "流"),
+    ("lazy", "惰性"),
+    ("on", "位于"),
+    ("max-length", "最大长度"),
+    ("max-priority", "最高优先级"),
+];
+
+/// A tag of the canvas (`max-length 10`, `manual ack`) in `lang`: the whole tag from
+/// [`TAG_WORDS`], else word by word.
+pub fn tag(text: &str, lang: Lang) -> String {
+    let word = |w: &str| TAG_WORDS.iter().find(|(en, _)| *en == w).map(|(_, zh)| *zh);
+    match (lang, word(text)) {
+        (Lang::En, _) => text.to_owned(),
+        (Lang::Zh, Some(zh)) => zh.to_owned(),
+        (Lang::Zh, None) => text
+            .split(' ')
+            .map(|w| word(w).unwrap_or(w))
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
 /// The language remembered in `localStorage`, if any.
 pub fn remembered() -> Option<Lang> {
     if !cfg!(target_arch = "wasm32") {
@@ -215,5 +256,14 @@ mod tests {
         for words in [Words::JumpToEnd, Words::JumpToEndHelp] {
             assert_ne!(words.text(Lang::En), words.text(Lang::Zh));
         }
+    }
+
+    #[test]
+    fn tags_in_chinese() {
+        assert_eq!(tag("max-length 10", Lang::Zh), "最大长度 10");
+        assert_eq!(tag("max-length 10", Lang::En), "max-length 10");
+        assert_eq!(tag("no confirms", Lang::Zh), "无确认");
+        assert_eq!(tag("reject-publish", Lang::Zh), "reject-publish");
+        assert_eq!(tag("DLX dead-letters", Lang::Zh), "死信交换机 dead-letters");
     }
 }

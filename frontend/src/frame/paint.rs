@@ -42,6 +42,10 @@ const FLASH_WIDTH: f64 = 3.0;
 const FLASH_RADIUS: f64 = 12.0;
 /// Where a priority's baseline sits below the token's centre.
 const LABEL_BASELINE: f64 = 3.5;
+/// The least the drawing is scaled by: below it, the SVG keeps this scale and its frame
+/// scrolls. Down to it, the canvas's text keeps its CSS size: the SVG's `--u` (drawing units
+/// per CSS pixel of text, 1 to `1 / MIN_SCALE`) enlarges it as much as the drawing shrinks.
+const MIN_SCALE: f64 = 0.8;
 
 /// The width and height in a `viewBox` attribute (`"min-x min-y width height"`).
 pub fn view_box_size(view_box: &str) -> Option<(f64, f64)> {
@@ -154,6 +158,9 @@ struct Placement {
     /// Drawing units to CSS pixels of the canvas.
     scale: f64,
     offset: (f64, f64),
+    /// The SVG's least size, from the drawing's, and its `--u`, as last written.
+    least: (f64, f64),
+    text: f64,
 }
 
 /// Observers that mark the layer stale (size, theme, drawing size) and wake the loop.
@@ -232,7 +239,19 @@ impl TokenLayer {
         self.count(live, drawn);
         let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
         if self.stale.replace(false) || self.placement.is_none_or(|p| p.ratio != ratio) {
-            self.placement = self.place(ratio);
+            let placement = self.place(ratio);
+            if let Some(p) = placement
+                && self
+                    .placement
+                    .is_none_or(|old| (old.least, old.text) != (p.least, p.text))
+            {
+                // Written only when changed: each write is a mutation the watchers report.
+                let style = self.svg.unchecked_ref::<web_sys::SvgElement>().style();
+                let _ = style.set_property("min-width", &format!("{:.0}px", p.least.0));
+                let _ = style.set_property("min-height", &format!("{:.0}px", p.least.1));
+                let _ = style.set_property("--u", &format!("{:.3}", p.text));
+            }
+            self.placement = placement;
             self.palette = Palette::read(&self.canvas);
             self.painted = true;
         }
@@ -296,6 +315,8 @@ impl TokenLayer {
             pixels,
             scale,
             offset,
+            least: ((view.0 * MIN_SCALE).round(), (view.1 * MIN_SCALE).round()),
+            text: (1.0 / scale).clamp(1.0, 1.0 / MIN_SCALE),
         })
     }
 }
