@@ -38,8 +38,8 @@ const SHOW_MS: f64 = 100.0;
 pub trait Record {
     /// How many events happened at or before run time `t_ms`, counting on from event `from`.
     fn index_at(&self, from: usize, t_ms: f64) -> usize;
-    /// The events in `range` (those there are).
-    fn events(&self, range: std::ops::Range<usize>) -> Vec<Event>;
+    /// Hand the events in `range` (those there are) to `with`, without copying them.
+    fn events(&self, range: std::ops::Range<usize>, with: &mut dyn FnMut(&[Event]));
     /// How many events the record holds.
     fn recorded(&self) -> usize;
     /// Show the run as it was after its first `upto` events.
@@ -277,7 +277,7 @@ impl AnimLoop {
         let from = self.released.get();
         let to = record.index_at(from, t_ms);
         if to > from {
-            self.animator.borrow_mut().push(&record.events(from..to));
+            record.events(from..to, &mut |events| self.animator.borrow_mut().push(events));
             self.released.set(to);
         }
         let done = self.playback.borrow().replay_done();

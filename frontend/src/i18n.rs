@@ -157,8 +157,8 @@ impl Words {
     /// The words in `lang`.
     pub fn text(self, lang: Lang) -> &'static str {
         match (self, lang) {
-            (Self::JumpToEnd, Lang::En) => "⏭ End",
-            (Self::JumpToEnd, Lang::Zh) => "⏭ 结尾",
+            (Self::JumpToEnd, Lang::En) => "⇥ End",
+            (Self::JumpToEnd, Lang::Zh) => "⇥ 结尾",
             (Self::JumpToEndHelp, Lang::En) => {
                 "Jump to the end: skip the rest of the animation and show the run's final numbers"
             }

@@ -12,6 +12,8 @@ use crate::playground::Playground;
 use crate::share::encode_document;
 use crate::views::share::{location_hash, replace_fragment};
 use leptos::prelude::*;
+use std::cell::Cell;
+use std::rc::Rc;
 use std::time::Duration;
 use wasm_bindgen::prelude::*;
 
@@ -50,44 +52,48 @@ pub fn stored() -> Option<String> {
 
 /// Keep `pg`'s document from now on (call once, from the page's root component).
 pub fn keep(pg: Playground) {
-    // Each change starts a wait; only the last one's wait writes.
-    let changes = StoredValue::new(0_u64);
-    let text = Memo::new(move |_| pg.doc.with(|d| d.editor.text.clone()));
-    Effect::new(move |opened: Option<()>| {
-        // Read, not only tracked: a memo computes (and so follows the document) when read.
-        text.with(|_| ());
-        if opened.is_none() {
-            // What the page opened with.
-            return;
+    // Changes not written yet; each starts a wait, and only the last one's wait writes.
+    let changes = Rc::new(Cell::new(0_u64));
+    let text = crate::views::scenario_text(pg);
+    Effect::new({
+        let changes = Rc::clone(&changes);
+        move |opened: Option<()>| {
+            // Read, not only tracked: a memo computes (and so follows the document) when read.
+            text.with(|_| ());
+            if opened.is_none() {
+                // What the page opened with.
+                return;
+            }
+            changes.set(changes.get() + 1);
+            let change = changes.get();
+            let changes = Rc::clone(&changes);
+            set_timeout(
+                move || {
+                    if changes.get() == change {
+                        write(pg, &changes);
+                    }
+                },
+                Duration::from_millis(QUIET_MS),
+            );
         }
-        changes.update_value(|n| *n += 1);
-        let change = changes.get_value();
-        set_timeout(
-            move || {
-                if changes.try_get_value() == Some(change) {
-                    write(pg, changes);
-                }
-            },
-            Duration::from_millis(QUIET_MS),
-        );
     });
     let gone = window_event_listener(leptos::ev::pagehide, move |_| {
-        if changes.try_get_value().is_some_and(|n| n > 0) {
-            write(pg, changes);
+        if changes.get() > 0 {
+            write(pg, &changes);
         }
     });
     on_cleanup(move || gone.remove());
 }
 
 /// Write the document to `localStorage` and the address bar now; nothing is waiting after.
-fn write(pg: Playground, changes: StoredValue<u64>) {
+fn write(pg: Playground, changes: &Cell<u64>) {
+    changes.set(0);
     let Some((text, document)) = pg
         .doc
         .try_with_untracked(|d| (d.editor.text.clone(), d.current_document()))
     else {
         return;
     };
-    changes.try_set_value(0);
     store(STORAGE_KEY, &text);
     // While the JSON is broken, the address keeps the last scenario that was whole.
     if let Some(document) = document {

@@ -218,14 +218,13 @@ impl Record for Playground {
         self.run.with_untracked(|r| r.index_at(from, t_ms))
     }
 
-    fn events(&self, range: std::ops::Range<usize>) -> Vec<Event> {
+    fn events(&self, range: std::ops::Range<usize>, with: &mut dyn FnMut(&[Event])) {
         self.run.with_untracked(|r| {
             let end = range.end.min(r.events.len());
-            r.events
-                .get(range.start..end)
-                .map(<[Event]>::to_vec)
-                .unwrap_or_default()
-        })
+            if let Some(events) = r.events.get(range.start..end) {
+                with(events);
+            }
+        });
     }
 
     fn recorded(&self) -> usize {

@@ -31,8 +31,9 @@ const FADE_MS: f64 = 450.0;
 const FLASH_MS: f64 = 600.0;
 /// Token speed along edges, in canvas units per millisecond.
 const SPEED: f64 = 0.42;
-/// Visible tokens of one colour closer than this (canvas units) are drawn as one, with a count.
-const PILE_DISTANCE: f64 = 5.0;
+/// Visible tokens of one colour closer than this (canvas units: they would overlap) are drawn
+/// as one, with a count.
+const PILE_DISTANCE: f64 = 12.0;
 
 /// What a token's colour says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -872,7 +873,8 @@ pub fn piles(sprites: Vec<Sprite>) -> Vec<Sprite> {
         let near = (sprite.opacity > 0.0)
             .then(|| {
                 out.iter().rposition(|(p, _)| {
-                    p.opacity > 0.0 && p.tone == sprite.tone && (p.x - sprite.x).hypot(p.y - sprite.y) < PILE_DISTANCE
+                    let (dx, dy) = (p.x - sprite.x, p.y - sprite.y);
+                    p.opacity > 0.0 && p.tone == sprite.tone && dx * dx + dy * dy < PILE_DISTANCE * PILE_DISTANCE
                 })
             })
             .flatten();
@@ -1287,13 +1289,13 @@ mod tests {
         };
         let apart = piles(vec![
             sprite(0.0, Tone::Flying, 1.0),
-            sprite(10.0, Tone::Flying, 1.0),
+            sprite(20.0, Tone::Flying, 1.0),
             sprite(0.0, Tone::Returned, 1.0),
             sprite(0.0, Tone::Flying, 0.0),
         ]);
         assert_eq!(apart.len(), 4);
         assert!(apart.iter().all(|s| s.label.as_deref() == Some("5")));
-        let two = piles(vec![sprite(0.0, Tone::Flying, 0.4), sprite(2.0, Tone::Flying, 0.9)]);
+        let two = piles(vec![sprite(0.0, Tone::Flying, 0.4), sprite(8.0, Tone::Flying, 0.9)]);
         assert_eq!(two.len(), 1);
         assert_eq!((two[0].label.as_deref(), two[0].opacity), (Some("×2"), 0.9));
     }

@@ -25,8 +25,11 @@ pub(crate) fn PlaybackBar(pg: Playground, anim: Anim) -> impl IntoView {
     // A finished run with events can be replayed and scrubbed; a run going on cannot.
     let replayable = Memo::new(move |_| pg.run.with(|r| !r.events.is_empty() && !r.phase().active()));
     // Where the animation is: a replay's run clock, else the last event it has reached.
-    let reached = Memo::new(move |_| pg.run.with(|r| (!r.shows_all()).then(|| r.shown_ms() as f64)));
-    let shown_at = move || position.get().or_else(|| reached.get()).unwrap_or_else(|| end.get());
+    let shown_at = move || {
+        position
+            .get()
+            .unwrap_or_else(|| pg.run.with(|r| if r.shows_all() { r.end_ms() } else { r.shown_ms() }) as f64)
+    };
     let lang = super::lang();
     let on_speed = move |ev| {
         if let Some(speed) = Speed::from_value(&event_target_value(&ev)) {
