@@ -9,6 +9,7 @@ use crate::frame::{Anim, AnimLoop};
 use crate::i18n;
 use crate::i18n::Text;
 use crate::inbox::Inbox;
+use crate::keep;
 use crate::model::document::Document;
 use crate::model::run::{Phase, waiting_text};
 use crate::model::state::Status;
@@ -31,8 +32,9 @@ use warren_shared::ClientMessage;
 pub fn App() -> impl IntoView {
     let url = page_ws_url();
     let status = RwSignal::new(Status::connecting(url.clone()));
-    // A link's fragment (`#s=…`) opens the scenario it carries.
-    let pg = Playground::new(Document::opened_at(&location_hash()));
+    // A link's fragment (`#s=…`) opens the scenario it carries; else the work the browser kept.
+    let pg = Playground::new(Document::opened_with(&location_hash(), keep::stored().as_deref()));
+    keep::keep(pg);
     let anim_loop = AnimLoop::new();
     let inbox = Inbox::new(status, pg, Rc::clone(&anim_loop));
     let anim: Anim = StoredValue::new_local(anim_loop);
@@ -58,7 +60,7 @@ pub fn App() -> impl IntoView {
     let on_run_click = Callback::new(move |()| {
         if let Ok(value) = pg.begin_run() {
             inbox.with_value(|i| i.forget());
-            anim.with_value(|a| a.reset(pg.layout()));
+            anim.with_value(|a| a.new_run(pg.layout()));
             if let Err(error) = send(ClientMessage::Run { scenario: value }) {
                 pg.run.update(|r| r.failed(error));
             }
@@ -126,6 +128,8 @@ pub fn PlaygroundView(
     on_reconnect: Option<Callback<()>>,
 ) -> impl IntoView {
     let phase = Memo::new(move |_| pg.run.with(|r| r.phase()));
+    // The run record is shown as far as the animation has got.
+    anim.with_value(|a| a.attach(Rc::new(pg)));
     let lang = RwSignal::new(i18n::initial());
     provide_context(lang);
     let load = Callback::new(move |stem: &'static str| {
@@ -173,6 +177,14 @@ pub fn PlaygroundView(
             <section class="summary" aria-label=tr(Text::Summary)>
                 <SummaryPanel pg=pg phase=phase anim=anim />
             </section>
+            // On a small screen the side panels share one place; these choose which (the style
+            // sheet hides them on a wide one).
+            <nav class="panel-tabs" aria-label=tr(Text::Panels)>
+                <label><input type="radio" name="panel" id="panel-gallery" checked />{tr(Text::Examples)}</label>
+                <label><input type="radio" name="panel" id="panel-inspector" />{tr(Text::Inspector)}</label>
+                <label><input type="radio" name="panel" id="panel-log" />{tr(Text::Log)}</label>
+                <label><input type="radio" name="panel" id="panel-summary" />{tr(Text::Summary)}</label>
+            </nav>
         </div>
     }
 }

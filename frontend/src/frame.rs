@@ -6,14 +6,17 @@
 //! anything moves; the loop stops when nothing moves and starts again when events arrive.
 //!
 //! The loop keeps the [`Playback`] clocks too: speed, pause, and the replay of a finished run.
-//! A replay reads the run record through a [`Recorded`] that the page hands it: the loop says
-//! what run time it has reached, and the record shows the run as it was then and hands back the
-//! events to animate. The loop only animates: live events come from [`crate::inbox`], the run
-//! record belongs to [`crate::playground`].
+//! It is the page's one clock: the run record ([`Record`], which the page attaches) shows the
+//! run as it was at the animation's playhead, the events the animation has reached, so the
+//! counters, edge counts, queues and nodes never run ahead of the tokens (the broker often
+//! finishes a run long before its tokens are drawn). A replay hands the record's events to the
+//! animation as its run clock reaches them; a live run's come from [`crate::inbox`]. The loop
+//! only animates and says how far it has got: the run record belongs to
+//! [`crate::playground`].
 
 pub mod paint;
 
-use crate::model::anim::Animator;
+use crate::model::anim::{Animator, piles};
 use crate::model::layout::Layout;
 use crate::model::playback::{Playback, Speed};
 use leptos::prelude::{GetUntracked, LocalStorage, RwSignal, Set, StoredValue};
@@ -26,9 +29,22 @@ use web_sys::{Element, HtmlCanvasElement};
 /// The animation loop, as components hold it.
 pub type Anim = StoredValue<Rc<AnimLoop>, LocalStorage>;
 
-/// A recorded run, as a replay reads it: given a run time, the run is shown as it was then and
-/// the events that time newly shows are handed back to be animated.
-pub type Recorded = Rc<dyn Fn(f64) -> Vec<Event>>;
+/// The run record shown at the playhead at most this often during the animation (wall
+/// milliseconds): every view that reads the record reruns when it changes.
+const SHOW_MS: f64 = 100.0;
+
+/// The run record as the loop reads it: a replay takes its events, and the playhead says how
+/// much of it to show.
+pub trait Record {
+    /// How many events happened at or before run time `t_ms`, counting on from event `from`.
+    fn index_at(&self, from: usize, t_ms: f64) -> usize;
+    /// Hand the events in `range` (those there are) to `with`, without copying them.
+    fn events(&self, range: std::ops::Range<usize>, with: &mut dyn FnMut(&[Event]));
+    /// How many events the record holds.
+    fn recorded(&self) -> usize;
+    /// Show the run as it was after its first `upto` events.
+    fn show(&self, upto: usize);
+}
 
 /// The animation loop's state; shared by the inbox and the canvas.
 pub struct AnimLoop {
@@ -37,8 +53,16 @@ pub struct AnimLoop {
     running: Cell<bool>,
     layer: RefCell<Option<TokenLayer>>,
     playback: RefCell<Playback>,
-    /// The run being replayed.
-    recorded: RefCell<Option<Recorded>>,
+    /// The run record, shown at the playhead.
+    record: RefCell<Option<Rc<dyn Record>>>,
+    /// The record's index of the first event the animator was handed since its reset.
+    base: Cell<usize>,
+    /// A replay: the record's index of the next event to hand to the animator.
+    released: Cell<usize>,
+    /// A live run: the record's index of the next event the relay sends.
+    live: Cell<usize>,
+    /// The playhead last shown, and when (wall time).
+    shown: Cell<(Option<usize>, f64)>,
     /// Whether messages are being counted instead of drawn; read by the canvas.
     pub counting: RwSignal<bool>,
     /// The chosen speed; read by the playback controls.
@@ -58,7 +82,11 @@ impl AnimLoop {
             running: Cell::new(false),
             layer: RefCell::new(None),
             playback: RefCell::new(Playback::default()),
-            recorded: RefCell::new(None),
+            record: RefCell::new(None),
+            base: Cell::new(0),
+            released: Cell::new(0),
+            live: Cell::new(0),
+            shown: Cell::new((None, f64::NEG_INFINITY)),
             counting: RwSignal::new(false),
             speed: RwSignal::new(Speed::default()),
             paused: RwSignal::new(false),
@@ -79,22 +107,69 @@ impl AnimLoop {
         self.wake();
     }
 
+    /// Show `record` at the playhead from now on.
+    pub fn attach(&self, record: Rc<dyn Record>) {
+        *self.record.borrow_mut() = Some(record);
+    }
+
     /// Forget every token: a new run, or another scenario. A replay ends.
     pub fn reset(&self, layout: Layout) {
-        self.animator.borrow_mut().reset(layout.clone());
         *self.layout.borrow_mut() = layout;
+        self.restart_at(0);
+        self.live.set(0);
+        self.counting.set(false);
+    }
+
+    /// A new run: forget every token, and play even when the last run was paused.
+    pub fn new_run(self: &Rc<Self>, layout: Layout) {
+        self.reset(layout);
+        self.set_paused(false);
+    }
+
+    /// A live run's batch of events, to animate.
+    pub fn push(self: &Rc<Self>, events: &[Event]) {
+        self.animator.borrow_mut().push(events);
+        self.live.set(self.live.get() + events.len());
+        self.wake();
+    }
+
+    /// The record's index of the first event the animation has not reached.
+    pub fn playhead(&self) -> usize {
+        self.base.get() + self.animator.borrow().let_out()
+    }
+
+    /// Show the record at the playhead now (events came into it).
+    pub fn refresh(&self) {
+        if let Some(record) = self.record() {
+            let playhead = self.playhead();
+            record.show(playhead);
+            self.shown.set((Some(playhead), now_ms()));
+        }
+    }
+
+    /// Skip the rest of the animation: the run as it is at its end (or as far as it has come),
+    /// with no tokens; a live run's later events are animated from there.
+    pub fn jump_to_end(&self) {
+        let end = self.record().map_or(0, |r| r.recorded()).max(self.live.get());
+        self.restart_at(end);
+        self.refresh();
+    }
+
+    /// No tokens, no replay; the animator's first event will be the record's `index`.
+    fn restart_at(&self, index: usize) {
+        self.animator.borrow_mut().reset(self.layout.borrow().clone());
         self.clear();
         self.playback.borrow_mut().stop_replay();
-        self.counting.set(false);
+        self.base.set(index);
+        self.released.set(index);
+        self.shown.set((None, f64::NEG_INFINITY));
         if self.position.get_untracked().is_some() {
             self.position.set(None);
         }
     }
 
-    /// Animate a batch of events.
-    pub fn push(self: &Rc<Self>, events: &[Event]) {
-        self.animator.borrow_mut().push(events);
-        self.wake();
+    fn record(&self) -> Option<Rc<dyn Record>> {
+        self.record.borrow().clone()
     }
 
     /// Play at `speed` from now on.
@@ -118,14 +193,13 @@ impl AnimLoop {
         self.set_paused(!paused);
     }
 
-    /// Show the `recorded` run (which ends at run time `end_ms`) as it was at run time `t_ms`
-    /// and animate it from there on (when not paused).
-    pub fn seek(self: &Rc<Self>, t_ms: f64, end_ms: f64, recorded: Recorded) {
-        self.animator.borrow_mut().reset(self.layout.borrow().clone());
-        self.clear();
+    /// Show the record's run (which ends at run time `end_ms`) as it was at run time `t_ms` and
+    /// animate it from there on (when not paused).
+    pub fn seek(self: &Rc<Self>, t_ms: f64, end_ms: f64) {
+        let Some(record) = self.record() else { return };
         // What was due up to `t_ms` is shown, not animated.
-        recorded(t_ms);
-        *self.recorded.borrow_mut() = Some(recorded);
+        self.restart_at(record.index_at(0, t_ms));
+        self.refresh();
         let position = {
             let mut playback = self.playback.borrow_mut();
             playback.seek(t_ms, end_ms);
@@ -174,7 +248,9 @@ impl AnimLoop {
         if counting != self.counting.get_untracked() {
             self.counting.set(counting);
         }
-        if !paused && (replaying || counting || self.animator.borrow().busy()) {
+        let going_on = !paused && (replaying || counting || self.animator.borrow().busy());
+        self.show_playhead(wall, !going_on);
+        if going_on {
             leptos::prelude::request_animation_frame(move || self.frame());
         } else {
             self.playback.borrow_mut().idle();
@@ -182,15 +258,27 @@ impl AnimLoop {
         }
     }
 
-    /// Show the replayed run up to run time `t_ms` and animate the events that became due;
-    /// `false` once the replay is over.
+    /// Show the record at the playhead when it moved: at most every [`SHOW_MS`], and at once
+    /// when the loop stops (`last`).
+    fn show_playhead(&self, wall: f64, last: bool) {
+        let playhead = self.playhead();
+        let (shown, at) = self.shown.get();
+        if shown != Some(playhead) && (last || wall - at >= SHOW_MS) {
+            self.refresh();
+        }
+    }
+
+    /// Hand the animator the replayed run's events up to run time `t_ms`; `false` once the
+    /// replay is over.
     fn replay_to(&self, t_ms: f64) -> bool {
-        let Some(recorded) = self.recorded.borrow().clone() else {
+        let Some(record) = self.record() else {
             return false;
         };
-        let due = recorded(t_ms);
-        if !due.is_empty() {
-            self.animator.borrow_mut().push(&due);
+        let from = self.released.get();
+        let to = record.index_at(from, t_ms);
+        if to > from {
+            record.events(from..to, &mut |events| self.animator.borrow_mut().push(events));
+            self.released.set(to);
         }
         let done = self.playback.borrow().replay_done();
         if done {
@@ -221,7 +309,9 @@ impl AnimLoop {
                 })
             })
             .collect();
-        layer.paint(&animator.sprites(now), &flashes, animator.started());
+        let sprites = animator.sprites(now);
+        let live = sprites.len();
+        layer.paint(&piles(sprites), live, &flashes, animator.started());
     }
 }
 

@@ -1,6 +1,7 @@
 //! The page's two languages, English and simplified Chinese.
 //!
-//! - [`texts`]: the page's own words, one catalogue ([`Text`]) and the sentences with values.
+//! - [`texts`]: the page's own words, one catalogue ([`Text`]), the canvas's tags ([`tag`]) and
+//!   the sentences with values.
 //! - here: the gallery's examples in Chinese (the table [`ZH`], keyed by file stem; English is
 //!   each example's JSON), and the choice of language.
 //!
@@ -9,8 +10,7 @@
 
 pub mod texts;
 
-pub use texts::Text;
-use wasm_bindgen::prelude::*;
+pub use texts::{Text, tag};
 
 /// The `localStorage` key holding `"en"` or `"zh"`.
 pub const STORAGE_KEY: &str = "warren.lang";
@@ -158,23 +158,12 @@ pub fn zh(stem: &str) -> Option<(&'static str, &'static str)> {
         .map(|(_, name, text)| (*name, *text))
 }
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(catch, js_namespace = localStorage, js_name = getItem)]
-    fn storage_get(key: &str) -> Result<Option<String>, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = localStorage, js_name = setItem)]
-    fn storage_set(key: &str, value: &str) -> Result<(), JsValue>;
-}
-
 /// The language remembered in `localStorage`, if any.
 pub fn remembered() -> Option<Lang> {
     if !cfg!(target_arch = "wasm32") {
         return None;
     }
-    storage_get(STORAGE_KEY)
-        .ok()
-        .flatten()
-        .map(|code| Lang::from_code(&code))
+    crate::keep::load(STORAGE_KEY).map(|code| Lang::from_code(&code))
 }
 
 /// The language remembered in `localStorage`, else the browser's.
@@ -192,9 +181,7 @@ pub fn initial() -> Lang {
 
 /// Remember `lang` (quietly does nothing where storage is unavailable).
 pub fn remember(lang: Lang) {
-    if cfg!(target_arch = "wasm32") {
-        let _ = storage_set(STORAGE_KEY, lang.code());
-    }
+    crate::keep::store(STORAGE_KEY, lang.code());
 }
 
 #[cfg(test)]

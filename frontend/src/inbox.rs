@@ -3,7 +3,8 @@
 //! says goes where it belongs: the connection's [`Status`], the [`Playground`]'s run record and
 //! limits, and the animation ([`AnimLoop`]).
 //!
-//! Events animate as they arrive but reach the run record at most ten times a second: the relay
+//! Events animate as they arrive (and the record shows them as the animation reaches them, see
+//! [`crate::frame`]) but reach the run record at most ten times a second: the relay
 //! sends them in many small messages, and handing each one to the record would rerun every view
 //! that reads it hundreds of times a second. Any other message first hands over the events still
 //! waiting, so the record never sees a run end before its last events.
@@ -126,6 +127,8 @@ impl Inbox {
         let events = std::mem::take(&mut *self.pending.borrow_mut());
         if !events.is_empty() {
             self.pg.append(events);
+            // The animation may be ahead of the record (or done): show what it has reached.
+            self.anim.refresh();
         }
     }
 

@@ -13,14 +13,16 @@
 //!   document being edited, the run record, the connection's status, the layout, the builder's
 //!   edits and forms, the canvas's gestures, the timeline, the animation and its playback clocks.
 //! - [`share`]: the share-link codec (`#s=…`): packing, [`share::deflate`], [`share::base64url`].
-//! - [`gallery`]: the examples, embedded at compile time; [`i18n`]: their English and Chinese
-//!   names and explanations.
+//! - [`gallery`]: the examples, embedded at compile time; [`i18n`]: the page in English and
+//!   Chinese: the catalogue of its own words, and the examples' names and explanations.
 //! - [`playground`]: the page's state in signals split by how often they change (the document,
 //!   the run record), with what touches both.
 //! - [`inbox`]: the one inbox for the relay: what the socket brings goes to the connection's
 //!   status, the run record and the animation from here; [`socket`]: the web-sys WebSocket that
 //!   feeds it.
-//! - [`frame`]: the one `requestAnimationFrame` loop that animates tokens and flashes.
+//! - [`frame`]: the one `requestAnimationFrame` loop that animates tokens and flashes, and the
+//!   page's one clock: the run record is shown at its playhead.
+//! - [`keep`]: the scenario kept in `localStorage` and the address bar, so no work is lost.
 //! - [`app`]: the page and its header; [`views`]: its panes; [`components`]: the relay status
 //!   panel; [`fatal`]: the banner shown when the page's own code fails.
 //!
@@ -34,6 +36,7 @@ pub mod frame;
 pub mod gallery;
 pub mod i18n;
 pub mod inbox;
+pub mod keep;
 pub mod model;
 pub mod playground;
 pub mod share;

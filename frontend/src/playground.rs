@@ -8,7 +8,7 @@
 //! locks the document, loading a scenario forgets the run, a new drawing restarts the run's
 //! traffic per edge, Run turns the document into a run, and a replay shows the recorded run.
 
-use crate::frame::{AnimLoop, Recorded};
+use crate::frame::{AnimLoop, Record};
 use crate::model::document::{Document, RunRefused};
 use crate::model::edit::{self, Element};
 use crate::model::layout::Layout;
@@ -188,10 +188,9 @@ impl Playground {
         }
     }
 
-    /// A live run's events, into the run record.
+    /// A live run's events, into the run record (shown as the animation reaches them).
     pub fn append(self, events: Vec<Event>) {
-        self.doc
-            .with_untracked(|d| self.run.update(|r| r.append(events, &d.layout)));
+        self.run.update(|r| r.append(events));
     }
 
     /// Show the finished run as it was at run time `t_ms` and let `anim` animate it from there.
@@ -201,7 +200,7 @@ impl Playground {
             .run
             .with_untracked(|r| (!r.phase().active() && !r.events.is_empty()).then(|| r.end_ms() as f64));
         if let Some(end) = end {
-            anim.seek(t_ms, end, self.recorded());
+            anim.seek(t_ms, end);
         }
     }
 
@@ -210,22 +209,37 @@ impl Playground {
         self.seek(anim, 0.0);
         anim.set_paused(false);
     }
+}
 
-    /// The run record as a replay reads it: shown as it was at a run time, handing back the
-    /// events that time newly shows.
-    fn recorded(self) -> Recorded {
-        Rc::new(move |t_ms| {
-            let mut due = Vec::new();
-            if self.run.with_untracked(|r| r.changes_at(t_ms)) {
-                self.doc.with_untracked(|d| {
-                    self.run.update(|r| {
-                        let shown = r.show_until(t_ms, &d.layout);
-                        due = r.events.get(shown).map(<[Event]>::to_vec).unwrap_or_default();
-                    });
-                });
+/// The run record as the animation reads it: a replay takes its events, and the record shows
+/// the run as it was at the animation's playhead.
+impl Record for Playground {
+    fn index_at(&self, from: usize, t_ms: f64) -> usize {
+        self.run.with_untracked(|r| r.index_at(from, t_ms))
+    }
+
+    fn events(&self, range: std::ops::Range<usize>, with: &mut dyn FnMut(&[Event])) {
+        self.run.with_untracked(|r| {
+            let end = range.end.min(r.events.len());
+            if let Some(events) = r.events.get(range.start..end) {
+                with(events);
             }
-            due
-        })
+        });
+    }
+
+    fn recorded(&self) -> usize {
+        self.run.with_untracked(|r| r.events.len())
+    }
+
+    fn show(&self, upto: usize) {
+        let moves = self.run.with_untracked(|r| upto.min(r.events.len()) != r.shown);
+        if moves {
+            self.doc.with_untracked(|d| {
+                self.run.update(|r| {
+                    r.show_to(upto, &d.layout);
+                });
+            });
+        }
     }
 }
 

@@ -16,7 +16,7 @@ use web_sys::HtmlInputElement;
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod dom;
-use dom::{Mounted, all, backup_message, click, ev, mount_playground, sleep, text, texts};
+use dom::{Mounted, all, backup_message, click, ev, mount_playground, sleep, text, texts, within};
 
 /// The playground with the backup-exchange example.
 async fn mount() -> Mounted {
@@ -119,24 +119,16 @@ fn live_tokens(m: &Mounted) -> usize {
         .expect("a count of live tokens")
 }
 
-/// Poll until `check` holds, for at most `ms` milliseconds.
-async fn eventually(ms: i32, check: impl Fn() -> bool) -> bool {
-    for _ in 0..ms / 20 {
-        if check() {
-            return true;
-        }
-        sleep(20).await;
-    }
-    check()
-}
-
 #[wasm_bindgen_test]
 async fn a_recorded_run_is_replayed_paused_scrubbed_and_its_queues_plotted() {
     let m = mount().await;
     assert!(disabled(&m, "replay-button"), "nothing to replay before a run");
     assert!(disabled(&m, "scrub"));
     run_recorded(&m).await;
-    assert_eq!(texts(&m.root, "summary-published"), ["10"]);
+    assert!(
+        within(5_000, || texts(&m.root, "summary-published") == ["10"]).await,
+        "the summary once the animation has reached the end"
+    );
     assert!(publisher_counts(&m).contains("✓ 10"), "{}", publisher_counts(&m));
 
     // The summary plots one line per queue, with a legend.
@@ -179,10 +171,11 @@ async fn a_recorded_run_is_replayed_paused_scrubbed_and_its_queues_plotted() {
     assert_eq!(text(&m.root, "scrub-time").as_deref(), Some("500 ms / 1.10 s"));
     assert_eq!(all(&m.root, "depth-cursor").len(), 1, "the plot marks the moment");
     assert_eq!(
-        texts(&m.root, "summary-published"),
-        ["10"],
-        "the summary keeps the whole run"
+        texts(&m.root, "live-published"),
+        ["5"],
+        "the summary shows the same moment"
     );
+    assert!(texts(&m.root, "summary-published").is_empty());
 
     // Paused: the replay stands still.
     sleep(200).await;
@@ -218,11 +211,11 @@ async fn a_recorded_run_is_replayed_paused_scrubbed_and_its_queues_plotted() {
         Some("false")
     );
     assert!(
-        eventually(1_000, || live_tokens(&m) > 0).await,
+        within(1_000, || live_tokens(&m) > 0).await,
         "tokens animate during the replay"
     );
     assert!(
-        eventually(3_000, || m.anim.position.get_untracked().is_none()).await,
+        within(3_000, || m.anim.position.get_untracked().is_none()).await,
         "the replay ends"
     );
     let took = web_sys::window()
@@ -231,8 +224,11 @@ async fn a_recorded_run_is_replayed_paused_scrubbed_and_its_queues_plotted() {
         .unwrap_or_default()
         - started;
     assert!(took < 1_000.0, "a 1.1 s run replayed at 4× took {took:.0} ms");
-    leptos::task::tick().await;
-    assert!(publisher_counts(&m).contains("✓ 10"), "{}", publisher_counts(&m));
+    assert!(
+        within(5_000, || publisher_counts(&m).contains("✓ 10")).await,
+        "the counts reach the end with the animation: {}",
+        publisher_counts(&m)
+    );
     assert_eq!(
         text(&m.root, "queue-depth-backup-queue").as_deref(),
         Some("ready 9 · unacked 0")
@@ -267,4 +263,36 @@ async fn a_replay_at_a_quarter_speed_is_slower_and_a_new_run_ends_it() {
         all(&m.root, "depth-plot").is_empty(),
         "the new run has no snapshots yet"
     );
+}
+
+#[wasm_bindgen_test]
+async fn the_counters_follow_the_tokens_and_jump_to_the_end_shows_the_end() {
+    let m = mount().await;
+    // A paused animation carries over to no new run.
+    click(&m.root, "pause-button");
+    leptos::task::tick().await;
+    assert!(m.anim.paused.get_untracked());
+    run_recorded(&m).await;
+    assert!(!m.anim.paused.get_untracked(), "a new run plays");
+    assert_eq!(
+        all(&m.root, "pause-button")[0].get_attribute("aria-pressed").as_deref(),
+        Some("false")
+    );
+
+    // The broker is done; the page is where the tokens are.
+    let shown = m.pg.run.with_untracked(|r| (r.counts.published, r.shows_all()));
+    assert!(shown.0 < 10 && !shown.1, "{shown:?}");
+    assert!(texts(&m.root, "summary-published").is_empty(), "no final numbers yet");
+    assert!(within(2_000, || live_tokens(&m) > 0).await, "tokens fly");
+    let title = all(&m.root, "jump-end-button")[0]
+        .get_attribute("title")
+        .unwrap_or_default();
+    assert!(title.contains("end"), "{title}");
+    click(&m.root, "jump-end-button");
+    leptos::task::tick().await;
+    assert_eq!(texts(&m.root, "summary-published"), ["10"]);
+    assert!(publisher_counts(&m).contains("✓ 10"), "{}", publisher_counts(&m));
+    assert_eq!(text(&m.root, "scrub-time").as_deref(), Some("1.10 s / 1.10 s"));
+    sleep(50).await;
+    assert_eq!(live_tokens(&m), 0, "no tokens left");
 }

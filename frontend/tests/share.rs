@@ -6,7 +6,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::mount::mount_to;
-use warren_frontend::{App, gallery, share};
+use warren_frontend::{App, gallery, keep, share};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::HtmlElement;
@@ -32,9 +32,15 @@ fn set_fragment(fragment: &str) {
         .expect("replaceState");
 }
 
+/// Empty the browser's kept scenario, so each page starts as a first visit.
+fn forget_kept_work() {
+    let _ = web_sys::js_sys::eval(&format!("localStorage.removeItem('{}')", keep::STORAGE_KEY));
+}
+
 /// The whole page, opened at `fragment`; the handle unmounts it when dropped.
 async fn open_page(fragment: &str) -> (HtmlElement, Box<dyn std::any::Any>) {
     set_fragment(fragment);
+    forget_kept_work();
     let root = container();
     let handle = mount_to(root.clone(), App);
     sleep(50).await;
@@ -127,9 +133,10 @@ async fn a_good_link_opens_its_scenario_and_follows_edits() {
     let value: serde_json::Value = serde_json::from_str(&editor).expect("the editor holds JSON");
     assert_eq!(warren_shared::parse_scenario(&value).ok(), Some(scenario));
 
-    // Loading another example keeps the link in the address bar current.
+    // Loading another example keeps the link in the address bar current (once the page has
+    // been quiet for a moment).
     click(&root, "gallery-nack");
-    sleep(20).await;
+    sleep(warren_frontend::keep::QUIET_MS as i32 + 200).await;
     let nack = gallery::example("nack").and_then(|e| e.scenario()).expect("nack");
     let hash = location_hash();
     assert!(hash.starts_with("#s=1."), "{hash}");
@@ -177,9 +184,9 @@ async fn copy_link_puts_the_link_in_the_address_bar_and_copies_or_selects_it() {
     let note = text(&root, "share-note").unwrap_or_default();
     assert!(note == "Link copied" || note.starts_with("Press Ctrl+C"), "{note:?}");
 
-    // From now on the address bar follows the scenario.
+    // The address bar follows the scenario (once the page has been quiet for a moment).
     click(&root, "gallery-priority");
-    sleep(20).await;
+    sleep(keep::QUIET_MS as i32 + 200).await;
     let priority = gallery::example("priority")
         .and_then(|e| e.scenario())
         .expect("priority");
@@ -243,4 +250,48 @@ async fn a_json_file_imports_and_a_broken_one_says_why() {
 
 fn location_hash() -> String {
     warren_frontend::views::share::location_hash()
+}
+
+#[wasm_bindgen_test]
+async fn work_is_kept_for_the_next_visit_and_a_link_wins_over_it() {
+    let (root, handle) = open_page("").await;
+    assert_eq!(location_hash(), "", "nothing written before a change");
+    click(&root, "gallery-nack");
+    sleep(keep::QUIET_MS as i32 + 200).await;
+    let kept = keep::stored().expect("the scenario is kept");
+    assert_eq!(kept, input_value(&root, "scenario-json"));
+    let hash = location_hash();
+    assert_eq!(
+        share::decode(&hash).ok(),
+        gallery::example("nack").and_then(|e| e.scenario())
+    );
+    drop(handle);
+    root.remove();
+
+    // A new visit without a link opens the kept work; one with a link opens the link.
+    set_fragment("");
+    let root = container();
+    let handle = mount_to(root.clone(), App);
+    sleep(50).await;
+    assert_eq!(input_value(&root, "scenario-json"), kept);
+    drop(handle);
+    root.remove();
+    let returns = gallery::example("returns").and_then(|e| e.scenario()).expect("returns");
+    set_fragment(&format!("#{}", share::encode(&returns)));
+    let root = container();
+    let handle = mount_to(root.clone(), App);
+    sleep(50).await;
+    assert_eq!(
+        text(&root, "scenario-title"),
+        gallery::example("returns").map(|e| e.name)
+    );
+    assert_eq!(
+        keep::stored().as_deref(),
+        Some(kept.as_str()),
+        "opening a link keeps the stored work"
+    );
+    drop(handle);
+    root.remove();
+    forget_kept_work();
+    set_fragment("");
 }

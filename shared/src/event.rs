@@ -1,8 +1,9 @@
 //! What happened during a run, as the relay observed it on the broker.
 //!
 //! Every event carries `t_ms`, milliseconds since the run started. Events are produced from AMQP
-//! frames the relay's own client saw (publishes, confirms, returns, deliveries) and from the
-//! management API (queue snapshots); nothing is inferred from what *should* have happened.
+//! frames the relay's own client saw (publishes, confirms, returns, deliveries, queue depths read
+//! by passive declarations) and from the management API (the rest of a queue snapshot); nothing
+//! is inferred from what *should* have happened.
 
 use crate::wire::{by_name, wire};
 use serde::{Deserialize, Serialize};
@@ -110,17 +111,28 @@ by_name! {
 }
 
 wire! {
-    /// The state of one queue as the management API reported it.
+    /// The state of one queue, from two sources: `ready` and `consumers` are read over AMQP (a
+    /// passive `queue.declare`, exact at `ready_at_ms`) whenever `ready_at_ms` is present; every
+    /// other figure comes from the management API, whose statistics are sampled by the broker
+    /// (every `collect_statistics_interval`: 5 s by default, 1 s on Warren's own cluster) and read
+    /// every `snapshot_interval_ms`, so they can be that much older than `t_ms`.
     #[derive(Debug, Clone, PartialEq, Eq, Default)]
     pub struct QueueSnapshot {
         /// Queue name.
         pub queue: String,
         /// Total messages (ready + unacknowledged).
         pub messages: u64,
-        /// Ready for delivery.
+        /// Ready for delivery: over AMQP when `ready_at_ms` is present, else the management API's.
         pub ready: u64,
-        /// Delivered, not yet acknowledged.
+        /// Delivered, not yet acknowledged (management API).
         pub unacked: u64,
+        /// Consumers on the queue, read over AMQP with `ready`.
+        #[wire(optional)]
+        pub consumers: Option<u64>,
+        /// Run time at which `ready` and `consumers` were read over AMQP; absent when `ready` is the
+        /// management API's (before the first AMQP reading, or when the queue cannot be read).
+        #[wire(optional)]
+        pub ready_at_ms: Option<u64>,
         /// Messages held in memory.
         pub in_ram: u64,
         /// Messages paged out to disk.
@@ -323,7 +335,7 @@ wire! {
             /// Queue where it was seen.
             seen_in: String,
         },
-        /// Queue state from the management API.
+        /// Queue state: its depth read over AMQP as it changes, the rest from the management API.
         QueueSnapshot = "queue_snapshot" (QueueSnapshot),
         /// Messages still in a queue when the run ended, drained by the relay.
         LeftInQueue = "left_in_queue" {
@@ -754,6 +766,8 @@ mod tests {
             kind: EventKind::QueueSnapshot(QueueSnapshot {
                 queue: "q".into(),
                 paged_out: 3,
+                consumers: Some(1),
+                ready_at_ms: Some(1),
                 ..Default::default()
             }),
         };

@@ -19,7 +19,7 @@ mod tracked;
 pub mod validate;
 mod wire;
 
-pub use event::{BrokerInfo, Event, EventKind, NodeStatus, Outcome, QueueSnapshot};
+pub use event::{BrokerInfo, Event, EventKind, NodeAction, NodeStatus, Outcome, QueueSnapshot};
 pub use protocol::{ClientMessage, Hello, PROTOCOL_VERSION, ServerMessage};
 pub use scenario::*;
 pub use summary::{Summary, SummaryBuilder};

@@ -397,6 +397,17 @@ mod tests {
             r#"{"t_ms":17,"type":"queue_snapshot","queue":"q","messages":0,"ready":0,"unacked":0,"in_ram":0,"paged_out":0,"persistent":0}"#
         );
         assert_eq!(
+            text(&QueueSnapshot {
+                queue: s("q"),
+                messages: 5,
+                ready: 5,
+                consumers: Some(0),
+                ready_at_ms: Some(40),
+                ..Default::default()
+            }),
+            r#"{"queue":"q","messages":5,"ready":5,"unacked":0,"consumers":0,"ready_at_ms":40,"in_ram":0,"paged_out":0,"persistent":0}"#
+        );
+        assert_eq!(
             text(&Limits::default()),
             r#"{"max_exchanges":50,"max_queues":50,"max_bindings":200,"max_policies":20,"max_actors":40,"max_steps":200,"max_messages":200000,"max_duration_ms":600000,"max_body_bytes":65536,"node_faults":false,"nodes":[]}"#
         );

@@ -17,8 +17,30 @@ use warren_tests::load::{Abandon, RelayProcess, Sampler, Timing, log_path, mb, q
 
 /// How long after the last run ends the memory is read again, unless `--settle SECS`.
 const SETTLE: Duration = Duration::from_secs(15);
-/// How long the idle relay is left alone before its memory is read.
-const IDLE_WAIT: Duration = Duration::from_secs(1);
+/// How long the relay's thread count must stay the same before it counts as idle: the vhost
+/// pool opens one AMQP connection (and with it one lapin thread) per ready vhost, so a pool still
+/// filling up shows as threads still coming.
+const STEADY_FOR: Duration = Duration::from_secs(3);
+/// The longest wait for the relay to be idle (a pool of 60 on a busy 3-node cluster takes
+/// seconds).
+const IDLE_LIMIT: Duration = Duration::from_secs(60);
+
+/// Wait until the relay is idle (its threads unchanged for [`STEADY_FOR`], so the vhost pool is
+/// full), and say how long that took.
+async fn wait_idle(sampler: &Sampler) -> Duration {
+    let started = Instant::now();
+    let mut threads = sampler.now().threads;
+    let mut since = Instant::now();
+    while since.elapsed() < STEADY_FOR && started.elapsed() < IDLE_LIMIT {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let now = sampler.now().threads;
+        if now != threads {
+            threads = now;
+            since = Instant::now();
+        }
+    }
+    started.elapsed()
+}
 
 struct Args {
     relay: PathBuf,
@@ -102,7 +124,12 @@ async fn measure(args: &Args) -> Result<(), String> {
         let load: Vec<&str> = load.split_whitespace().take(3).collect();
         println!("machine load average       {} (2 cores are shared)", load.join(" "));
     }
-    tokio::time::sleep(IDLE_WAIT).await;
+    let filled = wait_idle(&sampler).await;
+    println!(
+        "relay idle                 after {:.1} s (threads steady for {} s: the vhost pool is full)",
+        filled.as_secs_f64(),
+        STEADY_FOR.as_secs()
+    );
     let idle = sampler.now();
 
     let lone = run_session(&url, &scenario, Abandon::Never).await;
@@ -113,7 +140,7 @@ async fn measure(args: &Args) -> Result<(), String> {
         )
     })?;
 
-    tokio::time::sleep(IDLE_WAIT).await;
+    wait_idle(&sampler).await;
     let before = sampler.now();
     sampler.reset();
     let started = Instant::now();

@@ -29,7 +29,7 @@ struct Package {
     why: &'static str,
 }
 
-const PACKAGES: [Package; 4] = [
+const PACKAGES: [Package; 6] = [
     Package {
         name: "rabbitmq-server",
         programs: &["rabbitmq-server"],
@@ -49,6 +49,16 @@ const PACKAGES: [Package; 4] = [
         name: "npm",
         programs: &["npm"],
         why: "installing wasm-opt",
+    },
+    Package {
+        name: "make",
+        programs: &["make"],
+        why: "building the relay's memory allocator (jemalloc)",
+    },
+    Package {
+        name: "fonts-wqy-microhei",
+        programs: &[],
+        why: "readable Chinese in browser screenshots",
     },
 ];
 

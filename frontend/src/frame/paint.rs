@@ -42,6 +42,10 @@ const FLASH_WIDTH: f64 = 3.0;
 const FLASH_RADIUS: f64 = 12.0;
 /// Where a priority's baseline sits below the token's centre.
 const LABEL_BASELINE: f64 = 3.5;
+/// The least the drawing is scaled by: below it, the SVG keeps this scale and its frame
+/// scrolls. Down to it, the canvas's text keeps its CSS size: the SVG's `--u` (drawing units
+/// per CSS pixel of text, 1 to `1 / MIN_SCALE`) enlarges it as much as the drawing shrinks.
+const MIN_SCALE: f64 = 0.8;
 
 /// The width and height in a `viewBox` attribute (`"min-x min-y width height"`).
 pub fn view_box_size(view_box: &str) -> Option<(f64, f64)> {
@@ -154,6 +158,9 @@ struct Placement {
     /// Drawing units to CSS pixels of the canvas.
     scale: f64,
     offset: (f64, f64),
+    /// The SVG's least size, from the drawing's, and its `--u`, as last written.
+    least: (f64, f64),
+    text: f64,
 }
 
 /// Observers that mark the layer stale (size, theme, drawing size) and wake the loop.
@@ -223,15 +230,28 @@ impl TokenLayer {
 
     /// Wipe the bitmap and zero the counters.
     pub fn clear(&mut self) {
-        self.paint(&[], &[], 0);
+        self.paint(&[], 0, &[], 0);
     }
 
-    /// Paint one frame: `flashes` under `sprites`; `drawn` is the count of tokens started.
-    pub fn paint(&mut self, sprites: &[Sprite], flashes: &[Flash], drawn: u64) {
-        self.count(sprites.len(), drawn);
+    /// Paint one frame: `flashes` under `sprites`; `live` is the count of tokens alive (a pile
+    /// is one sprite for many), `drawn` the count of tokens started.
+    pub fn paint(&mut self, sprites: &[Sprite], live: usize, flashes: &[Flash], drawn: u64) {
+        self.count(live, drawn);
         let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
         if self.stale.replace(false) || self.placement.is_none_or(|p| p.ratio != ratio) {
-            self.placement = self.place(ratio);
+            let placement = self.place(ratio);
+            if let Some(p) = placement
+                && self
+                    .placement
+                    .is_none_or(|old| (old.least, old.text) != (p.least, p.text))
+            {
+                // Written only when changed: each write is a mutation the watchers report.
+                let style = self.svg.unchecked_ref::<web_sys::SvgElement>().style();
+                let _ = style.set_property("min-width", &format!("{:.0}px", p.least.0));
+                let _ = style.set_property("min-height", &format!("{:.0}px", p.least.1));
+                let _ = style.set_property("--u", &format!("{:.3}", p.text));
+            }
+            self.placement = placement;
             self.palette = Palette::read(&self.canvas);
             self.painted = true;
         }
@@ -295,6 +315,8 @@ impl TokenLayer {
             pixels,
             scale,
             offset,
+            least: ((view.0 * MIN_SCALE).round(), (view.1 * MIN_SCALE).round()),
+            text: (1.0 / scale).clamp(1.0, 1.0 / MIN_SCALE),
         })
     }
 }
@@ -332,7 +354,7 @@ fn paint_tokens(c: &CanvasRenderingContext2d, palette: &Palette, sprites: &[Spri
         c.begin_path();
         for i in indices {
             let s = &sprites[i];
-            let r = if s.label.is_some() { LABELLED_RADIUS } else { RADIUS };
+            let r = radius(s);
             c.move_to(s.x + r, s.y);
             let _ = c.arc(s.x, s.y, r, 0.0, TAU);
         }
@@ -353,6 +375,13 @@ fn paint_tokens(c: &CanvasRenderingContext2d, palette: &Palette, sprites: &[Spri
             let _ = c.fill_text(label, s.x, s.y + LABEL_BASELINE);
         }
     }
+}
+
+/// A token's radius: larger with a label, wide enough for a pile's count (`×125`).
+fn radius(sprite: &Sprite) -> f64 {
+    sprite.label.as_deref().map_or(RADIUS, |label| {
+        LABELLED_RADIUS.max(2.6 * label.chars().count() as f64 + 2.0)
+    })
 }
 
 /// Watch what makes the layer stale: the SVG's size, the theme (`data-theme` on `<html>`, the

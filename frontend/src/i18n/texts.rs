@@ -65,6 +65,8 @@ texts! {
     Inspector: "Inspector" / "检查器",
     EventLog: "Event log" / "事件日志",
     Summary: "Summary" / "汇总",
+    Panels: "Panels" / "面板",
+    Log: "Log" / "日志",
     // Outcomes of a run.
     OutcomeCompleted: "completed" / "已完成",
     OutcomeStopped: "stopped" / "已停止",
@@ -146,6 +148,9 @@ they are counted), tokens travel at the 1× speed."
     ReplayHelp: "Play the recorded run again, without the broker" / "不经 broker，重新播放记录下的运行",
     RunTime: "Run time" / "运行时间",
     ScrubHelp: "Jump to a moment of the recorded run" / "跳到记录中的某一时刻",
+    JumpToEnd: "⇥ End" / "⇥ 结尾",
+    JumpToEndHelp: "Jump to the end: skip the rest of the animation and show the run's final numbers"
+        / "跳到结尾：跳过剩下的动画，直接显示本次运行的最终数字",
     // Timeline.
     Timeline: "Timeline" / "时间线",
     ActionOfNewStep: "Action of the new step" / "新步骤的动作",
@@ -328,14 +333,16 @@ handle (the dot on its right) to another box to connect them. Add elements from 
     LeftInQueues: "left in queues" / "留在队列中",
     SummaryDiffers: "The relay's summary differs from the one this page folded from the events."
         / "relay 的汇总与本页根据事件统计出的汇总不一致。",
-    SummaryLater: "The full summary, with what was lost, comes when the run ends."
-        / "运行结束后会给出完整的汇总，包括丢失了什么。",
+    SummaryLater: "The full summary, with what was lost, comes when the run and its animation end."
+        / "运行和动画都结束后会给出完整的汇总，包括丢失了什么。",
+    Playing: "playing" / "播放中",
     SummaryBefore: "Run the scenario to see what happened to every message: published, acked, nacked, returned, delivered per queue, lost, duplicated, or left in a queue."
         / "运行场景，看看每条消息的结果：已发布、已确认、被 nack、被退回、按队列统计的投递、丢失、重复，或留在队列中。",
     // Plot.
     PlotCaption: "Queue depth (ready + unacked) over the run" / "运行期间的队列深度（ready + unacked）",
     PlotLabel: "Queue depth over time" / "队列深度随时间的变化",
     PagedOut: "paged out ┄" / "换出到磁盘 ┄",
+    ReadyKey: "ready ┈" / "ready（就绪）┈",
     // Share.
     LinkToScenario: "Link to this scenario" / "指向此场景的链接",
     FixJsonForLink: "Fix the JSON to get a link" / "修正 JSON 后才能得到链接",
@@ -367,6 +374,28 @@ handle (the dot on its right) to another box to connect them. Add elements from 
     LimitMessages: "Messages per run" / "每次运行的消息数",
     LimitRunTime: "Run time" / "运行时间",
     LimitBody: "Message body" / "消息体",
+    // The canvas's tags: a whole tag, or each of its words (see `tag`).
+    TagRoutesByQueueName: "routes by queue name" / "按队列名路由",
+    TagNoConfirms: "no confirms" / "无确认",
+    TagConfirms: "confirms" / "确认",
+    TagMsg: "msg" / "条消息",
+    TagMandatory: "mandatory" / "mandatory 回退",
+    TagOutbox: "outbox" / "发件箱",
+    TagAutoAck: "auto ack" / "自动确认",
+    TagManualAck: "manual ack" / "手动确认",
+    TagPrefetch: "prefetch" / "预取",
+    TagRules: "rules" / "规则",
+    TagBuiltIn: "built-in" / "内置",
+    TagInternal: "internal" / "内部",
+    TagAe: "AE" / "备份交换机",
+    TagDlx: "DLX" / "死信交换机",
+    TagClassic: "classic" / "经典",
+    TagQuorum: "quorum" / "仲裁",
+    TagStream: "stream" / "流",
+    TagLazy: "lazy" / "惰性",
+    TagOn: "on" / "位于",
+    TagMaxLength: "max-length" / "最大长度",
+    TagMaxPriority: "max-priority" / "最高优先级",
     // Event types, as the log shows them.
     EvRunStarted: "run started" / "运行开始",
     EvDeclared: "declared" / "已声明",
@@ -417,6 +446,47 @@ handle (the dot on its right) to another box to connect them. Add elements from 
 /// Entries written the same in both languages on purpose: names kept in Latin letters (JSON, the
 /// relay, the broker) and the log's column of ids.
 pub const SAME_IN_BOTH: &[Text] = &[Text::TabJson, Text::TabRelay, Text::Broker, Text::ColId];
+
+/// The words of the canvas's tags, found by their English.
+pub const TAGS: &[Text] = &[
+    Text::TagRoutesByQueueName,
+    Text::TagNoConfirms,
+    Text::TagConfirms,
+    Text::TagMsg,
+    Text::TagMandatory,
+    Text::TagOutbox,
+    Text::TagAutoAck,
+    Text::TagManualAck,
+    Text::TagPrefetch,
+    Text::TagRules,
+    Text::TagBuiltIn,
+    Text::TagInternal,
+    Text::TagAe,
+    Text::TagDlx,
+    Text::TagClassic,
+    Text::TagQuorum,
+    Text::TagStream,
+    Text::TagLazy,
+    Text::TagOn,
+    Text::TagMaxLength,
+    Text::TagMaxPriority,
+];
+
+/// A tag of the canvas (`max-length 10`, `manual ack`) in `lang`: the whole tag from [`TAGS`],
+/// else word by word; names, numbers and RabbitMQ's own values (`reject-publish`, `direct`)
+/// stay as they are.
+pub fn tag(text: &str, lang: Lang) -> String {
+    let word = |w: &str| TAGS.iter().find(|t| t.text(Lang::En) == w).map(|t| t.text(lang));
+    match (lang, word(text)) {
+        (Lang::En, _) => text.to_owned(),
+        (Lang::Zh, Some(zh)) => zh.to_owned(),
+        (Lang::Zh, None) => text
+            .split(' ')
+            .map(|w| word(w).unwrap_or(w))
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
 
 /// How a run ended, in words.
 pub fn outcome(outcome: Outcome) -> Text {
@@ -613,6 +683,14 @@ pub fn after(actor: &str, lang: Lang) -> String {
     }
 }
 
+/// `peak 40` in the plot's legend.
+pub fn peak(n: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("peak {n}"),
+        Lang::Zh => format!("峰值 {n}"),
+    }
+}
+
 /// `received 12` under a consumer.
 pub fn received(n: &str, lang: Lang) -> String {
     match lang {
@@ -719,6 +797,15 @@ mod tests {
             "Add an exchange: routes by type and bindings. Click, or drag it onto the canvas."
         );
         assert!(add_help(Text::Queue, Text::QueueHint, Lang::En).starts_with("Add a queue:"));
+    }
+
+    #[test]
+    fn tags_in_chinese() {
+        assert_eq!(tag("max-length 10", Lang::Zh), "最大长度 10");
+        assert_eq!(tag("max-length 10", Lang::En), "max-length 10");
+        assert_eq!(tag("no confirms", Lang::Zh), "无确认");
+        assert_eq!(tag("reject-publish", Lang::Zh), "reject-publish");
+        assert_eq!(tag("DLX dead-letters", Lang::Zh), "死信交换机 dead-letters");
     }
 
     #[test]

@@ -31,6 +31,9 @@ const FADE_MS: f64 = 450.0;
 const FLASH_MS: f64 = 600.0;
 /// Token speed along edges, in canvas units per millisecond.
 const SPEED: f64 = 0.42;
+/// Visible tokens of one colour closer than this (canvas units: they would overlap) are drawn
+/// as one, with a count.
+const PILE_DISTANCE: f64 = 12.0;
 
 /// What a token's colour says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -290,8 +293,11 @@ pub struct Sprite {
 #[derive(Debug, Default)]
 pub struct Animator {
     layout: Layout,
-    /// Cues waiting, with the run time (`t_ms`) of their event.
-    feed: VecDeque<(u64, Cue)>,
+    /// Cues waiting, with the run time (`t_ms`) of their event and its place among the events
+    /// pushed since the reset.
+    feed: VecDeque<(u64, Cue, usize)>,
+    /// Events pushed since the reset, cues or not.
+    pushed: usize,
     /// Cues in the feed that may start a token (publishes and deliveries).
     pending_publishes: usize,
     tokens: Vec<Token>,
@@ -339,12 +345,23 @@ impl Animator {
     /// Queue a batch of events for the animation.
     pub fn push(&mut self, events: &[Event]) {
         for event in events {
+            let seq = self.pushed;
+            self.pushed += 1;
             let Some(cue) = Cue::of(event) else { continue };
             if cue.may_spawn() {
                 self.pending_publishes += 1;
             }
-            self.feed.push_back((event.t_ms, cue));
+            self.feed.push_back((event.t_ms, cue, seq));
         }
+    }
+
+    /// How many of the events pushed since the reset the animation has reached: every event
+    /// before the first cue still waiting in the feed (all of them when none waits). A cue
+    /// taken early with its publish (a delivery right after it) counts once the feed passes
+    /// its place. The page shows the run's numbers as they were after these events, so the
+    /// counters never run ahead of the tokens.
+    pub fn let_out(&self) -> usize {
+        self.feed.front().map_or(self.pushed, |(_, _, seq)| *seq)
     }
 
     /// Whether a frame would change anything.
@@ -395,7 +412,7 @@ impl Animator {
             ((self.drain_by - now) / self.pending_publishes.max(1) as f64).clamp(6.0, 70.0)
         };
         for _ in 0..FRAME_BUDGET {
-            let Some((at, cue)) = self.feed.front() else { break };
+            let Some((at, cue, _)) = self.feed.front() else { break };
             let spawns = match cue {
                 Cue::Published { .. } => true,
                 Cue::Delivered { id, .. } | Cue::Returned { id, .. } => self.waiting_token(id, *at).is_none(),
@@ -405,7 +422,7 @@ impl Animator {
             if spawns && !crowded && now - self.last_spawn < gap {
                 break;
             }
-            let Some((t_ms, cue)) = self.feed.pop_front() else {
+            let Some((t_ms, cue, _)) = self.feed.pop_front() else {
                 break;
             };
             if cue.may_spawn() {
@@ -463,7 +480,7 @@ impl Animator {
         let mut taken = Vec::new();
         let mut i = 0;
         while i < self.feed.len() {
-            let (at, cue) = &self.feed[i];
+            let (at, cue, _) = &self.feed[i];
             if *at > t_ms + PULL_MS {
                 break;
             }
@@ -475,7 +492,7 @@ impl Animator {
                 Cue::Published { id: cue_id, .. } if cue_id == id => break,
                 Cue::Published { .. } | Cue::Settled { .. } | Cue::DeadLettered { .. } => false,
             };
-            if about && let Some((at, cue)) = self.feed.remove(i) {
+            if about && let Some((at, cue, _)) = self.feed.remove(i) {
                 if cue.may_spawn() {
                     self.pending_publishes = self.pending_publishes.saturating_sub(1);
                 }
@@ -847,6 +864,39 @@ impl Token {
 
 /// The path of a returned message: from just under the exchange's entry, arcing below the
 /// publish edge, to just under the publisher's exit.
+/// `sprites` with every pile drawn as one token with a count: visible tokens of one colour
+/// closer than [`PILE_DISTANCE`] to the first of them become that token, labelled `×25`. A burst
+/// that travels an edge together is then one token, not a heap over the edge's labels.
+pub fn piles(sprites: Vec<Sprite>) -> Vec<Sprite> {
+    let mut out: Vec<(Sprite, usize)> = Vec::with_capacity(sprites.len());
+    for sprite in sprites {
+        let near = (sprite.opacity > 0.0)
+            .then(|| {
+                out.iter().rposition(|(p, _)| {
+                    let (dx, dy) = (p.x - sprite.x, p.y - sprite.y);
+                    p.opacity > 0.0 && p.tone == sprite.tone && dx * dx + dy * dy < PILE_DISTANCE * PILE_DISTANCE
+                })
+            })
+            .flatten();
+        match near {
+            Some(i) => {
+                let (pile, n) = &mut out[i];
+                *n += 1;
+                pile.opacity = pile.opacity.max(sprite.opacity);
+            }
+            None => out.push((sprite, 1)),
+        }
+    }
+    out.into_iter()
+        .map(|(mut sprite, n)| {
+            if n > 1 {
+                sprite.label = Some(format!("×{n}"));
+            }
+            sprite
+        })
+        .collect()
+}
+
 fn return_arc(exchange_in: (f64, f64), publisher_out: (f64, f64)) -> Curve {
     const DROP: f64 = 9.0;
     const BULGE: f64 = 22.0;
@@ -1210,5 +1260,75 @@ mod tests {
         a.push(&burst);
         a.step(16.0);
         assert!(a.live() < 110, "{}", a.live());
+    }
+
+    #[test]
+    fn a_real_time_burst_is_one_token_with_a_count() {
+        let mut a = backup();
+        a.set_bursts_together(true);
+        a.reset(a.layout.clone());
+        let burst: Vec<Event> = (1..=25).map(|n| published(&format!("producer#{n}"))).collect();
+        a.push(&burst);
+        a.step(0.0);
+        a.step(50.0);
+        let sprites = a.sprites(50.0);
+        assert_eq!(sprites.len(), 25);
+        let piled = piles(sprites);
+        assert_eq!(piled.len(), 1, "{piled:?}");
+        assert_eq!(piled[0].label.as_deref(), Some("×25"));
+
+        // Apart, hidden or of another colour: drawn one by one.
+        let sprite = |x: f64, tone: Tone, opacity: f64| Sprite {
+            key: 0,
+            message: String::new(),
+            x,
+            y: 0.0,
+            tone,
+            label: Some("5".to_owned()),
+            opacity,
+        };
+        let apart = piles(vec![
+            sprite(0.0, Tone::Flying, 1.0),
+            sprite(20.0, Tone::Flying, 1.0),
+            sprite(0.0, Tone::Returned, 1.0),
+            sprite(0.0, Tone::Flying, 0.0),
+        ]);
+        assert_eq!(apart.len(), 4);
+        assert!(apart.iter().all(|s| s.label.as_deref() == Some("5")));
+        let two = piles(vec![sprite(0.0, Tone::Flying, 0.4), sprite(8.0, Tone::Flying, 0.9)]);
+        assert_eq!(two.len(), 1);
+        assert_eq!((two[0].label.as_deref(), two[0].opacity), (Some("×2"), 0.9));
+    }
+
+    #[test]
+    fn the_animation_reaches_the_events_behind_the_first_cue_still_waiting() {
+        let mut a = backup();
+        let note = ev(EventKind::Warning { message: String::new() });
+        let mut events = vec![note.clone()];
+        for n in 1..=10 {
+            events.push(published(&format!("producer#{n}")));
+            events.push(delivered(&format!("producer#{n}")));
+        }
+        events.push(note);
+        a.push(&events);
+        assert_eq!(
+            a.let_out(),
+            1,
+            "nothing animated yet but the note before the first publish"
+        );
+        a.step(0.0);
+        assert_eq!(a.let_out(), 3, "the first publish and its delivery, taken with it");
+        let mut now = 0.0;
+        let mut reached = vec![a.let_out()];
+        while a.busy() && now < 10_000.0 {
+            now += 16.0;
+            a.step(now);
+            reached.push(a.let_out());
+        }
+        assert!(reached.windows(2).all(|w| w[0] <= w[1]), "{reached:?}");
+        assert!(reached.iter().any(|&n| n > 3 && n < 22), "{reached:?}");
+        assert_eq!(a.let_out(), 22, "every event, the last note too");
+        a.reset(a.layout.clone());
+        assert_eq!(a.let_out(), 0);
     }
 }

@@ -198,6 +198,22 @@ impl Document {
         document
     }
 
+    /// The document a page opened at `fragment` shows when the browser kept `stored` (the
+    /// scenario's text as the user last had it): a link wins over stored work, and stored work
+    /// over the default example.
+    pub fn opened_with(fragment: &str, stored: Option<&str>) -> Self {
+        let mut document = Self::opened_at(fragment);
+        if share::shared_in(fragment).is_none()
+            && let Some(text) = stored.filter(|t| !t.trim().is_empty())
+        {
+            document.load_text(text);
+            // Unchanged since it was loaded, it is still that example.
+            document.editor.example = gallery::examples().into_iter().find(|e| e.json == text).map(|e| e.stem);
+            document.history = History::default();
+        }
+        document
+    }
+
     /// Load a gallery example; `false` when there is none by that stem.
     pub fn load_example(&mut self, stem: &str) -> bool {
         let Some(example) = gallery::example(stem) else {
@@ -478,5 +494,49 @@ mod tests {
         assert_eq!(d.editor.file_name(), "confirms.json");
         d.edit(r#"{"version": 1, "name": "My Own: test!"}"#);
         assert_eq!(d.editor.file_name(), "my-own-test.json");
+    }
+
+    #[test]
+    fn a_link_wins_over_stored_work_and_stored_work_over_the_first_example() {
+        let stored = r#"{"version": 1, "name": "Mine"}"#;
+        let d = Document::opened_with("", Some(stored));
+        assert_eq!(d.editor.text, stored);
+        assert_eq!(d.editor.example, None);
+        assert!(!d.history.can_undo(), "nothing before what the page opened with");
+
+        let link = format!(
+            "#{}",
+            share::encode(&gallery::example("returns").and_then(|e| e.scenario()).expect("example"))
+        );
+        let d = Document::opened_with(&link, Some(stored));
+        assert!(d.editor.text.contains("\"mandatory\""), "the link's scenario");
+
+        let d = Document::opened_with("", None);
+        assert_eq!(d.editor.example, Some(gallery::DEFAULT_EXAMPLE));
+        let d = Document::opened_with("", Some("  "));
+        assert_eq!(d.editor.example, Some(gallery::DEFAULT_EXAMPLE));
+
+        let example = gallery::example("nack").expect("example");
+        let d = Document::opened_with("", Some(example.json));
+        assert_eq!(
+            d.editor.example,
+            Some("nack"),
+            "an unchanged example is still that example"
+        );
+    }
+
+    #[test]
+    fn loading_an_example_or_a_new_scenario_can_be_undone() {
+        let mut d = Document::new();
+        d.edit(r#"{"version": 1, "name": "Mine"}"#);
+        let mine = d.editor.text.clone();
+        assert!(d.load_example("returns"));
+        assert!(d.undo());
+        assert_eq!(d.editor.text, mine, "the work before the example is back");
+        assert!(d.load_text(share::EMPTY_SCENARIO));
+        assert!(d.undo());
+        assert_eq!(d.editor.text, mine, "the work before New is back");
+        assert!(d.redo());
+        assert_eq!(d.editor.text, share::EMPTY_SCENARIO);
     }
 }

@@ -17,11 +17,19 @@ use std::collections::{BTreeSet, HashSet};
 use warren_shared::{DestinationType, ExchangeType, Scenario, order, position_key};
 
 /// Horizontal distance between two columns.
-pub const COLUMN_WIDTH: f64 = 186.0;
+pub const COLUMN_WIDTH: f64 = 194.0;
 /// Vertical distance between two rows.
-pub const ROW_HEIGHT: f64 = 116.0;
+pub const ROW_HEIGHT: f64 = 124.0;
 /// Width of every node.
-pub const NODE_WIDTH: f64 = 134.0;
+pub const NODE_WIDTH: f64 = 150.0;
+/// Height of a queue's box, and of any other box, with one row of tags.
+const QUEUE_HEIGHT: f64 = 100.0;
+const NODE_HEIGHT: f64 = 64.0;
+/// Height of each further row of tags, and the width a tag takes per character and in all
+/// (padding and gap), in drawing units when the page enlarges the canvas's text the most.
+const TAG_ROW: f64 = 18.0;
+const TAG_CHAR: f64 = 8.0;
+const TAG_PAD: f64 = 14.0;
 /// Space around the drawing.
 pub const MARGIN: f64 = 14.0;
 /// Extra room between the publishers and the exchanges, where confirms and returns happen.
@@ -61,7 +69,8 @@ pub struct Node {
     pub name: String,
     /// Shown as its title.
     pub label: String,
-    /// Kind and the settings that matter, e.g. `direct exchange` or `classic · max-priority 10`.
+    /// The settings that matter, as tags joined by ` · `, e.g. `direct · AE backup` or
+    /// `classic · max-length 10 · reject-publish`; the canvas shows each as a tag.
     pub subtitle: String,
     /// Column, from 0 (publishers).
     pub column: usize,
@@ -260,9 +269,12 @@ pub fn layout(scenario: &Scenario) -> Layout {
     }
     let declared: HashSet<&str> = scenario.exchanges.iter().map(|e| e.name.as_str()).collect();
     for e in &scenario.exchanges {
-        let mut subtitle = format!("{} exchange", e.kind.as_str());
+        let mut subtitle = e.kind.as_str().to_owned();
         if e.internal {
             subtitle.push_str(" · internal");
+        }
+        if let Some(alternate) = e.arguments.get("alternate-exchange").and_then(|v| v.as_str()) {
+            subtitle.push_str(&format!(" · AE {alternate}"));
         }
         let index = b.node(NodeKind::Exchange, &e.name, subtitle);
         b.exchange_types.push((index, e.kind));
@@ -273,7 +285,7 @@ pub fn layout(scenario: &Scenario) -> Layout {
             let subtitle = if name.is_empty() {
                 "routes by queue name".to_owned()
             } else {
-                format!("built-in {} exchange", kind.as_str())
+                format!("built-in · {}", kind.as_str())
             };
             let index = b.node(NodeKind::Exchange, name, subtitle);
             b.exchange_types.push((index, kind));
@@ -290,18 +302,23 @@ pub fn layout(scenario: &Scenario) -> Layout {
     }
     for q in &scenario.queues {
         let mut tags = vec![q.kind.as_str().to_owned()];
+        // The argument's value after a short name (none: the value alone); a TTL in ms.
         for (key, short) in [
-            ("x-max-priority", "max-priority"),
-            ("x-max-length", "max-length"),
-            ("x-overflow", "overflow"),
-            ("x-queue-mode", "mode"),
-            ("x-message-ttl", "ttl"),
-            ("x-dead-letter-exchange", "dlx"),
+            ("x-max-priority", "max-priority "),
+            ("x-max-length", "max-length "),
+            ("x-overflow", ""),
+            ("x-queue-mode", ""),
+            ("x-message-ttl", "TTL "),
         ] {
             if let Some(value) = q.arguments.get(key) {
                 let value = value.as_str().map_or_else(|| value.to_string(), str::to_owned);
-                tags.push(format!("{short} {value}"));
+                let unit = if key == "x-message-ttl" { " ms" } else { "" };
+                tags.push(format!("{short}{value}{unit}"));
             }
+        }
+        // From the queue's arguments or a policy.
+        if let Some((exchange, _)) = dead_letter_target(scenario, q) {
+            tags.push(format!("DLX {exchange}"));
         }
         if let Some(node) = &q.node {
             tags.insert(1, format!("on {}", node.split('@').next().unwrap_or(node)));
@@ -402,6 +419,23 @@ pub fn layout(scenario: &Scenario) -> Layout {
     drawing
 }
 
+/// How many rows the tags of `subtitle` take in a box (at least one), each tag as wide as its
+/// characters at the largest text the canvas shows; a tag wider than the box wraps inside.
+fn tag_rows(subtitle: &str) -> f64 {
+    let room = NODE_WIDTH - 14.0;
+    let (mut rows, mut used) = (1.0, 0.0);
+    for tag in subtitle.split(" · ") {
+        let width = tag.chars().count() as f64 * TAG_CHAR + TAG_PAD;
+        if used > 0.0 && used + width > room {
+            rows += 1.0;
+            used = 0.0;
+        }
+        used += width;
+        rows += (width / room).ceil() - 1.0;
+    }
+    rows
+}
+
 /// Where a queue's dead letters go: the exchange and the routing key they get, from the queue's
 /// arguments or else the highest-priority policy that matches it (see the module's note on
 /// patterns).
@@ -479,7 +513,11 @@ impl Builder {
         } else {
             name.to_owned()
         };
-        let h = if kind == NodeKind::Queue { 96.0 } else { 64.0 };
+        let h = if kind == NodeKind::Queue {
+            QUEUE_HEIGHT
+        } else {
+            NODE_HEIGHT
+        } + TAG_ROW * (tag_rows(&subtitle) - 1.0);
         self.nodes.push(Node {
             kind,
             name: name.to_owned(),
@@ -606,13 +644,22 @@ impl Builder {
 
     fn finish(mut self) -> Layout {
         let mut width: f64 = 0.0;
-        let mut height: f64 = 0.0;
+        // Each row as high as its highest box needs, and where it starts.
+        let rows = self.nodes.iter().map(|n| n.row + 1).max().unwrap_or(0);
+        let mut tops = vec![ROW_HEIGHT; rows];
+        for node in &self.nodes {
+            tops[node.row] = tops[node.row].max(node.h + ROW_HEIGHT - QUEUE_HEIGHT);
+        }
+        let mut height = MARGIN;
+        for top in &mut tops {
+            (*top, height) = (height, height + *top);
+        }
         for node in &mut self.nodes {
             let extra = if node.column > 0 { PUBLISH_GAP } else { 0.0 };
+            let row_height = tops.get(node.row + 1).copied().unwrap_or(height) - tops[node.row];
             node.x = MARGIN + node.column as f64 * COLUMN_WIDTH + extra;
-            node.y = MARGIN + node.row as f64 * ROW_HEIGHT + (ROW_HEIGHT - 16.0 - node.h) / 2.0;
+            node.y = tops[node.row] + (row_height - 16.0 - node.h) / 2.0;
             width = width.max(node.x + node.w + MARGIN);
-            height = height.max(MARGIN + (node.row + 1) as f64 * ROW_HEIGHT);
         }
         let mut exchange_types = vec![None; self.nodes.len()];
         for (index, kind) in self.exchange_types {
@@ -649,6 +696,12 @@ impl Layout {
     /// The node of this kind and name.
     pub fn find(&self, kind: NodeKind, name: &str) -> Option<usize> {
         self.nodes.iter().position(|n| n.kind == kind && n.name == name)
+    }
+
+    /// The type of the exchange drawn under `name`.
+    pub fn exchange_type(&self, name: &str) -> Option<ExchangeType> {
+        let at = self.find(NodeKind::Exchange, name)?;
+        self.exchange_types.get(at).copied().flatten()
     }
 
     /// The first edge from `from` to `to`.

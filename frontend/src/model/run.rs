@@ -5,15 +5,18 @@
 //! run of 100 000 messages costs the same per batch at the end as at the start. The log's filter
 //! keeps the list of matching rows up to date the same way.
 //!
-//! A replay shows the run as it was at an earlier time: the numbers the canvas draws (counts,
-//! edge traffic, queue snapshots, nodes) are then folded from the events up to that time only
-//! ([`RunRecord::show_until`]), while the log, the summary and the depth series keep the whole
-//! run.
+//! The numbers the canvas and the live summary draw (counts, edge traffic, queue snapshots,
+//! nodes) are folded only from the events the animation has reached ([`RunRecord::show_to`]):
+//! the broker is often done long before the tokens are, and a replay or the scrubber shows an
+//! earlier moment. The log, the summary and the depth series keep the whole run.
 
 use crate::i18n::{Lang, Text, texts};
 use crate::model::layout::{Layout, NodeKind};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use warren_shared::{Event, EventKind, NodeStatus, Outcome, Problem, QueueSnapshot, Scenario, Summary, SummaryBuilder};
+use warren_shared::{
+    Event, EventKind, ExchangeType, NodeAction, NodeStatus, Outcome, Problem, QueueSnapshot, Scenario, Summary,
+    SummaryBuilder,
+};
 
 /// Where the run is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,6 +128,37 @@ pub struct Counts {
     /// Actors whose channel RabbitMQ closed: its reply code and text (until a consumer
     /// consumes again).
     pub closed: HashMap<String, String>,
+    /// Consumers the broker cancelled (`basic.cancel`), by name, with their queue, until they
+    /// consume again.
+    pub cancelled: HashMap<String, String>,
+    /// Consumers that consumed again after a cancel or a lost connection, by name.
+    pub reconsumed: HashMap<String, u32>,
+    /// Per consumer: deliveries that were redeliveries (counted in `per_consumer` too).
+    pub redelivered: HashMap<String, u64>,
+    /// Queues whose leader moved during the run, by name: the latest move.
+    pub promotions: HashMap<String, Promotion>,
+    /// Each published message's route as far as it is counted on the edges, by Warren id.
+    routes: HashMap<String, Route>,
+}
+
+/// Where a message was published, and which edges its routing has been counted on already.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct Route {
+    exchange: String,
+    routing_key: String,
+    returned: bool,
+    counted: Vec<usize>,
+}
+
+/// A queue's leader moving from one node to another, as the queue's snapshots reported it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Promotion {
+    /// The node that held the leader.
+    pub from: String,
+    /// The node that holds it now.
+    pub to: String,
+    /// Run time of the first snapshot that showed the new leader.
+    pub t_ms: u64,
 }
 
 /// Everything the page knows about the current (or last) run.
@@ -163,7 +197,7 @@ pub struct RunRecord {
     /// Each queue's depth over the whole run, from its snapshots.
     pub depth: DepthSeries,
     /// How many events (from the first) the counts, edge traffic, snapshots and nodes are
-    /// folded from: all of them, except during a replay.
+    /// folded from: as far as the animation has got.
     pub shown: usize,
     builder: Option<SummaryBuilder>,
 }
@@ -175,6 +209,8 @@ pub struct DepthPoint {
     pub t_ms: u64,
     /// Ready plus unacknowledged messages.
     pub depth: u64,
+    /// Ready messages alone (read over AMQP when the snapshot says so).
+    pub ready: u64,
     /// Messages paged out to disk.
     pub paged_out: u64,
 }
@@ -242,20 +278,16 @@ impl RunRecord {
     }
 
     /// A batch of events. A run that waited in line is going on once its events come.
-    pub fn append(&mut self, events: Vec<Event>, layout: &Layout) {
+    pub fn append(&mut self, events: Vec<Event>) {
         if let Some(Phase::Waiting { run_id, .. }) = &self.phase {
             self.phase = Some(Phase::Running { run_id: run_id.clone() });
         }
         for event in events {
-            // During a replay the shown state catches up on its own clock.
-            if self.shown == self.events.len() {
-                self.observe(&event, layout);
-                self.shown += 1;
-            }
             if let EventKind::QueueSnapshot(snapshot) = &event.kind {
                 self.depth.entry(snapshot.queue.clone()).or_default().push(DepthPoint {
                     t_ms: event.t_ms,
                     depth: snapshot.ready + snapshot.unacked,
+                    ready: snapshot.ready,
                     paged_out: snapshot.paged_out,
                 });
             }
@@ -281,37 +313,42 @@ impl RunRecord {
         self.summary = Some(mine);
     }
 
-    /// Show the run as it was at run time `t_ms`: fold the counts, edge traffic, snapshots and
-    /// nodes from the events up to then (from the start when going back). The indexes of the
-    /// events newly shown, for the animation.
-    pub fn show_until(&mut self, t_ms: f64, layout: &Layout) -> std::ops::Range<usize> {
-        if self.goes_back(t_ms) {
+    /// Show the run as it was after its first `upto` events (all of them when there are
+    /// fewer): fold the counts, edge traffic, snapshots and nodes from those events (from the
+    /// start when going back). `false` when that is what is shown already.
+    pub fn show_to(&mut self, upto: usize, layout: &Layout) -> bool {
+        let upto = upto.min(self.events.len());
+        if upto == self.shown {
+            return false;
+        }
+        if upto < self.shown {
             self.counts = Counts::default();
             self.edge_traffic = vec![0; layout.edges.len()];
             self.queues.clear();
             self.nodes = None;
             self.shown = 0;
         }
-        let from = self.shown;
-        let to = crate::model::playback::events_until(&self.events, from, t_ms);
         let events = std::mem::take(&mut self.events);
-        for event in &events[from..to] {
+        for event in &events[self.shown..upto] {
             self.observe(event, layout);
         }
         self.events = events;
-        self.shown = to;
-        from..to
+        self.shown = upto;
+        true
     }
 
-    /// Whether showing the run at run time `t_ms` would change what is shown: an event up to
-    /// then is not shown yet, or a later one is.
-    pub fn changes_at(&self, t_ms: f64) -> bool {
-        self.events.get(self.shown).is_some_and(|e| e.t_ms as f64 <= t_ms) || self.goes_back(t_ms)
+    /// How many events happened at or before run time `t_ms`, counting on from event `from`
+    /// (see [`crate::model::playback::events_until`]).
+    pub fn index_at(&self, from: usize, t_ms: f64) -> usize {
+        crate::model::playback::events_until(&self.events, from, t_ms)
     }
 
-    /// Whether a shown event is later than `t_ms`.
-    fn goes_back(&self, t_ms: f64) -> bool {
-        self.shown > 0 && self.events.get(self.shown - 1).is_some_and(|e| e.t_ms as f64 > t_ms)
+    /// Run time of the last event shown (0 before any).
+    pub fn shown_ms(&self) -> u64 {
+        self.shown
+            .checked_sub(1)
+            .and_then(|i| self.events.get(i))
+            .map_or(0, |e| e.t_ms)
     }
 
     /// Whether every event is shown (not in the middle of a replay).
@@ -341,13 +378,54 @@ impl RunRecord {
         match &event.kind {
             EventKind::RunStarted { broker, .. } => self.nodes = Some(broker.nodes.clone()),
             EventKind::NodesChanged { nodes } => self.nodes = Some(nodes.clone()),
+            // A fault the broker carried out changes the node at once; the management API's
+            // node list (`nodes_changed`) says the same a few seconds later.
+            EventKind::NodeFault {
+                node, action, ok: true, ..
+            } => {
+                if let Some(status) = self
+                    .nodes
+                    .as_mut()
+                    .and_then(|nodes| nodes.iter_mut().find(|n| n.name == *node))
+                {
+                    status.running = *action == NodeAction::Start;
+                }
+            }
             EventKind::QueueSnapshot(snapshot) => {
+                let before = self.queues.get(&snapshot.queue).and_then(|s| s.node.clone());
+                if let (Some(from), Some(to)) = (before, snapshot.node.as_ref())
+                    && from != *to
+                {
+                    c.promotions.insert(
+                        snapshot.queue.clone(),
+                        Promotion {
+                            from,
+                            to: to.clone(),
+                            t_ms: event.t_ms,
+                        },
+                    );
+                }
                 self.queues.insert(snapshot.queue.clone(), snapshot.clone());
             }
+            EventKind::ConsumerCancelled { consumer, queue } => {
+                c.cancelled.insert(consumer.clone(), queue.clone());
+            }
             EventKind::Published {
-                publisher, exchange, ..
+                publisher,
+                id,
+                exchange,
+                routing_key,
+                ..
             } => {
                 c.published += 1;
+                c.routes.insert(
+                    id.clone(),
+                    Route {
+                        exchange: exchange.clone(),
+                        routing_key: routing_key.clone(),
+                        ..Route::default()
+                    },
+                );
                 if let (Some(p), Some(x)) = (
                     layout.find(NodeKind::Publisher, publisher),
                     layout.find(NodeKind::Exchange, exchange),
@@ -355,39 +433,47 @@ impl RunRecord {
                     self.count_edge(layout, p, x);
                 }
             }
-            EventKind::Confirmed { publisher, ack, .. } => {
+            EventKind::Confirmed { publisher, id, ack } => {
                 let entry = c.per_publisher.entry(publisher.clone()).or_default();
                 if *ack {
                     c.acked += 1;
                     entry.0 += 1;
+                    self.count_routed(layout, id);
                 } else {
                     c.nacked += 1;
                     entry.1 += 1;
                 }
             }
-            EventKind::Returned { publisher, .. } => {
+            EventKind::Returned { publisher, id, .. } => {
                 c.returned += 1;
                 c.per_publisher.entry(publisher.clone()).or_default().2 += 1;
+                if let Some(route) = c.routes.get_mut(id) {
+                    route.returned = true;
+                }
             }
             EventKind::ChannelClosed { actor, code, text } => {
                 c.closed.insert(actor.clone(), format!("{code} {text}"));
             }
             EventKind::Reconsumed { consumer, .. } => {
                 c.closed.remove(consumer);
+                c.cancelled.remove(consumer);
+                *c.reconsumed.entry(consumer.clone()).or_default() += 1;
             }
             EventKind::Delivered {
                 consumer,
                 queue,
                 exchange,
                 redelivered,
+                id,
                 ..
             } => {
                 c.delivered += 1;
                 *c.per_consumer.entry(consumer.clone()).or_default() += 1;
+                if *redelivered {
+                    *c.redelivered.entry(consumer.clone()).or_default() += 1;
+                }
                 if !redelivered && let Some(path) = layout.route_to_queue(exchange, queue) {
-                    for pair in path.windows(2) {
-                        self.count_edge(layout, pair[0], pair[1]);
-                    }
+                    self.count_path_once(layout, id, &path);
                 }
                 if let (Some(q), Some(k)) = (
                     layout.find(NodeKind::Queue, queue),
@@ -397,6 +483,42 @@ impl RunRecord {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// A message the broker acked (and did not return) was routed: count it on the edges of
+    /// every route RabbitMQ takes for its exchange and key. A headers exchange's routes depend
+    /// on headers the layout does not weigh, so those are counted as the deliveries come.
+    fn count_routed(&mut self, layout: &Layout, id: &str) {
+        let Some(route) = self.counts.routes.get(id) else {
+            return;
+        };
+        if route.returned || layout.exchange_type(&route.exchange) == Some(ExchangeType::Headers) {
+            return;
+        }
+        let paths = layout.predict(&route.exchange, &route.routing_key);
+        for path in paths {
+            self.count_path_once(layout, id, &path);
+        }
+    }
+
+    /// Count message `id` on the edges of `path` it was not counted on yet.
+    fn count_path_once(&mut self, layout: &Layout, id: &str, path: &[usize]) {
+        for pair in path.windows(2) {
+            let Some(edge) = layout.edge_between(pair[0], pair[1]) else {
+                continue;
+            };
+            let fresh = match self.counts.routes.get_mut(id) {
+                Some(route) if route.counted.contains(&edge) => false,
+                Some(route) => {
+                    route.counted.push(edge);
+                    true
+                }
+                None => true,
+            };
+            if fresh && let Some(n) = self.edge_traffic.get_mut(edge) {
+                *n += 1;
+            }
         }
     }
 
@@ -693,7 +815,7 @@ mod tests {
         assert_eq!(run.phase().label(), "waiting");
         run.waiting(1, 2_500);
         assert!(matches!(run.phase(), Phase::Waiting { position: 1, .. }));
-        run.append(vec![ev(EventKind::Warning { message: "hi".into() })], &l);
+        run.append(vec![ev(EventKind::Warning { message: "hi".into() })]);
         assert_eq!(run.phase(), Phase::Running { run_id: "r1".into() });
         run.waiting(2, 1_000);
         assert_eq!(
@@ -789,9 +911,12 @@ mod tests {
             outcome: Outcome::Completed,
             message: None,
         }));
-        run.append(events[..4].to_vec(), &l);
-        run.append(events[4..].to_vec(), &l);
+        run.append(events[..4].to_vec());
+        run.append(events[4..].to_vec());
         assert_eq!(run.filtered.len(), 3);
+        assert_eq!(run.counts.published, 0, "nothing shown before the animation gets there");
+        assert!(run.show_to(usize::MAX, &l));
+        assert!(!run.show_to(usize::MAX, &l), "shown already");
         assert_eq!(run.counts.published, 3);
         let alternate = l
             .edges
@@ -844,41 +969,40 @@ mod tests {
             persistent: true,
             mandatory: true,
         };
-        run.append(
-            vec![
-                Event {
-                    t_ms: 10,
-                    kind: published("producer#1"),
-                },
-                Event {
-                    t_ms: 20,
-                    kind: snapshot("backup-queue", 1, 0),
-                },
-                Event {
-                    t_ms: 30,
-                    kind: published("producer#2"),
-                },
-                Event {
-                    t_ms: 40,
-                    kind: snapshot("backup-queue", 1, 1),
-                },
-                Event {
-                    t_ms: 40,
-                    kind: snapshot("other", 0, 0),
-                },
-            ],
-            &l,
-        );
+        run.append(vec![
+            Event {
+                t_ms: 10,
+                kind: published("producer#1"),
+            },
+            Event {
+                t_ms: 20,
+                kind: snapshot("backup-queue", 1, 0),
+            },
+            Event {
+                t_ms: 30,
+                kind: published("producer#2"),
+            },
+            Event {
+                t_ms: 40,
+                kind: snapshot("backup-queue", 1, 1),
+            },
+            Event {
+                t_ms: 40,
+                kind: snapshot("other", 0, 0),
+            },
+        ]);
+        assert!(!run.shows_all(), "shown as the animation gets there");
+        assert!(run.show_to(usize::MAX, &l));
         assert!(run.shows_all());
         assert_eq!(run.end_ms(), 40);
         let depths: Vec<(u64, u64)> = run.depth["backup-queue"].iter().map(|p| (p.t_ms, p.depth)).collect();
         assert_eq!(depths, [(20, 1), (40, 2)]);
         assert_eq!(run.depth.keys().collect::<Vec<_>>(), ["backup-queue", "other"]);
 
-        assert!(!run.changes_at(40.0), "everything up to 40 ms is shown");
-        assert_eq!(run.show_until(25.0, &l), 0..2, "going back folds again from the start");
-        assert!(!run.changes_at(25.0) && !run.changes_at(29.0));
-        assert!(run.changes_at(30.0) && run.changes_at(15.0));
+        assert_eq!(run.index_at(0, 40.0), 5, "everything up to 40 ms");
+        assert_eq!(run.index_at(0, 25.0), 2);
+        assert!(run.show_to(2, &l), "going back folds again from the start");
+        assert_eq!(run.shown_ms(), 20);
         assert_eq!(run.counts.published, 1);
         assert_eq!(run.queues["backup-queue"].unacked, 0);
         assert!(!run.queues.contains_key("other"));
@@ -886,28 +1010,176 @@ mod tests {
         assert!(!run.shows_all());
 
         // A late event of a live run does not disturb the replayed state.
-        run.append(
-            vec![Event {
-                t_ms: 50,
-                kind: published("producer#3"),
-            }],
-            &l,
-        );
+        run.append(vec![Event {
+            t_ms: 50,
+            kind: published("producer#3"),
+        }]);
         assert_eq!(run.counts.published, 1);
         assert_eq!(run.depth["backup-queue"].len(), 2);
 
-        assert_eq!(
-            run.show_until(45.0, &l),
-            2..5,
-            "going forward folds only the new events"
-        );
+        assert_eq!(run.index_at(2, 45.0), 5);
+        assert!(run.show_to(5, &l), "going forward folds only the new events");
         assert_eq!(run.counts.published, 2);
         assert_eq!(run.queues["backup-queue"].unacked, 1);
-        assert_eq!(run.show_until(f64::INFINITY, &l), 5..6);
+        assert!(run.show_to(usize::MAX, &l));
         assert!(run.shows_all());
         assert_eq!(run.counts.published, 3);
-        assert_eq!(run.show_until(-1.0, &l), 0..0);
+        assert!(run.show_to(0, &l));
+        assert_eq!(run.shown_ms(), 0);
         assert_eq!(run.counts, Counts::default());
+    }
+
+    #[test]
+    fn a_failover_shows_the_node_down_the_leader_moving_and_the_consumer_back() {
+        let scenario = crate::gallery::example("mirroring")
+            .and_then(|e| e.scenario())
+            .expect("example");
+        let l = layout(&scenario);
+        let mut run = RunRecord::default();
+        run.start(scenario, &l);
+        let node = |name: &str, running| NodeStatus {
+            name: name.into(),
+            running,
+        };
+        let on = |leader: &str| {
+            EventKind::QueueSnapshot(QueueSnapshot {
+                queue: "orders-queue".into(),
+                node: Some(leader.into()),
+                ..QueueSnapshot::default()
+            })
+        };
+        let at = |t_ms, kind| Event { t_ms, kind };
+        run.append(vec![
+            at(
+                0,
+                EventKind::RunStarted {
+                    run_id: "r1".into(),
+                    vhost: "v".into(),
+                    broker: warren_shared::BrokerInfo {
+                        version: "3.10.8".into(),
+                        erlang_version: String::new(),
+                        cluster_name: String::new(),
+                        nodes: vec![node("warren-1@localhost", true), node("warren-2@localhost", true)],
+                    },
+                },
+            ),
+            at(100, on("warren-2@localhost")),
+            at(
+                3000,
+                EventKind::NodeFault {
+                    node: "warren-2@localhost".into(),
+                    action: NodeAction::Stop,
+                    ok: true,
+                    message: "stopped".into(),
+                },
+            ),
+            at(
+                3980,
+                EventKind::ConsumerCancelled {
+                    consumer: "consumer".into(),
+                    queue: "orders-queue".into(),
+                },
+            ),
+            at(4230, on("warren-1@localhost")),
+            at(
+                4300,
+                EventKind::Reconsumed {
+                    consumer: "consumer".into(),
+                    queue: "orders-queue".into(),
+                },
+            ),
+        ]);
+        let running = |run: &RunRecord| {
+            run.nodes
+                .as_ref()
+                .and_then(|nodes| nodes.iter().find(|n| n.name == "warren-2@localhost"))
+                .map(|n| n.running)
+        };
+        run.show_to(2, &l);
+        assert_eq!(running(&run), Some(true));
+        run.show_to(3, &l);
+        assert_eq!(running(&run), Some(false), "down at the fault, before nodes_changed");
+        run.show_to(4, &l);
+        assert_eq!(
+            run.counts.cancelled.get("consumer").map(String::as_str),
+            Some("orders-queue")
+        );
+        assert!(run.counts.promotions.is_empty());
+        run.show_to(5, &l);
+        assert_eq!(
+            run.counts.promotions.get("orders-queue"),
+            Some(&Promotion {
+                from: "warren-2@localhost".into(),
+                to: "warren-1@localhost".into(),
+                t_ms: 4230,
+            })
+        );
+        run.show_to(6, &l);
+        assert!(run.counts.cancelled.is_empty(), "consuming again");
+        assert_eq!(run.counts.reconsumed.get("consumer"), Some(&1));
+        run.show_to(2, &l);
+        assert!(run.counts.promotions.is_empty(), "scrubbing back forgets the move");
+        assert_eq!(running(&run), Some(true));
+    }
+
+    #[test]
+    fn edges_count_what_was_routed_once_and_deliveries_on_the_consumers_line() {
+        let scenario = crate::gallery::example("backup-exchange")
+            .and_then(|e| e.scenario())
+            .expect("example");
+        let l = layout(&scenario);
+        let mut run = RunRecord::default();
+        run.start(scenario, &l);
+        let published = |id: &str| EventKind::Published {
+            publisher: "producer".into(),
+            id: id.into(),
+            exchange: "confirm-exchange2".into(),
+            routing_key: "default2".into(),
+            priority: None,
+            persistent: true,
+            mandatory: true,
+        };
+        let acked = |id: &str| EventKind::Confirmed {
+            publisher: "producer".into(),
+            id: id.into(),
+            ack: true,
+        };
+        let delivered = |id: &str, redelivered| EventKind::Delivered {
+            consumer: "backup-consumer".into(),
+            queue: "backup-queue".into(),
+            id: id.into(),
+            redelivered,
+            priority: None,
+            exchange: "confirm-exchange2".into(),
+            routing_key: "default2".into(),
+        };
+        run.append(
+            [
+                published("producer#1"),
+                published("producer#2"),
+                // #1 is delivered before its confirm comes, #2 after.
+                delivered("producer#1", false),
+                acked("producer#1"),
+                acked("producer#2"),
+                delivered("producer#2", false),
+                delivered("producer#2", true),
+            ]
+            .into_iter()
+            .map(ev)
+            .collect(),
+        );
+        run.show_to(usize::MAX, &l);
+        let node = |kind, name| l.find(kind, name).expect(name);
+        let traffic = |from: usize, to: usize| run.edge_traffic[l.edge_between(from, to).expect("an edge")];
+        let exchange = node(NodeKind::Exchange, "confirm-exchange2");
+        let backup = node(NodeKind::Exchange, "backup-exchange");
+        let queue = node(NodeKind::Queue, "backup-queue");
+        let consumer = node(NodeKind::Consumer, "backup-consumer");
+        assert_eq!(traffic(node(NodeKind::Publisher, "producer"), exchange), 2);
+        assert_eq!(traffic(exchange, backup), 2, "each message routed once");
+        assert_eq!(traffic(backup, queue), 2);
+        assert_eq!(traffic(queue, consumer), 3, "every delivery, the redelivery too");
+        assert_eq!(run.counts.redelivered.get("backup-consumer"), Some(&1));
     }
 
     #[test]
@@ -938,28 +1210,27 @@ mod tests {
         assert_eq!(tone(&closed, &l), "nacked");
         assert_eq!(details(&forced, Lang::En), "320 CONNECTION_FORCED - shutdown");
         assert_eq!(tone(&forced, &l), "warning");
-        run.append(vec![closed, forced], &l);
+        run.append(vec![closed, forced]);
+        run.show_to(2, &l);
         assert_eq!(run.counts.closed["producer"], format!("403 {text}"));
-        run.show_until(5.0, &l);
+        run.show_to(run.index_at(0, 5.0), &l);
         assert!(run.counts.closed.is_empty(), "not closed yet at 5 ms of a replay");
 
         // A consumer refused while consuming again is no longer closed once it consumes.
         let consumer = |kind| Event { t_ms: 30, kind };
-        run.show_until(f64::INFINITY, &l);
-        run.append(
-            vec![
-                consumer(EventKind::ChannelClosed {
-                    actor: "backup-consumer".into(),
-                    code: 404,
-                    text: "NOT_FOUND - home node 'warren-2@localhost' of durable queue 'backup-queue' is down".into(),
-                }),
-                consumer(EventKind::Reconsumed {
-                    consumer: "backup-consumer".into(),
-                    queue: "backup-queue".into(),
-                }),
-            ],
-            &l,
-        );
+        run.show_to(usize::MAX, &l);
+        run.append(vec![
+            consumer(EventKind::ChannelClosed {
+                actor: "backup-consumer".into(),
+                code: 404,
+                text: "NOT_FOUND - home node 'warren-2@localhost' of durable queue 'backup-queue' is down".into(),
+            }),
+            consumer(EventKind::Reconsumed {
+                consumer: "backup-consumer".into(),
+                queue: "backup-queue".into(),
+            }),
+        ]);
+        run.show_to(usize::MAX, &l);
         assert!(!run.counts.closed.contains_key("backup-consumer"));
         assert!(run.counts.closed.contains_key("producer"));
     }

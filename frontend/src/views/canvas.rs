@@ -299,6 +299,7 @@ fn draw(l: &Layout, pg: Playground, trail: Trail) -> impl IntoView + use<> {
             }
         })
         .collect_view();
+    let lang = crate::views::lang();
     let nodes = l
         .nodes
         .iter()
@@ -307,13 +308,21 @@ fn draw(l: &Layout, pg: Playground, trail: Trail) -> impl IntoView + use<> {
             let kind = n.kind;
             let name = n.name.clone();
             let hl = move || trail.with(|t| t.as_ref().map(|(nodes, _)| nodes.contains(&i)));
-            let extra = match kind {
-                NodeKind::Queue => queue_lines(pg, name.clone(), n.w, n.h).into_any(),
-                NodeKind::Publisher | NodeKind::Consumer => actor_lines(pg, kind, name.clone()).into_any(),
-                NodeKind::Exchange => ().into_any(),
+            // The lines inside the box (HTML, so that long ones end in "…") and what is drawn
+            // under it.
+            let (lines, under) = match kind {
+                NodeKind::Queue => queue_lines(pg, name.clone(), n.w, n.h),
+                NodeKind::Publisher | NodeKind::Consumer => actor_lines(pg, kind, name.clone(), n.h),
+                NodeKind::Exchange => (().into_any(), ().into_any()),
             };
-            let title = truncate(&n.label, 18);
-            let subtitle = truncate(&n.subtitle, 24);
+            let tip = format!("{} {}\n{}", kind.as_str(), n.label, n.subtitle);
+            let tags: Vec<String> = n.subtitle.split(" · ").map(str::to_owned).collect();
+            let tags = move || {
+                let lang = lang.get();
+                tags.iter()
+                    .map(|t| view! { <span class="tag">{crate::i18n::tag(t, lang)}</span> })
+                    .collect_view()
+            };
             view! {
                 <g
                     class=format!("node kind-{}", kind.as_str())
@@ -323,12 +332,16 @@ fn draw(l: &Layout, pg: Playground, trail: Trail) -> impl IntoView + use<> {
                     data-name=name.clone()
                     transform=format!("translate({:.1} {:.1})", n.x, n.y)
                 >
-                    <title>{format!("{} {}\n{}", kind.as_str(), n.label, n.subtitle)}</title>
                     <rect class="box" width=format!("{:.0}", n.w) height=format!("{:.0}", n.h) rx="9"></rect>
                     <rect class="stripe" width="5" height=format!("{:.0}", n.h) rx="2"></rect>
-                    <text class="title" x="12" y="20">{title}</text>
-                    <text class="subtitle" x="12" y="36">{subtitle}</text>
-                    {extra}
+                    <foreignObject x="10" y="4" width=format!("{:.0}", n.w - 14.0) height=format!("{:.0}", n.h - 8.0)>
+                        <div class="nb" title=tip>
+                            <div class="title">{n.label.clone()}</div>
+                            <div class="tags">{tags}</div>
+                            {lines}
+                        </div>
+                    </foreignObject>
+                    {under}
                 </g>
             }
         })
@@ -349,7 +362,9 @@ fn truncate(text: &str, max: usize) -> String {
     }
 }
 
-fn queue_lines(pg: Playground, name: String, w: f64, h: f64) -> impl IntoView {
+/// A queue's depth (as numbers and a bar), memory and placement inside its box, and the outline
+/// and words under it when its leader's node is down.
+fn queue_lines(pg: Playground, name: String, w: f64, h: f64) -> (AnyView, AnyView) {
     let snapshot = {
         let name = name.clone();
         Memo::new(move |_| pg.run.with(|r| r.queues.get(&name).cloned()))
@@ -370,6 +385,15 @@ fn queue_lines(pg: Playground, name: String, w: f64, h: f64) -> impl IntoView {
         snapshot.with(|s| match s {
             Some(s) => format!("ready {} · unacked {}", count(s.ready), count(s.unacked)),
             None => Text::NoSnapshotYet.text(lang.get()).to_owned(),
+        })
+    };
+    // The ready count as a number, and where it was read: over AMQP as it changed, or from the
+    // management API's sampled statistics (see docs/protocol.md).
+    let ready = move || snapshot.with(|s| s.as_ref().map(|s| s.ready.to_string()));
+    let ready_source = move || {
+        snapshot.with(|s| {
+            s.as_ref()
+                .map(|s| if s.ready_at_ms.is_some() { "amqp" } else { "management" })
         })
     };
     let memory = move || {
@@ -406,22 +430,25 @@ fn queue_lines(pg: Playground, name: String, w: f64, h: f64) -> impl IntoView {
             text
         })
     };
-    // Ready (solid) and unacked (light) as a bar under the numbers.
+    // Ready (solid) and unacked (light) as a bar under the numbers, in percent of its width.
     let bar = move || {
         snapshot.with(|s| {
             let (ready, unacked) = s.as_ref().map_or((0, 0), |s| (s.ready, s.unacked));
             let total = (ready + unacked).max(1) as f64;
-            let scale = 120.0 * ((ready + unacked) as f64).min(1.0);
+            let scale = 100.0 * ((ready + unacked) as f64).min(1.0);
             (scale * ready as f64 / total, scale * unacked as f64 / total)
         })
     };
-    view! {
-        <text class="depth" x="13" y="54" data-testid=format!("queue-depth-{name}")>{depth}</text>
-        <rect class="bar-bg" x="13" y="59" width="120" height="4" rx="2"></rect>
-        <rect class="bar-ready" x="13" y="59" width=move || format!("{:.1}", bar().0) height="4" rx="2"></rect>
-        <rect class="bar-unacked" x=move || format!("{:.1}", 13.0 + bar().0) y="59" width=move || format!("{:.1}", bar().1) height="4" rx="2"></rect>
-        <text class="memory" x="13" y="76">{memory}</text>
-        <text class="placement" x="13" y="90">{placement}</text>
+    let lines = view! {
+        <div class="line depth" data-testid=format!("queue-depth-{name}") data-ready=ready data-ready-source=ready_source>{depth}</div>
+        <div class="qbar">
+            <i class="bar-ready" style:width=move || format!("{:.1}%", bar().0)></i>
+            <i class="bar-unacked" style:width=move || format!("{:.1}%", bar().1)></i>
+        </div>
+        <div class="line memory">{memory}</div>
+        <div class="line placement">{placement}</div>
+    };
+    let under = view! {
         <g class="leader-state" class:down=move || leader_down.get()>
             <rect class="down-outline" x="-2" y="-2" width=format!("{:.0}", w + 4.0) height=format!("{:.0}", h + 4.0) rx="11"></rect>
             {move || {
@@ -436,12 +463,13 @@ fn queue_lines(pg: Playground, name: String, w: f64, h: f64) -> impl IntoView {
                     })
             }}
         </g>
-    }
+    };
+    (lines.into_any(), under.into_any())
 }
 
-/// An actor's counts and, in red just under its 64 px box, the reply code RabbitMQ closed its
-/// channel with (the whole text is in the log).
-fn actor_lines(pg: Playground, kind: NodeKind, name: String) -> impl IntoView {
+/// An actor's counts inside its box and, in red just under it, the reply code RabbitMQ closed
+/// its channel with (the whole text is in the log).
+fn actor_lines(pg: Playground, kind: NodeKind, name: String, h: f64) -> (AnyView, AnyView) {
     let lang = lang();
     let counts = {
         let name = name.clone();
@@ -473,8 +501,13 @@ fn actor_lines(pg: Playground, kind: NodeKind, name: String) -> impl IntoView {
                 .map(|words| texts::closed(words.split(" - ").next().unwrap_or_default(), lang.get()))
         })
     };
-    view! {
-        <text class="counts" x="13" y="54">{counts}</text>
-        <text class="closed" x="13" y="77" data-testid="actor-closed">{closed}</text>
-    }
+    (
+        view! { <div class="line counts">{counts}</div> }.into_any(),
+        view! {
+            <text class="closed" x="13" y=format!("{:.0}", h + 13.0) data-testid="actor-closed">
+                {closed}
+            </text>
+        }
+        .into_any(),
+    )
 }

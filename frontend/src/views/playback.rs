@@ -1,5 +1,6 @@
-//! The playback controls above the canvas: speed, pause (also Space), Replay of a finished run
-//! from its recorded events, and a scrubber over the run's time.
+//! The playback controls above the canvas: speed, pause (also Space), jump to the end of the
+//! animation, Replay of a finished run from its recorded events, and a scrubber over the run's
+//! time.
 //!
 //! The controls only call [`crate::frame::AnimLoop`] (and [`Playground::seek`] for the recorded
 //! run); the clocks are in [`crate::model::playback`].
@@ -17,7 +18,12 @@ pub(crate) fn PlaybackBar(pg: Playground, anim: Anim) -> impl IntoView {
     let end = Memo::new(move |_| pg.run.with(|r| r.end_ms() as f64));
     // A finished run with events can be replayed and scrubbed; a run going on cannot.
     let replayable = Memo::new(move |_| pg.run.with(|r| !r.events.is_empty() && !r.phase().active()));
-    let shown_at = move || position.get().unwrap_or_else(|| end.get());
+    // Where the animation is: a replay's run clock, else the last event it has reached.
+    let shown_at = move || {
+        position
+            .get()
+            .unwrap_or_else(|| pg.run.with(|r| if r.shows_all() { r.end_ms() } else { r.shown_ms() }) as f64)
+    };
     let (resume_help, pause_help, play, pause) = (
         tr(Text::ResumeHelp),
         tr(Text::PauseHelp),
@@ -65,6 +71,15 @@ pub(crate) fn PlaybackBar(pg: Playground, anim: Anim) -> impl IntoView {
                 on:click=move |_| anim.with_value(|a| a.toggle_pause())
             >
                 {move || if paused.get() { play() } else { pause() }}
+            </button>
+            <button
+                type="button"
+                class="jump-end"
+                data-testid="jump-end-button"
+                title=tr(Text::JumpToEndHelp)
+                on:click=move |_| anim.with_value(|a| a.jump_to_end())
+            >
+                {tr(Text::JumpToEnd)}
             </button>
             <button
                 type="button"

@@ -1,12 +1,15 @@
 //! Each queue's depth over the run, as a small SVG line plot in the summary pane: one coloured
-//! line per queue (ready + unacknowledged), a dashed one for what a queue paged out to disk when
-//! it did, a legend, and a cursor at a replay's position.
+//! line per queue (ready + unacknowledged), a dotted one for ready alone where the two differ, a
+//! dashed one for what a queue paged out to disk when it did, a legend, and a cursor at a
+//! replay's position. The ready counts are the relay's AMQP readings, taken as they change, so a
+//! backlog that lasts a tenth of a second shows; each line carries its largest figures in
+//! `data-max-depth` and `data-max-ready` (and its title) for tests and screen readers.
 //!
 //! The geometry ([`PlotModel`]) is pure and tested on the host; the component only draws it.
 
-use super::tr;
+use super::{lang, tr};
 use crate::frame::Anim;
-use crate::i18n::Text;
+use crate::i18n::{Lang, Text, texts};
 use crate::model::run::{DepthPoint, DepthSeries};
 use crate::model::state::count;
 use crate::playground::Playground;
@@ -107,10 +110,27 @@ pub struct Line {
     pub colour: usize,
     /// Ready + unacknowledged over time.
     pub depth: String,
+    /// Ready alone over time, when some messages were unacknowledged (else it is `depth`).
+    pub ready: Option<String>,
     /// Paged out over time, when the queue paged anything out.
     pub paged_out: Option<String>,
     /// The depth at its last snapshot.
     pub last: u64,
+    /// The largest depth (ready + unacknowledged) of the run.
+    pub max_depth: u64,
+    /// The largest ready count of the run.
+    pub max_ready: u64,
+}
+
+impl Line {
+    /// What the line's title says: the queue, what is drawn, and its largest figures.
+    pub fn title(&self, lang: Lang) -> String {
+        let (queue, most, ready) = (&self.queue, count(self.max_depth), count(self.max_ready));
+        match lang {
+            Lang::En => format!("{queue}: ready + unacked, at most {most} ({ready} ready)"),
+            Lang::Zh => format!("{queue}：ready + unacked，最多 {most}（ready {ready}）"),
+        }
+    }
 }
 
 /// What the plot draws.
@@ -136,12 +156,18 @@ impl PlotModel {
             .map(|(i, (queue, points))| {
                 let points = thin(points, MAX_POINTS);
                 let paged = points.iter().any(|p| p.paged_out > 0);
+                let unacked = points.iter().any(|p| p.depth > p.ready);
+                // The largest figures of every point, not only of those drawn.
+                let all = series.get(queue.as_str()).map_or(&[][..], Vec::as_slice);
                 Line {
                     queue: queue.clone(),
                     colour: i % COLOURS,
                     depth: path(&points, &scale, |p| p.depth),
+                    ready: unacked.then(|| path(&points, &scale, |p| p.ready)),
                     paged_out: paged.then(|| path(&points, &scale, |p| p.paged_out)),
                     last: points.last().map_or(0, |p| p.depth),
+                    max_depth: all.iter().map(|p| p.depth).max().unwrap_or(0),
+                    max_ready: all.iter().map(|p| p.ready).max().unwrap_or(0),
                 }
             })
             .collect();
@@ -152,6 +178,7 @@ impl PlotModel {
 /// Each queue's depth over the run, from `pg`'s snapshots; a cursor follows a replay of `anim`.
 #[component]
 pub(crate) fn DepthPlot(pg: Playground, anim: Anim) -> impl IntoView {
+    let lang = lang();
     // Recomputed only when a snapshot arrives, not with every other event.
     let points = Memo::new(move |_| pg.run.with(|r| r.depth.values().map(Vec::len).sum::<usize>()));
     let model = Memo::new(move |_| {
@@ -178,10 +205,21 @@ pub(crate) fn DepthPlot(pg: Playground, anim: Anim) -> impl IntoView {
             .lines
             .iter()
             .map(|line| {
+                let title = {
+                    let line = line.clone();
+                    move || line.title(lang.get())
+                };
                 view! {
-                    <g class=format!("plot-series series-{}", line.colour) data-testid="depth-line" data-queue=line.queue.clone()>
-                        <title>{format!("{}: ready + unacked", line.queue)}</title>
+                    <g
+                        class=format!("plot-series series-{}", line.colour)
+                        data-testid="depth-line"
+                        data-queue=line.queue.clone()
+                        data-max-depth=line.max_depth.to_string()
+                        data-max-ready=line.max_ready.to_string()
+                    >
+                        <title>{title}</title>
                         <path class="plot-depth" d=line.depth.clone()></path>
+                        {line.ready.clone().map(|d| view! { <path class="plot-ready" d=d></path> })}
                         {line.paged_out.clone().map(|d| view! { <path class="plot-paged" d=d></path> })}
                     </g>
                 }
@@ -196,6 +234,11 @@ pub(crate) fn DepthPlot(pg: Playground, anim: Anim) -> impl IntoView {
                         <i aria-hidden="true"></i>
                         <span class="q">{line.queue.clone()}</span>
                         <b>{count(line.last)}</b>
+                        {(line.max_depth > line.last).then(|| {
+                            let peak = line.max_depth;
+                            view! { <span class="peak">{move || texts::peak(&count(peak), lang.get())}</span> }
+                        })}
+                        {line.ready.is_some().then(|| view! { <span class="ready-key">{tr(Text::ReadyKey)}</span> })}
                         {line.paged_out.is_some().then(|| view! { <span class="paged-key">{tr(Text::PagedOut)}</span> })}
                     </li>
                 }
@@ -226,7 +269,12 @@ mod tests {
     use super::*;
 
     fn point(t_ms: u64, depth: u64, paged_out: u64) -> DepthPoint {
-        DepthPoint { t_ms, depth, paged_out }
+        DepthPoint {
+            t_ms,
+            depth,
+            ready: depth,
+            paged_out,
+        }
     }
 
     #[test]
@@ -284,6 +332,38 @@ mod tests {
         assert!(model.lines[0].paged_out.is_some());
         assert_eq!(model.lines[1].paged_out, None);
         assert_eq!(model.lines[1].last, 10);
+        assert_eq!(model.lines[1].ready, None, "nothing unacked: ready is the depth line");
+    }
+
+    #[test]
+    fn a_backlog_that_rose_and_drained_keeps_its_peak_and_draws_ready_where_it_differs() {
+        let mut series = DepthSeries::new();
+        let draining = DepthPoint {
+            t_ms: 253,
+            depth: 1,
+            ready: 0,
+            paged_out: 0,
+        };
+        series.insert("pri-queue".into(), vec![point(40, 0, 0), point(49, 100, 0), draining]);
+        let model = PlotModel::of(&series).expect("a plot");
+        let line = &model.lines[0];
+        assert_eq!((line.max_depth, line.max_ready, line.last), (100, 100, 1));
+        assert_eq!(model.scale.y_max, 100);
+        assert!(line.ready.is_some(), "one message unacked at the end");
+        assert_eq!(
+            line.title(Lang::En),
+            "pri-queue: ready + unacked, at most 100 (100 ready)"
+        );
+    }
+
+    #[test]
+    fn the_largest_figures_count_every_point_even_when_the_line_is_thinned() {
+        let mut points: Vec<DepthPoint> = (0..1000).map(|t| point(t, 0, 0)).collect();
+        points[501] = point(501, 77, 0);
+        let mut series = DepthSeries::new();
+        series.insert("q".into(), points);
+        let model = PlotModel::of(&series).expect("a plot");
+        assert_eq!((model.lines[0].max_depth, model.lines[0].max_ready), (77, 77));
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use super::{lang, tr};
 use crate::i18n::Text;
 use crate::playground::Playground;
-use crate::share::{document_of, link, shared_in};
+use crate::share::{document_of, link};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -26,7 +26,7 @@ fn page_address() -> String {
 }
 
 /// Show `fragment` in the address bar without adding a history entry.
-fn replace_fragment(fragment: &str) {
+pub fn replace_fragment(fragment: &str) {
     if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&format!("#{fragment}")));
     }
@@ -87,8 +87,8 @@ pub fn read_chosen_file(input: &web_sys::HtmlInputElement, done: impl FnOnce(Res
 
 /// The share controls of the header: the current link and Copy link.
 ///
-/// While the page's fragment holds a link, it follows the scenario (with `replaceState`, so
-/// editing adds no history entries); a link pasted into the address bar of an open page opens.
+/// A link pasted into the address bar of an open page opens; the address bar follows the
+/// scenario through [`crate::keep`].
 #[component]
 pub fn ShareBar(
     /// The scenario to link to.
@@ -105,19 +105,11 @@ pub fn ShareBar(
     let note = RwSignal::new(None::<Text>);
     let lang = lang();
 
-    // Keep a link in the address bar current; a broken one stays until Copy link.
+    // "Link copied" was about another link. (The address bar follows the scenario through
+    // `crate::keep`.)
     Effect::new(move |_| {
-        let link = link.get();
-        // "Link copied" was about another link.
+        link.with(|_| ());
         note.set(None);
-        let Some(link) = link else { return };
-        let hash = location_hash();
-        if matches!(shared_in(&hash), Some(Ok(_)))
-            && let Some((_, fragment)) = link.split_once('#')
-            && hash.strip_prefix('#') != Some(fragment)
-        {
-            replace_fragment(fragment);
-        }
     });
     let changed = window_event_listener(leptos::ev::hashchange, move |_| {
         let hash = location_hash();

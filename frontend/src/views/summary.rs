@@ -1,5 +1,6 @@
-//! The summary pane: live counters during a run, the relay's summary after it, and each
-//! queue's depth over the run (see [`super::plot`]).
+//! The summary pane: live counters at the animation's playhead during a run (and while its
+//! animation or a replay goes on), the relay's summary once the animation reaches the end, and
+//! each queue's depth over the run (see [`super::plot`]).
 
 use super::plot::DepthPlot;
 use super::{lang, outcome_text, tr};
@@ -21,9 +22,13 @@ pub(crate) fn SummaryPanel(pg: Playground, phase: Memo<Phase>, anim: Anim) -> im
 /// The counters: live during a run, the summary after it.
 #[component]
 fn Numbers(pg: Playground, phase: Memo<Phase>) -> impl IntoView {
-    let summary = Memo::new(move |_| pg.run.with(|r| r.summary.clone()));
+    // The relay's summary once the animation has reached the end; the counts at its playhead
+    // until then.
+    let summary = Memo::new(move |_| pg.run.with(|r| r.summary.clone().filter(|_| r.shows_all())));
     let mismatch = Memo::new(move |_| pg.run.with(|r| r.summary_mismatch));
     let live = Memo::new(move |_| pg.run.with(|r| r.counts.clone()));
+    // The animation has not reached the end of the run's events.
+    let playing = Memo::new(move |_| pg.run.with(|r| !r.shows_all()));
     let lang = lang();
     move || {
         let lang = lang.get();
@@ -90,12 +95,14 @@ fn Numbers(pg: Playground, phase: Memo<Phase>) -> impl IntoView {
                 })}
             }
             .into_any()
-        } else if phase.get().active() {
+        } else if phase.get().active() || playing.get() {
             let c = live.get();
             view! {
                 <div class="summary-head">
                     <h2 class="pane-title">{Text::Live.text(lang)}</h2>
-                    <span class="outcome running">{Text::PhaseRunning.text(lang)}</span>
+                    <span class="outcome running">
+                        {if phase.get().active() { Text::PhaseRunning.text(lang) } else { Text::Playing.text(lang) }}
+                    </span>
                 </div>
                 {tiles(lang, vec![
                     (Text::Published, c.published, "live-published", "flying"),

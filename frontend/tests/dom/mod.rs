@@ -38,7 +38,7 @@ pub fn mount_playground() -> Mounted {
     let runs = RwSignal::new(0_u32);
     let on_run = Callback::new(move |()| {
         if pg.begin_run().is_ok() {
-            anim.with_value(|a| a.reset(pg.layout()));
+            anim.with_value(|a| a.new_run(pg.layout()));
             runs.update(|n| *n += 1);
         }
     });
@@ -127,6 +127,17 @@ pub async fn sleep(ms: i32) {
         }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Poll every 20 ms until `check` holds, for at most `ms` milliseconds; whether it held.
+pub async fn within(ms: i32, check: impl Fn() -> bool) -> bool {
+    for _ in 0..ms / 20 {
+        if check() {
+            return true;
+        }
+        sleep(20).await;
+    }
+    check()
 }
 
 /// An event at `t_ms`.

@@ -711,6 +711,8 @@ impl RawQueue {
             messages: self.messages.unwrap_or(0),
             ready: self.messages_ready.unwrap_or(0),
             unacked: self.messages_unacknowledged.unwrap_or(0),
+            consumers: None,
+            ready_at_ms: None,
             in_ram: self.messages_ram.unwrap_or(0),
             paged_out: self.messages_paged_out.unwrap_or(0),
             persistent: self.messages_persistent.unwrap_or(0),

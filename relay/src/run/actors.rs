@@ -43,6 +43,10 @@ pub struct Actors {
     controls: Arc<HashMap<String, ActorControl>>,
     /// Run time (ms) of the last sign of progress: a delivery, an actor starting or finishing.
     last_activity_ms: Arc<AtomicU64>,
+    /// Signalled whenever an actor's phase changes: the moments a queue's depth turns (a
+    /// publisher done with its backlog, a consumer starting on it), read at once by
+    /// [`super::depths`]. Signals that nobody waited for collapse into one.
+    phase_changed: Arc<Notify>,
 }
 
 impl Actors {
@@ -62,6 +66,7 @@ impl Actors {
         Self {
             controls: Arc::new(controls),
             last_activity_ms: Arc::new(AtomicU64::new(0)),
+            phase_changed: Arc::new(Notify::new()),
         }
     }
 
@@ -91,6 +96,12 @@ impl Actors {
             control.phase.send_replace(phase);
         }
         self.touch(emitter.now_ms());
+        self.phase_changed.notify_one();
+    }
+
+    /// Wait until an actor's phase changes (at once if one changed since the last wait).
+    pub async fn phase_changed(&self) {
+        self.phase_changed.notified().await;
     }
 
     /// Wait until `name` may start. Returns `false` when it was stopped first.

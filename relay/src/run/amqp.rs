@@ -50,17 +50,39 @@ fn amqp_value(value: &Value) -> AMQPValue {
     }
 }
 
-/// How many ready messages `queue` holds, by a passive declaration (exact, unlike the management
-/// API's sampled statistics).
+/// A queue's depth as a passive declaration reports it: exact at the moment RabbitMQ answers,
+/// unlike the management API's sampled statistics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Depth {
+    /// Messages ready for delivery.
+    pub ready: u64,
+    /// Consumers on the queue.
+    pub consumers: u64,
+}
+
+/// `queue`'s depth, by a passive declaration. RabbitMQ closes the channel when the queue does
+/// not exist (404) or cannot be reached.
+pub async fn depth(channel: &lapin::Channel, queue: &str) -> lapin::Result<Depth> {
+    let declared = declare_passively(channel, queue).await?;
+    Ok(Depth {
+        ready: u64::from(declared.message_count()),
+        consumers: u64::from(declared.consumer_count()),
+    })
+}
+
+/// How many ready messages `queue` holds, by a passive declaration (see [`depth`]).
 pub async fn ready_count(channel: &lapin::Channel, queue: &str) -> lapin::Result<u32> {
+    Ok(declare_passively(channel, queue).await?.message_count())
+}
+
+async fn declare_passively(channel: &lapin::Channel, queue: &str) -> lapin::Result<lapin::Queue> {
     let options = lapin::options::QueueDeclareOptions {
         passive: true,
         ..Default::default()
     };
-    let declared = channel
+    channel
         .queue_declare(short(queue), options, FieldTable::default())
-        .await?;
-    Ok(declared.message_count())
+        .await
 }
 
 /// A header value as text, when it is a string.

@@ -6,7 +6,8 @@
 //! - [`topology`]: declaring policies, exchanges, queues and bindings.
 //! - [`publisher`], [`consumer`]: the actors.
 //! - [`timeline`]: steps at fixed times.
-//! - [`snapshots`]: queue state from the management API.
+//! - [`depths`]: queue depths read over AMQP as they change, merged with [`snapshots`]: queue
+//!   state from the management API.
 //! - [`drain`]: what was left in the queues at the end.
 //! - [`link`]: the run's connection and its recovery; [`proxy`]: the TCP proxy that lets a step
 //!   cut it.
@@ -23,6 +24,7 @@ pub mod actors;
 pub mod amqp;
 pub mod closes;
 pub mod consumer;
+pub mod depths;
 pub mod drain;
 pub mod emitter;
 pub mod link;
@@ -334,11 +336,23 @@ async fn drive(
         },
     ));
     let snapshot_stop = CancellationToken::new();
-    let snapshots = tokio::spawn(snapshots::periodic(
+    let queues: Vec<String> = scenario.queues.iter().map(|q| q.name.clone()).collect();
+    // One reading of the management API waits while the depth task is busy; it is never behind
+    // by more than that.
+    let (statistics_tx, statistics_rx) = mpsc::channel(1);
+    let statistics = tokio::spawn(snapshots::periodic(
         management.clone(),
         vhost.to_owned(),
         Duration::from_millis(scenario.settings.snapshot_interval_ms),
         scenario.timeline.iter().any(Step::is_node_fault),
+        statistics_tx,
+        emitter.clone(),
+        snapshot_stop.clone(),
+    ));
+    let depths = tokio::spawn(depths::watch(
+        depths::Probe::new(Arc::clone(link), queues.clone()),
+        actors.clone(),
+        statistics_rx,
         emitter.clone(),
         snapshot_stop.clone(),
     ));
@@ -380,13 +394,12 @@ async fn drive(
         emitter.warn("the run ended before every timeline step ran").await;
     }
     snapshot_stop.cancel();
-    let _ = snapshots.await;
-    let queues: Vec<String> = scenario.queues.iter().map(|q| q.name.clone()).collect();
+    let _ = tokio::join!(statistics, depths);
     // The control channel may have died with a cut connection: end on a fresh one.
     let connection = link.connection().await;
     match connection.create_channel().await {
         Ok(channel) => {
-            snapshots::settled(management, vhost, &channel, &queues, emitter).await;
+            snapshots::settled(management, vhost, &connection, channel, &queues, emitter).await;
             drain::drain_all(&connection, &queues, emitter).await;
         }
         Err(error) => {

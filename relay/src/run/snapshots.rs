@@ -1,9 +1,11 @@
-//! Queue state from the management API: periodic snapshots while the run goes on, and a final
-//! one taken once the API's statistics agree with what AMQP reports.
+//! Queue state from the management API: its statistics read periodically while the run goes on
+//! (handed to [`super::depths`], which merges them with the depths read over AMQP), and a final
+//! snapshot taken once the API's statistics agree with what AMQP reports.
 
-use lapin::Channel;
+use lapin::{Channel, Connection};
 use std::collections::HashMap;
 use std::time::Duration;
+use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use warren_shared::{EventKind, NodeStatus, QueueSnapshot};
 
@@ -23,18 +25,18 @@ const FINAL_POLL: Duration = Duration::from_millis(250);
 /// promotion shows.
 const URGENT_INTERVAL: Duration = Duration::from_millis(1000);
 
-/// Emit a snapshot of every queue whose state changed, every `interval` (at most
-/// [`URGENT_INTERVAL`] while a node is down or a mirror unsynchronised), until `stop`. With
-/// `watch_nodes`, node state is read too and every change is reported.
+/// Read every queue of `vhost` from the management API every `interval` (at most
+/// [`URGENT_INTERVAL`] while a node is down or a mirror unsynchronised) and send the readings to
+/// `out`, until `stop`. With `watch_nodes`, node state is read too and every change is reported.
 pub async fn periodic(
     management: Management,
     vhost: String,
     interval: Duration,
     watch_nodes: bool,
+    out: mpsc::Sender<Vec<QueueSnapshot>>,
     emitter: Emitter,
     stop: CancellationToken,
 ) {
-    let mut last: HashMap<String, QueueSnapshot> = HashMap::new();
     let mut last_nodes: Option<Vec<NodeStatus>> = None;
     let mut failures = 0_u32;
     let mut wait = Duration::ZERO;
@@ -54,12 +56,11 @@ pub async fn periodic(
         match management.queues(&vhost).await {
             Ok(queues) => {
                 failures = 0;
-                for snapshot in queues {
-                    urgent |= snapshot.unsynchronised();
-                    if last.get(&snapshot.queue) != Some(&snapshot) {
-                        last.insert(snapshot.queue.clone(), snapshot.clone());
-                        emitter.emit(EventKind::QueueSnapshot(snapshot)).await;
-                    }
+                urgent |= queues.iter().any(QueueSnapshot::unsynchronised);
+                // The reader only takes them between its own rounds: never hold the run up.
+                tokio::select! {
+                    () = stop.cancelled() => return,
+                    sent = out.send(queues) => if sent.is_err() { return },
                 }
             }
             Err(error) => {
@@ -81,14 +82,35 @@ pub async fn periodic(
 }
 
 /// Emit one snapshot of every listed queue, after waiting (a bounded time) until the
-/// management API's ready counts equal the counts AMQP reports.
-pub async fn settled(management: &Management, vhost: &str, channel: &Channel, queues: &[String], emitter: &Emitter) {
-    let mut expected = HashMap::new();
+/// management API's ready counts equal the counts AMQP reports; each carries its AMQP reading.
+/// The counts are read on `channel`, and on a new channel of `connection` after a queue that is
+/// gone (404) closed it.
+pub async fn settled(
+    management: &Management,
+    vhost: &str,
+    connection: &Connection,
+    channel: Channel,
+    queues: &[String],
+    emitter: &Emitter,
+) {
+    let mut depths = HashMap::new();
+    let mut open = Some(channel);
     for queue in queues {
-        if let Ok(count) = amqp::ready_count(channel, queue).await {
-            expected.insert(queue.clone(), u64::from(count));
+        if open.as_ref().is_none_or(|c| !c.status().connected()) {
+            open = connection.create_channel().await.ok();
+        }
+        let Some(channel) = &open else { break };
+        match amqp::depth(channel, queue).await {
+            Ok(depth) => {
+                depths.insert(queue.clone(), (depth, emitter.now_ms()));
+            }
+            Err(_) => open = None,
         }
     }
+    if let Some(channel) = open {
+        let _ = channel.close(200, "final snapshot taken".into()).await;
+    }
+    let expected: HashMap<&String, u64> = depths.iter().map(|(name, (depth, _))| (name, depth.ready)).collect();
     let deadline = tokio::time::Instant::now() + FINAL_SETTLE_LIMIT;
     let mut latest = Vec::new();
     // Counts (ready, unacked) reach the API before a queue's own statistics (RAM, paged out, mode),
@@ -101,7 +123,7 @@ pub async fn settled(management: &Management, vhost: &str, channel: &Channel, qu
             let mine: Vec<QueueSnapshot> = snapshots.into_iter().filter(|s| queues.contains(&s.queue)).collect();
             let counts_agree = expected
                 .iter()
-                .all(|(name, count)| mine.iter().any(|s| &s.queue == name && s.ready == *count));
+                .all(|(name, count)| mine.iter().any(|s| &s.queue == *name && s.ready == *count));
             let complete = mine
                 .iter()
                 .all(|s| s.state.is_some() || s.kind.as_deref() == Some("quorum"));
@@ -128,7 +150,13 @@ pub async fn settled(management: &Management, vhost: &str, channel: &Channel, qu
         }
         tokio::time::sleep(FINAL_POLL).await;
     }
-    for snapshot in latest {
+    for mut snapshot in latest {
+        if let Some((depth, t_ms)) = depths.get(&snapshot.queue) {
+            snapshot.ready = depth.ready;
+            snapshot.consumers = Some(depth.consumers);
+            snapshot.ready_at_ms = Some(*t_ms);
+            snapshot.messages = depth.ready + snapshot.unacked;
+        }
         emitter.emit(EventKind::QueueSnapshot(snapshot)).await;
     }
 }
