@@ -201,12 +201,13 @@ fn Header(
     let title = move || {
         let lang = lang.get();
         pg.doc.with(|d| {
-            d.editor
-                .scenario
-                .as_ref()
-                .map(|s| s.name.clone())
-                .filter(|n| !n.is_empty())
-                .unwrap_or_else(|| Text::UntitledScenario.text(lang).to_owned())
+            let name = d.editor.scenario.as_ref().map(|s| s.name.clone()).unwrap_or_default();
+            // A gallery example keeps its name in the page's language until it is renamed.
+            match d.example() {
+                Some(example) if example.name == name => example.name_in(lang),
+                _ if name.is_empty() => Text::UntitledScenario.text(lang).to_owned(),
+                _ => name,
+            }
         })
     };
     let connection = move || status.with(|s| s.connection.label());

@@ -317,7 +317,7 @@ handle (the dot on its right) to another box to connect them. Add elements from 
     ColTime: "time" / "时间",
     ColType: "type" / "类型",
     ColActor: "actor" / "参与者",
-    ColId: "id" / "id",
+    ColId: "id" / "编号",
     ColDetails: "details" / "详情",
     LogEmpty: "Every event of the run appears here, in order, as the relay observed it."
         / "运行中的每个事件都会按 relay 观察到的顺序显示在这里。",
@@ -443,9 +443,9 @@ handle (the dot on its right) to another box to connect them. Add elements from 
     Via: "via" / "经由",
 }
 
-/// Entries written the same in both languages on purpose: names kept in Latin letters (JSON, the
-/// relay, the broker) and the log's column of ids.
-pub const SAME_IN_BOTH: &[Text] = &[Text::TabJson, Text::TabRelay, Text::Broker, Text::ColId];
+/// Entries written the same in both languages on purpose: names kept in Latin letters, as the
+/// Chinese RabbitMQ documentation keeps them (JSON, the relay, the broker).
+pub const SAME_IN_BOTH: &[Text] = &[Text::TabJson, Text::TabRelay, Text::Broker];
 
 /// The words of the canvas's tags, found by their English.
 pub const TAGS: &[Text] = &[
@@ -680,6 +680,14 @@ pub fn after(actor: &str, lang: Lang) -> String {
     match lang {
         Lang::En => format!("after {actor}"),
         Lang::Zh => format!("在 {actor} 之后"),
+    }
+}
+
+/// The share link's tooltip: how long it is.
+pub fn characters(n: usize, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{n} characters"),
+        Lang::Zh => format!("{n} 个字符"),
     }
 }
 

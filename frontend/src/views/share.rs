@@ -4,7 +4,7 @@
 //! [`crate::share`]'s.
 
 use super::{lang, tr};
-use crate::i18n::Text;
+use crate::i18n::{Text, texts};
 use crate::playground::Playground;
 use crate::share::{document_of, link};
 use leptos::prelude::*;
@@ -161,7 +161,7 @@ pub fn ShareBar(
                 aria-label=tr(Text::LinkToScenario)
                 placeholder=tr(Text::FixJsonForLink)
                 prop:value=move || link.get().unwrap_or_default()
-                title=move || link.get().map(|l| format!("{} characters", l.len())).unwrap_or_default()
+                title=move || link.get().map(|l| texts::characters(l.len(), lang.get())).unwrap_or_default()
                 on:focus=move |ev| {
                     if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
                         input.select();
