@@ -54,7 +54,7 @@ pub fn App() -> impl IntoView {
     let send = move |message: ClientMessage| {
         socket.with_value(|s| match s {
             Some(socket) => socket.send(&message),
-            None => Err("not connected to the relay".to_owned()),
+            None => Err(Text::NotConnected.text(crate::Lang::En).to_owned()),
         })
     };
     let on_run_click = Callback::new(move |()| {

@@ -3,7 +3,7 @@
 
 use crate::i18n::{Text, texts};
 use crate::model::state::{Connection, Status, limit_rows};
-use crate::views::{lang, tr};
+use crate::views::{lang, notice, tr};
 use leptos::prelude::*;
 use warren_shared::{BrokerInfo, Hello, PROTOCOL_VERSION};
 
@@ -36,7 +36,7 @@ pub fn StatusPanel(
                 .map(|error| {
                     view! {
                         <p class="notice error" role="alert" data-testid="relay-error">
-                            {error}
+                            {notice(error)}
                         </p>
                     }
                 })
@@ -61,7 +61,7 @@ fn ConnectionBar(status: Signal<Status>, on_reconnect: Option<Callback<()>>) -> 
     let reason = move || {
         status.with(|s| match &s.connection {
             Connection::Disconnected { reason } => Some(view! {
-                <span class="reason" data-testid="connection-reason">{reason.clone()}</span>
+                <span class="reason" data-testid="connection-reason">{notice(reason.clone())}</span>
             }),
             Connection::Connecting | Connection::Connected => None,
         })

@@ -9,6 +9,7 @@
 //! traffic per edge, Run turns the document into a run, and a replay shows the recorded run.
 
 use crate::frame::{AnimLoop, Record};
+use crate::i18n::{Lang, Text};
 use crate::model::document::{Document, RunRefused};
 use crate::model::edit::{self, Element};
 use crate::model::layout::Layout;
@@ -18,7 +19,9 @@ use std::rc::Rc;
 use warren_shared::{Event, Limits, Scenario};
 
 /// Why the canvas and the forms refuse to change the scenario during a run.
-const LOCKED: &str = "the scenario cannot change during a run; stop it first";
+fn locked() -> &'static str {
+    Text::Locked.text(Lang::En)
+}
 
 /// The document and the run, each in a signal of its own.
 #[derive(Debug, Clone, Copy)]
@@ -68,7 +71,7 @@ impl Playground {
     /// Like [`Self::unlocked`], saying in [`Document::edit_error`] why nothing changed during a run.
     fn editable<R>(self, change: impl FnOnce(&mut Document) -> Option<R>) -> Option<R> {
         if self.busy() {
-            self.doc.update(|d| d.edit_error = Some(LOCKED.to_owned()));
+            self.doc.update(|d| d.edit_error = Some(locked().to_owned()));
             return None;
         }
         self.unlocked(change).flatten()
@@ -106,7 +109,7 @@ impl Playground {
     /// Import a scenario's JSON text; an error says why nothing was loaded.
     pub fn import(self, text: &str) -> Result<(), String> {
         if self.busy() {
-            return Err("a run is going on; import after it ends".to_owned());
+            return Err(Text::ImportDuringRun.text(Lang::En).to_owned());
         }
         self.unlocked(|d| d.import(text)).unwrap_or(Ok(()))
     }
@@ -263,7 +266,10 @@ mod tests {
         assert!(!pg.load_example("returns"), "no switching during a run");
         assert!(!pg.undo());
         assert_eq!(pg.change(|s| edit::add(s, NodeKind::Queue, None)), None);
-        assert_eq!(pg.doc.with_untracked(|d| d.edit_error.clone()).as_deref(), Some(LOCKED));
+        assert_eq!(
+            pg.doc.with_untracked(|d| d.edit_error.clone()).as_deref(),
+            Some(locked())
+        );
         assert!(pg.import("{}").is_err());
 
         pg.run.update(|r| r.failed("gone".to_owned()));

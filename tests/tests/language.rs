@@ -115,6 +115,17 @@ async fn in_chinese_the_header_palette_log_and_summary_say_nothing_in_english() 
         let options: Vec<String> = serde_json::from_value(options).expect("texts");
         assert!(options.len() > 1, "the filter lists the types seen");
         assert!(options.iter().all(|t| has_cjk(t)), "filter in English: {options:?}");
+
+        // Back to English without a reload: the same controls follow.
+        page.find("lang-toggle").await.click().await.expect("click EN");
+        page.wait_until("the page is in English again", Duration::from_secs(5), || async {
+            page.text("run-button")
+                .await
+                .is_some_and(|t| t.contains(Text::Run.text(Lang::En)))
+        })
+        .await;
+        let count = page.text("log-count").await.unwrap_or_default();
+        assert!(count.ends_with(" events"), "log count in English: {count}");
     })
     .await;
     relay.stop().await;

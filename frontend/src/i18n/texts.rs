@@ -396,6 +396,34 @@ handle (the dot on its right) to another box to connect them. Add elements from 
     TagOn: "on" / "位于",
     TagMaxLength: "max-length" / "最大长度",
     TagMaxPriority: "max-priority" / "最高优先级",
+    // Notices the page writes, stored in English where they arise and shown through `notice`;
+    // an entry ending in a space or a colon is the start of a sentence that goes on.
+    Locked: "the scenario cannot change during a run; stop it first" / "运行期间不能修改场景；请先停止运行",
+    ImportDuringRun: "a run is going on; import after it ends" / "正在运行；请在运行结束后再导入",
+    NotConnected: "not connected to the relay" / "没有连接到 relay",
+    NameEmpty: "a name cannot be empty" / "名称不能为空",
+    NameTaken: "there is already one named " / "已经有同名的元素：",
+    NoPublisherNamed: "there is no publisher named " / "没有这个名字的生产者：",
+    NoConsumerNamed: "there is no consumer named " / "没有这个名字的消费者：",
+    DefaultExchangeUnbindable: "the default exchange cannot be bound: it routes to the queue named by the routing key"
+        / "默认交换机不能绑定：它把消息路由到与路由键同名的队列",
+    SelfBinding: "an exchange cannot be bound to itself" / "交换机不能绑定到自己",
+    FixJsonFirst: "fix the scenario's JSON first: it does not parse as a scenario" / "请先修正场景的 JSON：它无法解析为场景",
+    CannotWriteJson: "the changed scenario cannot be written as JSON: " / "修改后的场景无法写成 JSON：",
+    NotJsonYet: "this is not JSON yet: " / "这还不是 JSON：",
+    FieldNotJsonYet: "not JSON yet: " / "还不是 JSON：",
+    NotJson: "this is not JSON " / "这不是 JSON ",
+    NotAScenario: "this is not a Warren scenario: " / "这不是 Warren 场景：",
+    LinkNotOpened: "This link could not be opened: " / "无法打开这个链接：",
+    CouldNotReachRelay: "could not reach the relay at " / "无法连接到 relay：",
+    ConnectionToRelayLost: "the connection to the relay was lost" / "与 relay 的连接断开了",
+    RelayWentAway: "the relay went away" / "relay 已离开",
+    RelayClosedConnection: "the relay closed the connection" / "relay 关闭了连接",
+    CouldNotOpenSocket: "could not open a WebSocket to " / "无法打开 WebSocket：",
+    CouldNotReadMessage: "could not read a message from the relay: " / "无法读取 relay 发来的消息：",
+    StepNoLongerCuts: "this step no longer cuts connections" / "这个步骤已不再切断连接",
+    StepNoLongerApplies: "this step no longer applies a policy" / "这个步骤已不再应用策略",
+    PolicyNotValid: "the policy is not valid: " / "策略无效：",
     // Event types, as the log shows them.
     EvRunStarted: "run started" / "运行开始",
     EvDeclared: "declared" / "已声明",
@@ -486,6 +514,56 @@ pub fn tag(text: &str, lang: Lang) -> String {
             .collect::<Vec<_>>()
             .join(" "),
     }
+}
+
+/// The notices the page writes (see [`notice`]).
+pub const NOTICES: &[Text] = &[
+    Text::Locked,
+    Text::ImportDuringRun,
+    Text::NotConnected,
+    Text::NameEmpty,
+    Text::NameTaken,
+    Text::NoPublisherNamed,
+    Text::NoConsumerNamed,
+    Text::DefaultExchangeUnbindable,
+    Text::SelfBinding,
+    Text::FixJsonFirst,
+    Text::CannotWriteJson,
+    Text::NotJsonYet,
+    Text::FieldNotJsonYet,
+    Text::NotJson,
+    Text::NotAScenario,
+    Text::LinkNotOpened,
+    Text::CouldNotReachRelay,
+    Text::ConnectionToRelayLost,
+    Text::RelayWentAway,
+    Text::RelayClosedConnection,
+    Text::CouldNotOpenSocket,
+    Text::CouldNotReadMessage,
+    Text::StepNoLongerCuts,
+    Text::StepNoLongerApplies,
+    Text::PolicyNotValid,
+    Text::ElementGone,
+    Text::StepGone,
+    Text::NeedsNumber,
+];
+
+/// A notice the page wrote in English (an edit refused, a link that did not open, why the relay
+/// is unreachable), in `lang`: the longest of [`NOTICES`] it starts with is said in `lang`, what
+/// follows (names, the broker's or the browser's words) stays as it is.
+pub fn notice(message: &str, lang: Lang) -> String {
+    if lang == Lang::En {
+        return message.to_owned();
+    }
+    NOTICES
+        .iter()
+        .map(|t| (t, t.text(Lang::En)))
+        .filter(|(_, en)| message.starts_with(en))
+        .max_by_key(|(_, en)| en.len())
+        .map_or_else(
+            || message.to_owned(),
+            |(t, en)| format!("{}{}", t.text(lang), &message[en.len()..]),
+        )
 }
 
 /// How a run ended, in words.
@@ -814,6 +892,24 @@ mod tests {
         assert_eq!(tag("no confirms", Lang::Zh), "无确认");
         assert_eq!(tag("reject-publish", Lang::Zh), "reject-publish");
         assert_eq!(tag("DLX dead-letters", Lang::Zh), "死信交换机 dead-letters");
+    }
+
+    #[test]
+    fn notices_are_said_in_chinese_with_their_names() {
+        assert_eq!(
+            notice(Text::Locked.text(Lang::En), Lang::Zh),
+            Text::Locked.text(Lang::Zh)
+        );
+        assert_eq!(
+            notice("there is no publisher named p1", Lang::Zh),
+            "没有这个名字的生产者：p1"
+        );
+        assert_eq!(
+            notice("the connection to the relay was lost (close code 1006)", Lang::Zh),
+            "与 relay 的连接断开了 (close code 1006)"
+        );
+        assert_eq!(notice("something else", Lang::Zh), "something else");
+        assert_eq!(notice("a name cannot be empty", Lang::En), "a name cannot be empty");
     }
 
     #[test]

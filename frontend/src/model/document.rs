@@ -6,6 +6,7 @@
 //! on. Components change it only through these methods.
 
 use crate::gallery::{self, Example};
+use crate::i18n::{Lang, Text};
 use crate::model::edit::Element;
 use crate::model::layout::{Layout, layout};
 use crate::share;
@@ -90,7 +91,7 @@ impl Editor {
             Err(error) => {
                 self.problems = vec![Problem {
                     path: String::new(),
-                    message: format!("this is not JSON yet: {error}"),
+                    message: format!("{}{error}", Text::NotJsonYet.text(Lang::En)),
                 }];
             }
             Ok(value) => match parse_scenario(&value) {
@@ -301,7 +302,7 @@ impl Document {
     /// changes of the same group are one undo step.
     pub fn change_in<R>(&mut self, group: Option<&str>, change: impl FnOnce(&mut Scenario) -> R) -> Option<R> {
         let Some(mut scenario) = self.current_scenario() else {
-            self.edit_error = Some("fix the scenario's JSON first: it does not parse as a scenario".to_owned());
+            self.edit_error = Some(Text::FixJsonFirst.text(Lang::En).to_owned());
             return None;
         };
         let result = change(&mut scenario);
@@ -310,7 +311,7 @@ impl Document {
         let text = match serde_json::to_value(&scenario).and_then(|doc| serde_json::to_string_pretty(&doc)) {
             Ok(text) => text,
             Err(error) => {
-                self.edit_error = Some(format!("the changed scenario cannot be written as JSON: {error}"));
+                self.edit_error = Some(format!("{}{error}", Text::CannotWriteJson.text(Lang::En)));
                 return None;
             }
         };

@@ -6,6 +6,7 @@
 //! ([`element_value`], [`set_element_value`]), so every field of the model can be edited, also
 //! those without a dedicated control.
 
+use crate::i18n::{Lang, Text};
 use crate::model::layout::NodeKind;
 use serde_json::{Value, json};
 use warren_shared::{
@@ -216,10 +217,10 @@ pub fn rename(s: &mut Scenario, kind: NodeKind, old: &str, new: &str) -> Result<
         return Ok(());
     }
     if new.is_empty() {
-        return Err("a name cannot be empty".to_owned());
+        return Err(Text::NameEmpty.text(Lang::En).to_owned());
     }
     if names(s, kind).contains(&new) {
-        return Err(format!("there is already a {} named {new}", kind.as_str()));
+        return Err(format!("{}{new} ({})", Text::NameTaken.text(Lang::En), kind.as_str()));
     }
     let is = |value: &mut String| {
         if value == old {
@@ -323,13 +324,11 @@ pub fn connect(s: &mut Scenario, from: (NodeKind, &str), to: (NodeKind, &str)) -
                 .publishers
                 .iter_mut()
                 .find(|p| p.name == from.1)
-                .ok_or_else(|| format!("there is no publisher named {}", from.1))?;
+                .ok_or_else(|| format!("{}{}", Text::NoPublisherNamed.text(Lang::En), from.1))?;
             to.1.clone_into(&mut publisher.exchange);
             Ok(Element::Node(P, from.1.to_owned()))
         }
-        (X, Q | X) if from.1.is_empty() => {
-            Err("the default exchange cannot be bound: it routes to the queue named by the routing key".to_owned())
-        }
+        (X, Q | X) if from.1.is_empty() => Err(Text::DefaultExchangeUnbindable.text(Lang::En).to_owned()),
         (X, Q | X) => {
             let destination_type = if to.0 == Q {
                 DestinationType::Queue
@@ -337,7 +336,7 @@ pub fn connect(s: &mut Scenario, from: (NodeKind, &str), to: (NodeKind, &str)) -
                 DestinationType::Exchange
             };
             if from.1 == to.1 && to.0 == X {
-                return Err("an exchange cannot be bound to itself".to_owned());
+                return Err(Text::SelfBinding.text(Lang::En).to_owned());
             }
             let routing_key = match s.exchanges.iter().find(|e| e.name == from.1).map(|e| e.kind) {
                 Some(ExchangeType::Fanout | ExchangeType::Headers) => String::new(),
@@ -363,7 +362,7 @@ pub fn connect(s: &mut Scenario, from: (NodeKind, &str), to: (NodeKind, &str)) -
                 .consumers
                 .iter_mut()
                 .find(|c| c.name == to.1)
-                .ok_or_else(|| format!("there is no consumer named {}", to.1))?;
+                .ok_or_else(|| format!("{}{}", Text::NoConsumerNamed.text(Lang::En), to.1))?;
             from.1.clone_into(&mut consumer.queue);
             Ok(Element::Node(C, to.1.to_owned()))
         }
@@ -409,7 +408,7 @@ pub fn element_value(s: &Scenario, element: &Element) -> Option<Value> {
 /// the element as it is now called, or what is wrong with the value (its path inside the
 /// element first, e.g. `count: invalid type…`). Nothing changes when it is refused.
 pub fn set_element_value(s: &mut Scenario, element: &Element, value: Value) -> Result<Element, String> {
-    let (collection, index) = locate(s, element).ok_or("this element no longer exists")?;
+    let (collection, index) = locate(s, element).ok_or(Text::ElementGone.text(Lang::En))?;
     let mut changed = s.clone();
     let now = match element {
         Element::Node(kind, name) => {
@@ -424,7 +423,7 @@ pub fn set_element_value(s: &mut Scenario, element: &Element, value: Value) -> R
         let slot = doc
             .get_mut(collection)
             .and_then(|list| list.get_mut(index))
-            .ok_or("this element no longer exists")?;
+            .ok_or(Text::ElementGone.text(Lang::En))?;
         *slot = value;
         Ok(())
     })

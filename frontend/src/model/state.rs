@@ -4,7 +4,7 @@
 //! [`Status::hello`], [`Status::unreadable`], [`Status::closed`]); components only read. Keeping
 //! this free of web-sys lets it run in host unit tests.
 
-use crate::i18n::Text;
+use crate::i18n::{Lang, Text};
 use warren_shared::{Hello, Limits, PROTOCOL_VERSION};
 
 /// The state of the WebSocket to the relay.
@@ -89,7 +89,7 @@ impl Status {
     /// The socket could not even be created (for instance a malformed URL).
     pub fn failed_to_open(url: impl Into<String>, why: &str) -> Self {
         let url = url.into();
-        let reason = format!("could not open a WebSocket to {url}: {why}");
+        let reason = format!("{}{url}: {why}", Text::CouldNotOpenSocket.text(Lang::En));
         Self {
             connection: Connection::Disconnected { reason },
             ..Self::connecting(url)
@@ -116,7 +116,7 @@ impl Status {
                 self.hello = None;
                 self.unreadable_protocol = Some(protocol);
             }
-            _ => self.last_error = Some(format!("could not read a message from the relay: {error}")),
+            _ => self.last_error = Some(format!("{}{error}", Text::CouldNotReadMessage.text(Lang::En))),
         }
     }
 
@@ -124,11 +124,11 @@ impl Status {
     pub fn closed(&mut self, code: u16, reason: &str) {
         let reason = reason.trim();
         let sentence = match (self.was_open, code) {
-            (false, _) => format!("could not reach the relay at {}", self.url),
-            (true, 1006) => "the connection to the relay was lost".to_owned(),
-            (true, 1001) if reason.is_empty() => "the relay went away".to_owned(),
-            (true, _) if reason.is_empty() => "the relay closed the connection".to_owned(),
-            (true, _) => format!("the relay closed the connection: {reason}"),
+            (false, _) => format!("{}{}", Text::CouldNotReachRelay.text(Lang::En), self.url),
+            (true, 1006) => Text::ConnectionToRelayLost.text(Lang::En).to_owned(),
+            (true, 1001) if reason.is_empty() => Text::RelayWentAway.text(Lang::En).to_owned(),
+            (true, _) if reason.is_empty() => Text::RelayClosedConnection.text(Lang::En).to_owned(),
+            (true, _) => format!("{}: {reason}", Text::RelayClosedConnection.text(Lang::En)),
         };
         self.connection = Connection::Disconnected {
             reason: format!("{sentence} (close code {code})"),

@@ -16,6 +16,7 @@
 pub mod base64url;
 pub mod deflate;
 
+use crate::i18n::{Lang, Text};
 use deflate::InflateError;
 use std::fmt;
 use warren_shared::{Problem, Scenario, parse_scenario};
@@ -56,7 +57,7 @@ impl ShareError {
     pub fn message(&self) -> String {
         let reason = self.to_string();
         let stop = if reason.ends_with(['.', '?']) { "" } else { "." };
-        format!("This link could not be opened: {reason}{stop}")
+        format!("{}{reason}{stop}", Text::LinkNotOpened.text(Lang::En))
     }
 }
 
@@ -148,10 +149,11 @@ pub fn shared_in(fragment: &str) -> Option<Result<(serde_json::Value, Scenario),
 
 /// Check imported text: it must be JSON and a scenario this build reads (a valid one or not).
 pub fn check_import(text: &str) -> Result<(), String> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|error| format!("this is not JSON ({error})"))?;
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|error| format!("{}({error})", Text::NotJson.text(Lang::En)))?;
     parse_scenario(&value).map(|_| ()).map_err(|problems| {
         let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
-        format!("this is not a Warren scenario: {}", list.join("; "))
+        format!("{}{}", Text::NotAScenario.text(Lang::En), list.join("; "))
     })
 }
 

@@ -10,7 +10,7 @@ use crate::model::state::{Status, count};
 use crate::playground::Playground;
 use crate::views::advice::{AdviceList, AdviceMarks};
 use crate::views::editing::{CanvasGestures, EditNotice, EditOverlay};
-use crate::views::{lang, problem_item, tr};
+use crate::views::{lang, notice, problem_item, tr};
 use leptos::prelude::*;
 
 #[component]
@@ -74,7 +74,7 @@ pub(crate) fn Stage(pg: Playground, status: RwSignal<Status>, anim: Anim) -> imp
                 view! {
                     <div class="problems" data-testid="run-error" role="alert">
                         <strong>{tr(Text::RunCouldNotGoOn)}</strong>
-                        {error.unwrap_or_default()}
+                        {notice(error.unwrap_or_default())}
                     </div>
                 }
                 .into_any(),

@@ -2,7 +2,7 @@
 //! palette, and what is drawn over the topology while editing: the selection, the connection
 //! handles, the line being drawn, and the routing key's field on a selected binding.
 
-use super::tr;
+use super::{notice, tr};
 use crate::i18n::Text;
 use crate::model::edit::{self, Element};
 use crate::model::gesture::{self, Gesture, Intent};
@@ -331,7 +331,7 @@ pub(crate) fn EditNotice(pg: Playground) -> impl IntoView {
         error().map(|message| {
             view! {
                 <div class="edit-error" role="alert" data-testid="edit-error">
-                    <span>{message}</span>
+                    <span>{notice(message)}</span>
                     <button type="button" on:click=move |_| pg.doc.update(|d| d.edit_error = None)>{tr(Text::Dismiss)}</button>
                 </div>
             }

@@ -8,7 +8,7 @@ use crate::model::edit::{self, Element};
 use crate::model::form::{self, Control, Field};
 use crate::model::layout::NodeKind;
 use crate::playground::Playground;
-use crate::views::{lang, scenario_text, tr};
+use crate::views::{lang, notice, scenario_text, tr};
 use leptos::prelude::*;
 use serde_json::Value;
 use wasm_bindgen::JsCast;
@@ -136,7 +136,7 @@ fn commit(pg: Playground, pointer: &'static str, new: Option<Value>, error: RwSi
     };
     let group = format!("form:{pointer}");
     let now = pg.try_change_in(Some(&group), |s| {
-        let mut value = edit::element_value(s, &element).ok_or("this element no longer exists")?;
+        let mut value = edit::element_value(s, &element).ok_or(Text::ElementGone.text(Lang::En))?;
         form::write(&mut value, pointer, new);
         edit::set_element_value(s, &element, value)
     });
@@ -201,7 +201,7 @@ fn field_row(pg: Playground, value: Memo<Option<Value>>, path: String, f: Field)
         <label for=id>{tr(f.label)}</label>
         {control}
         <ul class="field-problems">
-            {move || error.get().map(|e| view! { <li class="field-problem" data-testid="field-error">{e}</li> })}
+            {move || error.get().map(|e| view! { <li class="field-problem" data-testid="field-error">{notice(e)}</li> })}
             {move || problems().into_iter().map(|m| view! { <li class="field-problem" data-testid="field-problem">{m}</li> }).collect_view()}
         </ul>
     }
@@ -219,7 +219,7 @@ fn entry(control: Control, text: &str) -> Option<Result<Option<Value>, String>> 
                 if control == Control::OptionalNumber {
                     Ok(None)
                 } else {
-                    Err("a number is needed here".to_owned())
+                    Err(Text::NeedsNumber.text(Lang::En).to_owned())
                 }
             } else {
                 match serde_json::from_str::<serde_json::Number>(v) {
@@ -238,7 +238,7 @@ fn entry(control: Control, text: &str) -> Option<Result<Option<Value>, String>> 
         }
         Control::Json => serde_json::from_str::<Value>(text)
             .map(Some)
-            .map_err(|e| format!("not JSON yet: {e}")),
+            .map_err(|e| format!("{}{e}", Text::FieldNotJsonYet.text(Lang::En))),
     })
 }
 
@@ -395,7 +395,7 @@ fn json_area(
             return;
         }
         match serde_json::from_str::<Value>(&raw) {
-            Err(e) => error.set(Some(format!("not JSON yet: {e}"))),
+            Err(e) => error.set(Some(format!("{}{e}", Text::FieldNotJsonYet.text(Lang::En)))),
             Ok(new) => match pointer {
                 Some(p) => commit(pg, p, Some(new), error),
                 None => commit(pg, "", Some(new), error),
@@ -408,7 +408,7 @@ fn json_area(
         </textarea>
         {pointer.is_none().then(|| view! {
             <ul class="field-problems">
-                {move || error.get().map(|e| view! { <li class="field-problem" data-testid="field-error">{e}</li> })}
+                {move || error.get().map(|e| view! { <li class="field-problem" data-testid="field-error">{notice(e)}</li> })}
             </ul>
         })}
     }
@@ -516,7 +516,7 @@ mod tests {
         assert_eq!(entry(Control::OptionalNumber, "  "), Some(Ok(None)));
         assert_eq!(
             entry(Control::Number, ""),
-            Some(Err("a number is needed here".to_owned()))
+            Some(Err(Text::NeedsNumber.text(Lang::En).to_owned()))
         );
         assert_eq!(
             entry(Control::Number, "x1"),

@@ -174,7 +174,10 @@ fn JsonEditor(pg: Playground, phase: Memo<Phase>) -> impl IntoView {
                 return;
             }
             match pg.import(&text) {
-                Err(error) => file_error.set(Some(texts::import_failed(&error, lang.get_untracked()))),
+                Err(error) => file_error.set(Some(texts::import_failed(
+                    &texts::notice(&error, lang.get_untracked()),
+                    lang.get_untracked(),
+                ))),
                 _ => {
                     file_error.set(None);
                     paste.set_value("");
@@ -194,7 +197,10 @@ fn JsonEditor(pg: Playground, phase: Memo<Phase>) -> impl IntoView {
             chosen.set_value("");
             match result.and_then(|text| pg.import(&text)) {
                 Ok(()) => file_error.set(None),
-                Err(error) => file_error.set(Some(texts::import_failed(&error, lang.get_untracked()))),
+                Err(error) => file_error.set(Some(texts::import_failed(
+                    &texts::notice(&error, lang.get_untracked()),
+                    lang.get_untracked(),
+                ))),
             }
         });
     };

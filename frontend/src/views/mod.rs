@@ -42,11 +42,10 @@ pub fn tr(text: Text) -> impl Fn() -> &'static str + Copy + Send + Sync + 'stati
     move || text.text(lang.get())
 }
 
-/// A sentence with values as a reactive closure: `words` is called again when the language
-/// changes.
-pub fn tr_with(words: impl Fn(Lang) -> String + Send + Sync + 'static) -> impl Fn() -> String + Send + Sync + 'static {
+/// A notice the page wrote in English (see [`texts::notice`]), following the language toggle.
+pub fn notice(message: String) -> impl Fn() -> String + Send + Sync + 'static {
     let lang = lang();
-    move || words(lang.get())
+    move || texts::notice(&message, lang.get())
 }
 
 /// Words for how a run ended, in `lang`.
@@ -68,7 +67,7 @@ pub fn problem_item(problem: Problem, testid: &'static str) -> impl IntoView {
         <li data-testid=testid>
             <code class="path">{path}</code>
             " "
-            {problem.message}
+            {notice(problem.message)}
         </li>
     }
 }

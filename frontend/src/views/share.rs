@@ -196,7 +196,7 @@ pub fn ShareBanner(
         error().map(|message| {
             view! {
                 <div class="share-error notice error" role="alert" data-testid="share-error">
-                    <span>{message}</span>
+                    <span>{super::notice(message)}</span>
                     <button type="button" data-testid="share-error-dismiss" on:click=move |_| pg.doc.update(|d| d.share_error = None)>
                         {tr(Text::Dismiss)}
                     </button>

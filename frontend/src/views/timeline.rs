@@ -7,8 +7,8 @@
 //! What goes where is [`crate::model::timeline`]'s; this module only draws it and turns pointer and
 //! form events into [`Playground::change`]s.
 
-use super::{lang, tr};
-use crate::i18n::{Text, texts};
+use super::{lang, notice, tr};
+use crate::i18n::{Lang, Text, texts};
 use crate::model::edit::Element;
 use crate::model::state::Status;
 use crate::model::timeline::{
@@ -150,7 +150,7 @@ pub(crate) fn Timeline(
         live.select(d.step);
         if d.moved && d.at_ms != d.origin_ms {
             live.change(|s| {
-                let step = s.timeline.get_mut(d.step).ok_or("this step no longer exists")?;
+                let step = s.timeline.get_mut(d.step).ok_or(Text::StepGone.text(Lang::En))?;
                 *at_ms_mut(step) = d.at_ms;
                 Ok(())
             });
@@ -191,7 +191,7 @@ pub(crate) fn Timeline(
                 {move || {
                     live.error
                         .get()
-                        .map(|e| view! { <p class="tl-error" role="alert" data-testid="timeline-error">{e}</p> })
+                        .map(|e| view! { <p class="tl-error" role="alert" data-testid="timeline-error">{notice(e)}</p> })
                 }}
             </div>
         </section>
@@ -363,7 +363,7 @@ fn marker(m: Marker, scale: Scale, live: Live) -> impl IntoView {
         let by = if ev.shift_key() { 1_000 } else { model::SNAP_MS } as i64;
         live.select(step);
         live.change(|s| {
-            let step = s.timeline.get_mut(step).ok_or("this step no longer exists")?;
+            let step = s.timeline.get_mut(step).ok_or(Text::StepGone.text(Lang::En))?;
             let at = at_ms_mut(step);
             *at = at.saturating_add_signed(sign * by);
             Ok(())
@@ -517,7 +517,7 @@ fn StepForm(live: Live, cluster: Memo<Vec<String>>) -> impl IntoView {
                 return;
             };
             live.change(|s| {
-                *at_ms_mut(s.timeline.get_mut(index).ok_or("this step no longer exists")?) = ms;
+                *at_ms_mut(s.timeline.get_mut(index).ok_or(Text::StepGone.text(Lang::En))?) = ms;
                 Ok(())
             });
         };
@@ -531,7 +531,7 @@ fn StepForm(live: Live, cluster: Memo<Vec<String>>) -> impl IntoView {
             let set_target = move |ev: leptos::ev::Event| {
                 let name = event_target_value(&ev);
                 live.change(|s| {
-                    let mut step = s.timeline.get(index).ok_or("this step no longer exists")?.clone();
+                    let mut step = s.timeline.get(index).ok_or(Text::StepGone.text(Lang::En))?.clone();
                     model::set_target(s, &mut step, &name);
                     s.timeline[index] = step;
                     Ok(())
@@ -565,7 +565,7 @@ fn StepForm(live: Live, cluster: Memo<Vec<String>>) -> impl IntoView {
                             *duration_ms = ms;
                             Ok(())
                         }
-                        _ => Err("this step no longer cuts connections".to_owned()),
+                        _ => Err(Text::StepNoLongerCuts.text(Lang::En).to_owned()),
                     });
                 };
                 view! {
@@ -591,14 +591,14 @@ fn StepForm(live: Live, cluster: Memo<Vec<String>>) -> impl IntoView {
                 let set_policy = move |ev: leptos::ev::Event| {
                     let text = event_target_value(&ev);
                     live.change(|s| {
-                        let parsed: Policy =
-                            serde_json::from_str(&text).map_err(|e| format!("the policy is not valid: {e}"))?;
+                        let parsed: Policy = serde_json::from_str(&text)
+                            .map_err(|e| format!("{}{e}", Text::PolicyNotValid.text(Lang::En)))?;
                         match s.timeline.get_mut(index) {
                             Some(Step::ApplyPolicy { policy, .. }) => {
                                 *policy = parsed;
                                 Ok(())
                             }
-                            _ => Err("this step no longer applies a policy".to_owned()),
+                            _ => Err(Text::StepNoLongerApplies.text(Lang::En).to_owned()),
                         }
                     });
                 };
