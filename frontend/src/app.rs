@@ -132,6 +132,13 @@ pub fn PlaygroundView(
     anim.with_value(|a| a.attach(Rc::new(pg)));
     let lang = RwSignal::new(i18n::initial());
     provide_context(lang);
+    // The document says which language it is in (for screen readers and the choice of fonts).
+    Effect::new(move |_| {
+        let code = lang.get().code();
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("lang", code);
+        }
+    });
     let load = Callback::new(move |stem: &'static str| {
         if pg.load_example(stem) {
             anim.with_value(|a| a.reset(pg.layout()));

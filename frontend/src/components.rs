@@ -100,7 +100,7 @@ fn Waiting(status: Signal<Status>) -> impl IntoView {
                 <p class="waiting" data-testid="waiting">
                     {tr(Text::NeedsRelay)}
                     <code>"cargo xtask run"</code>
-                    "."
+                    {tr(Text::FullStop)}
                 </p>
             }
             .into_any()

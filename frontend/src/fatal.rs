@@ -2,6 +2,7 @@
 //! silently freezes, a banner says what broke and what to do. The message also goes to the
 //! browser console, with its location.
 
+use crate::i18n::Text;
 use std::panic::PanicHookInfo;
 
 /// Install the hook; call once before mounting the app.
@@ -22,6 +23,8 @@ fn show_banner(info: &PanicHookInfo<'_>) {
     let Ok(banner) = document.create_element("div") else {
         return;
     };
+    // The language the page was in, as remembered (the page's own state may be what failed).
+    let lang = crate::i18n::initial();
     banner.set_class_name("fatal notice error");
     let _ = banner.set_attribute("role", "alert");
     let _ = banner.set_attribute("data-testid", "fatal-error");
@@ -30,14 +33,15 @@ fn show_banner(info: &PanicHookInfo<'_>) {
         .downcast_ref::<&str>()
         .map(|s| (*s).to_owned())
         .or_else(|| info.payload().downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "an unknown error".to_owned());
+        .unwrap_or_else(|| Text::UnknownError.text(lang).to_owned());
     let place = info
         .location()
         .map(|l| format!(" ({}:{})", l.file(), l.line()))
         .unwrap_or_default();
     banner.set_text_content(Some(&format!(
-        "Warren's page stopped working: {reason}{place}. Reload the page to go on; copy the link \
-         first if you changed the scenario since you last shared it."
+        "{}{reason}{place}{}",
+        Text::PageStopped.text(lang),
+        Text::ReloadToGoOn.text(lang)
     )));
     let _ = body.prepend_with_node_1(&banner);
 }

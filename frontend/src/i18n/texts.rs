@@ -354,6 +354,7 @@ handle (the dot on its right) to another box to connect them. Add elements from 
     Reconnect: "Reconnect" / "重新连接",
     NeedsRelay: "Nothing to show yet: this page needs the relay. Start it with "
         / "还没有可显示的内容：本页需要 relay。启动命令：",
+    FullStop: "." / "。",
     WaitingForHello: "Waiting for the relay to say hello…" / "正在等待 relay 打招呼…",
     MatchesPage: "matches this page" / "与本页一致",
     NoBroker: "The relay reported no broker." / "relay 没有报告 broker。",
@@ -424,6 +425,10 @@ handle (the dot on its right) to another box to connect them. Add elements from 
     StepNoLongerCuts: "this step no longer cuts connections" / "这个步骤已不再切断连接",
     StepNoLongerApplies: "this step no longer applies a policy" / "这个步骤已不再应用策略",
     PolicyNotValid: "the policy is not valid: " / "策略无效：",
+    UnknownError: "an unknown error" / "未知错误",
+    PageStopped: "Warren's page stopped working: " / "Warren 页面停止工作：",
+    ReloadToGoOn: ". Reload the page to go on; copy the link first if you changed the scenario since you last shared it."
+        / "。请重新加载页面继续；如果上次分享之后改过场景，请先复制链接。",
     // Event types, as the log shows them.
     EvRunStarted: "run started" / "运行开始",
     EvDeclared: "declared" / "已声明",
