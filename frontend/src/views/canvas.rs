@@ -401,6 +401,10 @@ fn queue_lines(pg: Playground, name: String, w: f64, h: f64) -> (AnyView, AnyVie
                 .unwrap_or_default()
         })
     };
+    let promotion = {
+        let name = name.clone();
+        Memo::new(move |_| pg.run.with(|r| r.counts.promotions.get(&name).cloned()))
+    };
     let placement = move || {
         snapshot.with(|s| {
             let Some(s) = s else { return String::new() };
@@ -452,6 +456,25 @@ fn queue_lines(pg: Playground, name: String, w: f64, h: f64) -> (AnyView, AnyVie
                     })
             }}
         </g>
+        // The leader's latest move, once its old node is no longer what is shown as down.
+        {move || {
+            let moved = promotion.get()?;
+            (!leader_down.get()).then(|| {
+                let short = |n: &str| n.split('@').next().unwrap_or(n).to_owned();
+                view! {
+                    <text
+                        class="promotion"
+                        x="13"
+                        y=format!("{:.0}", h + 13.0)
+                        data-testid="queue-promotion"
+                        data-from=moved.from.clone()
+                        data-to=moved.to.clone()
+                    >
+                        {format!("leader {} → {}", short(&moved.from), short(&moved.to))}
+                    </text>
+                }
+            })
+        }}
     };
     (lines.into_any(), under.into_any())
 }
@@ -477,23 +500,64 @@ fn actor_lines(pg: Playground, kind: NodeKind, name: String, h: f64) -> (AnyView
                     .counts
                     .per_consumer
                     .get(&name)
-                    .map(|n| format!("received {}", count(*n))),
+                    .map(|n| match r.counts.redelivered.get(&name) {
+                        Some(again) => format!("received {} ({} again)", count(*n), count(*again)),
+                        None => format!("received {}", count(*n)),
+                    }),
             })
         }
     };
-    let closed = move || {
+    let closed = {
+        let name = name.clone();
+        move || {
+            pg.run.with(|r| {
+                r.counts
+                    .closed
+                    .get(&name)
+                    .map(|words| format!("closed: {}", words.split(" - ").next().unwrap_or_default()))
+            })
+        }
+    };
+    // A consumer the broker cancelled (its queue's leader moved, say), until it consumes again;
+    // then that it did.
+    let state = move || {
         pg.run.with(|r| {
-            r.counts
-                .closed
-                .get(&name)
-                .map(|words| format!("closed: {}", words.split(" - ").next().unwrap_or_default()))
+            let c = &r.counts;
+            if c.closed.contains_key(&name) {
+                None
+            } else if c.cancelled.contains_key(&name) {
+                Some(("cancelled", "cancelled by RabbitMQ".to_owned()))
+            } else {
+                c.reconsumed.get(&name).map(|times| {
+                    (
+                        "again",
+                        format!(
+                            "consuming again{}",
+                            if *times > 1 {
+                                format!(" (×{times})")
+                            } else {
+                                String::new()
+                            }
+                        ),
+                    )
+                })
+            }
         })
     };
+    let state_class = state.clone();
     (
         view! { <div class="line counts">{counts}</div> }.into_any(),
         view! {
             <text class="closed" x="13" y=format!("{:.0}", h + 13.0) data-testid="actor-closed">
                 {closed}
+            </text>
+            <text
+                class=move || format!("actor-state {}", state_class().map_or("", |(class, _)| class))
+                x="13"
+                y=format!("{:.0}", h + 13.0)
+                data-testid="actor-state"
+            >
+                {move || state().map(|(_, text)| text)}
             </text>
         }
         .into_any(),
