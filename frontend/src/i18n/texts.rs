@@ -120,6 +120,9 @@ texts! {
         / "还没有可绘制的内容：从组件栏添加交换机、队列、生产者和消费者（点击，或拖到这里），或者直接编写 JSON。",
     NoSnapshotYet: "no snapshot yet" / "还没有快照",
     LeaderDown: "leader down" / "主节点宕机",
+    Leader: "leader" / "主节点",
+    CancelledByRabbitMq: "cancelled by RabbitMQ" / "被 RabbitMQ 取消",
+    ConsumingAgain: "consuming again" / "重新消费",
     Unsynced: "(unsynced)" / "（未同步）",
     DragToConnect: "Drag to another box to connect" / "拖到另一个方框以连接",
     RoutingKeyOfBinding: "Routing key of this binding" / "此绑定的路由键",
@@ -787,6 +790,14 @@ pub fn received(n: &str, lang: Lang) -> String {
     match lang {
         Lang::En => format!("received {n}"),
         Lang::Zh => format!("已收到 {n}"),
+    }
+}
+
+/// `(3 again)` after a consumer's count: deliveries it had seen before.
+pub fn again(n: &str, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("({n} again)"),
+        Lang::Zh => format!("（{n} 条重新投递）"),
     }
 }
 

@@ -80,9 +80,10 @@ impl AdviceKind {
     }
 }
 
-/// Every note for `scenario` as laid out in `layout`, in node order.
+/// Every note for `scenario` as laid out in `layout`, in node order (a box gets one note at
+/// most: a publisher whose messages reach no queue has no queue to ignore its priorities).
 pub fn advise(scenario: &Scenario, layout: &Layout) -> Vec<Advice> {
-    let mut out = Vec::new();
+    let mut notes: Vec<Option<AdviceKind>> = vec![None; layout.nodes.len()];
     let mut reached = vec![false; layout.nodes.len()];
     for publisher in &scenario.publishers {
         let Some(node) = layout.find(NodeKind::Publisher, &publisher.name) else {
@@ -92,55 +93,51 @@ pub fn advise(scenario: &Scenario, layout: &Layout) -> Vec<Advice> {
             // An exchange the scenario does not declare: validation says so.
             continue;
         }
-        let paths = layout.predict(&publisher.exchange, &publisher.routing_key);
-        let mut queues: Vec<usize> = paths.iter().filter_map(|path| path.last().copied()).collect();
-        queues.sort_unstable();
-        queues.dedup();
-        if queues.is_empty() {
-            out.push(Advice {
-                node,
-                kind: AdviceKind::Unroutable {
-                    mandatory: publisher.mandatory,
-                },
-            });
+        // The queues its messages reach, each once, in the order first reached.
+        let mut queues: Vec<usize> = Vec::new();
+        for path in layout.predict(&publisher.exchange, &publisher.routing_key) {
+            if let Some(&queue) = path.last()
+                && !queues.contains(&queue)
+            {
+                queues.push(queue);
+            }
         }
         for &queue in &queues {
             reached[queue] = true;
         }
-        if publisher.priority != PriorityRule::None {
+        notes[node] = if queues.is_empty() {
+            Some(AdviceKind::Unroutable {
+                mandatory: publisher.mandatory,
+            })
+        } else if publisher.priority == PriorityRule::None {
+            None
+        } else {
             let ignoring: Vec<String> = queues
                 .iter()
                 .map(|&q| &layout.nodes[q].name)
                 .filter(|name| !has_max_priority(scenario, name))
                 .cloned()
                 .collect();
-            if !ignoring.is_empty() {
-                out.push(Advice {
-                    node,
-                    kind: AdviceKind::PriorityIgnored { queues: ignoring },
-                });
-            }
-        }
+            (!ignoring.is_empty()).then_some(AdviceKind::PriorityIgnored { queues: ignoring })
+        };
     }
     reach_dead_letters(layout, &mut reached);
     for consumer in &scenario.consumers {
-        let (Some(node), Some(queue)) = (
+        if let (Some(node), Some(queue)) = (
             layout.find(NodeKind::Consumer, &consumer.name),
             layout.find(NodeKind::Queue, &consumer.queue),
-        ) else {
-            continue;
-        };
-        if !reached[queue] {
-            out.push(Advice {
-                node,
-                kind: AdviceKind::NothingArrives {
-                    queue: consumer.queue.clone(),
-                },
+        ) && !reached[queue]
+        {
+            notes[node] = Some(AdviceKind::NothingArrives {
+                queue: consumer.queue.clone(),
             });
         }
     }
-    out.sort_by_key(|advice| advice.node);
-    out
+    notes
+        .into_iter()
+        .enumerate()
+        .filter_map(|(node, kind)| kind.map(|kind| Advice { node, kind }))
+        .collect()
 }
 
 /// Mark every queue bound, by any key, behind the dead-letter exchange of a reached queue.

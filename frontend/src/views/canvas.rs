@@ -406,6 +406,10 @@ fn queue_lines(pg: Playground, name: String, w: f64, h: f64) -> (AnyView, AnyVie
                 .unwrap_or_default()
         })
     };
+    let promotion = {
+        let name = name.clone();
+        Memo::new(move |_| pg.run.with(|r| r.counts.promotions.get(&name).cloned()))
+    };
     let placement = move || {
         snapshot.with(|s| {
             let Some(s) = s else { return String::new() };
@@ -463,6 +467,25 @@ fn queue_lines(pg: Playground, name: String, w: f64, h: f64) -> (AnyView, AnyVie
                     })
             }}
         </g>
+        // The leader's latest move, once its old node is no longer what is shown as down.
+        {move || {
+            let moved = promotion.get()?;
+            (!leader_down.get()).then(|| {
+                let short = |n: &str| n.split('@').next().unwrap_or(n).to_owned();
+                view! {
+                    <text
+                        class="promotion"
+                        x="13"
+                        y=format!("{:.0}", h + 13.0)
+                        data-testid="queue-promotion"
+                        data-from=moved.from.clone()
+                        data-to=moved.to.clone()
+                    >
+                        {format!("{} {} → {}", Text::Leader.text(lang.get()), short(&moved.from), short(&moved.to))}
+                    </text>
+                }
+            })
+        }}
     };
     (lines.into_any(), under.into_any())
 }
@@ -485,27 +508,68 @@ fn actor_lines(pg: Playground, kind: NodeKind, name: String, h: f64) -> (AnyView
                     }
                     parts.join("  ")
                 }),
-                _ => r
-                    .counts
-                    .per_consumer
-                    .get(&name)
-                    .map(|n| texts::received(&count(*n), lang.get())),
+                _ => r.counts.per_consumer.get(&name).map(|n| {
+                    let received = texts::received(&count(*n), lang.get());
+                    match r.counts.redelivered.get(&name) {
+                        Some(again) => format!("{received} {}", texts::again(&count(*again), lang.get())),
+                        None => received,
+                    }
+                }),
             })
         }
     };
-    let closed = move || {
+    let closed = {
+        let name = name.clone();
+        move || {
+            pg.run.with(|r| {
+                r.counts
+                    .closed
+                    .get(&name)
+                    .map(|words| texts::closed(words.split(" - ").next().unwrap_or_default(), lang.get()))
+            })
+        }
+    };
+    // A consumer the broker cancelled (its queue's leader moved, say), until it consumes again;
+    // then that it did.
+    let state = move || {
         pg.run.with(|r| {
-            r.counts
-                .closed
-                .get(&name)
-                .map(|words| texts::closed(words.split(" - ").next().unwrap_or_default(), lang.get()))
+            let c = &r.counts;
+            if c.closed.contains_key(&name) {
+                None
+            } else if c.cancelled.contains_key(&name) {
+                Some(("cancelled", Text::CancelledByRabbitMq.text(lang.get()).to_owned()))
+            } else {
+                c.reconsumed.get(&name).map(|times| {
+                    (
+                        "again",
+                        format!(
+                            "{}{}",
+                            Text::ConsumingAgain.text(lang.get()),
+                            if *times > 1 {
+                                format!(" (×{times})")
+                            } else {
+                                String::new()
+                            }
+                        ),
+                    )
+                })
+            }
         })
     };
+    let state_class = state.clone();
     (
         view! { <div class="line counts">{counts}</div> }.into_any(),
         view! {
             <text class="closed" x="13" y=format!("{:.0}", h + 13.0) data-testid="actor-closed">
                 {closed}
+            </text>
+            <text
+                class=move || format!("actor-state {}", state_class().map_or("", |(class, _)| class))
+                x="13"
+                y=format!("{:.0}", h + 13.0)
+                data-testid="actor-state"
+            >
+                {move || state().map(|(_, text)| text)}
             </text>
         }
         .into_any(),
