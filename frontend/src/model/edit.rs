@@ -366,12 +366,15 @@ pub fn connect(s: &mut Scenario, from: (NodeKind, &str), to: (NodeKind, &str)) -
             from.1.clone_into(&mut consumer.queue);
             Ok(Element::Node(C, to.1.to_owned()))
         }
-        (from_kind, to_kind) => Err(format!(
-            "a line from a {} to a {} means nothing: publishers send to exchanges, exchanges bind queues and \
-             exchanges, queues feed consumers",
-            from_kind.as_str(),
-            to_kind.as_str()
-        )),
+        (from_kind, to_kind) => {
+            let (from, to) = (from_kind.as_str(), to_kind.as_str());
+            Err(format!(
+                "a line from {} {from} to {} {to} means nothing: publishers send to exchanges, exchanges bind \
+                 queues and exchanges, queues feed consumers",
+                crate::i18n::texts::article(from),
+                crate::i18n::texts::article(to)
+            ))
+        }
     }
 }
 
@@ -521,6 +524,13 @@ mod tests {
         assert!(err.contains("a line from a consumer to a queue means nothing"), "{err}");
         let err = connect(&mut s, (NodeKind::Exchange, ""), (NodeKind::Queue, "confirm-queue")).expect_err("refused");
         assert!(err.contains("default exchange"), "{err}");
+        let err = connect(
+            &mut s,
+            (NodeKind::Exchange, "confirm-exchange"),
+            (NodeKind::Publisher, "producer"),
+        )
+        .expect_err("refused");
+        assert!(err.contains("a line from an exchange to a publisher"), "{err}");
     }
 
     #[test]
