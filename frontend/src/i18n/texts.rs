@@ -120,6 +120,8 @@ texts! {
         / "还没有可绘制的内容：从组件栏添加交换机、队列、生产者和消费者（点击，或拖到这里），或者直接编写 JSON。",
     NoSnapshotYet: "no snapshot yet" / "还没有快照",
     LeaderDown: "leader down" / "主节点宕机",
+    EdgeAlternate: "alternate" / "备份",
+    EdgeDlx: "dlx" / "死信",
     Leader: "leader" / "主节点",
     CancelledByRabbitMq: "cancelled by RabbitMQ" / "被 RabbitMQ 取消",
     ConsumingAgain: "consuming again" / "重新消费",
@@ -583,6 +585,15 @@ pub fn outcome(outcome: Outcome) -> Text {
         Outcome::Refused => Text::OutcomeRefused,
         Outcome::Failed => Text::Failed,
     }
+}
+
+/// A label the layout writes in English on the canvas (the default exchange's name, an
+/// alternate or dead-letter edge's word), in `lang`; names pass through unchanged.
+pub fn canvas_label(label: &str, lang: Lang) -> String {
+    [Text::DefaultExchange, Text::EdgeAlternate, Text::EdgeDlx]
+        .into_iter()
+        .find(|t| t.text(Lang::En) == label)
+        .map_or_else(|| label.to_owned(), |t| t.text(lang).to_owned())
 }
 
 /// The word for an event type by its wire name (`node_fault`), as the log's filter lists it.

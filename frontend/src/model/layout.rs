@@ -13,6 +13,7 @@
 //! evaluate; it recognises `.*`, `^name$`, the plain name and a plain `^prefix` only, so a policy
 //! with a cleverer pattern dead-letters on the broker without an edge on the canvas.
 
+use crate::i18n::{Lang, Text};
 use std::collections::{BTreeSet, HashSet};
 use warren_shared::{DestinationType, ExchangeType, Scenario, order, position_key};
 
@@ -389,7 +390,12 @@ pub fn layout(scenario: &Scenario) -> Layout {
                 b.find(NodeKind::Exchange, alternate),
             )
         {
-            b.edge(from, to, EdgeKind::Alternate, "alternate".to_owned());
+            b.edge(
+                from,
+                to,
+                EdgeKind::Alternate,
+                Text::EdgeAlternate.text(Lang::En).to_owned(),
+            );
         }
     }
     for c in &scenario.consumers {
@@ -401,7 +407,12 @@ pub fn layout(scenario: &Scenario) -> Layout {
         if let Some((exchange, key)) = dead_letter_target(scenario, q)
             && let (Some(from), Some(to)) = (b.find(NodeKind::Queue, &q.name), b.find(NodeKind::Exchange, &exchange))
         {
-            b.edge(from, to, EdgeKind::DeadLetter, key.unwrap_or_else(|| "dlx".to_owned()));
+            b.edge(
+                from,
+                to,
+                EdgeKind::DeadLetter,
+                key.unwrap_or_else(|| Text::EdgeDlx.text(Lang::En).to_owned()),
+            );
         }
     }
 
@@ -509,7 +520,7 @@ struct Builder {
 impl Builder {
     fn node(&mut self, kind: NodeKind, name: &str, subtitle: String) -> usize {
         let label = if kind == NodeKind::Exchange && name.is_empty() {
-            "(default exchange)".to_owned()
+            Text::DefaultExchange.text(Lang::En).to_owned()
         } else {
             name.to_owned()
         };

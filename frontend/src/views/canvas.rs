@@ -233,6 +233,7 @@ type Trail = Memo<Option<(std::collections::HashSet<usize>, std::collections::Ha
 
 /// Edges and nodes; the parts that change during a run read the playground themselves.
 fn draw(l: &Layout, pg: Playground, trail: Trail) -> impl IntoView + use<> {
+    let lang = lang();
     let edges = l
         .edges
         .iter()
@@ -248,10 +249,16 @@ fn draw(l: &Layout, pg: Playground, trail: Trail) -> impl IntoView + use<> {
             } else {
                 e.label.clone()
             };
-            let label = if e.kind == EdgeKind::Alternate {
-                full_label.clone()
-            } else {
-                truncate(&full_label, 9)
+            let label = {
+                let (alternate, full) = (e.kind == EdgeKind::Alternate, full_label.clone());
+                move || {
+                    let label = texts::canvas_label(&full, lang.get());
+                    if alternate { label } else { truncate(&label, 9) }
+                }
+            };
+            let full_label = {
+                let full = full_label.clone();
+                move || texts::canvas_label(&full, lang.get())
             };
             let hl = move || trail.with(|t| t.as_ref().map(|(_, edges)| edges.contains(&i)));
             let traffic = move || {
@@ -299,7 +306,6 @@ fn draw(l: &Layout, pg: Playground, trail: Trail) -> impl IntoView + use<> {
             }
         })
         .collect_view();
-    let lang = crate::views::lang();
     let nodes = l
         .nodes
         .iter()
@@ -316,6 +322,10 @@ fn draw(l: &Layout, pg: Playground, trail: Trail) -> impl IntoView + use<> {
                 NodeKind::Exchange => (().into_any(), ().into_any()),
             };
             let tip = format!("{} {}\n{}", kind.as_str(), n.label, n.subtitle);
+            let title = {
+                let label = n.label.clone();
+                move || texts::canvas_label(&label, lang.get())
+            };
             let tags: Vec<String> = n.subtitle.split(" · ").map(str::to_owned).collect();
             let tags = move || {
                 let lang = lang.get();
@@ -336,7 +346,7 @@ fn draw(l: &Layout, pg: Playground, trail: Trail) -> impl IntoView + use<> {
                     <rect class="stripe" width="5" height=format!("{:.0}", n.h) rx="2"></rect>
                     <foreignObject x="10" y="4" width=format!("{:.0}", n.w - 14.0) height=format!("{:.0}", n.h - 8.0)>
                         <div class="nb" title=tip>
-                            <div class="title">{n.label.clone()}</div>
+                            <div class="title">{title}</div>
                             <div class="tags">{tags}</div>
                             {lines}
                         </div>
