@@ -1,5 +1,6 @@
 //! Browser test of the language switch: mount the playground in headless Chromium, click
-//! EN / 中文 and check that the gallery and the About tab's "what to look for" follow.
+//! EN / 中文 and check that the gallery, the About tab's "what to look for" and the page's own
+//! words (from [`i18n::Text`]) follow, and that the document's `lang` does.
 //!
 //! Run with `cargo xtask test`, or as `tests/web.rs` says.
 #![cfg(target_arch = "wasm32")]
@@ -42,6 +43,11 @@ async fn the_toggle_switches_the_explanations_to_chinese_and_back() {
     assert_eq!(text(&root, "lang-toggle").as_deref(), Some("EN"));
     let gallery_item = text(&root, "gallery-confirms").unwrap_or_default();
     assert!(gallery_item.contains(zh_name), "gallery shows {gallery_item}");
+    let run = text(&root, "run-button").unwrap_or_default();
+    assert!(run.contains(i18n::Text::Run.text(Lang::Zh)), "Run says {run}");
+    assert_eq!(text(&root, "scenario-title").as_deref(), Some(zh_name));
+    let lang = document_lang();
+    assert_eq!(lang.as_deref(), Some("zh"));
     assert_eq!(i18n::remembered(), Some(Lang::Zh));
 
     click(&root, "lang-toggle");
@@ -51,4 +57,12 @@ async fn the_toggle_switches_the_explanations_to_chinese_and_back() {
         Some(confirms.description.as_str())
     );
     assert_eq!(i18n::remembered(), Some(Lang::En));
+    let run = text(&root, "run-button").unwrap_or_default();
+    assert!(run.contains(i18n::Text::Run.text(Lang::En)), "Run says {run}");
+    assert_eq!(document_lang().as_deref(), Some("en"));
+}
+
+/// The `lang` attribute of the document's root element.
+fn document_lang() -> Option<String> {
+    web_sys::window()?.document()?.document_element()?.get_attribute("lang")
 }
