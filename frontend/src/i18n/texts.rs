@@ -543,7 +543,6 @@ pub const NOTICES: &[Text] = &[
     Text::FieldNotJsonYet,
     Text::NotJson,
     Text::NotAScenario,
-    Text::LinkNotOpened,
     Text::CouldNotReachRelay,
     Text::ConnectionToRelayLost,
     Text::RelayWentAway,

@@ -160,7 +160,7 @@ pub struct Document {
     /// The relay's limits (defaults until the hello).
     pub limits: Limits,
     /// Why the link the page was opened with could not be opened (see [`crate::share`]).
-    pub share_error: Option<String>,
+    pub share_error: Option<crate::share::ShareError>,
     /// What the inspector edits and Delete removes.
     pub selected: Option<Element>,
     /// Undo and redo.
@@ -249,7 +249,7 @@ impl Document {
             }
             Some(Err(error)) => {
                 self.load_text(share::EMPTY_SCENARIO);
-                self.share_error = Some(error.message());
+                self.share_error = Some(error);
                 true
             }
         }

@@ -53,11 +53,47 @@ pub enum ShareError {
 }
 
 impl ShareError {
-    /// The sentence the page shows.
+    /// The sentence the page shows, in English.
     pub fn message(&self) -> String {
-        let reason = self.to_string();
-        let stop = if reason.ends_with(['.', '?']) { "" } else { "." };
-        format!("{}{reason}{stop}", Text::LinkNotOpened.text(Lang::En))
+        self.message_in(Lang::En)
+    }
+
+    /// The sentence the page shows, in `lang` (the decoder's own words stay as they are).
+    pub fn message_in(&self, lang: Lang) -> String {
+        let reason = match lang {
+            Lang::En => self.to_string(),
+            Lang::Zh => self.reason_zh(),
+        };
+        let stop = match lang {
+            Lang::En if !reason.ends_with(['.', '?']) => ".",
+            Lang::Zh if !reason.ends_with(['。', '？']) => "。",
+            _ => "",
+        };
+        format!("{}{reason}{stop}", Text::LinkNotOpened.text(lang))
+    }
+
+    /// Why, in Chinese.
+    fn reason_zh(&self) -> String {
+        match self {
+            Self::Malformed => format!("它不是 #{KEY}<格式>.<数据> 的形式"),
+            Self::UnknownFormat(format) => {
+                format!("它使用链接格式“{format}”，而这个 Warren 读取格式 {FORMAT}（是更新版本的 Warren 生成的吗？）")
+            }
+            Self::Base64(error) => format!(
+                "它的数据不是有效的 base64url（{}）；链接是否被截断或改动？",
+                error.trim_end_matches('.')
+            ),
+            Self::Deflate(error) => format!(
+                "它的数据无法解压（{}）；链接是否被截断或改动？",
+                error.trim_end_matches('.')
+            ),
+            Self::TooLarge => format!("它的场景大于 {} KiB", MAX_JSON_BYTES / 1024),
+            Self::Json(error) => format!("它的场景不是有效的 JSON（{error}）"),
+            Self::Scenario(problems) => {
+                let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                format!("它的场景不是这个 Warren 能读取的：{}", list.join("；"))
+            }
+        }
     }
 }
 
@@ -301,7 +337,13 @@ mod tests {
         assert_eq!(opened.share_error, None);
 
         let broken = Document::opened_at("#s=1.%%%");
-        let message = broken.share_error.clone().expect("an error is shown");
+        let message = broken.share_error.as_ref().expect("an error is shown").message();
+        let zh = broken
+            .share_error
+            .as_ref()
+            .expect("an error is shown")
+            .message_in(Lang::Zh);
+        assert!(zh.starts_with("无法打开这个链接：它的数据不是有效的 base64url"), "{zh}");
         assert!(
             message.starts_with("This link could not be opened: its data is not valid base64url"),
             "{message}"

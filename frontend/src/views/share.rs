@@ -192,11 +192,12 @@ pub fn ShareBanner(
     pg: Playground,
 ) -> impl IntoView {
     let error = move || pg.doc.with(|d| d.share_error.clone());
+    let lang = lang();
     move || {
         error().map(|message| {
             view! {
                 <div class="share-error notice error" role="alert" data-testid="share-error">
-                    <span>{super::notice(message)}</span>
+                    <span>{move || message.message_in(lang.get())}</span>
                     <button type="button" data-testid="share-error-dismiss" on:click=move |_| pg.doc.update(|d| d.share_error = None)>
                         {tr(Text::Dismiss)}
                     </button>
