@@ -80,7 +80,11 @@ async fn the_mirroring_example_shows_the_node_down_at_the_fault_and_the_leader_m
 
         // Just before the fault the node is up; 100 ms after it, down.
         scrub_to(&page, t_ms.saturating_sub(200)).await;
-        assert_eq!(running(&page, STOPPED).await, Some(true), "up before the stop at {t_ms} ms");
+        assert_eq!(
+            running(&page, STOPPED).await,
+            Some(true),
+            "up before the stop at {t_ms} ms"
+        );
         scrub_to(&page, t_ms + 100).await;
         assert_eq!(
             running(&page, STOPPED).await,

@@ -500,10 +500,7 @@ fn actor_lines(pg: Playground, kind: NodeKind, name: String, h: f64) -> (AnyView
                     .counts
                     .per_consumer
                     .get(&name)
-                    .map(|n| match r.counts.redelivered.get(&name) {
-                        Some(again) => format!("received {} ({} again)", count(*n), count(*again)),
-                        None => format!("received {}", count(*n)),
-                    }),
+                    .map(|n| format!("received {}", count(*n))),
             })
         }
     };
@@ -525,22 +522,19 @@ fn actor_lines(pg: Playground, kind: NodeKind, name: String, h: f64) -> (AnyView
             let c = &r.counts;
             if c.closed.contains_key(&name) {
                 None
-            } else if c.cancelled.contains_key(&name) {
-                Some(("cancelled", "cancelled by RabbitMQ".to_owned()))
             } else {
-                c.reconsumed.get(&name).map(|times| {
-                    (
-                        "again",
-                        format!(
-                            "consuming again{}",
-                            if *times > 1 {
-                                format!(" (×{times})")
-                            } else {
-                                String::new()
-                            }
-                        ),
-                    )
-                })
+                // Redeliveries (counted in "received" too) on a line of their own.
+                let redelivered = c.redelivered.get(&name).map(|n| format!("{} redelivered", count(*n)));
+                let (class, state) = if c.cancelled.contains_key(&name) {
+                    ("cancelled", Some("cancelled by RabbitMQ".to_owned()))
+                } else {
+                    let again = c.reconsumed.get(&name).map(|times| match times {
+                        1 => "consuming again".to_owned(),
+                        _ => format!("consuming again (×{times})"),
+                    });
+                    ("again", again)
+                };
+                (state.is_some() || redelivered.is_some()).then_some((class, state, redelivered))
             }
         })
     };
@@ -552,12 +546,23 @@ fn actor_lines(pg: Playground, kind: NodeKind, name: String, h: f64) -> (AnyView
                 {closed}
             </text>
             <text
-                class=move || format!("actor-state {}", state_class().map_or("", |(class, _)| class))
+                class=move || format!("actor-state {}", state_class().map_or("", |(class, ..)| class))
                 x="13"
                 y=format!("{:.0}", h + 13.0)
                 data-testid="actor-state"
             >
-                {move || state().map(|(_, text)| text)}
+                {move || {
+                    state()
+                        .map(|(_, state, redelivered)| {
+                            let dy = if redelivered.is_some() { "1.2em" } else { "0" };
+                            view! {
+                                <tspan>{state}</tspan>
+                                <tspan class="redelivered" x="13" dy=dy>
+                                    {redelivered}
+                                </tspan>
+                            }
+                        })
+                }}
             </text>
         }
         .into_any(),
