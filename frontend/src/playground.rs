@@ -51,8 +51,8 @@ impl Playground {
         self.doc.with_untracked(|d| d.layout.clone())
     }
 
-    /// Change the document unless a run is going on. A new drawing restarts the run's traffic
-    /// per edge: it was counted on the edges of the old one.
+    /// Change the document unless a run is going on. A new drawing clears what the last run
+    /// shows on the canvas: it was counted on the boxes and edges of the old one.
     fn unlocked<R>(self, change: impl FnOnce(&mut Document) -> R) -> Option<R> {
         if self.busy() {
             return None;
@@ -63,7 +63,7 @@ impl Playground {
             (result, (d.drawing != drawing).then_some(d.layout.edges.len()))
         })?;
         if let Some(edges) = redrawn {
-            self.run.update(|r| r.edge_traffic = vec![0; edges]);
+            self.run.update(|r| r.forget_drawing(edges));
         }
         Some(result)
     }
@@ -281,7 +281,10 @@ mod tests {
     fn a_new_drawing_restarts_the_traffic_and_problems_block_the_run() {
         let pg = Playground::new(Document::new());
         let edges = pg.layout().edges.len();
-        pg.run.update(|r| r.edge_traffic = vec![7; edges]);
+        pg.run.update(|r| {
+            r.edge_traffic = vec![7; edges];
+            r.counts.per_consumer.insert("consumer".into(), 7);
+        });
         pg.select(None);
         assert_eq!(
             pg.run.with_untracked(|r| r.edge_traffic.clone()),
@@ -292,6 +295,10 @@ mod tests {
         assert_eq!(
             pg.run.with_untracked(|r| r.edge_traffic.clone()),
             vec![0; pg.layout().edges.len()]
+        );
+        assert!(
+            pg.run.with_untracked(|r| r.counts.per_consumer.is_empty()),
+            "the boxes' counts go with the old drawing"
         );
 
         pg.edit(r#"{"version": 1, "publishers": [{"name": "p", "exchange": "nope", "count": 0}]}"#);

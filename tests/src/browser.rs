@@ -205,6 +205,31 @@ where
     }
 }
 
+/// One browser session at a time in a test binary: each is a Chromium of its own.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// The whole set-up of a browser test: unless the page is not built (then `test` is reported
+/// skipped), start a relay on the real broker, open the page in a fresh browser, one test at a
+/// time, and run `body` on it.
+pub async fn on_page<F, Fut>(test: &str, body: F)
+where
+    F: FnOnce(Page) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    if skip_without_frontend(test) {
+        return;
+    }
+    let _one = ONE_AT_A_TIME.lock().await;
+    let relay = crate::Relay::start().await;
+    let base = format!("http://{}/", relay.addr);
+    with_browser(move |client| async move {
+        let page = Page::new(client, base);
+        page.open().await;
+        body(page).await;
+    })
+    .await;
+}
+
 /// JavaScript that starts counting the page's animated tokens: how many were ever added and
 /// the most alive at once. Tokens are painted on a canvas, which counts them in attributes
 /// (`data-live`: on screen now; `data-drawn`: started since the animation was last reset, so it

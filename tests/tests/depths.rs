@@ -7,8 +7,7 @@
 
 use serde_json::json;
 use std::time::Duration;
-use warren_tests::Relay;
-use warren_tests::browser::{Page, skip_without_frontend, with_browser};
+use warren_tests::browser::{Page, on_page};
 
 /// How long the run may take in the page.
 const RUN_LIMIT: Duration = Duration::from_secs(60);
@@ -42,14 +41,7 @@ async fn line_attr(page: &Page, queue: &str, name: &str) -> Option<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_priority_backlog_shows_on_the_queue_box_and_in_the_depth_plot() {
-    if skip_without_frontend("the_priority_backlog_shows_on_the_queue_box_and_in_the_depth_plot") {
-        return;
-    }
-    let relay = Relay::start().await;
-    let base = format!("http://{}/", relay.addr);
-    with_browser(move |client| async move {
-        let page = Page::new(client, base);
-        page.open().await;
+    on_page("the_priority_backlog_shows_on_the_queue_box_and_in_the_depth_plot", |page| async move {
         page.load_example("priority").await;
         page.js(WATCH_BOX, vec![json!("pri-queue")]).await;
         page.click_run().await;

@@ -8,8 +8,7 @@
 
 use serde_json::json;
 use std::time::Duration;
-use warren_tests::Relay;
-use warren_tests::browser::{Page, skip_without_frontend, with_browser};
+use warren_tests::browser::{Page, on_page};
 
 /// How long the run may take in the page.
 const RUN_LIMIT: Duration = Duration::from_secs(120);
@@ -49,63 +48,63 @@ async fn filter_log(page: &Page, kind: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_mirroring_example_shows_the_node_down_at_the_fault_and_the_leader_moving() {
-    if skip_without_frontend("the_mirroring_example_shows_the_node_down_at_the_fault_and_the_leader_moving") {
-        return;
-    }
-    let relay = Relay::start().await;
-    let base = format!("http://{}/", relay.addr);
-    with_browser(move |client| async move {
-        let page = Page::new(client, base);
-        page.open().await;
-        page.load_example("mirroring").await;
-        page.click_run().await;
-        let phase = page.wait_run_end(RUN_LIMIT).await;
-        assert_eq!(phase, "finished");
-        page.find("jump-end-button").await.click().await.expect("click End");
-        tokio::time::sleep(Duration::from_millis(500)).await;
+    on_page(
+        "the_mirroring_example_shows_the_node_down_at_the_fault_and_the_leader_moving",
+        |page| async move {
+            page.load_example("mirroring").await;
+            page.click_run().await;
+            let phase = page.wait_run_end(RUN_LIMIT).await;
+            assert_eq!(phase, "finished");
+            page.find("jump-end-button").await.click().await.expect("click End");
+            tokio::time::sleep(Duration::from_millis(500)).await;
 
-        // When the broker carried out the stop, from the log.
-        filter_log(&page, "node_fault").await;
-        let rows = page.texts("event-row").await;
-        let stop = rows
-            .iter()
-            .find(|row| row.contains("warren-2"))
-            .unwrap_or_else(|| panic!("a node_fault row for warren-2: {rows:?}"));
-        let t_ms: u64 = stop
-            .split(" ms")
-            .next()
-            .map(|time| time.chars().filter(char::is_ascii_digit).collect::<String>())
-            .and_then(|digits| digits.parse().ok())
-            .unwrap_or_else(|| panic!("a time in {stop:?}"));
+            // When the broker carried out the stop, from the log.
+            filter_log(&page, "node_fault").await;
+            let rows = page.texts("event-row").await;
+            let stop = rows
+                .iter()
+                .find(|row| row.contains("warren-2"))
+                .unwrap_or_else(|| panic!("a node_fault row for warren-2: {rows:?}"));
+            let t_ms: u64 = stop
+                .split(" ms")
+                .next()
+                .map(|time| time.chars().filter(char::is_ascii_digit).collect::<String>())
+                .and_then(|digits| digits.parse().ok())
+                .unwrap_or_else(|| panic!("a time in {stop:?}"));
 
-        // Just before the fault the node is up; 100 ms after it, down.
-        scrub_to(&page, t_ms.saturating_sub(200)).await;
-        assert_eq!(running(&page, STOPPED).await, Some(true), "up before the stop at {t_ms} ms");
-        scrub_to(&page, t_ms + 100).await;
-        assert_eq!(
-            running(&page, STOPPED).await,
-            Some(false),
-            "down 100 ms after the stop at {t_ms} ms"
-        );
-        page.screenshot("failover-node-down").await;
+            // Just before the fault the node is up; 100 ms after it, down.
+            scrub_to(&page, t_ms.saturating_sub(200)).await;
+            assert_eq!(
+                running(&page, STOPPED).await,
+                Some(true),
+                "up before the stop at {t_ms} ms"
+            );
+            scrub_to(&page, t_ms + 100).await;
+            assert_eq!(
+                running(&page, STOPPED).await,
+                Some(false),
+                "down 100 ms after the stop at {t_ms} ms"
+            );
+            page.screenshot("failover-node-down").await;
 
-        // At the end the queue's box says where its leader went.
-        let end: u64 = page
-            .attr("scrub", "max")
-            .await
-            .and_then(|max| max.parse().ok())
-            .expect("the scrubber's end");
-        scrub_to(&page, end).await;
-        let from = page.attr("queue-promotion", "data-from").await;
-        let to = page.attr("queue-promotion", "data-to").await;
-        assert_eq!(from.as_deref(), Some(STOPPED), "the leader left warren-2");
-        assert!(
-            to.as_deref().is_some_and(|to| to != STOPPED),
-            "the leader is on another node: {to:?}"
-        );
-        let text = page.text("queue-promotion").await.unwrap_or_default();
-        assert!(text.starts_with("leader warren-2 → warren-"), "{text}");
-        page.screenshot("failover-leader-moved").await;
-    })
+            // At the end the queue's box says where its leader went.
+            let end: u64 = page
+                .attr("scrub", "max")
+                .await
+                .and_then(|max| max.parse().ok())
+                .expect("the scrubber's end");
+            scrub_to(&page, end).await;
+            let from = page.attr("queue-promotion", "data-from").await;
+            let to = page.attr("queue-promotion", "data-to").await;
+            assert_eq!(from.as_deref(), Some(STOPPED), "the leader left warren-2");
+            assert!(
+                to.as_deref().is_some_and(|to| to != STOPPED),
+                "the leader is on another node: {to:?}"
+            );
+            let text = page.text("queue-promotion").await.unwrap_or_default();
+            assert!(text.starts_with("leader warren-2 → warren-"), "{text}");
+            page.screenshot("failover-leader-moved").await;
+        },
+    )
     .await;
 }

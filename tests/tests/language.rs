@@ -11,8 +11,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 use warren_frontend::i18n::texts::{SAME_IN_BOTH, Text};
 use warren_frontend::i18n::{Lang, zh};
-use warren_tests::Relay;
-use warren_tests::browser::{Page, skip_without_frontend, with_browser};
+use warren_tests::browser::on_page;
 
 /// How long the example's run may take.
 const RUN_LIMIT: Duration = Duration::from_secs(90);
@@ -56,79 +55,74 @@ return out;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn in_chinese_the_header_palette_log_and_summary_say_nothing_in_english() {
-    if skip_without_frontend("in_chinese_the_header_palette_log_and_summary_say_nothing_in_english") {
-        return;
-    }
-    let relay = Relay::start().await;
-    let base = format!("http://{}/", relay.addr);
-    with_browser(move |client| async move {
-        let page = Page::new(client, base);
-        page.open().await;
-        page.load_example("confirms").await;
-        if page.attr("lang-toggle", "data-lang").await.as_deref() != Some("zh") {
-            page.find("lang-toggle").await.click().await.expect("click 中文");
-        }
-        assert_eq!(page.attr("lang-toggle", "data-lang").await.as_deref(), Some("zh"));
-        page.click_run().await;
-        let phase = page.wait_run_end(RUN_LIMIT).await;
-        assert_eq!(phase, "finished", "the run ended as {phase}");
-        if page.has("jump-end-button").await {
-            page.find("jump-end-button").await.click().await.expect("click End");
-        }
-        page.wait_until("the summary shows the outcome", Duration::from_secs(30), || async {
-            page.has("summary-outcome").await
-        })
-        .await;
-        page.screenshot("language-zh").await;
+    on_page(
+        "in_chinese_the_header_palette_log_and_summary_say_nothing_in_english",
+        |page| async move {
+            page.load_example("confirms").await;
+            if page.attr("lang-toggle", "data-lang").await.as_deref() != Some("zh") {
+                page.find("lang-toggle").await.click().await.expect("click 中文");
+            }
+            assert_eq!(page.attr("lang-toggle", "data-lang").await.as_deref(), Some("zh"));
+            page.click_run().await;
+            let phase = page.wait_run_end(RUN_LIMIT).await;
+            assert_eq!(phase, "finished", "the run ended as {phase}");
+            if page.has("jump-end-button").await {
+                page.find("jump-end-button").await.click().await.expect("click End");
+            }
+            page.wait_until("the summary shows the outcome", Duration::from_secs(30), || async {
+                page.has("summary-outcome").await
+            })
+            .await;
+            page.screenshot("language-zh").await;
 
-        let names = scenario_names(&page.scenario().await);
-        let english: BTreeSet<&str> = Text::ALL
-            .iter()
-            .filter(|t| !SAME_IN_BOTH.contains(t))
-            .map(|t| t.text(Lang::En))
-            .collect();
-        let found = page.js(VISIBLE_TEXTS, vec![json!(REGIONS)]).await;
-        let found: Vec<(String, String)> = serde_json::from_value(found).expect("pairs of region and text");
-        for region in REGIONS {
-            assert!(
-                found.iter().any(|(r, _)| r == region),
-                "nothing visible in {region}: the check would be empty"
-            );
-        }
-        let wrong: Vec<&(String, String)> = found
-            .iter()
-            .filter(|(_, text)| english.contains(text.as_str()) || !chinese_or_name(text, &names))
-            .collect();
-        assert!(wrong.is_empty(), "English left in Chinese mode: {wrong:#?}");
+            let names = scenario_names(&page.scenario().await);
+            let english: BTreeSet<&str> = Text::ALL
+                .iter()
+                .filter(|t| !SAME_IN_BOTH.contains(t))
+                .map(|t| t.text(Lang::En))
+                .collect();
+            let found = page.js(VISIBLE_TEXTS, vec![json!(REGIONS)]).await;
+            let found: Vec<(String, String)> = serde_json::from_value(found).expect("pairs of region and text");
+            for region in REGIONS {
+                assert!(
+                    found.iter().any(|(r, _)| r == region),
+                    "nothing visible in {region}: the check would be empty"
+                );
+            }
+            let wrong: Vec<&(String, String)> = found
+                .iter()
+                .filter(|(_, text)| english.contains(text.as_str()) || !chinese_or_name(text, &names))
+                .collect();
+            assert!(wrong.is_empty(), "English left in Chinese mode: {wrong:#?}");
 
-        // The log's rows say their type in words; its filter lists the types in words too.
-        let types = page.js(ROW_TYPES, vec![]).await;
-        let types: Vec<String> = serde_json::from_value(types).expect("texts");
-        assert!(!types.is_empty(), "the log shows rows");
-        assert!(types.iter().all(|t| has_cjk(t)), "event types in English: {types:?}");
-        let options = page
+            // The log's rows say their type in words; its filter lists the types in words too.
+            let types = page.js(ROW_TYPES, vec![]).await;
+            let types: Vec<String> = serde_json::from_value(types).expect("texts");
+            assert!(!types.is_empty(), "the log shows rows");
+            assert!(types.iter().all(|t| has_cjk(t)), "event types in English: {types:?}");
+            let options = page
             .js(
                 "return [...document.querySelectorAll('[data-testid=filter-kind] option')].map(o => o.textContent);",
                 vec![],
             )
             .await;
-        let options: Vec<String> = serde_json::from_value(options).expect("texts");
-        assert!(options.len() > 1, "the filter lists the types seen");
-        assert!(options.iter().all(|t| has_cjk(t)), "filter in English: {options:?}");
+            let options: Vec<String> = serde_json::from_value(options).expect("texts");
+            assert!(options.len() > 1, "the filter lists the types seen");
+            assert!(options.iter().all(|t| has_cjk(t)), "filter in English: {options:?}");
 
-        // Back to English without a reload: the same controls follow.
-        page.find("lang-toggle").await.click().await.expect("click EN");
-        page.wait_until("the page is in English again", Duration::from_secs(5), || async {
-            page.text("run-button")
-                .await
-                .is_some_and(|t| t.contains(Text::Run.text(Lang::En)))
-        })
-        .await;
-        let count = page.text("log-count").await.unwrap_or_default();
-        assert!(count.ends_with(" events"), "log count in English: {count}");
-    })
+            // Back to English without a reload: the same controls follow.
+            page.find("lang-toggle").await.click().await.expect("click EN");
+            page.wait_until("the page is in English again", Duration::from_secs(5), || async {
+                page.text("run-button")
+                    .await
+                    .is_some_and(|t| t.contains(Text::Run.text(Lang::En)))
+            })
+            .await;
+            let count = page.text("log-count").await.unwrap_or_default();
+            assert!(count.ends_with(" events"), "log count in English: {count}");
+        },
+    )
     .await;
-    relay.stop().await;
 }
 
 /// The type column of the rows the log draws.

@@ -7,39 +7,13 @@
 
 use serde_json::json;
 use std::time::{Duration, Instant};
-use tokio::sync::Mutex;
-use warren_tests::Relay;
-use warren_tests::browser::{Page, skip_without_frontend, with_browser};
-
-/// One browser test at a time.
-static ONE_AT_A_TIME: Mutex<()> = Mutex::const_new(());
+use warren_tests::browser::{Page, on_page};
 
 /// WebDriver's Control key.
 const CONTROL: &str = "\u{e009}";
 
 /// How long a small example's run may take in the page.
 const RUN_LIMIT: Duration = Duration::from_secs(60);
-
-/// Start a relay, open the page in a fresh browser and run `body` on it.
-async fn on_page<F, Fut>(test: &str, body: F)
-where
-    F: FnOnce(Page) -> Fut + Send + 'static,
-    Fut: std::future::Future<Output = ()> + Send + 'static,
-{
-    if skip_without_frontend(test) {
-        return;
-    }
-    let _one = ONE_AT_A_TIME.lock().await;
-    let relay = Relay::start().await;
-    let base = format!("http://{}/", relay.addr);
-    with_browser(move |client| async move {
-        let page = Page::new(client, base);
-        page.open().await;
-        body(page).await;
-    })
-    .await;
-    drop(relay);
-}
 
 /// The number an actor's box shows (`received 42` on a consumer), 0 before it shows one.
 async fn received(page: &Page, consumer: &str) -> u64 {

@@ -10,8 +10,7 @@
 
 use serde_json::{Value, json};
 use std::time::Duration;
-use warren_tests::Relay;
-use warren_tests::browser::{Page, skip_without_frontend, with_browser};
+use warren_tests::browser::{Page, on_page};
 
 /// `(width, height)` of each screen, in CSS pixels.
 const SCREENS: [(u32, u32); 5] = [(1440, 900), (1280, 720), (768, 1024), (390, 844), (360, 740)];
@@ -92,14 +91,7 @@ fn overlaps(controls: &[Value]) -> Vec<(String, String)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_page_fits_every_screen_from_a_phone_to_a_desktop() {
-    if skip_without_frontend("the_page_fits_every_screen_from_a_phone_to_a_desktop") {
-        return;
-    }
-    let relay = Relay::start().await;
-    let base = format!("http://{}/", relay.addr);
-    with_browser(move |client| async move {
-        let page = Page::new(client, base);
-        page.open().await;
+    on_page("the_page_fits_every_screen_from_a_phone_to_a_desktop", |page| async move {
         page.load_example("dead-letter").await;
         // Slowly, so that tokens are still travelling when the run is paused.
         page.js(
@@ -222,5 +214,4 @@ async fn the_page_fits_every_screen_from_a_phone_to_a_desktop() {
         assert!(failures.is_empty(), "the page does not fit:\n{}", failures.join("\n"));
     })
     .await;
-    drop(relay);
 }

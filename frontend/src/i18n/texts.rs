@@ -803,11 +803,11 @@ pub fn received(n: &str, lang: Lang) -> String {
     }
 }
 
-/// `(3 again)` after a consumer's count: deliveries it had seen before.
-pub fn again(n: &str, lang: Lang) -> String {
+/// `3 redelivered` under a consumer: deliveries it had seen before.
+pub fn redelivered(n: &str, lang: Lang) -> String {
     match lang {
-        Lang::En => format!("({n} again)"),
-        Lang::Zh => format!("（{n} 条重新投递）"),
+        Lang::En => format!("{n} redelivered"),
+        Lang::Zh => format!("{n} 条重新投递"),
     }
 }
 

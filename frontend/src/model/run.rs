@@ -337,6 +337,18 @@ impl RunRecord {
         true
     }
 
+    /// The drawing changed (an edit) to one with `edges` edges: the figures on the canvas
+    /// (counts, traffic per edge, queues, nodes) belonged to the old one and go. The log, the
+    /// summary and the recorded events stay; a replay draws them on the new drawing.
+    pub fn forget_drawing(&mut self, edges: usize) {
+        let shown = self.shown;
+        self.counts = Counts::default();
+        self.edge_traffic = vec![0; edges];
+        self.queues.clear();
+        self.nodes = None;
+        self.shown = shown;
+    }
+
     /// How many events happened at or before run time `t_ms`, counting on from event `from`
     /// (see [`crate::model::playback::events_until`]).
     pub fn index_at(&self, from: usize, t_ms: f64) -> usize {
@@ -789,6 +801,30 @@ mod tests {
     use super::*;
     use crate::model::layout::layout;
 
+    /// A run of the example `stem` just started, and its drawing.
+    fn started(stem: &str) -> (Layout, RunRecord) {
+        let scenario = crate::gallery::example(stem)
+            .and_then(|e| e.scenario())
+            .expect("example");
+        let l = layout(&scenario);
+        let mut run = RunRecord::default();
+        run.start(scenario, &l);
+        (l, run)
+    }
+
+    /// The backup-exchange example's producer publishing `id`.
+    fn published_to_backup(id: &str) -> EventKind {
+        EventKind::Published {
+            publisher: "producer".into(),
+            id: id.into(),
+            exchange: "confirm-exchange2".into(),
+            routing_key: "default2".into(),
+            priority: None,
+            persistent: true,
+            mandatory: true,
+        }
+    }
+
     fn ev(kind: EventKind) -> Event {
         Event { t_ms: 1, kind }
     }
@@ -954,21 +990,8 @@ mod tests {
 
     #[test]
     fn a_replay_shows_the_state_at_a_time_and_the_depth_series_keeps_the_whole_run() {
-        let scenario = crate::gallery::example("backup-exchange")
-            .and_then(|e| e.scenario())
-            .expect("example");
-        let l = layout(&scenario);
-        let mut run = RunRecord::default();
-        run.start(scenario, &l);
-        let published = |id: &str| EventKind::Published {
-            publisher: "producer".into(),
-            id: id.into(),
-            exchange: "confirm-exchange2".into(),
-            routing_key: "default2".into(),
-            priority: None,
-            persistent: true,
-            mandatory: true,
-        };
+        let (l, mut run) = started("backup-exchange");
+        let published = published_to_backup;
         run.append(vec![
             Event {
                 t_ms: 10,
@@ -1031,12 +1054,7 @@ mod tests {
 
     #[test]
     fn a_failover_shows_the_node_down_the_leader_moving_and_the_consumer_back() {
-        let scenario = crate::gallery::example("mirroring")
-            .and_then(|e| e.scenario())
-            .expect("example");
-        let l = layout(&scenario);
-        let mut run = RunRecord::default();
-        run.start(scenario, &l);
+        let (l, mut run) = started("mirroring");
         let node = |name: &str, running| NodeStatus {
             name: name.into(),
             running,
@@ -1124,21 +1142,8 @@ mod tests {
 
     #[test]
     fn edges_count_what_was_routed_once_and_deliveries_on_the_consumers_line() {
-        let scenario = crate::gallery::example("backup-exchange")
-            .and_then(|e| e.scenario())
-            .expect("example");
-        let l = layout(&scenario);
-        let mut run = RunRecord::default();
-        run.start(scenario, &l);
-        let published = |id: &str| EventKind::Published {
-            publisher: "producer".into(),
-            id: id.into(),
-            exchange: "confirm-exchange2".into(),
-            routing_key: "default2".into(),
-            priority: None,
-            persistent: true,
-            mandatory: true,
-        };
+        let (l, mut run) = started("backup-exchange");
+        let published = published_to_backup;
         let acked = |id: &str| EventKind::Confirmed {
             publisher: "producer".into(),
             id: id.into(),
@@ -1184,12 +1189,7 @@ mod tests {
 
     #[test]
     fn rabbitmqs_words_when_it_closes_a_channel_or_the_connection() {
-        let scenario = crate::gallery::example("backup-exchange")
-            .and_then(|e| e.scenario())
-            .expect("example");
-        let l = layout(&scenario);
-        let mut run = RunRecord::default();
-        run.start(scenario, &l);
+        let (l, mut run) = started("backup-exchange");
         let text = "ACCESS_REFUSED - cannot publish to internal exchange 'x' in vhost 'v'";
         let closed = Event {
             t_ms: 10,

@@ -518,13 +518,11 @@ fn actor_lines(pg: Playground, kind: NodeKind, name: String, h: f64) -> (AnyView
                     }
                     parts.join("  ")
                 }),
-                _ => r.counts.per_consumer.get(&name).map(|n| {
-                    let received = texts::received(&count(*n), lang.get());
-                    match r.counts.redelivered.get(&name) {
-                        Some(again) => format!("{received} {}", texts::again(&count(*again), lang.get())),
-                        None => received,
-                    }
-                }),
+                _ => r
+                    .counts
+                    .per_consumer
+                    .get(&name)
+                    .map(|n| texts::received(&count(*n), lang.get())),
             })
         }
     };
@@ -546,23 +544,20 @@ fn actor_lines(pg: Playground, kind: NodeKind, name: String, h: f64) -> (AnyView
             let c = &r.counts;
             if c.closed.contains_key(&name) {
                 None
-            } else if c.cancelled.contains_key(&name) {
-                Some(("cancelled", Text::CancelledByRabbitMq.text(lang.get()).to_owned()))
             } else {
-                c.reconsumed.get(&name).map(|times| {
-                    (
-                        "again",
-                        format!(
-                            "{}{}",
-                            Text::ConsumingAgain.text(lang.get()),
-                            if *times > 1 {
-                                format!(" (×{times})")
-                            } else {
-                                String::new()
-                            }
-                        ),
-                    )
-                })
+                let lang = lang.get();
+                // Redeliveries (counted in "received" too) on a line of their own.
+                let redelivered = c.redelivered.get(&name).map(|n| texts::redelivered(&count(*n), lang));
+                let (class, state) = if c.cancelled.contains_key(&name) {
+                    ("cancelled", Some(Text::CancelledByRabbitMq.text(lang).to_owned()))
+                } else {
+                    let again = c.reconsumed.get(&name).map(|times| match times {
+                        1 => Text::ConsumingAgain.text(lang).to_owned(),
+                        _ => format!("{} (×{times})", Text::ConsumingAgain.text(lang)),
+                    });
+                    ("again", again)
+                };
+                (state.is_some() || redelivered.is_some()).then_some((class, state, redelivered))
             }
         })
     };
@@ -574,12 +569,23 @@ fn actor_lines(pg: Playground, kind: NodeKind, name: String, h: f64) -> (AnyView
                 {closed}
             </text>
             <text
-                class=move || format!("actor-state {}", state_class().map_or("", |(class, _)| class))
+                class=move || format!("actor-state {}", state_class().map_or("", |(class, ..)| class))
                 x="13"
                 y=format!("{:.0}", h + 13.0)
                 data-testid="actor-state"
             >
-                {move || state().map(|(_, text)| text)}
+                {move || {
+                    state()
+                        .map(|(_, state, redelivered)| {
+                            let dy = if redelivered.is_some() { "1.2em" } else { "0" };
+                            view! {
+                                <tspan>{state}</tspan>
+                                <tspan class="redelivered" x="13" dy=dy>
+                                    {redelivered}
+                                </tspan>
+                            }
+                        })
+                }}
             </text>
         }
         .into_any(),
