@@ -530,6 +530,16 @@ impl Page {
         }
     }
 
+    /// Take the animation to its end (End) and wait for the run's final summary: the page shows
+    /// a run where its animation is, which may be well behind the broker.
+    pub async fn jump_to_end(&self) {
+        self.find("jump-end-button").await.click().await.expect("click End");
+        self.wait_until("the final summary", Duration::from_secs(5), || async {
+            self.attr("summary-outcome", "data-outcome").await.is_some()
+        })
+        .await;
+    }
+
     /// Every `summary-delivered-<queue>` shown, by queue.
     pub async fn delivered(&self) -> BTreeMap<String, u64> {
         let value = self

@@ -192,6 +192,7 @@ async fn build_a_small_scenario_from_scratch_with_mouse_and_keyboard_and_run_it(
             page.chord(&[CONTROL, ENTER]).await;
             let phase = page.wait_run_end(Duration::from_secs(60)).await;
             assert_eq!(phase, "finished", "{built}");
+            page.jump_to_end().await;
             assert_eq!(page.number("summary-published").await, Some(25));
             assert_eq!(page.number("summary-acked").await, Some(25));
             assert_eq!(page.number("summary-lost").await, Some(0));
