@@ -256,6 +256,9 @@ async fn a_flood_of_events_is_absorbed_quickly() {
     m.inbox.flush();
     leptos::task::tick().await;
     let total = perf.now() - start;
+    // The counters follow the animation; End takes it to the last event at once.
+    click(&m.root, "jump-end-button");
+    leptos::task::tick().await;
     web_sys::console::log_1(&format!("60000 events: {total:.0} ms, worst batch {worst:.1} ms").into());
     assert!(total < 10_000.0, "60000 events took {total:.0} ms");
     assert!(worst < 1_000.0, "a batch of 512 took {worst:.0} ms");
