@@ -477,7 +477,7 @@ pub struct Publisher {
     #[serde(default)]
     pub start: Start,
     /// Keep every message until the broker confirms it, and re-publish what a nack or a lost
-    /// connection left unconfirmed (the seed's outage buffer). Needs confirms.
+    /// connection left unconfirmed (the tutorial's outage buffer). Needs confirms.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outbox: Option<Outbox>,
 }
