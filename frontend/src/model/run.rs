@@ -341,12 +341,10 @@ impl RunRecord {
     /// (counts, traffic per edge, queues, nodes) belonged to the old one and go. The log, the
     /// summary and the recorded events stay; a replay draws them on the new drawing.
     pub fn forget_drawing(&mut self, edges: usize) {
-        let shown = self.shown;
         self.counts = Counts::default();
         self.edge_traffic = vec![0; edges];
         self.queues.clear();
         self.nodes = None;
-        self.shown = shown;
     }
 
     /// How many events happened at or before run time `t_ms`, counting on from event `from`
