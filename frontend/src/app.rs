@@ -18,11 +18,11 @@ use crate::socket::{RelaySocket, page_ws_url};
 use crate::views::canvas::Stage;
 use crate::views::examples::Gallery;
 use crate::views::inspector::Inspector;
-use crate::views::log::EventLog;
+use crate::views::log::event_log;
 use crate::views::palette::Palette;
 use crate::views::share::{ShareBanner, ShareBar, location_hash};
-use crate::views::summary::SummaryPanel;
-use crate::views::{lang, outcome_text, tr};
+use crate::views::summary::summary_panel;
+use crate::views::{lang, outcome_text, tr, when_first_shown};
 use leptos::prelude::*;
 use std::rc::Rc;
 use warren_shared::ClientMessage;
@@ -130,8 +130,10 @@ pub fn PlaygroundView(
     let phase = Memo::new(move |_| pg.run.with(|r| r.phase()));
     // The run record is shown as far as the animation has got.
     anim.with_value(|a| a.attach(Rc::new(pg)));
-    let lang = RwSignal::new(i18n::initial());
+    let lang = RwSignal::new(i18n::usable(i18n::initial()));
     provide_context(lang);
+    // After the first render: fetch the parts the page loads on demand.
+    Effect::new(move |_| leptos::task::spawn_local(crate::views::preload_parts()));
     // The document says which language it is in (for screen readers and the choice of fonts).
     Effect::new(move |_| {
         let code = lang.get().code();
@@ -179,10 +181,10 @@ pub fn PlaygroundView(
                 <Inspector pg=pg status=status phase=phase on_reconnect=on_reconnect />
             </aside>
             <section class="log" aria-label=tr(Text::EventLog)>
-                <EventLog pg=pg />
+                {when_first_shown(|| true, move || event_log(pg))}
             </section>
             <section class="summary" aria-label=tr(Text::Summary)>
-                <SummaryPanel pg=pg phase=phase anim=anim />
+                {when_first_shown(|| true, move || summary_panel(pg, phase, anim))}
             </section>
             // On a small screen the side panels share one place; these choose which (the style
             // sheet hides them on a wide one).
@@ -311,10 +313,21 @@ fn Header(
 #[component]
 fn LangToggle() -> impl IntoView {
     let lang = lang();
+    // Why Chinese could not be shown, on the button's title until the next try.
+    let failure = RwSignal::new(None::<String>);
     let toggle = move |_| {
         let next = lang.get_untracked().toggled();
-        lang.set(next);
-        i18n::remember(next);
+        leptos::task::spawn_local(async move {
+            if next == crate::Lang::Zh
+                && let Err(error) = i18n::catalogue::load().await
+            {
+                failure.set(Some(error));
+                return;
+            }
+            failure.set(None);
+            lang.set(next);
+            i18n::remember(next);
+        });
     };
     view! {
         <button
@@ -322,7 +335,8 @@ fn LangToggle() -> impl IntoView {
             class="lang"
             data-testid="lang-toggle"
             data-lang=move || lang.get().code()
-            title=tr(Text::LangHelp)
+            title=move || failure.get().unwrap_or_else(|| Text::LangHelp.text(lang.get()).to_owned())
+            data-error=move || failure.get().is_some().then_some("true")
             on:click=toggle
         >
             {move || lang.get().toggle_label()}

@@ -8,6 +8,7 @@
 //! The choice is kept in `localStorage["warren.lang"]`; without one the browser's language
 //! decides (`zh*` is Chinese).
 
+pub mod catalogue;
 pub mod texts;
 
 pub use texts::{Text, tag};
@@ -60,7 +61,9 @@ impl Lang {
     }
 }
 
-/// `(file stem, Chinese name, Chinese explanation)` of every gallery example.
+/// `(file stem, Chinese name, Chinese explanation)` of every gallery example. The release page
+/// reads them from [`catalogue::FILE`] instead.
+#[cfg(not(feature = "split"))]
 pub const ZH: &[(&str, &str, &str)] = &[
     (
         "confirms",
@@ -152,6 +155,13 @@ pub const ZH: &[(&str, &str, &str)] = &[
 ];
 
 /// The Chinese `(name, explanation)` of the example with this stem.
+#[cfg(feature = "split")]
+pub fn zh(stem: &str) -> Option<(&'static str, &'static str)> {
+    catalogue::example(stem)
+}
+
+/// The Chinese `(name, explanation)` of the example with this stem.
+#[cfg(not(feature = "split"))]
 pub fn zh(stem: &str) -> Option<(&'static str, &'static str)> {
     ZH.iter()
         .find(|(s, _, _)| *s == stem)
@@ -177,6 +187,14 @@ pub fn initial() -> Lang {
     web_sys::window()
         .and_then(|w| w.navigator().language())
         .map_or(Lang::En, |code| Lang::from_code(&code))
+}
+
+/// `lang` if the page can show it now: Chinese only once its catalogue is here.
+pub fn usable(lang: Lang) -> Lang {
+    match lang {
+        Lang::Zh if !catalogue::is_loaded() => Lang::En,
+        lang => lang,
+    }
 }
 
 /// Remember `lang` (quietly does nothing where storage is unavailable).

@@ -332,6 +332,18 @@ impl Page {
             .unwrap_or_else(|e| panic!("no [data-testid={testid}] on the page: {e}"))
     }
 
+    /// The element with this `data-testid` once it is on the page (within 10 s): for the parts the
+    /// release page loads when they are first shown.
+    pub async fn appeared(&self, testid: &str) -> fantoccini::elements::Element {
+        self.wait_until(
+            &format!("[data-testid={testid}] is on the page"),
+            Duration::from_secs(10),
+            || async { self.has(testid).await },
+        )
+        .await;
+        self.find(testid).await
+    }
+
     /// The first element matching a CSS selector.
     pub async fn css(&self, selector: &str) -> fantoccini::elements::Element {
         self.client
@@ -575,6 +587,7 @@ impl Page {
     /// Replace the scenario JSON in the inspector, as typing would.
     pub async fn set_json(&self, text: &str) {
         self.find("tab-json").await.click().await.expect("open the JSON tab");
+        self.appeared("scenario-json").await;
         self.js(
             "const a = document.querySelector('[data-testid=\"scenario-json\"]'); a.value = arguments[0]; a.dispatchEvent(new Event('input', { bubbles: true })); return true;",
             vec![json!(text)],
@@ -582,8 +595,27 @@ impl Page {
         .await;
     }
 
-    /// The scenario JSON in the inspector.
+    /// The scenario JSON in the inspector. The release page loads the JSON tab's code the first
+    /// time the tab is opened: if that has not happened yet, the tab is opened (and the tab that
+    /// was showing shown again).
     pub async fn json(&self) -> String {
+        if !self.has("scenario-json").await {
+            let showing = self
+                .js(
+                    "const t = document.querySelector('[role=tab][aria-selected=true]'); return t ? t.dataset.testid : null;",
+                    vec![],
+                )
+                .await;
+            self.find("tab-json").await.click().await.expect("open the JSON tab");
+            self.appeared("scenario-json").await;
+            if let Some(tab) = showing.as_str().filter(|tab| *tab != "tab-json") {
+                self.find(tab)
+                    .await
+                    .click()
+                    .await
+                    .expect("show the tab that was showing");
+            }
+        }
         self.js(
             "return document.querySelector('[data-testid=\"scenario-json\"]').value;",
             vec![],

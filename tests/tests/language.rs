@@ -62,7 +62,11 @@ async fn in_chinese_the_header_palette_log_and_summary_say_nothing_in_english() 
             if page.attr("lang-toggle", "data-lang").await.as_deref() != Some("zh") {
                 page.find("lang-toggle").await.click().await.expect("click 中文");
             }
-            assert_eq!(page.attr("lang-toggle", "data-lang").await.as_deref(), Some("zh"));
+            // The release page fetches its Chinese texts the first time they are wanted.
+            page.wait_until("the page is in Chinese", Duration::from_secs(10), || async {
+                page.attr("lang-toggle", "data-lang").await.as_deref() == Some("zh")
+            })
+            .await;
             page.click_run().await;
             let phase = page.wait_run_end(RUN_LIMIT).await;
             assert_eq!(phase, "finished", "the run ended as {phase}");

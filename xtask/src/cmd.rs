@@ -80,6 +80,23 @@ fn run_with_stdin(command: &mut Command, stdin: Stdio) -> Result<()> {
     }
 }
 
+/// Echo and run `command`, failing unless it exits with 0; its standard output (its errors go to
+/// the terminal).
+pub fn output_of(command: &mut Command) -> Result<String> {
+    let line = display(command);
+    println!("    $ {line}");
+    let out = command
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| Error::new(format!("could not start `{line}`: {e}")))?;
+    if out.status.success() {
+        String::from_utf8(out.stdout).map_err(|_| Error::new(format!("`{line}` wrote something that is not UTF-8")))
+    } else {
+        Err(Error::new(format!("`{line}` failed ({})", out.status)))
+    }
+}
+
 /// Standard output of a quiet check such as `tool --version`, or `None` if it failed.
 pub fn output(command: &mut Command) -> Option<String> {
     let out = command.stdin(Stdio::null()).stderr(Stdio::null()).output().ok()?;

@@ -1,9 +1,12 @@
 //! `cargo xtask build-frontend` and the frontend's browser tests.
 //!
-//! The build is the plain route: cargo (profile `wasm-release`) → `wasm-bindgen --target web`
-//! → npm's `wasm-opt` ([`WASM_OPT_FLAGS`]) → `frontend/dist/` with `index.html` and `style.css`.
-//! The bindgen and wasm-opt stages are skipped when the compiled wasm has not changed since the
-//! last build.
+//! The build: cargo (profile `wasm-release`, feature [`SPLIT_FEATURE`], linked with relocations)
+//! → `wasm-split-cli`, which moves the code only the page's `#[lazy]` functions reach into wasm
+//! files of their own (`split_*.wasm`, fetched by `__wasm_split.js` on first use) → `wasm-bindgen
+//! --target web` on the rest → npm's `wasm-opt` ([`WASM_OPT_FLAGS`]) on every wasm file →
+//! `frontend/dist/` with `index.html`, `style.css` and the Chinese texts (`zh.json`, written by
+//! the frontend's `zh-catalogue` example). The split, bindgen and wasm-opt stages are skipped
+//! when the compiled wasm has not changed since the last build.
 
 use crate::cmd::{self, Error, Result, find_program};
 use crate::setup::{WASM_TARGET, WasmTools};
@@ -17,6 +20,13 @@ use std::time::UNIX_EPOCH;
 const PACKAGE: &str = "warren-frontend";
 /// The Cargo profile for the shipped wasm (opt-level "z", LTO, one codegen unit, abort on panic).
 const PROFILE: &str = "wasm-release";
+/// The frontend's feature for the release page: rarely used parts and the Chinese texts loaded on
+/// demand.
+const SPLIT_FEATURE: &str = "split";
+/// The loader `wasm-split-cli` writes for the parts; the page's JS imports it by this name.
+const SPLIT_LOADER: &str = "__wasm_split.js";
+/// The Chinese texts, as the page fetches them.
+const ZH_CATALOGUE: &str = "zh.json";
 /// Base name of the generated files, as `index.html` imports them.
 const OUT_NAME: &str = "warren_frontend";
 /// Static files copied from `frontend/` into `dist/` as they are.
@@ -39,8 +49,18 @@ pub fn build(ws: &Workspace, tools: &WasmTools) -> Result<()> {
     cmd::run(
         cmd::cargo()
             .current_dir(&ws.root)
-            .args(["build", "--package", PACKAGE, "--bin", PACKAGE])
-            .args(["--target", WASM_TARGET, "--profile", PROFILE]),
+            .args([
+                "rustc",
+                "--package",
+                PACKAGE,
+                "--bin",
+                PACKAGE,
+                "--features",
+                SPLIT_FEATURE,
+            ])
+            .args(["--target", WASM_TARGET, "--profile", PROFILE])
+            // wasm-split reads the linker's relocations to cut the module apart.
+            .args(["--", "-Clink-args=--emit-relocs"]),
     )?;
     let compiled = ws
         .target
@@ -57,11 +77,20 @@ pub fn build(ws: &Workspace, tools: &WasmTools) -> Result<()> {
     if up_to_date {
         println!("    {} is up to date with the compiled wasm", dist.display());
     } else {
-        bindgen_and_optimise(ws, tools, &compiled)?;
+        split_bind_and_optimise(ws, tools, &compiled)?;
     }
     for file in STATIC_FILES {
         copy(&ws.frontend().join(file), &dist.join(file))?;
     }
+    let catalogue = cmd::output_of(cmd::cargo().current_dir(&ws.root).args([
+        "run",
+        "--quiet",
+        "--package",
+        PACKAGE,
+        "--example",
+        "zh-catalogue",
+    ]))?;
+    write(&dist.join(ZH_CATALOGUE), &catalogue)?;
     if !up_to_date {
         write(&ws.tools().join(STAMP), &stamp)?;
     }
@@ -74,35 +103,74 @@ pub fn drop_release_build_on_ci(ws: &Workspace) {
     crate::disk::drop_page_build_on_ci(ws, PROFILE, WASM_TARGET);
 }
 
-/// wasm-bindgen and wasm-opt into a staging folder, then a fresh `dist/`: `dist/` never holds a
-/// half-built page.
-fn bindgen_and_optimise(ws: &Workspace, tools: &WasmTools, compiled: &Path) -> Result<()> {
+/// wasm-split, wasm-bindgen and wasm-opt into a staging folder, then a fresh `dist/`: `dist/`
+/// never holds a half-built page.
+fn split_bind_and_optimise(ws: &Workspace, tools: &WasmTools, compiled: &Path) -> Result<()> {
     let staging = ws.tools().join("frontend-staging");
     recreate(&staging)?;
+    let split = staging.join("split");
+    cmd::run(Command::new(&tools.wasm_split).arg(compiled).arg(&split).args([
+        "--target",
+        "web",
+        "--out-name",
+        OUT_NAME,
+    ]))?;
+    // The parts call into the main module by its linker names: keep them, unmangled.
     cmd::run(
         Command::new(&tools.wasm_bindgen)
-            .arg(compiled)
-            .args(["--target", "web", "--no-typescript", "--out-name", OUT_NAME])
+            .arg(split.join(format!("{OUT_NAME}.wasm")))
+            .args([
+                "--target",
+                "web",
+                "--no-typescript",
+                "--keep-lld-exports",
+                "--no-demangle",
+            ])
+            .args(["--out-name", OUT_NAME])
             .arg("--out-dir")
             .arg(&staging),
     )?;
-    let bound = staging.join(format!("{OUT_NAME}_bg.wasm"));
-    let optimised = staging.join(format!("{OUT_NAME}_bg.opt.wasm"));
-    cmd::run(
-        Command::new(&tools.wasm_opt)
-            .args(WASM_OPT_FLAGS)
-            .arg(&bound)
-            .arg("-o")
-            .arg(&optimised),
-    )?;
+    let optimised = staging.join("optimised");
+    fs::create_dir_all(&optimised).map_err(|e| Error::new(format!("could not create {}: {e}", optimised.display())))?;
+    let mut wasm_files = vec![(
+        staging.join(format!("{OUT_NAME}_bg.wasm")),
+        format!("{OUT_NAME}_bg.wasm"),
+    )];
+    for part in parts_in(&split)? {
+        wasm_files.push((split.join(&part), part));
+    }
+    for (file, name) in &wasm_files {
+        cmd::run(
+            Command::new(&tools.wasm_opt)
+                .args(WASM_OPT_FLAGS)
+                .arg(file)
+                .arg("-o")
+                .arg(optimised.join(name)),
+        )?;
+    }
 
     let dist = ws.dist();
     recreate(&dist)?;
-    copy(&optimised, &dist.join(format!("{OUT_NAME}_bg.wasm")))?;
+    for (_, name) in &wasm_files {
+        copy(&optimised.join(name), &dist.join(name))?;
+    }
+    copy(&split.join(SPLIT_LOADER), &dist.join(SPLIT_LOADER))?;
     copy(
         &staging.join(format!("{OUT_NAME}.js")),
         &dist.join(format!("{OUT_NAME}.js")),
     )
+}
+
+/// The file names of the parts wasm-split wrote into `dir` (`split_*.wasm` for each on-demand
+/// function, `chunk_*.wasm` for code several of them share), sorted.
+fn parts_in(dir: &Path) -> Result<Vec<String>> {
+    let entries = fs::read_dir(dir).map_err(|e| Error::new(format!("could not read {}: {e}", dir.display())))?;
+    let mut parts: Vec<String> = entries
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| (name.starts_with("split_") || name.starts_with("chunk_")) && name.ends_with(".wasm"))
+        .collect();
+    parts.sort();
+    Ok(parts)
 }
 
 /// What `dist/` depends on besides the static files: the compiled wasm and the tools.
@@ -114,9 +182,11 @@ fn stamp_of(compiled: &Path, tools: &WasmTools) -> Result<String> {
         .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
         .map_or(0, |since| since.as_nanos());
     Ok(format!(
-        "{} {} {modified}\n{}\n{} {}\n",
+        "{} {} {modified}\n{} {}\n{}\n{} {}\n",
         compiled.display(),
         meta.len(),
+        tools.wasm_split.display(),
+        crate::setup::WASM_SPLIT_VERSION,
         tools.wasm_bindgen.display(),
         tools.wasm_opt.display(),
         WASM_OPT_FLAGS.join(" ")

@@ -48,7 +48,7 @@ commands:
                    tests, then the page's tests in headless Chromium
   bench [ARGS]     run the relay's benchmark (release build)
   lint             cargo fmt --check (the fuzz targets too), then clippy -D warnings
-                   (host and wasm32)
+                   (host, wasm32, and wasm32 as the release page)
   budgets          build the page, then measure it against its budgets: gzipped wasm size,
                    first paint and frame times in headless Chromium (prints PASS/OVER,
                    exits 0 when it could measure)
@@ -334,6 +334,21 @@ fn lint(ws: &Workspace) -> ExitCode {
                 "--target",
                 setup::WASM_TARGET,
                 "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]))
+        })?;
+        // The release page's code: the parts loaded on demand (see xtask/src/frontend.rs).
+        plan.step("clippy (wasm32 release page)", || {
+            cmd::run(&mut cargo(&[
+                "clippy",
+                "--package",
+                "warren-frontend",
+                "--target",
+                setup::WASM_TARGET,
+                "--features",
+                "split",
                 "--",
                 "-D",
                 "warnings",

@@ -3,7 +3,8 @@
 //! System packages come from apt (Debian/Ubuntu), as root or through `sudo`. The wasm tools are
 //! pinned: wasm-bindgen must equal the `wasm-bindgen` crate (`=0.2.130`), and wasm-opt comes from
 //! npm's `binaryen@132.0.0` in a project-local folder, because Debian's wasm-opt 108 breaks
-//! wasm-bindgen 0.2.130 output (a blank page). `cargo xtask fuzz` alone needs cargo-fuzz (pinned,
+//! wasm-bindgen 0.2.130 output (a blank page); `wasm-split-cli` (pinned) cuts the page into the
+//! wasm loaded first and the parts loaded on demand. `cargo xtask fuzz` alone needs cargo-fuzz (pinned,
 //! also under `target/tools`) and a C++ compiler for libFuzzer; `setup` installs neither.
 
 use crate::cmd::{self, Error, Result, find_program, output};
@@ -19,6 +20,11 @@ pub const BINARYEN: &str = "binaryen@132.0.0";
 const WASM_OPT_VERSION: &str = "version 132";
 /// The Rust target the page compiles to.
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// The crate whose `wasm-split-cli` cuts the page's rarely used parts into wasm files of their
+/// own (the split points are Leptos's `#[lazy]` functions), and its version.
+pub const WASM_SPLIT_CRATE: &str = "wasm_split_cli_support";
+/// See [`WASM_SPLIT_CRATE`].
+pub const WASM_SPLIT_VERSION: &str = "0.2.4";
 /// The cargo-fuzz version `cargo xtask fuzz` runs.
 pub const CARGO_FUZZ_VERSION: &str = "0.13.2";
 
@@ -70,6 +76,8 @@ pub struct WasmTools {
     pub test_runner: PathBuf,
     /// npm's `wasm-opt`.
     pub wasm_opt: PathBuf,
+    /// `wasm-split-cli`.
+    pub wasm_split: PathBuf,
 }
 
 /// Everything: system packages, then the wasm tools.
@@ -155,10 +163,12 @@ pub fn wasm_tools(ws: &Workspace) -> Result<WasmTools> {
     wasm_target()?;
     let (wasm_bindgen, test_runner) = wasm_bindgen(ws)?;
     let wasm_opt = wasm_opt(ws)?;
+    let wasm_split = wasm_split(ws)?;
     Ok(WasmTools {
         wasm_bindgen,
         test_runner,
         wasm_opt,
+        wasm_split,
     })
 }
 
@@ -219,6 +229,37 @@ fn wasm_bindgen(ws: &Workspace) -> Result<(PathBuf, PathBuf)> {
             local.display()
         ))
     })
+}
+
+/// `wasm-split-cli` of [`WASM_SPLIT_VERSION`] under `target/tools` (it has no `--version`: cargo's
+/// record of what it installed there says which), installed when missing.
+fn wasm_split(ws: &Workspace) -> Result<PathBuf> {
+    let program = ws.tools().join("bin").join("wasm-split-cli");
+    let installed = format!("{WASM_SPLIT_CRATE} {WASM_SPLIT_VERSION} ");
+    let fits = || {
+        program.is_file()
+            && std::fs::read_to_string(ws.tools().join(".crates.toml")).is_ok_and(|record| record.contains(&installed))
+    };
+    if fits() {
+        println!("    wasm-split-cli {WASM_SPLIT_VERSION}: {}", program.display());
+        return Ok(program);
+    }
+    println!("    wasm-split-cli {WASM_SPLIT_VERSION}: missing, installing (a few minutes)");
+    let version = format!("={WASM_SPLIT_VERSION}");
+    cmd::run(
+        cmd::cargo()
+            .args(["install", WASM_SPLIT_CRATE, "--locked", "--features", "build-binary"])
+            .args(["--version", &version, "--root"])
+            .arg(ws.tools()),
+    )?;
+    if fits() {
+        Ok(program)
+    } else {
+        Err(Error::new(format!(
+            "could not find wasm-split-cli {WASM_SPLIT_VERSION} at {} after installing it",
+            program.display()
+        )))
+    }
 }
 
 /// A `cargo-fuzz` of exactly [`CARGO_FUZZ_VERSION`]: one under `target/tools`, on `PATH` or in

@@ -27,12 +27,24 @@ macro_rules! texts {
             /// Every text, in the catalogue's order.
             pub const ALL: &'static [Text] = &[$(Text::$name,)*];
 
-            /// The text in `lang`.
+            /// The text in `lang`; English while the Chinese catalogue is not loaded yet.
             pub fn text(self, lang: Lang) -> &'static str {
                 match lang {
                     Lang::En => match self { $(Self::$name => $en,)* },
-                    Lang::Zh => match self { $(Self::$name => $zh,)* },
+                    Lang::Zh => self.chinese().unwrap_or_else(|| self.text(Lang::En)),
                 }
+            }
+
+            /// The Chinese, built into the page.
+            #[cfg(not(feature = "split"))]
+            fn chinese(self) -> Option<&'static str> {
+                Some(match self { $(Self::$name => $zh,)* })
+            }
+
+            /// The Chinese, from the catalogue the page loads when it first needs it.
+            #[cfg(feature = "split")]
+            fn chinese(self) -> Option<&'static str> {
+                super::catalogue::text(self as usize)
             }
         }
     };
@@ -430,6 +442,8 @@ handle (the dot on its right) to another box to connect them. Add elements from 
     StepNoLongerCuts: "this step no longer cuts connections" / "这个步骤已不再切断连接",
     StepNoLongerApplies: "this step no longer applies a policy" / "这个步骤已不再应用策略",
     PolicyNotValid: "the policy is not valid: " / "策略无效：",
+    PartMissing: "This part of the page could not be loaded from the relay. Reload the page to go on; copy the link first if you changed the scenario."
+        / "无法从 relay 加载页面的这一部分。请重新加载页面；如果修改过场景，请先复制链接。",
     UnknownError: "an unknown error" / "未知错误",
     PageStopped: "Warren's page stopped working: " / "Warren 页面停止工作：",
     ReloadToGoOn: ". Reload the page to go on; copy the link first if you changed the scenario since you last shared it."

@@ -21,8 +21,16 @@ fn selected_path(d: &Document) -> Option<(Element, String)> {
     Some((element, path))
 }
 
+super::on_demand! {
+    /// The selection's form as a view.
+    pub(crate) fn selection_form(pg: Playground) -> AnyView {
+        view! { <SelectionForm pg=pg /> }.into_any()
+    }
+    preload: preload_selection_form
+}
+
 #[component]
-pub(crate) fn SelectionForm(pg: Playground) -> impl IntoView {
+fn SelectionForm(pg: Playground) -> impl IntoView {
     let key = Memo::new(move |_| {
         pg.doc.with(|d| {
             selected_path(d).map(|(element, path)| (std::mem::discriminant(&element), kind_of(&element), path))

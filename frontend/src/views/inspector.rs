@@ -1,8 +1,8 @@
 //! The inspector pane: what to look for in the scenario, its JSON (with import and export),
 //! and the relay's status.
 
-use super::element_form::SelectionForm;
-use super::{lang, problem_item, scenario_text, share, tr};
+use super::element_form::selection_form;
+use super::{lang, on_demand, problem_item, scenario_text, share, tr, when_first_shown};
 use crate::components::StatusPanel;
 use crate::i18n::{Text, texts};
 use crate::model::run::Phase;
@@ -69,16 +69,13 @@ pub(crate) fn Inspector(
             <About pg=pg />
         </div>
         <div class="tab-body edit" class:hidden=move || tab.get() != Tab::Selection>
-            <SelectionForm pg=pg />
+            {when_first_shown(move || tab.get() == Tab::Selection, move || selection_form(pg))}
         </div>
         <div class="tab-body json" class:hidden=move || tab.get() != Tab::Json>
-            <JsonEditor pg=pg phase=phase />
+            {when_first_shown(move || tab.get() == Tab::Json, move || json_editor(pg, phase))}
         </div>
         <div class="tab-body relay" class:hidden=move || tab.get() != Tab::Relay>
-            {match on_reconnect {
-                Some(callback) => view! { <StatusPanel status=status on_reconnect=callback /> }.into_any(),
-                None => view! { <StatusPanel status=status /> }.into_any(),
-            }}
+            {when_first_shown(move || tab.get() == Tab::Relay, move || relay_panel(status, on_reconnect))}
         </div>
     }
 }
@@ -145,6 +142,25 @@ fn About(pg: Playground) -> impl IntoView {
             }
         })
     }
+}
+
+on_demand! {
+    /// The JSON tab.
+    pub(crate) fn json_editor(pg: Playground, phase: Memo<Phase>) -> AnyView {
+        view! { <JsonEditor pg=pg phase=phase /> }.into_any()
+    }
+    preload: preload_json_editor
+}
+
+on_demand! {
+    /// The Relay tab.
+    pub(crate) fn relay_panel(status: RwSignal<Status>, on_reconnect: Option<Callback<()>>) -> AnyView {
+        match on_reconnect {
+            Some(callback) => view! { <StatusPanel status=status on_reconnect=callback /> }.into_any(),
+            None => view! { <StatusPanel status=status /> }.into_any(),
+        }
+    }
+    preload: preload_relay_panel
 }
 
 #[component]

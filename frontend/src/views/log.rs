@@ -1,7 +1,7 @@
 //! The event log: every event of the run in a virtual table, filterable by kind, actor and
 //! message id; clicking a row follows that message on the canvas.
 
-use super::{lang, tr};
+use super::{lang, on_demand, tr};
 use crate::i18n::{Text, texts};
 use crate::model::run::{self, LogFilter};
 use crate::model::state::count;
@@ -11,8 +11,16 @@ use leptos::prelude::*;
 /// Height of one event-log row, in pixels (the log draws only the rows in view).
 pub const LOG_ROW_HEIGHT: f64 = 24.0;
 
+on_demand! {
+    /// The event log.
+    pub(crate) fn event_log(pg: Playground) -> AnyView {
+        view! { <EventLog pg=pg /> }.into_any()
+    }
+    preload: preload_event_log
+}
+
 #[component]
-pub(crate) fn EventLog(pg: Playground) -> impl IntoView {
+fn EventLog(pg: Playground) -> impl IntoView {
     let body = NodeRef::<leptos::html::Div>::new();
     let scroll_top = RwSignal::new(0.0_f64);
     let viewport = RwSignal::new(220.0_f64);

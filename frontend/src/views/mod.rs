@@ -36,6 +36,83 @@ pub fn lang() -> RwSignal<Lang> {
     use_context::<RwSignal<Lang>>().unwrap_or_else(|| RwSignal::new(Lang::En))
 }
 
+/// Declares a function whose code the page loads on demand, and `preload`, which fetches that code
+/// ahead of the first call. With the `split` feature (the release page) the function's code goes
+/// into a wasm file of its own (a split point of `wasm_split`, as Leptos's `#[lazy]` makes);
+/// without it the function is an ordinary `async fn`. Callers `.await` it either way.
+macro_rules! on_demand {
+    (
+        $(#[$attr:meta])*
+        $vis:vis fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ret:ty $body:block
+        preload: $preload:ident
+    ) => {
+        $(#[$attr])*
+        #[cfg(feature = "split")]
+        #[leptos::wasm_split::wasm_split($name, wasm_split_path = ::leptos::wasm_split, preload($preload), fallible)]
+        $vis fn $name($($arg: $ty),*) -> Result<$ret, $crate::views::PartMissing> {
+            Ok($body)
+        }
+
+        $(#[$attr])*
+        #[cfg(not(feature = "split"))]
+        $vis async fn $name($($arg: $ty),*) -> Result<$ret, $crate::views::PartMissing> {
+            Ok($body)
+        }
+
+        /// Nothing to fetch: the code is built in.
+        #[cfg(not(feature = "split"))]
+        $vis async fn $preload() -> Result<(), $crate::views::PartMissing> {
+            Ok(())
+        }
+    };
+}
+pub(crate) use on_demand;
+
+/// A part of the page loaded on demand could not be fetched (the relay went away, or now serves
+/// another build of the page).
+#[derive(Debug)]
+pub(crate) struct PartMissing;
+
+#[cfg(feature = "split")]
+impl From<leptos::wasm_split::SplitLoaderError> for PartMissing {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        Self
+    }
+}
+
+/// Fetches the code of the parts loaded on demand, one after the other, once the page is up, so
+/// that opening one later needs no wait (the first load carries none of it). A part that cannot
+/// be fetched now is tried again when it is opened, and says so if it fails then.
+pub(crate) async fn preload_parts() {
+    let _ = log::preload_event_log().await;
+    let _ = summary::preload_summary_panel().await;
+    let _ = element_form::preload_selection_form().await;
+    let _ = inspector::preload_json_editor().await;
+    let _ = inspector::preload_relay_panel().await;
+    let _ = timeline::preload_step_form().await;
+}
+
+/// The view `load` gives, mounted the first time `shown` is true and kept after that: the code of
+/// a rarely used part (an [`on_demand!`] function) is fetched only when it is first needed.
+pub(crate) fn when_first_shown<Fut>(
+    shown: impl Fn() -> bool + Send + Sync + 'static,
+    load: impl Fn() -> Fut + Copy + Send + Sync + 'static,
+) -> impl IntoView
+where
+    Fut: std::future::Future<Output = Result<AnyView, PartMissing>> + Send + 'static,
+{
+    let opened = Memo::new(move |before: Option<&bool>| before.copied().unwrap_or(false) || shown());
+    let part = move || {
+        Suspend::new(async move {
+            load().await.unwrap_or_else(|PartMissing| {
+                view! { <p class="notice error" role="alert" data-testid="part-missing">{tr(Text::PartMissing)}</p> }
+                    .into_any()
+            })
+        })
+    };
+    move || opened.get().then(move || view! { <Suspense>{part}</Suspense> })
+}
+
 /// A text of the catalogue as a reactive closure: it follows the language toggle.
 pub fn tr(text: Text) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     let lang = lang();

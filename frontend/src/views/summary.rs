@@ -3,7 +3,7 @@
 //! each queue's depth over the run (see [`super::plot`]).
 
 use super::plot::DepthPlot;
-use super::{lang, outcome_text, tr};
+use super::{lang, on_demand, outcome_text, tr};
 use crate::frame::Anim;
 use crate::i18n::{Lang, Text, texts};
 use crate::model::run::Phase;
@@ -11,8 +11,16 @@ use crate::model::state::count;
 use crate::playground::Playground;
 use leptos::prelude::*;
 
+on_demand! {
+    /// The summary panel.
+    pub(crate) fn summary_panel(pg: Playground, phase: Memo<Phase>, anim: Anim) -> AnyView {
+        view! { <SummaryPanel pg=pg phase=phase anim=anim /> }.into_any()
+    }
+    preload: preload_summary_panel
+}
+
 #[component]
-pub(crate) fn SummaryPanel(pg: Playground, phase: Memo<Phase>, anim: Anim) -> impl IntoView {
+fn SummaryPanel(pg: Playground, phase: Memo<Phase>, anim: Anim) -> impl IntoView {
     view! {
         <Numbers pg=pg phase=phase />
         <DepthPlot pg=pg anim=anim />

@@ -7,7 +7,7 @@
 //! What goes where is [`crate::model::timeline`]'s; this module only draws it and turns pointer and
 //! form events into [`Playground::change`]s.
 
-use super::{lang, notice, tr};
+use super::{lang, notice, on_demand, tr, when_first_shown};
 use crate::i18n::{Lang, Text, texts};
 use crate::model::edit::Element;
 use crate::model::state::Status;
@@ -46,7 +46,7 @@ struct Drag {
 /// What the drawing reads besides the model: the dragged marker, the selection, the steps with
 /// problems and the playhead.
 #[derive(Clone, Copy)]
-struct Live {
+pub(crate) struct Live {
     pg: Playground,
     drag: RwSignal<Option<Drag>>,
     selected: Memo<Option<usize>>,
@@ -187,7 +187,7 @@ pub(crate) fn Timeline(
             </div>
             <div class="tl-body" class:hidden=move || !open.get()>
                 {drawing}
-                <StepForm live=live cluster=cluster />
+                {when_first_shown(move || live.selected.with(Option::is_some), move || step_form(live, cluster))}
                 {move || {
                     live.error
                         .get()
@@ -487,6 +487,14 @@ fn AddStep(live: Live, cluster: Memo<Vec<String>>) -> impl IntoView {
             </button>
         </div>
     }
+}
+
+on_demand! {
+    /// The selected step's form.
+    pub(crate) fn step_form(live: Live, cluster: Memo<Vec<String>>) -> AnyView {
+        view! { <StepForm live=live cluster=cluster /> }.into_any()
+    }
+    preload: preload_step_form
 }
 
 /// The selected step's fields, with the problems validation found in each.

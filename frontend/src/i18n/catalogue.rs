@@ -1,0 +1,167 @@
+//! The Chinese texts as one file, `zh.json`, next to the page.
+//!
+//! The page's release build (the `split` feature) carries only English and fetches this file the
+//! first time Chinese is wanted, so a reader of English never downloads the Chinese. Every other
+//! build keeps the Chinese inside, and `cargo xtask build-frontend` writes `zh.json` from it with
+//! [`to_json`] (the `zh-catalogue` example), so the file cannot drift from the catalogue.
+//!
+//! The file: `{"texts": [...], "examples": {"stem": {"name": ..., "text": ...}}}`, the texts in
+//! the order of [`super::Text::ALL`].
+
+use serde_json::Value;
+
+/// The file's name, next to `index.html`.
+pub const FILE: &str = "zh.json";
+
+/// The Chinese catalogue, read from [`FILE`].
+#[derive(Debug, Default, PartialEq)]
+pub struct Catalogue {
+    /// Every text, in the order of [`super::Text::ALL`].
+    pub texts: Vec<String>,
+    /// `(stem, name, explanation)` of every gallery example.
+    pub examples: Vec<(String, String, String)>,
+}
+
+impl Catalogue {
+    /// Read the file's JSON; what is wrong with it, in words.
+    pub fn from_json(text: &str) -> Result<Self, String> {
+        let value: Value = serde_json::from_str(text).map_err(|e| format!("{FILE} is not valid JSON: {e}"))?;
+        let strings = |value: Option<&Value>, what: &str| -> Result<Vec<String>, String> {
+            value
+                .and_then(Value::as_array)
+                .ok_or_else(|| format!("{FILE} has no list of {what}"))?
+                .iter()
+                .map(|v| {
+                    v.as_str()
+                        .map(str::to_owned)
+                        .ok_or_else(|| format!("{FILE}: {what} must be strings"))
+                })
+                .collect()
+        };
+        let texts = strings(value.get("texts"), "texts")?;
+        let examples = value
+            .get("examples")
+            .and_then(Value::as_object)
+            .ok_or_else(|| format!("{FILE} has no examples"))?
+            .iter()
+            .map(|(stem, example)| {
+                let field = |key: &str| {
+                    example
+                        .get(key)
+                        .and_then(Value::as_str)
+                        .map(str::to_owned)
+                        .ok_or_else(|| format!("{FILE}: the example {stem} has no {key}"))
+                };
+                Ok((stem.clone(), field("name")?, field("text")?))
+            })
+            .collect::<Result<_, String>>()?;
+        Ok(Self { texts, examples })
+    }
+}
+
+/// The built-in Chinese as the file's JSON (pretty, one text per line).
+#[cfg(not(feature = "split"))]
+pub fn to_json() -> String {
+    let texts: Vec<Value> = super::Text::ALL
+        .iter()
+        .map(|text| Value::from(text.text(super::Lang::Zh)))
+        .collect();
+    let examples: serde_json::Map<String, Value> = super::ZH
+        .iter()
+        .map(|(stem, name, text)| {
+            let mut example = serde_json::Map::new();
+            example.insert("name".into(), Value::from(*name));
+            example.insert("text".into(), Value::from(*text));
+            ((*stem).to_owned(), Value::Object(example))
+        })
+        .collect();
+    let mut file = serde_json::Map::new();
+    file.insert("texts".into(), Value::Array(texts));
+    file.insert("examples".into(), Value::Object(examples));
+    serde_json::to_string_pretty(&Value::Object(file)).unwrap_or_default()
+}
+
+#[cfg(feature = "split")]
+mod loaded {
+    use super::{Catalogue, FILE};
+    use std::sync::OnceLock;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+
+    static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
+
+    /// The text at `index` of [`super::super::Text::ALL`], once the catalogue is loaded.
+    pub fn text(index: usize) -> Option<&'static str> {
+        CATALOGUE.get()?.texts.get(index).map(String::as_str)
+    }
+
+    /// The Chinese `(name, explanation)` of an example, once the catalogue is loaded.
+    pub fn example(stem: &str) -> Option<(&'static str, &'static str)> {
+        CATALOGUE
+            .get()?
+            .examples
+            .iter()
+            .find(|(s, _, _)| s == stem)
+            .map(|(_, name, text)| (name.as_str(), text.as_str()))
+    }
+
+    /// Whether the catalogue is here.
+    pub fn is_loaded() -> bool {
+        CATALOGUE.get().is_some()
+    }
+
+    /// Fetch and keep the catalogue (once); what went wrong, in words.
+    pub async fn load() -> Result<(), String> {
+        if is_loaded() {
+            return Ok(());
+        }
+        let failed = |e: wasm_bindgen::JsValue| format!("could not load the Chinese texts ({FILE}): {e:?}");
+        let window = web_sys::window().ok_or("could not load the Chinese texts: no window")?;
+        let response: web_sys::Response = JsFuture::from(window.fetch_with_str(FILE))
+            .await
+            .map_err(failed)?
+            .dyn_into()
+            .map_err(failed)?;
+        if !response.ok() {
+            return Err(format!(
+                "could not load the Chinese texts: the relay answered {} for {FILE}",
+                response.status()
+            ));
+        }
+        let text = JsFuture::from(response.text().map_err(failed)?).await.map_err(failed)?;
+        let catalogue = Catalogue::from_json(&text.as_string().unwrap_or_default())?;
+        let _ = CATALOGUE.set(catalogue);
+        Ok(())
+    }
+}
+
+#[cfg(feature = "split")]
+pub use loaded::{example, is_loaded, load, text};
+
+/// Built in: nothing to load.
+#[cfg(not(feature = "split"))]
+pub fn is_loaded() -> bool {
+    true
+}
+
+/// Built in: nothing to load.
+#[cfg(not(feature = "split"))]
+pub async fn load() -> Result<(), String> {
+    Ok(())
+}
+
+#[cfg(all(test, not(feature = "split")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_file_reads_back_as_the_built_in_chinese() {
+        let catalogue = Catalogue::from_json(&to_json()).expect("valid");
+        assert_eq!(catalogue.texts.len(), super::super::Text::ALL.len());
+        for (text, zh) in super::super::Text::ALL.iter().zip(&catalogue.texts) {
+            assert_eq!(text.text(super::super::Lang::Zh), zh);
+        }
+        assert_eq!(catalogue.examples.len(), super::super::ZH.len());
+        assert!(Catalogue::from_json("{}").expect_err("no texts").contains("texts"));
+    }
+}
