@@ -11,7 +11,7 @@ use crate::i18n::Text;
 use crate::inbox::Inbox;
 use crate::keep;
 use crate::model::document::Document;
-use crate::model::run::{Phase, waiting_text};
+use crate::model::run::{Phase, RunRecord, waiting_text};
 use crate::model::state::Status;
 use crate::playground::Playground;
 use crate::socket::{RelaySocket, page_ws_url};
@@ -221,12 +221,15 @@ fn Header(
     };
     let connection = move || status.with(|s| s.connection.label());
     let connection_words = move || status.with(|s| s.connection.words()).text(lang.get());
+    // Running, with nothing left to publish: the consumers settle, then the relay cleans up.
+    let settling = move || matches!(phase.get(), Phase::Running { .. }) && pg.run.with(RunRecord::publishers_done);
     let phase_text = move || {
         let lang = lang.get();
         let text = |t: Text| t.text(lang).to_owned();
         match phase.get() {
             Phase::Idle => text(Text::PhaseReady),
             Phase::Starting => text(Text::PhaseStarting),
+            Phase::Running { .. } if settling() => text(Text::PhaseSettling),
             Phase::Running { .. } => text(Text::PhaseRunning),
             Phase::Waiting {
                 position,
@@ -284,7 +287,12 @@ fn Header(
                     " "
                     {tr(Text::Stop)}
                 </button>
-                <span class="phase" data-testid="run-phase" data-phase=move || phase.get().label()>
+                <span
+                    class="phase"
+                    data-testid="run-phase"
+                    data-phase=move || phase.get().label()
+                    title=move || settling().then(|| Text::PhaseSettlingHelp.text(lang.get()))
+                >
                     {phase_text}
                 </span>
             </div>

@@ -60,6 +60,9 @@ texts! {
     PhaseReady: "ready" / "就绪",
     PhaseStarting: "starting…" / "启动中…",
     PhaseRunning: "running" / "运行中",
+    PhaseSettling: "finishing…" / "收尾中…",
+    PhaseSettlingHelp: "The publishers are done. The run ends once nothing has moved for the scenario's settle time (settings.settle_ms), then the relay deletes the run's vhost."
+        / "生产者已发完。场景的静止时间（settings.settle_ms）内没有任何动静后运行结束，随后 relay 删除本次运行的 vhost。",
     PhaseStopping: "stopping…" / "停止中…",
     PhaseInvalid: "not run: fix the problems" / "未运行：请先修正问题",
     Failed: "failed" / "失败",

@@ -12,7 +12,7 @@
 
 use crate::i18n::{Lang, Text, texts};
 use crate::model::layout::{Layout, NodeKind};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use warren_shared::{
     Event, EventKind, ExchangeType, NodeAction, NodeStatus, Outcome, Problem, QueueSnapshot, Scenario, Summary,
     SummaryBuilder,
@@ -199,6 +199,8 @@ pub struct RunRecord {
     /// How many events (from the first) the counts, edge traffic, snapshots and nodes are
     /// folded from: as far as the animation has got.
     pub shown: usize,
+    /// The actors that have stopped.
+    stopped: BTreeSet<String>,
     builder: Option<SummaryBuilder>,
 }
 
@@ -235,6 +237,15 @@ impl RunRecord {
             filter,
             ..Self::default()
         };
+    }
+
+    /// Whether every publisher of the run has stopped: what is left is the consumers settling
+    /// (the run ends after `settings.settle_ms` without activity) and the relay cleaning up.
+    pub fn publishers_done(&self) -> bool {
+        let Some(scenario) = &self.scenario else {
+            return false;
+        };
+        !scenario.publishers.is_empty() && scenario.publishers.iter().all(|p| self.stopped.contains(&p.name))
     }
 
     /// The relay accepted the run.
@@ -298,6 +309,9 @@ impl RunRecord {
                 self.filtered.push(self.events.len());
             }
             *self.kinds_seen.entry(event.kind.name()).or_default() += 1;
+            if let EventKind::ActorStopped { actor, .. } = &event.kind {
+                self.stopped.insert(actor.clone());
+            }
             self.events.push(event);
         }
     }
@@ -825,6 +839,28 @@ mod tests {
 
     fn ev(kind: EventKind) -> Event {
         Event { t_ms: 1, kind }
+    }
+
+    #[test]
+    fn the_run_is_finishing_once_every_publisher_has_stopped() {
+        let scenario = crate::gallery::example("confirms")
+            .and_then(|e| e.scenario())
+            .expect("example");
+        let mut run = RunRecord::default();
+        assert!(!run.publishers_done(), "no run");
+        run.start(scenario.clone(), &layout(&scenario));
+        run.accepted("r1".into());
+        assert!(!run.publishers_done());
+        run.append(vec![ev(EventKind::ActorStopped {
+            actor: "consumer".into(),
+            reason: "done".into(),
+        })]);
+        assert!(!run.publishers_done(), "a consumer is not a publisher");
+        run.append(vec![ev(EventKind::ActorStopped {
+            actor: "producer".into(),
+            reason: "done".into(),
+        })]);
+        assert!(run.publishers_done());
     }
 
     #[test]
