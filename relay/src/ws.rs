@@ -32,10 +32,10 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, MissedTickBehavior};
 use tokio_util::sync::CancellationToken;
-use warren_shared::exercise::{self, CheckResult};
+use warren_shared::exercise::{self, CheckResult, Exercise};
 use warren_shared::{
-    ClientMessage, Event, Hello, Outcome, PROTOCOL_VERSION, Scenario, ServerMessage, Summary, SummaryBuilder,
-    parse_scenario, validate,
+    ClientMessage, Event, Hello, Limits, Outcome, PROTOCOL_VERSION, Problem, Scenario, ServerMessage, Summary,
+    SummaryBuilder, parse_scenario, validate,
 };
 
 use crate::run::RunError;
@@ -62,6 +62,7 @@ enum Run {
 struct WaitingRun {
     id: Arc<str>,
     scenario: Box<Scenario>,
+    exercise: Option<Box<Exercise>>,
     ticket: Ticket,
 }
 
@@ -77,17 +78,16 @@ struct ActiveRun {
 
 /// What an exercise's checks need once its run ends.
 struct Recording {
+    exercise: Box<Exercise>,
     scenario: Box<Scenario>,
     events: Vec<Event>,
 }
 
-/// The exercise's checks over a run, or none for a scenario without an exercise.
-fn checks(scenario: &Scenario, summary: &Summary, events: &[Event]) -> Vec<CheckResult> {
-    scenario
-        .exercise
-        .as_ref()
-        .map(|e| exercise::evaluate(e, scenario, summary, events))
-        .unwrap_or_default()
+impl Recording {
+    /// The exercise's checks over the run that gave `summary`.
+    fn checks(&self, summary: &Summary) -> Vec<CheckResult> {
+        exercise::evaluate(&self.exercise, &self.scenario, summary, &self.events)
+    }
 }
 
 /// What woke the session loop.
@@ -181,7 +181,13 @@ pub async fn session(socket: WebSocket, state: AppState, peer: SocketAddr) {
                 // Shutting down: no new run starts; the slot goes back and the loop ends next.
                 Some(Run::Waiting(_)) if state.shutdown.is_cancelled() => Ok(()),
                 Some(Run::Waiting(waiting)) => {
-                    run = Some(Run::Going(start(*waiting.scenario, &state, slot, waiting.id)));
+                    run = Some(Run::Going(start(
+                        *waiting.scenario,
+                        waiting.exercise,
+                        &state,
+                        slot,
+                        waiting.id,
+                    )));
                     Ok(())
                 }
                 other => {
@@ -285,21 +291,10 @@ fn on_text(text: &Utf8Bytes, state: &AppState, run: &mut Option<Run>, out: &Outb
             Ok(out.error("a run is already going on this connection: stop it or wait for it to finish")?)
         }
         ClientMessage::Run { scenario } => {
-            let scenario = match parse_scenario(&scenario) {
-                Ok(scenario) => scenario,
+            let (scenario, exercise) = match admit(&scenario, &state.config.limits) {
+                Ok(admitted) => admitted,
                 Err(problems) => return Ok(out.message(ServerMessage::Invalid { problems })?),
             };
-            let problems = validate(&scenario, &state.config.limits);
-            if !problems.is_empty() {
-                return Ok(out.message(ServerMessage::Invalid { problems })?);
-            }
-            // A learner who changed what the exercise locks is refused before anything runs.
-            if let Some(exercise) = &scenario.exercise {
-                let problems = exercise::locked_problems(exercise, &scenario);
-                if !problems.is_empty() {
-                    return Ok(out.message(ServerMessage::Invalid { problems })?);
-                }
-            }
             let id: Arc<str> = vhost::new_run_id().into();
             let admission = match state.slots.join() {
                 Ok(admission) => admission,
@@ -307,12 +302,13 @@ fn on_text(text: &Utf8Bytes, state: &AppState, run: &mut Option<Run>, out: &Outb
             };
             out.message(ServerMessage::Accepted { run_id: id.to_string() })?;
             *run = Some(match admission {
-                Admission::Now(slot) => Run::Going(start(scenario, state, slot, id)),
+                Admission::Now(slot) => Run::Going(start(scenario, exercise, state, slot, id)),
                 Admission::Wait(ticket) => {
                     out.message(waiting_message(&id, ticket.place()))?;
                     Run::Waiting(WaitingRun {
                         id,
                         scenario: Box::new(scenario),
+                        exercise,
                         ticket,
                     })
                 }
@@ -320,6 +316,24 @@ fn on_text(text: &Utf8Bytes, state: &AppState, run: &mut Option<Run>, out: &Outb
             Ok(())
         }
     }
+}
+
+/// What a scenario must pass before its run is accepted: it reads, it is valid under `limits`,
+/// and so is its exercise if it has one, whose locked parts the learner left as they were.
+fn admit(document: &serde_json::Value, limits: &Limits) -> Result<(Scenario, Option<Box<Exercise>>), Vec<Problem>> {
+    let scenario = parse_scenario(document)?;
+    let problems = validate(&scenario, limits);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let exercise = exercise::read(&scenario, limits)?;
+    if let Some(exercise) = &exercise {
+        let problems = exercise::locked_problems(exercise, &scenario);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+    }
+    Ok((scenario, exercise.map(Box::new)))
 }
 
 /// Where a waiting run stands, for the page.
@@ -338,7 +352,11 @@ fn stopped_while_waiting(waiting: &WaitingRun) -> ServerMessage {
     ServerMessage::Finished {
         run_id: waiting.id.to_string(),
         outcome: Outcome::Stopped,
-        checks: checks(&waiting.scenario, &summary, &[]),
+        checks: waiting
+            .exercise
+            .as_ref()
+            .map(|e| exercise::evaluate(e, &waiting.scenario, &summary, &[]))
+            .unwrap_or_default(),
         summary,
     }
 }
@@ -354,8 +372,9 @@ fn line_full(full: LineFull) -> String {
     )
 }
 
-fn start(scenario: Scenario, state: &AppState, slot: Slot, id: Arc<str>) -> ActiveRun {
-    let recording = scenario.exercise.is_some().then(|| Recording {
+fn start(scenario: Scenario, exercise: Option<Box<Exercise>>, state: &AppState, slot: Slot, id: Arc<str>) -> ActiveRun {
+    let recording = exercise.map(|exercise| Recording {
+        exercise,
         scenario: Box::new(scenario.clone()),
         events: Vec::new(),
     });
@@ -405,11 +424,7 @@ fn finish(mut run: ActiveRun, result: Result<Result<Summary, RunError>, tokio::t
     match result {
         Ok(Ok(summary)) => {
             let outcome = summary.outcome.unwrap_or(Outcome::Failed);
-            let checks = run
-                .recording
-                .as_ref()
-                .map(|r| checks(&r.scenario, &summary, &r.events))
-                .unwrap_or_default();
+            let checks = run.recording.as_ref().map(|r| r.checks(&summary)).unwrap_or_default();
             Ok(out.message(ServerMessage::Finished {
                 run_id: run.id.to_string(),
                 outcome,

@@ -5,7 +5,6 @@
 //! JSON form is the file format, the share-link payload and the wire format at once; its
 //! `version` lets later releases migrate old documents.
 
-use crate::exercise::Exercise;
 use crate::wire::wire;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -57,9 +56,11 @@ pub struct Scenario {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub positions: BTreeMap<String, Position>,
     /// What the learner is asked to achieve, when the scenario is the start of an exercise
-    /// (see docs/exercises.md); the relay checks the run against it.
+    /// (docs/exercises.md), as written: [`crate::exercise::read`] reads and checks it. Kept as
+    /// JSON so that reading a scenario does not read exercises: the page's first load carries
+    /// the scenario's reader, and an exercise's reader and checks only where one is opened.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub exercise: Option<Box<Exercise>>,
+    pub exercise: Option<serde_json::Value>,
 }
 
 /// A point on the page's canvas (top-left corner of an element's box).

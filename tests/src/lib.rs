@@ -86,8 +86,11 @@ pub fn exercise(name: &str) -> Scenario {
     let scenario = warren_shared::parse_scenario(&value).unwrap_or_else(|p| panic!("{name}: {p:?}"));
     let problems = warren_shared::validate(&scenario, &limits());
     assert!(problems.is_empty(), "{name} is invalid: {problems:?}");
-    assert!(scenario.exercise.is_some(), "{name} has no exercise");
-    scenario
+    match warren_shared::exercise::read(&scenario, &limits()) {
+        Ok(Some(_)) => scenario,
+        Ok(None) => panic!("{name} has no exercise"),
+        Err(problems) => panic!("{name}'s exercise is invalid: {problems:?}"),
+    }
 }
 
 /// Run a scenario through the library and collect its events and summary.

@@ -2,15 +2,19 @@
 //! checks with `finished`, and a starting scenario fails where its solution passes.
 
 use tokio_tungstenite::tungstenite::Message;
-use warren_shared::exercise::evaluate;
+use warren_shared::exercise::{Exercise, evaluate, read};
 use warren_shared::{Outcome, Scenario, ServerMessage};
-use warren_tests::{Relay, example, exercise, run_scenario};
+use warren_tests::{Relay, example, exercise, limits, run_scenario};
+
+/// The exercise of a starting scenario.
+fn exercise_of(start: &Scenario) -> Exercise {
+    read(start, &limits()).expect("a sound exercise").expect("an exercise")
+}
 
 /// The learner's attempt that is the exercise's solution: the solution, with the exercise.
 fn solved(start: &Scenario) -> Scenario {
-    let exercise = start.exercise.clone().expect("an exercise");
-    let mut attempt = exercise.solution.clone();
-    attempt.exercise = Some(exercise);
+    let mut attempt = exercise_of(start).solution;
+    attempt.exercise.clone_from(&start.exercise);
     attempt
 }
 
@@ -66,6 +70,19 @@ async fn a_changed_locked_part_is_refused_with_its_path() {
         }
         other => panic!("expected the run to be refused, got {other:?}"),
     }
+    // An exercise's own mistakes are problems like any other.
+    let mut broken = solved(&exercise("urgent-first.json"));
+    if let Some(exercise) = broken.exercise.as_mut() {
+        exercise["checks"][0]["queue"] = serde_json::json!("ghost-queue");
+    }
+    client.run(&broken).await;
+    match client.recv().await {
+        ServerMessage::Invalid { problems } => {
+            let paths: Vec<&str> = problems.iter().map(|p| p.path.as_str()).collect();
+            assert_eq!(paths, ["exercise.checks[0].queue"], "{problems:?}");
+        }
+        other => panic!("expected the run to be refused, got {other:?}"),
+    }
     // Nothing ran, and the socket takes the unchanged attempt.
     client.run(&solved(&exercise("urgent-first.json"))).await;
     let record = client.follow_run().await;
@@ -93,7 +110,7 @@ async fn a_scenario_without_an_exercise_finishes_as_before() {
 #[tokio::test]
 async fn a_start_fails_where_its_solution_passes() {
     let start = exercise("urgent-first.json");
-    let exercise = start.exercise.clone().expect("an exercise");
+    let exercise = exercise_of(&start);
 
     let (events, summary) = run_scenario(&start).await;
     let results = evaluate(&exercise, &start, &summary, &events);

@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use tokio::sync::mpsc;
-use warren_shared::exercise::{self, Text};
+use warren_shared::exercise::{self, Exercise, Text};
 use warren_shared::{CheckResult, Problem, Scenario};
 
 use super::{BrokerArgs, EVENT_BUFFER, invalid, read_scenario, run_on_broker};
@@ -50,17 +50,14 @@ impl Lang {
 
 /// Run `warren check`.
 pub async fn check_file(args: CheckArgs) -> ExitCode {
-    let start = match read_exercise(&args.file, &args.broker) {
-        Ok(start) => start,
+    let (start, exercise) = match read_exercise(&args.file, &args.broker) {
+        Ok(read) => read,
         Err(code) => return code,
-    };
-    let Some(exercise) = start.exercise.as_deref() else {
-        return ExitCode::from(2);
     };
     let (scenario, which) = if args.solution {
         (exercise.solution.clone(), "solution")
     } else {
-        (start.clone(), "starting scenario")
+        (start, "starting scenario")
     };
     println!(
         "Checking the {which} of exercise {} ({})",
@@ -80,7 +77,7 @@ pub async fn check_file(args: CheckArgs) -> ExitCode {
         Err(code) => return code,
     };
     let events = collector.await.unwrap_or_default();
-    let results = exercise::evaluate(exercise, &scenario, &summary, &events);
+    let results = exercise::evaluate(&exercise, &scenario, &summary, &events);
     print!("{}", report(&results, args.lang));
     if results.iter().all(|r| r.passed) {
         ExitCode::SUCCESS
@@ -89,18 +86,23 @@ pub async fn check_file(args: CheckArgs) -> ExitCode {
     }
 }
 
-/// Read an exercise file: a valid scenario, with an exercise, whose solution keeps every part
-/// the exercise locks as the starting scenario has it. Problems are printed; exit code 2.
-fn read_exercise(file: &Path, broker: &BrokerArgs) -> Result<Scenario, ExitCode> {
-    let start = read_scenario(file, &broker.limits(false))?;
-    let Some(exercise) = start.exercise.as_deref() else {
-        let problem = Problem::new(
-            "exercise",
-            "the scenario has no exercise: add one as docs/exercises.md describes, or run it with warren run",
-        );
-        return Err(invalid(file, "exercise", &[problem]));
+/// Read an exercise file: a valid scenario, with a valid exercise, whose solution keeps every
+/// part the exercise locks as the starting scenario has it. Problems are printed; exit code 2.
+fn read_exercise(file: &Path, broker: &BrokerArgs) -> Result<(Scenario, Exercise), ExitCode> {
+    let limits = broker.limits(false);
+    let start = read_scenario(file, &limits)?;
+    let exercise = match exercise::read(&start, &limits) {
+        Ok(Some(exercise)) => exercise,
+        Ok(None) => {
+            let problem = Problem::new(
+                "exercise",
+                "the scenario has no exercise: add one as docs/exercises.md describes, or run it with warren run",
+            );
+            return Err(invalid(file, "exercise", &[problem]));
+        }
+        Err(problems) => return Err(invalid(file, "exercise", &problems)),
     };
-    let changed: Vec<Problem> = exercise::changed_locked_parts(exercise, &start)
+    let changed: Vec<Problem> = exercise::changed_locked_parts(&exercise, &start)
         .into_iter()
         .map(|path| {
             Problem::new(
@@ -110,7 +112,7 @@ fn read_exercise(file: &Path, broker: &BrokerArgs) -> Result<Scenario, ExitCode>
         })
         .collect();
     if changed.is_empty() {
-        Ok(start)
+        Ok((start, exercise))
     } else {
         Err(invalid(file, "exercise", &changed))
     }

@@ -1,5 +1,5 @@
 //! An exercise's own mistakes, reported like any scenario problem: with a path under `exercise`
-//! and a sentence. [`crate::validate`] adds them to the scenario's problems.
+//! and a sentence ([`super::read`] returns them).
 //!
 //! Names in checks are looked up in the solution: the starting scenario may well lack what the
 //! learner is asked to build (a `backup-queue`, say).
@@ -326,6 +326,7 @@ fn language_name(code: &str) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    use crate::exercise::read;
     use crate::validate::{Limits, Problem, parse_scenario, validate};
     use serde_json::{Value, json};
 
@@ -349,7 +350,12 @@ mod tests {
         let mut document = solution();
         document["exercise"] = exercise;
         let scenario = parse_scenario(&document).expect("parses");
-        validate(&scenario, &Limits::default())
+        assert_eq!(
+            validate(&scenario, &Limits::default()),
+            vec![],
+            "the scenario itself is sound"
+        );
+        read(&scenario, &Limits::default()).err().unwrap_or_default()
     }
 
     fn paths(problems: &[Problem]) -> Vec<&str> {
@@ -452,23 +458,25 @@ mod tests {
     }
 
     #[test]
-    fn a_malformed_check_is_a_parse_problem_at_its_path() {
-        let mut document = solution();
-        document["exercise"] = exercise_with(json!([
+    fn a_malformed_exercise_is_one_problem_at_its_path() {
+        let mut exercise = exercise_with(json!([
             {"text": text(), "check": "count", "of": "lost", "op": "=", "value": 0},
             {"text": text(), "check": "cont", "of": "lost"}
         ]));
-        let problems = parse_scenario(&document).expect_err("must fail");
-        assert_eq!(paths(&problems), ["exercise.checks[1]"]);
-        assert!(problems[0].message.contains("unknown variant `cont`"), "{problems:?}");
-        document["exercise"]["checks"] =
+        let got = problems(exercise.clone());
+        assert_eq!(paths(&got), ["exercise.checks[1]"]);
+        assert!(got[0].message.contains("unknown variant `cont`"), "{got:?}");
+        assert!(
+            got[0].message.ends_with("see docs/exercises.md for the format"),
+            "{got:?}"
+        );
+        exercise["checks"] =
             json!([{"text": text(), "check": "count", "of": "lost", "op": "=", "value": 0, "vaule": 1}]);
-        let problems = parse_scenario(&document).expect_err("must fail");
-        assert!(problems[0].message.contains("unknown field `vaule`"), "{problems:?}");
-        document["exercise"]["checks"] = json!([]);
-        document["exercise"]["colour"] = json!(1);
-        let problems = parse_scenario(&document).expect_err("must fail");
-        assert_eq!(paths(&problems), ["exercise.colour"]);
-        assert!(problems[0].message.contains("unknown field `colour`"), "{problems:?}");
+        let got = problems(exercise.clone());
+        assert!(got[0].message.contains("unknown field `vaule`"), "{got:?}");
+        exercise["checks"] = json!([]);
+        exercise["colour"] = json!(1);
+        assert_eq!(paths(&problems(exercise)), ["exercise.colour"]);
+        assert_eq!(paths(&problems(json!("an exercise"))), ["exercise"]);
     }
 }

@@ -7,8 +7,12 @@
 //! [`evaluate`], over the run's summary and events and the learner's scenario, so that the relay,
 //! `warren check` and the page can never disagree.
 //!
+//! A scenario keeps its `exercise` as JSON, and [`read`] reads and checks it when it is wanted:
+//! reading a scenario stays as small as it was for the page's first load.
+//!
 //! # Layout
-//! - this file: the exercise object, its two-language texts, a check item, a check's result.
+//! - this file: the exercise object, its two-language texts, a check item, a check's result;
+//!   reading an exercise out of its scenario.
 //! - [`check`]: the machine form of a check (kinds, comparisons, counters, snapshot fields).
 //! - [`evaluate`](mod@evaluate): deciding every check over a run.
 //! - [`locked`]: the parts the learner may not change, and which of them a scenario changed.
@@ -20,10 +24,42 @@ pub mod evaluate;
 pub mod locked;
 
 use crate::scenario::Scenario;
+use crate::validate::{Limits, Problem, describe_serde_error};
 use crate::wire::wire;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-pub(crate) use authoring::problems;
+/// The exercise of `scenario`, read and checked: `None` for a plain scenario; every problem, with
+/// a path under `exercise`, when its exercise is malformed or has authoring mistakes (its
+/// solution is validated under `limits`).
+pub fn read(scenario: &Scenario, limits: &Limits) -> Result<Option<Exercise>, Vec<Problem>> {
+    let Some(value) = &scenario.exercise else {
+        return Ok(None);
+    };
+    let exercise = parse(value)?;
+    let problems = authoring::problems(&exercise, limits);
+    if problems.is_empty() {
+        Ok(Some(exercise))
+    } else {
+        Err(problems)
+    }
+}
+
+/// Read an exercise object; a type error is one problem, with its path under `exercise`.
+pub fn parse(value: &Value) -> Result<Exercise, Vec<Problem>> {
+    crate::tracked::deserialize::<Exercise>(value).map_err(|(path, error)| {
+        let path = if path.is_empty() {
+            "exercise".to_owned()
+        } else {
+            format!("exercise.{path}")
+        };
+        vec![Problem::new(
+            path,
+            describe_serde_error(&error.to_string(), "docs/exercises.md"),
+        )]
+    })
+}
+
 pub use check::{CheckKind, Counter, Op, SnapshotField};
 pub use evaluate::evaluate;
 pub use locked::{changed_locked_parts, locked_paths, locked_problems};
@@ -152,7 +188,16 @@ mod tests {
         let scenario = parse_scenario(&document).expect("parses");
         let written = serde_json::to_value(&scenario).expect("serialize");
         assert_eq!(parse_scenario(&written).expect("reads back"), scenario);
-        assert_eq!(written["exercise"]["checks"][0]["check"], "count");
-        assert!(written["exercise"].get("needs_node_faults").is_none());
+        let exercise = super::read(&scenario, &crate::Limits::default())
+            .expect("a sound exercise")
+            .expect("an exercise");
+        let written = serde_json::to_value(&exercise).expect("serialize");
+        assert_eq!(super::parse(&written).expect("reads back"), exercise);
+        assert_eq!(written["checks"][0]["check"], "count");
+        assert!(written.get("needs_node_faults").is_none());
+        assert_eq!(
+            super::read(&parse_scenario(&plain).expect("parses"), &crate::Limits::default()),
+            Ok(None)
+        );
     }
 }
