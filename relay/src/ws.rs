@@ -16,6 +16,10 @@
 //! ([`crate::slots`]): the page is told its place and an estimate, again whenever the place
 //! changes, and the run starts when its turn comes. A stop, or the page gone, takes it out of
 //! the line.
+//!
+//! A scenario that is an exercise (docs/exercises.md) is refused when the learner changed a part
+//! it locks; otherwise its run's events are kept, and `finished` carries the exercise's checks,
+//! decided by the same function in `warren-shared` as everywhere else.
 
 mod outbox;
 
@@ -28,9 +32,10 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, MissedTickBehavior};
 use tokio_util::sync::CancellationToken;
+use warren_shared::exercise::{self, CheckResult, Exercise};
 use warren_shared::{
-    ClientMessage, Event, Hello, Outcome, PROTOCOL_VERSION, Scenario, ServerMessage, Summary, SummaryBuilder,
-    parse_scenario, validate,
+    ClientMessage, Event, Hello, Limits, Outcome, PROTOCOL_VERSION, Problem, Scenario, ServerMessage, Summary,
+    SummaryBuilder, parse_scenario, validate,
 };
 
 use crate::run::RunError;
@@ -57,6 +62,7 @@ enum Run {
 struct WaitingRun {
     id: Arc<str>,
     scenario: Box<Scenario>,
+    exercise: Option<Box<Exercise>>,
     ticket: Ticket,
 }
 
@@ -66,6 +72,22 @@ struct ActiveRun {
     cancel: CancellationToken,
     events: mpsc::Receiver<Event>,
     task: JoinHandle<Result<Summary, RunError>>,
+    /// The run of an exercise: its scenario and every event so far, for the checks at the end.
+    recording: Option<Recording>,
+}
+
+/// What an exercise's checks need once its run ends.
+struct Recording {
+    exercise: Box<Exercise>,
+    scenario: Box<Scenario>,
+    events: Vec<Event>,
+}
+
+impl Recording {
+    /// The exercise's checks over the run that gave `summary`.
+    fn checks(&self, summary: &Summary) -> Vec<CheckResult> {
+        exercise::evaluate(&self.exercise, &self.scenario, summary, &self.events)
+    }
 }
 
 /// What woke the session loop.
@@ -140,8 +162,8 @@ pub async fn session(socket: WebSocket, state: AppState, peer: SocketAddr) {
                 .map_err(End::from),
             Input::Frame(Some(Ok(Message::Close(_))) | None | Some(Err(_))) => Err(End::Closed),
             Input::Frame(Some(Ok(_))) => Ok(()),
-            Input::Events(events) => match run.as_ref() {
-                Some(Run::Going(active)) => forward(&active.id, events, &out),
+            Input::Events(events) => match run.as_mut() {
+                Some(Run::Going(active)) => active.forward(events, &out),
                 _ => Ok(()),
             },
             Input::RunEnded(result) => match run.take() {
@@ -159,7 +181,13 @@ pub async fn session(socket: WebSocket, state: AppState, peer: SocketAddr) {
                 // Shutting down: no new run starts; the slot goes back and the loop ends next.
                 Some(Run::Waiting(_)) if state.shutdown.is_cancelled() => Ok(()),
                 Some(Run::Waiting(waiting)) => {
-                    run = Some(Run::Going(start(*waiting.scenario, &state, slot, waiting.id)));
+                    run = Some(Run::Going(start(
+                        *waiting.scenario,
+                        waiting.exercise,
+                        &state,
+                        slot,
+                        waiting.id,
+                    )));
                     Ok(())
                 }
                 other => {
@@ -263,14 +291,10 @@ fn on_text(text: &Utf8Bytes, state: &AppState, run: &mut Option<Run>, out: &Outb
             Ok(out.error("a run is already going on this connection: stop it or wait for it to finish")?)
         }
         ClientMessage::Run { scenario } => {
-            let scenario = match parse_scenario(&scenario) {
-                Ok(scenario) => scenario,
+            let (scenario, exercise) = match admit(&scenario, &state.config.limits) {
+                Ok(admitted) => admitted,
                 Err(problems) => return Ok(out.message(ServerMessage::Invalid { problems })?),
             };
-            let problems = validate(&scenario, &state.config.limits);
-            if !problems.is_empty() {
-                return Ok(out.message(ServerMessage::Invalid { problems })?);
-            }
             let id: Arc<str> = vhost::new_run_id().into();
             let admission = match state.slots.join() {
                 Ok(admission) => admission,
@@ -278,12 +302,13 @@ fn on_text(text: &Utf8Bytes, state: &AppState, run: &mut Option<Run>, out: &Outb
             };
             out.message(ServerMessage::Accepted { run_id: id.to_string() })?;
             *run = Some(match admission {
-                Admission::Now(slot) => Run::Going(start(scenario, state, slot, id)),
+                Admission::Now(slot) => Run::Going(start(scenario, exercise, state, slot, id)),
                 Admission::Wait(ticket) => {
                     out.message(waiting_message(&id, ticket.place()))?;
                     Run::Waiting(WaitingRun {
                         id,
                         scenario: Box::new(scenario),
+                        exercise,
                         ticket,
                     })
                 }
@@ -291,6 +316,24 @@ fn on_text(text: &Utf8Bytes, state: &AppState, run: &mut Option<Run>, out: &Outb
             Ok(())
         }
     }
+}
+
+/// What a scenario must pass before its run is accepted: it reads, it is valid under `limits`,
+/// and so is its exercise if it has one, whose locked parts the learner left as they were.
+fn admit(document: &serde_json::Value, limits: &Limits) -> Result<(Scenario, Option<Box<Exercise>>), Vec<Problem>> {
+    let scenario = parse_scenario(document)?;
+    let problems = validate(&scenario, limits);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let exercise = exercise::read(&scenario, limits)?;
+    if let Some(exercise) = &exercise {
+        let problems = exercise::locked_problems(exercise, &scenario);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+    }
+    Ok((scenario, exercise.map(Box::new)))
 }
 
 /// Where a waiting run stands, for the page.
@@ -305,10 +348,16 @@ fn waiting_message(run_id: &str, place: Place) -> ServerMessage {
 /// The end of a run stopped before its turn came: nothing ran, so its summary is the one its
 /// scenario gives with no events (the page folds the same).
 fn stopped_while_waiting(waiting: &WaitingRun) -> ServerMessage {
+    let summary = SummaryBuilder::for_scenario(&waiting.scenario).finish();
     ServerMessage::Finished {
         run_id: waiting.id.to_string(),
         outcome: Outcome::Stopped,
-        summary: SummaryBuilder::for_scenario(&waiting.scenario).finish(),
+        checks: waiting
+            .exercise
+            .as_ref()
+            .map(|e| exercise::evaluate(e, &waiting.scenario, &summary, &[]))
+            .unwrap_or_default(),
+        summary,
     }
 }
 
@@ -323,7 +372,12 @@ fn line_full(full: LineFull) -> String {
     )
 }
 
-fn start(scenario: Scenario, state: &AppState, slot: Slot, id: Arc<str>) -> ActiveRun {
+fn start(scenario: Scenario, exercise: Option<Box<Exercise>>, state: &AppState, slot: Slot, id: Arc<str>) -> ActiveRun {
+    let recording = exercise.map(|exercise| Recording {
+        exercise,
+        scenario: Box::new(scenario.clone()),
+        events: Vec::new(),
+    });
     let cancel = state.shutdown.child_token();
     let (tx, events) = mpsc::channel(RUN_EVENT_BUFFER);
     let relay = state.clone();
@@ -339,18 +393,24 @@ fn start(scenario: Scenario, state: &AppState, slot: Slot, id: Arc<str>) -> Acti
         cancel,
         events,
         task,
+        recording,
     }
 }
 
-/// Queue a run's events for the page.
-fn forward(run_id: &Arc<str>, events: Vec<Event>, out: &Outbox) -> Flow {
-    for event in events {
-        out.push(Outgoing::Event {
-            run_id: Arc::clone(run_id),
-            event,
-        })?;
+impl ActiveRun {
+    /// Queue the run's events for the page (and keep them for an exercise's checks).
+    fn forward(&mut self, events: Vec<Event>, out: &Outbox) -> Flow {
+        if let Some(recording) = &mut self.recording {
+            recording.events.extend(events.iter().cloned());
+        }
+        for event in events {
+            out.push(Outgoing::Event {
+                run_id: Arc::clone(&self.id),
+                event,
+            })?;
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 /// The run's task ended: its last events, then `finished` (or the error that ended it).
@@ -360,14 +420,16 @@ fn finish(mut run: ActiveRun, result: Result<Result<Summary, RunError>, tokio::t
     while let Ok(event) = run.events.try_recv() {
         rest.push(event);
     }
-    forward(&run.id, rest, out)?;
+    run.forward(rest, out)?;
     match result {
         Ok(Ok(summary)) => {
             let outcome = summary.outcome.unwrap_or(Outcome::Failed);
+            let checks = run.recording.as_ref().map(|r| r.checks(&summary)).unwrap_or_default();
             Ok(out.message(ServerMessage::Finished {
                 run_id: run.id.to_string(),
                 outcome,
                 summary,
+                checks,
             })?)
         }
         Ok(Err(error)) => Ok(out.error(error.to_string())?),

@@ -55,6 +55,12 @@ pub struct Scenario {
     /// without one are laid out automatically. The relay ignores it.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub positions: BTreeMap<String, Position>,
+    /// What the learner is asked to achieve, when the scenario is the start of an exercise
+    /// (docs/exercises.md), as written: [`crate::exercise::read`] reads and checks it. Kept as
+    /// JSON so that reading a scenario does not read exercises: the page's first load carries
+    /// the scenario's reader, and an exercise's reader and checks only where one is opened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exercise: Option<serde_json::Value>,
 }
 
 /// A point on the page's canvas (top-left corner of an element's box).
@@ -89,6 +95,7 @@ impl Scenario {
             consumers: Vec::new(),
             timeline: Vec::new(),
             positions: BTreeMap::new(),
+            exercise: None,
         }
     }
 

@@ -123,14 +123,19 @@ pub fn parse_scenario(value: &Value) -> Result<Scenario, Vec<Problem>> {
             format!("this Warren reads scenario format version {SCENARIO_VERSION}, but the document says {version}"),
         )]);
     }
-    crate::tracked::deserialize::<Scenario>(value)
-        .map_err(|(path, error)| vec![Problem::new(path, describe_serde_error(&error.to_string()))])
+    crate::tracked::deserialize::<Scenario>(value).map_err(|(path, error)| {
+        vec![Problem::new(
+            path,
+            describe_serde_error(&error.to_string(), "docs/scenarios.md"),
+        )]
+    })
 }
 
-fn describe_serde_error(raw: &str) -> String {
+/// serde's error as a problem's sentence, pointing at the document that describes the format.
+pub(crate) fn describe_serde_error(raw: &str, doc: &str) -> String {
     // serde_json appends " at line N column M", meaningless for a value already parsed.
     let text = raw.split(" at line ").next().unwrap_or(raw);
-    format!("{text}; see docs/scenarios.md for the format")
+    format!("{text}; see {doc} for the format")
 }
 
 /// Check a parsed scenario; an empty list means it may run.
