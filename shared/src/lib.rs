@@ -4,12 +4,14 @@
 //! # Layout
 //! - [`scenario`]: the scenario document users build, share and run.
 //! - [`validate`]: every problem in a scenario at once, with a path and a sentence each; limits.
+//! - [`exercise`]: a scenario that asks the learner for something, and the checks of a run.
 //! - [`event`]: what the relay observed on the broker during a run.
 //! - [`summary`]: the run summary, folded from events.
 //! - [`protocol`]: the WebSocket messages between page and relay.
 //! - [`order`]: one sort routine shared by every ordering.
 
 pub mod event;
+pub mod exercise;
 mod object;
 pub mod order;
 pub mod protocol;
@@ -20,6 +22,7 @@ pub mod validate;
 mod wire;
 
 pub use event::{BrokerInfo, Event, EventKind, NodeAction, NodeStatus, Outcome, QueueSnapshot};
+pub use exercise::{CheckResult, Exercise};
 pub use protocol::{ClientMessage, Hello, PROTOCOL_VERSION, ServerMessage};
 pub use scenario::*;
 pub use summary::{Summary, SummaryBuilder};

@@ -5,6 +5,7 @@
 //! JSON form is the file format, the share-link payload and the wire format at once; its
 //! `version` lets later releases migrate old documents.
 
+use crate::exercise::Exercise;
 use crate::wire::wire;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -55,6 +56,10 @@ pub struct Scenario {
     /// without one are laid out automatically. The relay ignores it.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub positions: BTreeMap<String, Position>,
+    /// What the learner is asked to achieve, when the scenario is the start of an exercise
+    /// (see docs/exercises.md); the relay checks the run against it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exercise: Option<Box<Exercise>>,
 }
 
 /// A point on the page's canvas (top-left corner of an element's box).
@@ -89,6 +94,7 @@ impl Scenario {
             consumers: Vec::new(),
             timeline: Vec::new(),
             positions: BTreeMap::new(),
+            exercise: None,
         }
     }
 

@@ -309,6 +309,9 @@ impl Validator<'_> {
             self.start(&format!("{path}.start"), &c.name, &c.start, &actors, s);
         }
         self.timeline(s, &actors, &queues, &policy_names);
+        if let Some(exercise) = &s.exercise {
+            self.problems.extend(crate::exercise::problems(exercise, self.limits));
+        }
     }
 
     fn limits_of(&mut self, s: &Scenario) {
