@@ -81,6 +81,7 @@ async fn run_recorded(m: &Mounted) {
         run_id: "r".into(),
         outcome: Outcome::Completed,
         summary,
+        checks: Vec::new(),
     });
     leptos::task::tick().await;
 }

@@ -110,6 +110,7 @@ async fn a_run_animates_logs_and_ends_with_the_summary() {
         run_id: "r".into(),
         outcome: Outcome::Completed,
         summary,
+        checks: Vec::new(),
     });
     leptos::task::tick().await;
     assert!(

@@ -1,4 +1,10 @@
 //! The `warren` command line: flags and environment read in one place, then dispatched.
+//!
+//! # Layout
+//! - this file: the commands and their flags; `serve`, `run` and `broker`.
+//! - [`check`]: `warren check`, an exercise's checks on the broker.
+
+pub mod check;
 
 use clap::{Args, Parser, Subcommand};
 use std::io::Write;
@@ -38,6 +44,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Run one scenario file and print every event as a JSON line, then the summary.
     Run(RunArgs),
+    /// Run an exercise's starting scenario (or its solution) and print each check as PASS or FAIL.
+    Check(check::CheckArgs),
     /// Manage the RabbitMQ that Warren runs itself.
     Broker {
         /// up, down or status.
@@ -173,6 +181,7 @@ pub async fn main(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Serve(args) => serve(args).await,
         Command::Run(args) => run_file(args).await,
+        Command::Check(args) => check::check_file(args).await,
         Command::Broker { action } => broker(action).await,
     }
 }
@@ -245,28 +254,37 @@ async fn serve(args: ServeArgs) -> ExitCode {
 }
 
 async fn run_file(args: RunArgs) -> ExitCode {
-    let text = match std::fs::read_to_string(&args.file) {
-        Ok(text) => text,
-        Err(error) => return fail(format!("could not read {}: {error}", args.file.display())),
-    };
-    let value: serde_json::Value = match serde_json::from_str(&text) {
-        Ok(value) => value,
-        Err(error) => {
-            eprintln!(
-                "warren: {} is not a valid scenario: it is not valid JSON: {error}",
-                args.file.display()
-            );
-            return ExitCode::from(2);
-        }
-    };
+    match read_scenario(&args.file, &args.broker.limits(false)) {
+        Ok(scenario) => execute(scenario, &args.broker).await,
+        Err(code) => code,
+    }
+}
+
+/// Read and validate a scenario file. Its problems are printed, and the exit code returned: 2
+/// for a file that is not a valid scenario, 1 for one that cannot be read.
+fn read_scenario(file: &std::path::Path, limits: &Limits) -> Result<warren_shared::Scenario, ExitCode> {
+    let text =
+        std::fs::read_to_string(file).map_err(|error| fail(format!("could not read {}: {error}", file.display())))?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|error| {
+        eprintln!(
+            "warren: {} is not a valid scenario: it is not valid JSON: {error}",
+            file.display()
+        );
+        ExitCode::from(2)
+    })?;
     let problems = match parse_scenario(&value) {
-        Ok(scenario) => match validate(&scenario, &args.broker.limits(false)) {
-            problems if problems.is_empty() => return execute(scenario, &args.broker).await,
+        Ok(scenario) => match validate(&scenario, limits) {
+            problems if problems.is_empty() => return Ok(scenario),
             problems => problems,
         },
         Err(problems) => problems,
     };
-    eprintln!("warren: {} is not a valid scenario:", args.file.display());
+    Err(invalid(file, "scenario", &problems))
+}
+
+/// Report a file's problems; the exit code of an invalid file.
+fn invalid(file: &std::path::Path, what: &str, problems: &[warren_shared::Problem]) -> ExitCode {
+    eprintln!("warren: {} is not a valid {what}:", file.display());
     for problem in problems {
         eprintln!("  - {problem}");
     }
@@ -274,12 +292,7 @@ async fn run_file(args: RunArgs) -> ExitCode {
 }
 
 async fn execute(scenario: warren_shared::Scenario, broker_args: &BrokerArgs) -> ExitCode {
-    let broker = match connect(broker_args, true).await {
-        Ok(broker) => broker,
-        Err(code) => return code,
-    };
-    let (tx, mut rx) = mpsc::channel(4096);
-    let cancel = CancellationToken::new();
+    let (tx, mut rx) = mpsc::channel(EVENT_BUFFER);
     let printer = tokio::task::spawn_blocking(move || {
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
@@ -293,6 +306,30 @@ async fn execute(scenario: warren_shared::Scenario, broker_args: &BrokerArgs) ->
         }
         let _ = out.flush();
     });
+    let result = run_on_broker(&scenario, broker_args, tx).await;
+    let _ = printer.await;
+    match result {
+        Ok(summary) => {
+            println!("{}", summary_line(&summary));
+            ExitCode::SUCCESS
+        }
+        Err(code) => code,
+    }
+}
+
+/// Events buffered between a headless run and what reads them.
+const EVENT_BUFFER: usize = 4096;
+
+/// Run a validated scenario on the broker `broker_args` names, as `warren run` and `warren check`
+/// do: every event to `events`, Ctrl-C stops the run; its summary, or the exit code of a failure
+/// already reported.
+async fn run_on_broker(
+    scenario: &warren_shared::Scenario,
+    broker_args: &BrokerArgs,
+    events: mpsc::Sender<warren_shared::Event>,
+) -> Result<Summary, ExitCode> {
+    let broker = connect(broker_args, true).await?;
+    let cancel = CancellationToken::new();
     let stop = cancel.clone();
     tokio::spawn(async move {
         server::shutdown_signal().await;
@@ -305,25 +342,18 @@ async fn execute(scenario: warren_shared::Scenario, broker_args: &BrokerArgs) ->
     let lease = Lease::take(&broker.endpoints, &relay).await.ok();
     let run_id = vhost::new_run_id();
     let result = run::execute_as(
-        &scenario,
+        scenario,
         &broker,
         &run_id,
         lease.as_ref().map(Lease::relay),
-        tx,
+        events,
         cancel,
     )
     .await;
     if let Some(lease) = lease {
         lease.release().await;
     }
-    let _ = printer.await;
-    match result {
-        Ok(summary) => {
-            println!("{}", summary_line(&summary));
-            ExitCode::SUCCESS
-        }
-        Err(error) => fail(error),
-    }
+    result.map_err(fail)
 }
 
 /// The last line of `warren run`: the summary as one JSON object that starts with

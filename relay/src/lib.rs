@@ -1,7 +1,7 @@
 //! Warren's relay: runs scenarios on a real RabbitMQ and streams what happened to the browser.
 //!
 //! # Layout
-//! - [`cli`]: the `warren` command line (`serve`, `run`, `broker up|down|status`).
+//! - [`cli`]: the `warren` command line (`serve`, `run`, `check`, `broker up|down|status`).
 //! - [`connect`]: choosing the broker, configured or managed; removing vhosts left by a crash.
 //! - [`broker`]: the managed RabbitMQ, the management API client, and reading broker URLs.
 //! - [`run`]: one scenario on the broker, from its own vhost to its summary.

@@ -16,6 +16,10 @@
 //! ([`crate::slots`]): the page is told its place and an estimate, again whenever the place
 //! changes, and the run starts when its turn comes. A stop, or the page gone, takes it out of
 //! the line.
+//!
+//! A scenario that is an exercise (docs/exercises.md) is refused when the learner changed a part
+//! it locks; otherwise its run's events are kept, and `finished` carries the exercise's checks,
+//! decided by the same function in `warren-shared` as everywhere else.
 
 mod outbox;
 
@@ -28,6 +32,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio::time::{Instant, MissedTickBehavior};
 use tokio_util::sync::CancellationToken;
+use warren_shared::exercise::{self, CheckResult};
 use warren_shared::{
     ClientMessage, Event, Hello, Outcome, PROTOCOL_VERSION, Scenario, ServerMessage, Summary, SummaryBuilder,
     parse_scenario, validate,
@@ -66,6 +71,23 @@ struct ActiveRun {
     cancel: CancellationToken,
     events: mpsc::Receiver<Event>,
     task: JoinHandle<Result<Summary, RunError>>,
+    /// The run of an exercise: its scenario and every event so far, for the checks at the end.
+    recording: Option<Recording>,
+}
+
+/// What an exercise's checks need once its run ends.
+struct Recording {
+    scenario: Box<Scenario>,
+    events: Vec<Event>,
+}
+
+/// The exercise's checks over a run, or none for a scenario without an exercise.
+fn checks(scenario: &Scenario, summary: &Summary, events: &[Event]) -> Vec<CheckResult> {
+    scenario
+        .exercise
+        .as_ref()
+        .map(|e| exercise::evaluate(e, scenario, summary, events))
+        .unwrap_or_default()
 }
 
 /// What woke the session loop.
@@ -140,8 +162,8 @@ pub async fn session(socket: WebSocket, state: AppState, peer: SocketAddr) {
                 .map_err(End::from),
             Input::Frame(Some(Ok(Message::Close(_))) | None | Some(Err(_))) => Err(End::Closed),
             Input::Frame(Some(Ok(_))) => Ok(()),
-            Input::Events(events) => match run.as_ref() {
-                Some(Run::Going(active)) => forward(&active.id, events, &out),
+            Input::Events(events) => match run.as_mut() {
+                Some(Run::Going(active)) => active.forward(events, &out),
                 _ => Ok(()),
             },
             Input::RunEnded(result) => match run.take() {
@@ -271,6 +293,13 @@ fn on_text(text: &Utf8Bytes, state: &AppState, run: &mut Option<Run>, out: &Outb
             if !problems.is_empty() {
                 return Ok(out.message(ServerMessage::Invalid { problems })?);
             }
+            // A learner who changed what the exercise locks is refused before anything runs.
+            if let Some(exercise) = &scenario.exercise {
+                let problems = exercise::locked_problems(exercise, &scenario);
+                if !problems.is_empty() {
+                    return Ok(out.message(ServerMessage::Invalid { problems })?);
+                }
+            }
             let id: Arc<str> = vhost::new_run_id().into();
             let admission = match state.slots.join() {
                 Ok(admission) => admission,
@@ -305,10 +334,12 @@ fn waiting_message(run_id: &str, place: Place) -> ServerMessage {
 /// The end of a run stopped before its turn came: nothing ran, so its summary is the one its
 /// scenario gives with no events (the page folds the same).
 fn stopped_while_waiting(waiting: &WaitingRun) -> ServerMessage {
+    let summary = SummaryBuilder::for_scenario(&waiting.scenario).finish();
     ServerMessage::Finished {
         run_id: waiting.id.to_string(),
         outcome: Outcome::Stopped,
-        summary: SummaryBuilder::for_scenario(&waiting.scenario).finish(),
+        checks: checks(&waiting.scenario, &summary, &[]),
+        summary,
     }
 }
 
@@ -324,6 +355,10 @@ fn line_full(full: LineFull) -> String {
 }
 
 fn start(scenario: Scenario, state: &AppState, slot: Slot, id: Arc<str>) -> ActiveRun {
+    let recording = scenario.exercise.is_some().then(|| Recording {
+        scenario: Box::new(scenario.clone()),
+        events: Vec::new(),
+    });
     let cancel = state.shutdown.child_token();
     let (tx, events) = mpsc::channel(RUN_EVENT_BUFFER);
     let relay = state.clone();
@@ -339,18 +374,24 @@ fn start(scenario: Scenario, state: &AppState, slot: Slot, id: Arc<str>) -> Acti
         cancel,
         events,
         task,
+        recording,
     }
 }
 
-/// Queue a run's events for the page.
-fn forward(run_id: &Arc<str>, events: Vec<Event>, out: &Outbox) -> Flow {
-    for event in events {
-        out.push(Outgoing::Event {
-            run_id: Arc::clone(run_id),
-            event,
-        })?;
+impl ActiveRun {
+    /// Queue the run's events for the page (and keep them for an exercise's checks).
+    fn forward(&mut self, events: Vec<Event>, out: &Outbox) -> Flow {
+        if let Some(recording) = &mut self.recording {
+            recording.events.extend(events.iter().cloned());
+        }
+        for event in events {
+            out.push(Outgoing::Event {
+                run_id: Arc::clone(&self.id),
+                event,
+            })?;
+        }
+        Ok(())
     }
-    Ok(())
 }
 
 /// The run's task ended: its last events, then `finished` (or the error that ended it).
@@ -360,14 +401,20 @@ fn finish(mut run: ActiveRun, result: Result<Result<Summary, RunError>, tokio::t
     while let Ok(event) = run.events.try_recv() {
         rest.push(event);
     }
-    forward(&run.id, rest, out)?;
+    run.forward(rest, out)?;
     match result {
         Ok(Ok(summary)) => {
             let outcome = summary.outcome.unwrap_or(Outcome::Failed);
+            let checks = run
+                .recording
+                .as_ref()
+                .map(|r| checks(&r.scenario, &summary, &r.events))
+                .unwrap_or_default();
             Ok(out.message(ServerMessage::Finished {
                 run_id: run.id.to_string(),
                 outcome,
                 summary,
+                checks,
             })?)
         }
         Ok(Err(error)) => Ok(out.error(error.to_string())?),

@@ -1,5 +1,5 @@
-//! The `warren` binary as a user runs it: `warren run FILE.json` against the real broker, and
-//! its answers to an invalid file and an unreachable broker.
+//! The `warren` binary as a user runs it: `warren run FILE.json` and `warren check FILE.json`
+//! against the real broker, and their answers to an invalid file and an unreachable broker.
 
 use std::process::{Command, Output};
 
@@ -78,4 +78,82 @@ fn an_unreachable_broker_is_explained_in_one_paragraph() {
     );
     assert!(!stderr.contains("secret"), "never prints the password: {stderr}");
     assert!(!stderr.contains("panicked"));
+}
+
+/// An exercise written for the tests.
+const EXERCISE: &str = "tests/fixtures/exercises/catch-unroutables.json";
+
+/// A file in a folder of this test process's own.
+fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("warren-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join(name);
+    std::fs::write(&file, text).expect("write");
+    file
+}
+
+#[test]
+fn check_fails_the_starting_scenario_and_passes_the_solution() {
+    let out = warren(&["check", EXERCISE]);
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "stdout: {stdout}\nstderr: {}",
+        text(&out.stderr)
+    );
+    let verdicts: Vec<&str> = stdout
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|w| *w == "PASS" || *w == "FAIL")
+        .collect();
+    assert_eq!(verdicts, ["FAIL", "FAIL", "FAIL", "PASS"], "{stdout}");
+    assert!(
+        stdout.contains(
+            "FAIL  100 messages came back to the producer as 312 NO_ROUTE; none should.  (seen 100, expected = 0)"
+        ),
+        "{stdout}"
+    );
+    assert!(stdout.ends_with("1 of 4 checks passed\n"), "{stdout}");
+
+    let out = warren(&["check", EXERCISE, "--solution", "--lang", "zh"]);
+    let stdout = text(&out.stdout);
+    assert!(out.status.success(), "stdout: {stdout}\nstderr: {}", text(&out.stderr));
+    assert_eq!(stdout.lines().filter(|l| l.starts_with("PASS")).count(), 4, "{stdout}");
+    assert!(stdout.contains("丢失了 0 条消息"), "{stdout}");
+}
+
+#[test]
+fn check_refuses_an_invalid_exercise_with_exit_2() {
+    let mut exercise: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/fixtures/exercises/catch-unroutables.json"
+        ))
+        .expect("the exercise"),
+    )
+    .expect("JSON");
+    exercise["exercise"]["checks"][1]["queue"] = serde_json::json!("ghost-queue");
+    exercise["exercise"]["title"]["zh"] = serde_json::json!("");
+    let file = temp_file("authoring.json", &exercise.to_string());
+    let out = warren(&["check", file.to_str().expect("utf-8 path")]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    for path in ["exercise.title.zh", "exercise.checks[1].queue"] {
+        assert!(stderr.contains(path), "{path} missing from: {stderr}");
+    }
+    assert!(out.stdout.is_empty(), "nothing ran");
+
+    exercise["exercise"]["checks"][1]["queue"] = serde_json::json!("backup-queue");
+    exercise["exercise"]["title"]["zh"] = serde_json::json!("接住");
+    exercise["exercise"]["solution"]["publishers"][0]["count"] = serde_json::json!(10);
+    let file = temp_file("locked.json", &exercise.to_string());
+    let out = warren(&["check", file.to_str().expect("utf-8 path"), "--solution"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("publishers/producer/count"), "{stderr}");
+
+    let out = warren(&["check", "examples/returns.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("has no exercise"));
 }

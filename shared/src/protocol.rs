@@ -5,6 +5,7 @@
 //! built for another version says so instead of misreading frames.
 
 use crate::event::{BrokerFeatures, BrokerInfo, Event, Outcome};
+use crate::exercise::CheckResult;
 use crate::summary::Summary;
 use crate::validate::{Limits, Problem};
 use crate::wire::wire;
@@ -70,6 +71,10 @@ wire! {
             outcome: Outcome,
             /// The summary.
             summary: Summary,
+            /// The exercise's checks over this run, in its order, when the scenario is an
+            /// exercise; left out otherwise.
+            #[wire(omit_empty)]
+            checks: Vec<CheckResult>,
         },
         /// A request could not be served (malformed frame, run already active, broker down...).
         Error = "error" {
@@ -180,6 +185,19 @@ mod tests {
                     outcome: Some(Outcome::Completed),
                     ..Default::default()
                 },
+                checks: Vec::new(),
+            },
+            ServerMessage::Finished {
+                run_id: "r2".into(),
+                outcome: Outcome::Completed,
+                summary: Summary::default(),
+                checks: vec![crate::exercise::CheckResult {
+                    passed: false,
+                    text: crate::exercise::Text::new("2 lost", "丢失 2"),
+                    seen: "2".into(),
+                    expected: "= 0".into(),
+                    ids: vec!["p#1".into(), "p#2".into()],
+                }],
             },
             ServerMessage::Error {
                 message: "a run is already active".into(),
@@ -206,6 +224,21 @@ mod tests {
                 .to_string()
                 .starts_with("unknown variant `bye`, expected one of `hello`"),
             "{error}"
+        );
+    }
+
+    /// `finished` without an exercise is written as before the exercise's results existed.
+    #[test]
+    fn finished_without_checks_keeps_its_bytes() {
+        let finished = ServerMessage::Finished {
+            run_id: "r1".into(),
+            outcome: Outcome::Stopped,
+            summary: Summary::default(),
+            checks: Vec::new(),
+        };
+        assert_eq!(
+            serde_json::to_string(&finished).expect("serialize"),
+            r#"{"type":"finished","run_id":"r1","outcome":"stopped","summary":{"published":0,"acked":0,"nacked":0,"returned":0,"return_codes":{},"unconfirmed":0,"publish_failed":0,"republished":0,"delivered":{},"dead_lettered":0,"left_in_queues":{},"lost":[],"duplicates":[]}}"#
         );
     }
 }

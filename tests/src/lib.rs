@@ -3,7 +3,8 @@
 //! on first use, reused after).
 //!
 //! # Layout
-//! - [`broker`], [`run_example`], [`run_scenario`]: runs through the library, as `warren run` does.
+//! - [`broker`], [`run_example`], [`run_scenario`]: runs through the library, as `warren run` does;
+//!   [`example`] and [`exercise`] load the repository's examples and the tests' own exercises.
 //! - [`Relay`]: a relay serving on a free loopback port, and [`Client`]: a WebSocket client.
 //! - [`browser`]: headless Chromium through chromedriver, and a page object for the playground.
 //! - [`load`]: a relay in its own process, measured from `/proc` while sessions run scenarios.
@@ -67,6 +68,25 @@ pub fn example(name: &str) -> Scenario {
     let scenario = warren_shared::parse_scenario(&value).unwrap_or_else(|p| panic!("{name}: {p:?}"));
     let problems = warren_shared::validate(&scenario, &limits());
     assert!(problems.is_empty(), "{name} is invalid: {problems:?}");
+    scenario
+}
+
+/// The path of an exercise written for the tests, in `tests/fixtures/exercises/`.
+pub fn exercise_path(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/exercises")
+        .join(name)
+}
+
+/// Load and validate an exercise written for the tests: its starting scenario, exercise included.
+pub fn exercise(name: &str) -> Scenario {
+    let path = exercise_path(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let scenario = warren_shared::parse_scenario(&value).unwrap_or_else(|p| panic!("{name}: {p:?}"));
+    let problems = warren_shared::validate(&scenario, &limits());
+    assert!(problems.is_empty(), "{name} is invalid: {problems:?}");
+    assert!(scenario.exercise.is_some(), "{name} has no exercise");
     scenario
 }
 
@@ -257,6 +277,8 @@ pub struct RunRecord {
     pub waits: Vec<(u64, u64)>,
     /// The outcome from `finished`.
     pub outcome: Option<warren_shared::Outcome>,
+    /// The exercise's checks from `finished` (empty for a scenario without an exercise).
+    pub checks: Vec<warren_shared::CheckResult>,
 }
 
 impl RunRecord {
@@ -387,9 +409,15 @@ impl Client {
                     ..
                 } => record.waits.push((position, estimated_wait_ms)),
                 ServerMessage::Events { events, .. } => record.events.extend(events),
-                ServerMessage::Finished { summary, outcome, .. } => {
+                ServerMessage::Finished {
+                    summary,
+                    outcome,
+                    checks,
+                    ..
+                } => {
                     record.summary = Some(summary);
                     record.outcome = Some(outcome);
+                    record.checks = checks;
                     return record;
                 }
                 other => panic!("unexpected message during a run: {other:?}"),

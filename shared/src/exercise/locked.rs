@@ -13,6 +13,7 @@
 
 use super::Exercise;
 use crate::scenario::Scenario;
+use crate::validate::Problem;
 use serde_json::Value;
 
 /// The top-level lists whose parts are named by their `name`.
@@ -48,6 +49,19 @@ pub fn changed_locked_parts(exercise: &Exercise, scenario: &Scenario) -> Vec<Str
             Some(locked) => part(&attempt, path) != Some(locked),
             // A path the solution lacks is an authoring problem, reported by validation.
             None => false,
+        })
+        .collect()
+}
+
+/// [`changed_locked_parts`] as the problems a refused run reports, one per changed path.
+pub fn locked_problems(exercise: &Exercise, scenario: &Scenario) -> Vec<Problem> {
+    changed_locked_parts(exercise, scenario)
+        .into_iter()
+        .map(|path| {
+            let message = format!(
+                "{path} is locked in this exercise: the checks count on it, so put it back as the exercise has it"
+            );
+            Problem::new(path, message)
         })
         .collect()
 }
@@ -199,6 +213,17 @@ mod tests {
         // A default written out is the default.
         assert!(changed(&e, |s| s["queues"][0]["durable"] = json!(true)).is_empty());
         assert_eq!(changed(&e, |s| s["queues"] = json!([{"name": "b"}])), ["queues/a"]);
+    }
+
+    #[test]
+    fn a_changed_part_is_a_problem_at_its_path() {
+        let e = exercise(None);
+        let mut attempt = start();
+        attempt["publishers"][1]["count"] = json!(6);
+        let problems = locked_problems(&e, &scenario(attempt));
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].path, "publishers/other/count");
+        assert!(problems[0].message.contains("is locked"), "{problems:?}");
     }
 
     #[test]

@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 pub(crate) use authoring::problems;
 pub use check::{CheckKind, Counter, Op, SnapshotField};
 pub use evaluate::evaluate;
-pub use locked::{changed_locked_parts, locked_paths};
+pub use locked::{changed_locked_parts, locked_paths, locked_problems};
 
 /// A sentence in both of the page's languages.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
