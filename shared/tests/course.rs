@@ -1,7 +1,8 @@
 //! The course in `examples/exercises/`, read on the host: every file is an exercise that parses
-//! and validates with no authoring problem, in both languages, numbered in course order, and its
-//! solution keeps the parts the learner may not change. (Whether the starting scenarios fail and
-//! the solutions pass on the broker is `tests/tests/course.rs`.)
+//! and validates with no authoring problem, reads back as written (a share link carries it), has
+//! both languages, is numbered in course order, and has a solution that keeps the parts the
+//! learner may not change. (Whether the starting scenarios fail and the solutions pass on the
+//! broker is `tests/tests/course.rs`.)
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -58,6 +59,12 @@ fn every_exercise_validates_with_no_problem_and_its_solution_keeps_the_locked_pa
         let scenario = parsed(&name, &value);
         let problems = validate(&scenario, &limits);
         assert!(problems.is_empty(), "{name} has problems: {problems:#?}");
+        let written = serde_json::to_value(&scenario).expect("serialize");
+        assert_eq!(
+            parsed(&name, &written),
+            scenario,
+            "{name} changes when written and read again"
+        );
         let exercise = scenario
             .exercise
             .as_ref()
