@@ -6,7 +6,7 @@
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-use warren_shared::exercise::changed_locked_parts;
+use warren_shared::exercise::{Exercise, changed_locked_parts};
 use warren_shared::{Limits, Scenario, parse_scenario, validate};
 
 /// The limits of a relay on the cluster Warren manages, where node faults are allowed.
@@ -65,10 +65,7 @@ fn every_exercise_validates_with_no_problem_and_its_solution_keeps_the_locked_pa
             scenario,
             "{name} changes when written and read again"
         );
-        let exercise = scenario
-            .exercise
-            .as_ref()
-            .unwrap_or_else(|| panic!("{name} has no exercise"));
+        let exercise = &exercise_of(&name, &scenario);
         assert!(
             ids.insert(exercise.id.clone()),
             "{name}: the id {} is taken",
@@ -101,6 +98,13 @@ fn every_exercise_validates_with_no_problem_and_its_solution_keeps_the_locked_pa
     }
 }
 
+/// The exercise of a course file, read and checked for authoring mistakes.
+fn exercise_of(name: &str, scenario: &Scenario) -> Exercise {
+    warren_shared::exercise::read(scenario, &managed_limits())
+        .unwrap_or_else(|problems| panic!("{name}: {problems:#?}"))
+        .unwrap_or_else(|| panic!("{name} has no exercise"))
+}
+
 /// Node faults are for a single user on the managed cluster: an exercise that stops nodes says
 /// so, and is refused where faults are off (a workshop) rather than half run.
 #[test]
@@ -111,7 +115,7 @@ fn exercises_that_stop_nodes_say_so() {
     };
     for (name, value) in course() {
         let scenario = parsed(&name, &value);
-        let exercise = scenario.exercise.as_ref().expect("an exercise");
+        let exercise = &exercise_of(&name, &scenario);
         let refused = !validate(&scenario, &workshop).is_empty();
         assert_eq!(
             refused,

@@ -138,11 +138,10 @@ fn parse(file: &str, value: &Value) -> Scenario {
 /// The starting scenario of an exercise file, and its exercise.
 fn load(file: &str) -> (Scenario, Exercise) {
     let scenario = parse(file, &read_json(file));
-    let exercise = scenario
-        .exercise
-        .clone()
+    let exercise = warren_shared::exercise::read(&scenario, &limits())
+        .unwrap_or_else(|problems| panic!("{file}: {problems:?}"))
         .unwrap_or_else(|| panic!("{file} has no exercise"));
-    (scenario, *exercise)
+    (scenario, exercise)
 }
 
 /// A run's events and summary, or why it could not be had.
@@ -288,7 +287,9 @@ async fn variant(broker: &Broker, variant: &Variant) -> Judged {
     let mut value = read_json(variant.file);
     (variant.change)(&mut value);
     let scenario = parse(variant.file, &value);
-    let exercise = *scenario.exercise.clone().expect("an exercise");
+    let exercise = warren_shared::exercise::read(&scenario, &limits())
+        .unwrap_or_else(|problems| panic!("{}: {problems:?}", variant.file))
+        .expect("an exercise");
     let ran = run_on(broker, &scenario).await;
     judge(
         format!("{}, {}", variant.file, variant.what),
