@@ -132,6 +132,13 @@ pub fn PlaygroundView(
     anim.with_value(|a| a.attach(Rc::new(pg)));
     let lang = RwSignal::new(i18n::usable(i18n::initial()));
     provide_context(lang);
+    // Boxes are sized for the words of the page's language (a Chinese tag is wider).
+    Effect::new(move |previous: Option<()>| {
+        lang.track();
+        if previous.is_some() {
+            pg.doc.update(Document::language_changed);
+        }
+    });
     // After the first render: fetch the parts the page loads on demand.
     Effect::new(move |_| leptos::task::spawn_local(crate::views::preload_parts()));
     // The document says which language it is in (for screen readers and the choice of fonts).

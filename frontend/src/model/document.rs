@@ -398,6 +398,11 @@ impl Document {
         }
     }
 
+    /// The page's language changed: boxes are sized for the words they show.
+    pub fn language_changed(&mut self) {
+        self.relayout();
+    }
+
     fn relayout(&mut self) {
         if let Some(scenario) = &self.editor.scenario {
             let next = layout(scenario);

@@ -25,11 +25,17 @@ pub const ROW_HEIGHT: f64 = 124.0;
 pub const NODE_WIDTH: f64 = 150.0;
 /// Height of a queue's box, and of any other box, with one row of tags.
 const QUEUE_HEIGHT: f64 = 100.0;
-const NODE_HEIGHT: f64 = 64.0;
+const NODE_HEIGHT: f64 = 68.0;
 /// Height of each further row of tags, and the width a tag takes per character and in all
 /// (padding and gap), in drawing units when the page enlarges the canvas's text the most.
-const TAG_ROW: f64 = 18.0;
+const TAG_ROW: f64 = 20.0;
 const TAG_CHAR: f64 = 8.0;
+/// The width of a Chinese character in a tag, at the largest text.
+const WIDE_CHAR: f64 = 14.0;
+/// A box title's characters against a tag's, and the height of a title's second line, at the
+/// largest text.
+const TITLE_SCALE: f64 = 1.15;
+const TITLE_ROW: f64 = 17.0;
 const TAG_PAD: f64 = 14.0;
 /// Space around the drawing.
 pub const MARGIN: f64 = 14.0;
@@ -430,13 +436,22 @@ pub fn layout(scenario: &Scenario) -> Layout {
     drawing
 }
 
+/// How wide `text` is at the largest text the canvas shows: a Chinese character takes about
+/// twice the room of a Latin letter.
+fn text_width(text: &str) -> f64 {
+    text.chars()
+        .map(|c| if c >= '\u{2e80}' { WIDE_CHAR } else { TAG_CHAR })
+        .sum()
+}
+
 /// How many rows the tags of `subtitle` take in a box (at least one), each tag as wide as its
-/// characters at the largest text the canvas shows; a tag wider than the box wraps inside.
+/// characters at the largest text the canvas shows, in whichever language is wider (the
+/// Chinese when the page has it); a tag wider than the box wraps inside.
 fn tag_rows(subtitle: &str) -> f64 {
     let room = NODE_WIDTH - 14.0;
     let (mut rows, mut used) = (1.0, 0.0);
     for tag in subtitle.split(" · ") {
-        let width = tag.chars().count() as f64 * TAG_CHAR + TAG_PAD;
+        let width = text_width(tag).max(text_width(&crate::i18n::tag(tag, Lang::Zh))) + TAG_PAD;
         if used > 0.0 && used + width > room {
             rows += 1.0;
             used = 0.0;
@@ -524,11 +539,18 @@ impl Builder {
         } else {
             name.to_owned()
         };
+        // An exchange's name may take two lines (queues and actors end theirs in "…").
+        let title_rows = if kind == NodeKind::Exchange && text_width(&label) * TITLE_SCALE > NODE_WIDTH - 14.0 {
+            1.0
+        } else {
+            0.0
+        };
         let h = if kind == NodeKind::Queue {
             QUEUE_HEIGHT
         } else {
             NODE_HEIGHT
-        } + TAG_ROW * (tag_rows(&subtitle) - 1.0);
+        } + TAG_ROW * (tag_rows(&subtitle) - 1.0)
+            + TITLE_ROW * title_rows;
         self.nodes.push(Node {
             kind,
             name: name.to_owned(),

@@ -266,10 +266,12 @@ fn draw(l: &Layout, pg: Playground, trail: Trail) -> impl IntoView + use<> {
                     .filter(|n| *n > 0)
                     .map(|n| format!("×{}", count(n)))
             };
+            // Clear of the tokens riding the line (a labelled token reaches 8 units off it): the
+            // key above, the count below.
             let label_y = if e.kind == EdgeKind::Alternate {
                 mid.1 + 4.0
             } else {
-                mid.1 - 7.0
+                mid.1 - 11.0
             };
             let label_x = if e.kind == EdgeKind::Alternate {
                 mid.0 + 8.0
@@ -297,7 +299,7 @@ fn draw(l: &Layout, pg: Playground, trail: Trail) -> impl IntoView + use<> {
                         class="edge-count"
                         data-testid="edge-count"
                         x=format!("{:.1}", label_x)
-                        y=format!("{:.1}", label_y + 17.0)
+                        y=format!("{:.1}", if e.kind == EdgeKind::Alternate { label_y + 17.0 } else { mid.1 + 21.0 })
                         text-anchor=anchor
                     >
                         {traffic}
