@@ -287,6 +287,11 @@ fn on_text(text: &Utf8Bytes, state: &AppState, run: &mut Option<Run>, out: &Outb
             Some(Run::Waiting(waiting)) => Ok(out.message(stopped_while_waiting(&waiting))?),
             None => Ok(out.error("there is no run to stop on this connection")?),
         },
+        ClientMessage::Join { .. }
+        | ClientMessage::Rejoin { .. }
+        | ClientMessage::Solution { .. }
+        | ClientMessage::Instructor { .. }
+        | ClientMessage::Watch { .. } => Ok(out.error("this relay serves no workshop room")?),
         ClientMessage::Run { .. } if run.is_some() => {
             Ok(out.error("a run is already going on this connection: stop it or wait for it to finish")?)
         }
