@@ -18,7 +18,9 @@ pub mod progress;
 pub mod setup;
 
 pub use progress::{AttemptView, ExerciseProgress, ExerciseTotal, Grid, GridLearner, ProgressState, Stuck};
-pub use setup::{ExerciseSource, NewRoom, NodeFaultPolicy, Push, RoomExercise, RoomView, SolutionPolicy};
+pub use setup::{
+    CourseExercise, Delivered, ExerciseSource, NewRoom, NodeFaultPolicy, Push, RoomExercise, RoomView, SolutionPolicy,
+};
 
 use crate::protocol::ServerMessage;
 use crate::validate::Problem;

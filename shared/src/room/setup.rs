@@ -138,3 +138,29 @@ wire! {
         pub scenario: Value,
     }
 }
+
+wire! {
+    /// What "send to everyone" reached.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub struct Delivered {
+        /// Learner sockets open in the room, each of which was sent the scenario.
+        pub sockets: u64,
+    }
+}
+
+wire! {
+    /// One exercise of the course the relay ships, for choosing a room's exercises
+    /// (`GET /api/course`).
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct CourseExercise {
+        /// Its id, as a room names it.
+        pub id: String,
+        /// Its title.
+        pub title: Text,
+        /// What it asks.
+        pub task: Text,
+        /// It stops, kills or starts nodes.
+        #[wire(default)]
+        pub needs_node_faults: bool,
+    }
+}

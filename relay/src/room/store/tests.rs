@@ -155,13 +155,12 @@ async fn attempts_are_numbered_per_seat_and_exercise_and_only_the_latest_keeps_i
     assert_eq!(latest.outcome, Outcome::Completed);
     assert!(matches!(&latest.events[0].kind, EventKind::Warning { message } if message == "a2"));
     // The first attempt's events were replaced; its row is kept.
-    let mut conn = store.conn.lock().expect("lock");
-    let kept: i64 = conn
-        .query_row("SELECT COUNT(*) FROM attempt_events", [], |row| row.get(0))
-        .expect("count");
+    let kept: i64 = {
+        let conn = store.conn.lock().expect("lock");
+        conn.query_row("SELECT COUNT(*) FROM attempt_events", [], |row| row.get(0))
+            .expect("count")
+    };
     assert_eq!(kept, 3);
-    drop(conn.transaction().expect("still usable"));
-    drop(conn);
     assert!(store.latest_attempt("r1", "s2", "mirror-loss").await.expect("read").is_none());
     assert!(
         store.latest_attempt("r2", "s1", "confirms").await.expect("read").is_none(),
