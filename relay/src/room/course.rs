@@ -6,23 +6,44 @@ use std::sync::OnceLock;
 
 /// Every exercise file of the course, in the course's order.
 const FILES: &[(&str, &str)] = &[
-    ("01-confirms.json", include_str!("../../../examples/exercises/01-confirms.json")),
+    (
+        "01-confirms.json",
+        include_str!("../../../examples/exercises/01-confirms.json"),
+    ),
     ("02-nack.json", include_str!("../../../examples/exercises/02-nack.json")),
-    ("03-outage.json", include_str!("../../../examples/exercises/03-outage.json")),
-    ("04-returns.json", include_str!("../../../examples/exercises/04-returns.json")),
+    (
+        "03-outage.json",
+        include_str!("../../../examples/exercises/03-outage.json"),
+    ),
+    (
+        "04-returns.json",
+        include_str!("../../../examples/exercises/04-returns.json"),
+    ),
     (
         "05-backup-exchange.json",
         include_str!("../../../examples/exercises/05-backup-exchange.json"),
     ),
-    ("06-dead-letters.json", include_str!("../../../examples/exercises/06-dead-letters.json")),
-    ("07-topic-routing.json", include_str!("../../../examples/exercises/07-topic-routing.json")),
+    (
+        "06-dead-letters.json",
+        include_str!("../../../examples/exercises/06-dead-letters.json"),
+    ),
+    (
+        "07-topic-routing.json",
+        include_str!("../../../examples/exercises/07-topic-routing.json"),
+    ),
     (
         "08-headers-routing.json",
         include_str!("../../../examples/exercises/08-headers-routing.json"),
     ),
-    ("09-priority.json", include_str!("../../../examples/exercises/09-priority.json")),
+    (
+        "09-priority.json",
+        include_str!("../../../examples/exercises/09-priority.json"),
+    ),
     ("10-lazy.json", include_str!("../../../examples/exercises/10-lazy.json")),
-    ("11-mirror-loss.json", include_str!("../../../examples/exercises/11-mirror-loss.json")),
+    (
+        "11-mirror-loss.json",
+        include_str!("../../../examples/exercises/11-mirror-loss.json"),
+    ),
     (
         "12-quorum-failover.json",
         include_str!("../../../examples/exercises/12-quorum-failover.json"),

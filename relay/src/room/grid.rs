@@ -199,7 +199,10 @@ mod tests {
     #[test]
     fn the_view_shows_the_code_the_link_and_who_may_run_what() {
         let view = view(&room());
-        assert_eq!((view.code.as_str(), view.join_path.as_str()), ("K7QM-X2PD", "/?room=K7QM-X2PD"));
+        assert_eq!(
+            (view.code.as_str(), view.join_path.as_str()),
+            ("K7QM-X2PD", "/?room=K7QM-X2PD")
+        );
         assert_eq!(view.current, "a");
         assert!(view.exercises[0].learners_may_run);
         assert!(!view.exercises[1].learners_may_run, "demos only");
@@ -222,14 +225,28 @@ mod tests {
         let grid = grid(&room(), &seats, &attempts, 12 * minute);
         let ada = &grid.learners[0].cells[0];
         assert_eq!(ada.state, ProgressState::Passed);
-        assert_eq!((ada.attempts, ada.passed_after, ada.passed_at_ms), (3, Some(2), Some(2 * minute)));
-        assert_eq!(ada.failed_check, Some(Text::new("fail 3", "失败")), "the latest attempt's");
+        assert_eq!(
+            (ada.attempts, ada.passed_after, ada.passed_at_ms),
+            (3, Some(2), Some(2 * minute))
+        );
+        assert_eq!(
+            ada.failed_check,
+            Some(Text::new("fail 3", "失败")),
+            "the latest attempt's"
+        );
         assert_eq!(ada.stuck, None);
         assert!(ada.solution_available);
         let bob = &grid.learners[1].cells[0];
-        assert_eq!((bob.state, bob.stuck), (ProgressState::Trying, Some(Stuck::FailedAttempts)));
+        assert_eq!(
+            (bob.state, bob.stuck),
+            (ProgressState::Trying, Some(Stuck::FailedAttempts))
+        );
         let cy = &grid.learners[2];
-        assert_eq!(cy.cells[0].stuck, Some(Stuck::LongTime), "11 minutes since the first attempt");
+        assert_eq!(
+            cy.cells[0].stuck,
+            Some(Stuck::LongTime),
+            "11 minutes since the first attempt"
+        );
         assert_eq!(cy.cells[1].stuck, None, "just started");
         assert!(!cy.cells[0].solution_available, "one attempt of the two needed");
         assert!(cy.stuck);

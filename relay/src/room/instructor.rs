@@ -141,7 +141,11 @@ impl Workshop {
         if !problems.is_empty() {
             return Err(refuse::invalid("scenario", problems));
         }
-        let reached = self.inner.hubs.get(&room.id).tell(LearnerSignal::Pushed(Arc::new(push)));
+        let reached = self
+            .inner
+            .hubs
+            .get(&room.id)
+            .tell(LearnerSignal::Pushed(Arc::new(push)));
         tracing::info!(code = %room.code, reached, "sent a scenario to a room");
         Ok(reached)
     }

@@ -88,7 +88,12 @@ impl Workshop {
             .check(address)
             .map_err(|retry| refuse::too_many_failures("room codes or seats", retry))?;
         let room = match secret::read_code(typed) {
-            Some(code) => self.inner.store.room_by_code(&code).await.map_err(|e| refuse::store(&e))?,
+            Some(code) => self
+                .inner
+                .store
+                .room_by_code(&code)
+                .await
+                .map_err(|e| refuse::store(&e))?,
             None => None,
         };
         let Some(room) = room.filter(Room::is_open) else {

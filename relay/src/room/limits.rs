@@ -88,7 +88,11 @@ impl SeatGates {
         let now = Instant::now();
         let mut seats = self.seats.lock().unwrap_or_else(PoisonError::into_inner);
         let gate = seats.entry(seat.to_owned()).or_default();
-        while gate.starts.front().is_some_and(|start| now.duration_since(*start) >= WINDOW) {
+        while gate
+            .starts
+            .front()
+            .is_some_and(|start| now.duration_since(*start) >= WINDOW)
+        {
             gate.starts.pop_front();
         }
         if let Some(running) = gate.running {
@@ -102,7 +106,9 @@ impl SeatGates {
             let oldest = gate.starts.front().copied().unwrap_or(now);
             return Err(GateRefusal::RateLimited {
                 limit: self.per_minute,
-                retry_after: (oldest + WINDOW).saturating_duration_since(now).max(Duration::from_millis(1)),
+                retry_after: (oldest + WINDOW)
+                    .saturating_duration_since(now)
+                    .max(Duration::from_millis(1)),
             });
         }
         gate.next_token += 1;
@@ -157,9 +163,9 @@ impl Failures {
         };
         forget_old(times, now);
         match times.front() {
-            Some(oldest) if times.len() >= self.max => {
-                Err((*oldest + WINDOW).saturating_duration_since(now).max(Duration::from_millis(1)))
-            }
+            Some(oldest) if times.len() >= self.max => Err((*oldest + WINDOW)
+                .saturating_duration_since(now)
+                .max(Duration::from_millis(1))),
             None => {
                 addresses.remove(&address);
                 Ok(())
@@ -224,7 +230,11 @@ mod tests {
         match gates.begin("ada", LIMIT) {
             Err(GateRefusal::RateLimited { limit, retry_after }) => {
                 assert_eq!(limit, 3);
-                assert_eq!(retry_after, Duration::from_secs(30), "the first run leaves the window at 60 s");
+                assert_eq!(
+                    retry_after,
+                    Duration::from_secs(30),
+                    "the first run leaves the window at 60 s"
+                );
             }
             other => panic!("expected rate limited, got {other:?}"),
         }

@@ -27,7 +27,9 @@ pub fn read_name(typed: &str) -> Result<Name, String> {
         ));
     }
     if shown.chars().any(invisible) {
-        return Err("a name cannot hold control or invisible characters: type it with letters, digits and spaces".to_owned());
+        return Err(
+            "a name cannot hold control or invisible characters: type it with letters, digits and spaces".to_owned(),
+        );
     }
     Ok(Name {
         key: shown.to_lowercase(),
@@ -37,7 +39,8 @@ pub fn read_name(typed: &str) -> Result<Name, String> {
 
 /// Characters that print as nothing, or move the cursor: they would make two names look alike.
 fn invisible(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
+    c.is_control()
+        || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}')
 }
 
 #[cfg(test)]

@@ -62,7 +62,10 @@ pub fn no_open_room(typed: &str) -> Refusal {
 
 /// The instructor named a room that does not exist.
 pub fn no_room(typed: &str) -> Refusal {
-    Refusal::new(RefusalCode::NotFound, format!("no room has the code {:?}", typed.trim()))
+    Refusal::new(
+        RefusalCode::NotFound,
+        format!("no room has the code {:?}", typed.trim()),
+    )
 }
 
 /// The seat's secret is not known.
@@ -134,10 +137,7 @@ pub fn demos_only(exercise: &str) -> Refusal {
 
 /// The room has no such exercise.
 pub fn no_exercise(exercise: &str) -> Refusal {
-    Refusal::new(
-        RefusalCode::NotFound,
-        format!("this room has no exercise {exercise:?}"),
-    )
+    Refusal::new(RefusalCode::NotFound, format!("this room has no exercise {exercise:?}"))
 }
 
 /// A solution the room does not show (yet).
@@ -190,7 +190,10 @@ pub fn malformed(error: impl std::fmt::Display, example: &str) -> Refusal {
 pub fn invalid(what: &str, problems: Vec<Problem>) -> Refusal {
     Refusal::new(
         RefusalCode::Invalid,
-        format!("the {what} has {} problem(s), each listed with its path", problems.len()),
+        format!(
+            "the {what} has {} problem(s), each listed with its path",
+            problems.len()
+        ),
     )
     .with_problems(problems)
 }

@@ -34,7 +34,10 @@ pub fn plan(request: &Request, limits: &Limits) -> Result<Plan, Vec<Problem>> {
     let mut problems = Vec::new();
     let title = request.title.trim().to_owned();
     if title.is_empty() {
-        problems.push(Problem::new("title", "a room needs a title, shown to everyone who joins"));
+        problems.push(Problem::new(
+            "title",
+            "a room needs a title, shown to everyone who joins",
+        ));
     } else if title.chars().count() > MAX_TITLE_CHARS {
         problems.push(Problem::new(
             "title",
@@ -222,7 +225,11 @@ mod tests {
         ] {
             assert!(paths.contains(&expected), "{expected} missing from {paths:?}");
         }
-        assert!(problems[2].message.contains("confirms, nack"), "{}", problems[2].message);
+        assert!(
+            problems[2].message.contains("confirms, nack"),
+            "{}",
+            problems[2].message
+        );
     }
 
     #[test]
@@ -233,6 +240,9 @@ mod tests {
             &plain,
         )
         .expect_err("this relay cannot stop nodes");
-        assert!(problems.iter().all(|p| p.path.starts_with("exercises[0].course")), "{problems:?}");
+        assert!(
+            problems.iter().all(|p| p.path.starts_with("exercises[0].course")),
+            "{problems:?}"
+        );
     }
 }

@@ -121,7 +121,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join(TOKEN_FILE)).expect("file").permissions().mode();
+            let mode = std::fs::metadata(dir.path().join(TOKEN_FILE))
+                .expect("file")
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
     }
@@ -131,7 +134,10 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let (token, origin) = instructor_token(dir.path(), Some(" a-long-enough-token ")).expect("given");
         assert_eq!((token.as_str(), origin), ("a-long-enough-token", Origin::Given));
-        assert!(matches!(instructor_token(dir.path(), Some("short")), Err(TokenError::TooShort(5))));
+        assert!(matches!(
+            instructor_token(dir.path(), Some("short")),
+            Err(TokenError::TooShort(5))
+        ));
         assert!(!dir.path().join(TOKEN_FILE).exists(), "nothing written");
     }
 }

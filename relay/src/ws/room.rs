@@ -144,7 +144,12 @@ pub async fn request(message: ClientMessage, state: &AppState, link: &mut Link, 
     }
 }
 
-async fn serve(message: ClientMessage, state: &AppState, link: &mut Link, address: IpAddr) -> Result<RoomMessage, Refusal> {
+async fn serve(
+    message: ClientMessage,
+    state: &AppState,
+    link: &mut Link,
+    address: IpAddr,
+) -> Result<RoomMessage, Refusal> {
     let workshop: &Workshop = state.workshop.as_ref().ok_or_else(refuse::no_workshop)?;
     match message {
         ClientMessage::Join { room, name } => {

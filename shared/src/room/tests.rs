@@ -102,10 +102,7 @@ fn room_tags_never_stand_for_a_run_message() {
         assert!(!ServerMessage::NAMES.contains(tag), "{tag} is both");
     }
     let hello = Incoming::read(r#"{"type":"error","message":"no"}"#).expect("reads");
-    assert_eq!(
-        hello,
-        Incoming::Server(ServerMessage::Error { message: "no".into() })
-    );
+    assert_eq!(hello, Incoming::Server(ServerMessage::Error { message: "no".into() }));
     let error = Incoming::read(r#"{"type":"bye"}"#).expect_err("unknown");
     assert!(error.to_string().contains("unknown message type `bye`"), "{error}");
     assert!(error.to_string().contains("seat"), "{error}");
@@ -156,7 +153,10 @@ fn the_room_requests_are_client_messages() {
                 name: " Ada ".into(),
             },
         ),
-        (r#"{"type":"rejoin","seat":"s"}"#, ClientMessage::Rejoin { seat: "s".into() }),
+        (
+            r#"{"type":"rejoin","seat":"s"}"#,
+            ClientMessage::Rejoin { seat: "s".into() },
+        ),
         (
             r#"{"type":"solution","exercise":"e"}"#,
             ClientMessage::Solution { exercise: "e".into() },
@@ -165,7 +165,10 @@ fn the_room_requests_are_client_messages() {
             r#"{"type":"instructor","token":"t"}"#,
             ClientMessage::Instructor { token: "t".into() },
         ),
-        (r#"{"type":"watch","room":"r"}"#, ClientMessage::Watch { room: "r".into() }),
+        (
+            r#"{"type":"watch","room":"r"}"#,
+            ClientMessage::Watch { room: "r".into() },
+        ),
     ] {
         assert_eq!(serde_json::from_str::<ClientMessage>(text).expect("reads"), expected);
     }

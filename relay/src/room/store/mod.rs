@@ -82,7 +82,11 @@ impl Store {
                 detail: format!("SQLite's integrity check says: {check}"),
             });
         }
-        let found = usize::from(schema::MIGRATIONS.current_version(&conn).map_err(|e| migration(path, e))?);
+        let found = usize::from(
+            schema::MIGRATIONS
+                .current_version(&conn)
+                .map_err(|e| migration(path, e))?,
+        );
         if found > schema::LATEST {
             return Err(OpenError::Newer {
                 path: path.to_path_buf(),
@@ -90,7 +94,9 @@ impl Store {
                 known: schema::LATEST,
             });
         }
-        schema::MIGRATIONS.to_latest(&mut conn).map_err(|e| migration(path, e))?;
+        schema::MIGRATIONS
+            .to_latest(&mut conn)
+            .map_err(|e| migration(path, e))?;
         Ok(Self {
             conn: Arc::new(Mutex::new(conn)),
             path: Arc::new(path.to_path_buf()),
@@ -198,7 +204,8 @@ impl Store {
         exercise_id: &str,
     ) -> Result<Option<Attempt>, StoreError> {
         let (room, seat, exercise) = (room_id.to_owned(), seat_id.to_owned(), exercise_id.to_owned());
-        self.call(move |conn| attempts::latest(conn, &room, &seat, &exercise)).await
+        self.call(move |conn| attempts::latest(conn, &room, &seat, &exercise))
+            .await
     }
 }
 

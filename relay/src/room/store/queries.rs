@@ -97,7 +97,10 @@ mod tests {
     #[test]
     fn nothing_sqlite_only() {
         let migrations = include_str!("migrations/001-rooms-seats-attempts.sql");
-        let texts = ALL.iter().map(|(name, sql)| (*name, *sql)).chain([("migration 1", migrations)]);
+        let texts = ALL
+            .iter()
+            .map(|(name, sql)| (*name, *sql))
+            .chain([("migration 1", migrations)]);
         for (name, sql) in texts {
             let upper = sql.to_uppercase();
             for word in [

@@ -75,13 +75,19 @@ pub(super) fn all(conn: &Connection) -> Result<Vec<Room>, StoreError> {
 
 /// The room with a join code.
 pub(super) fn by_code(conn: &Connection, code: &str) -> Result<Option<Room>, StoreError> {
-    let head = conn.prepare_cached(SELECT_ROOM_BY_CODE)?.query_row([code], head).optional()?;
+    let head = conn
+        .prepare_cached(SELECT_ROOM_BY_CODE)?
+        .query_row([code], head)
+        .optional()?;
     head.map(|head| complete(conn, head)).transpose()
 }
 
 /// The room with an id.
 pub(super) fn by_id(conn: &Connection, id: &str) -> Result<Option<Room>, StoreError> {
-    let head = conn.prepare_cached(SELECT_ROOM_BY_ID)?.query_row([id], head).optional()?;
+    let head = conn
+        .prepare_cached(SELECT_ROOM_BY_ID)?
+        .query_row([id], head)
+        .optional()?;
     head.map(|head| complete(conn, head)).transpose()
 }
 

@@ -92,9 +92,15 @@ async fn rooms_keep_their_exercises_policies_and_state() {
     ));
     store.set_current("r1", 1).await.expect("moved");
     store.close_room("r1", 5_000).await.expect("closed");
-    store.close_room("r1", 9_000).await.expect("closing again keeps the first time");
+    store
+        .close_room("r1", 9_000)
+        .await
+        .expect("closing again keeps the first time");
     let room = store.room("r1").await.expect("read").expect("found");
-    assert_eq!((room.current, room.closed_at_ms, room.is_open()), (1, Some(5_000), false));
+    assert_eq!(
+        (room.current, room.closed_at_ms, room.is_open()),
+        (1, Some(5_000), false)
+    );
     assert_eq!(room.exercise("mirror-loss").map(|e| e.needs_node_faults), Some(true));
     store.create_room(new_room("r3", "CCCC4444")).await.expect("created");
     let all: Vec<String> = store.rooms().await.expect("all").into_iter().map(|r| r.id).collect();
@@ -114,12 +120,27 @@ async fn a_name_is_unique_in_its_room_only_and_a_secret_gives_its_own_seat() {
     store.add_seat(new_seat("s3", "r2", "Ada")).await.expect("another room");
     store.add_seat(new_seat("s4", "r1", "Grace")).await.expect("seated");
     let seat = store.seat_by_secret("secret-s1").await.expect("read").expect("found");
-    assert_eq!((seat.id.as_str(), seat.room_id.as_str(), seat.name.as_str()), ("s1", "r1", "Ada"));
+    assert_eq!(
+        (seat.id.as_str(), seat.room_id.as_str(), seat.name.as_str()),
+        ("s1", "r1", "Ada")
+    );
     assert!(store.seat_by_secret("Ada").await.expect("read").is_none());
-    assert!(store.seat_by_secret("s1").await.expect("read").is_none(), "the public id is no secret");
-    let names: Vec<String> = store.seats("r1").await.expect("seats").into_iter().map(|s| s.name).collect();
+    assert!(
+        store.seat_by_secret("s1").await.expect("read").is_none(),
+        "the public id is no secret"
+    );
+    let names: Vec<String> = store
+        .seats("r1")
+        .await
+        .expect("seats")
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
     assert_eq!(names, ["Ada", "Grace"]);
-    assert!(store.seat("r2", "s1").await.expect("read").is_none(), "a seat of another room");
+    assert!(
+        store.seat("r2", "s1").await.expect("read").is_none(),
+        "a seat of another room"
+    );
     assert_eq!(store.room("r1").await.expect("read").expect("found").learners, 2);
 }
 
@@ -133,7 +154,9 @@ async fn attempts_are_numbered_per_seat_and_exercise_and_only_the_latest_keeps_i
         store.record_attempt(attempt("a1", "s1", "confirms", false, 100)).await,
         store.record_attempt(attempt("a2", "s1", "confirms", true, 200)).await,
         store.record_attempt(attempt("a3", "s2", "confirms", false, 300)).await,
-        store.record_attempt(attempt("a4", "s1", "mirror-loss", false, 400)).await,
+        store
+            .record_attempt(attempt("a4", "s1", "mirror-loss", false, 400))
+            .await,
     ]
     .map(|n| n.expect("recorded"));
     assert_eq!(numbers, [1, 2, 1, 1]);
@@ -161,9 +184,19 @@ async fn attempts_are_numbered_per_seat_and_exercise_and_only_the_latest_keeps_i
             .expect("count")
     };
     assert_eq!(kept, 3);
-    assert!(store.latest_attempt("r1", "s2", "mirror-loss").await.expect("read").is_none());
     assert!(
-        store.latest_attempt("r2", "s1", "confirms").await.expect("read").is_none(),
+        store
+            .latest_attempt("r1", "s2", "mirror-loss")
+            .await
+            .expect("read")
+            .is_none()
+    );
+    assert!(
+        store
+            .latest_attempt("r2", "s1", "confirms")
+            .await
+            .expect("read")
+            .is_none(),
         "asked through another room"
     );
 }
@@ -176,11 +209,22 @@ async fn what_was_written_is_there_after_a_reopen() {
         let store = Store::open(&path).expect("created with its folder");
         store.create_room(new_room("r1", "AAAA2222")).await.expect("created");
         store.add_seat(new_seat("s1", "r1", "Ada")).await.expect("seated");
-        store.record_attempt(attempt("a1", "s1", "confirms", true, 100)).await.expect("recorded");
+        store
+            .record_attempt(attempt("a1", "s1", "confirms", true, 100))
+            .await
+            .expect("recorded");
     }
     let store = Store::open(&path).expect("reopened");
     assert_eq!(store.path(), path);
-    assert_eq!(store.seat_by_secret("secret-s1").await.expect("read").map(|s| s.name).as_deref(), Some("Ada"));
+    assert_eq!(
+        store
+            .seat_by_secret("secret-s1")
+            .await
+            .expect("read")
+            .map(|s| s.name)
+            .as_deref(),
+        Some("Ada")
+    );
     assert_eq!(store.room_attempts("r1").await.expect("rows").len(), 1);
 }
 
