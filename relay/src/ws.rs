@@ -62,6 +62,8 @@ pub const MAX_FRAME_BYTES: usize = 16 * 1024 * 1024;
 const RUN_EVENT_BUFFER: usize = 4096;
 /// Recorded attempts waiting to be told to the page (a socket has one run at a time).
 const RECORDED_BUFFER: usize = 4;
+/// How long a recorded attempt waits for room in its socket's buffer before it is not told.
+const RECORDED_SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// This socket's run: waiting for a slot, or going on.
 enum Run {
@@ -529,7 +531,8 @@ fn finish(
                     state.runs.spawn(async move {
                         match workshop.record(finished).await {
                             Ok(message) => {
-                                let _ = recorded.send(message).await;
+                                // The session reads these as they come; a session gone drops them.
+                                let _ = tokio::time::timeout(RECORDED_SEND_TIMEOUT, recorded.send(message)).await;
                             }
                             Err(error) => tracing::error!(%error, "could not record a learner's attempt"),
                         }
