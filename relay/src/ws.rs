@@ -22,7 +22,7 @@
 //! decided by the same function in `warren-shared` as everywhere else.
 //!
 //! In a workshop (docs/workshop.md) the socket may take a learner's seat or be the instructor's
-//! ([`room`]): room requests are answered with room messages, what the room tells its learners
+//! (`ws/room.rs`): room requests are answered with room messages, what the room tells its learners
 //! and the watched grid arrive as inputs of the same loop, a learner's run goes through their
 //! gate and is checked against the room's exercise, and its attempt is recorded in a task of its
 //! own once `finished` is sent; `recorded` follows.
