@@ -19,6 +19,7 @@ use crate::admission;
 use crate::broker::address::redact;
 use crate::broker::managed::{DEFAULT_NODES, MAX_NODES, ManagedBroker};
 use crate::connect::{Broker, BrokerConfig};
+use crate::room::{self, limits::DEFAULT_RUNS_PER_MINUTE};
 use crate::server::{self, AppState, DEFAULT_MAX_RUNS, DEFAULT_SOCKETS_PER_ADDRESS, ServerConfig, SocketLimits};
 use crate::slots::DEFAULT_MAX_WAITING;
 use crate::vhost::RelayId;
@@ -138,9 +139,22 @@ pub struct ServeArgs {
     /// Most WebSockets open at once from one client IP address.
     #[arg(long, env = "WARREN_MAX_SOCKETS_PER_ADDRESS", default_value_t = DEFAULT_SOCKETS_PER_ADDRESS, value_parser = at_least_one())]
     pub max_sockets_per_address: usize,
-    /// Serve a workshop: many users share the cluster, so node faults are refused.
+    /// Serve a workshop: many users share the cluster, so node faults are refused, except in the
+    /// instructor's demos and in rooms that allow them; the instructor creates rooms that
+    /// learners join (docs/workshop.md). Prints the instructor's link.
     #[arg(long, env = "WARREN_WORKSHOP", value_parser = clap::builder::BoolishValueParser::new(), num_args = 0..=1, default_missing_value = "true")]
     pub workshop: bool,
+    /// The workshop's folder: its database (rooms.sqlite3: rooms, seats, attempts) and the
+    /// instructor's token. Default: `workshop` in Warren's data folder.
+    #[arg(long, env = "WARREN_WORKSHOP_DIR", value_name = "DIR")]
+    pub workshop_dir: Option<PathBuf>,
+    /// The instructor's token (at least 16 characters). Without it, Warren makes one on the first
+    /// --workshop start and keeps it in the workshop's folder.
+    #[arg(long, env = "WARREN_INSTRUCTOR_TOKEN", hide_env_values = true, value_name = "TOKEN")]
+    pub instructor_token: Option<String>,
+    /// Runs a learner in a workshop room may start in a minute.
+    #[arg(long, env = "WARREN_RUNS_PER_MINUTE", default_value_t = DEFAULT_RUNS_PER_MINUTE, value_parser = at_least_one())]
+    pub runs_per_minute: usize,
     /// The broker.
     #[command(flatten)]
     pub broker: BrokerArgs,
@@ -208,6 +222,16 @@ async fn connect(args: &BrokerArgs, sweep: bool) -> Result<Broker, ExitCode> {
 }
 
 async fn serve(args: ServeArgs) -> ExitCode {
+    // The workshop's folder first: a broken database stops the relay before anything starts.
+    let workshop = if args.workshop {
+        let dir = args.workshop_dir.clone().unwrap_or_else(room::default_dir);
+        match room::open(&dir, args.instructor_token.as_deref()) {
+            Ok(opened) => Some(opened),
+            Err(error) => return fail(error),
+        }
+    } else {
+        None
+    };
     let broker = match connect(&args.broker, false).await {
         Ok(broker) => broker,
         Err(code) => return code,
@@ -230,20 +254,24 @@ async fn serve(args: ServeArgs) -> ExitCode {
             max_per_address: args.max_sockets_per_address,
             ..SocketLimits::default()
         },
+        runs_per_minute: args.runs_per_minute,
         ..ServerConfig::new(
             args.broker.limits(args.workshop),
             args.static_dir.unwrap_or_else(default_static_dir),
         )
     };
     let version = broker.version().await;
+    let address = listener.local_addr().unwrap_or(args.listen);
     println!(
-        "Warren is serving http://{} (RabbitMQ {version}{}); press Ctrl-C to stop",
-        args.listen,
+        "Warren is serving http://{address} (RabbitMQ {version}{}); press Ctrl-C to stop",
         if broker.managed { ", managed by Warren" } else { "" }
     );
+    if let Some(opened) = &workshop {
+        print!("{}", workshop_banner(address, opened));
+    }
     match server::serve(
         listener,
-        AppState::start(broker, config).await,
+        AppState::start_with(broker, config, workshop).await,
         server::shutdown_signal(),
     )
     .await
@@ -251,6 +279,42 @@ async fn serve(args: ServeArgs) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => fail(format!("the server stopped: {error}")),
     }
+}
+
+/// What `warren serve --workshop` tells the instructor: where the rooms are kept, her link (the
+/// token rides in the fragment, which browsers never send to a server), and how learners on
+/// other machines reach the relay.
+pub fn workshop_banner(address: SocketAddr, opened: &room::Opened) -> String {
+    let mut text = String::new();
+    let kept = match &opened.token_origin {
+        room::token::Origin::Given => "given with --instructor-token".to_owned(),
+        room::token::Origin::Kept(path) => format!("kept in {}", path.display()),
+        room::token::Origin::Made(path) => format!("made now and kept in {}", path.display()),
+    };
+    let local = if address.ip().is_unspecified() {
+        SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), address.port())
+    } else {
+        address
+    };
+    text.push_str(&format!(
+        "Workshop: rooms, seats and attempts are kept in {}\n",
+        opened.store.path().display()
+    ));
+    text.push_str(&format!(
+        "Instructor (keep this link to yourself; the token is {kept}):\n  http://{local}/#instructor={}\n",
+        opened.token
+    ));
+    if address.ip().is_loopback() {
+        text.push_str(&format!(
+            "Learners on other machines cannot reach {}: for a room on the LAN, start with --listen 0.0.0.0:{} \
+             and give them this machine's address\n",
+            address.ip(),
+            address.port()
+        ));
+    } else {
+        text.push_str("Learners join with the link each room shows (its code on this relay's address)\n");
+    }
+    text
 }
 
 async fn run_file(args: RunArgs) -> ExitCode {

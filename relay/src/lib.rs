@@ -22,6 +22,7 @@ pub mod broker;
 pub mod cli;
 pub mod connect;
 pub mod periodic;
+pub mod room;
 pub mod run;
 pub mod server;
 pub mod slots;

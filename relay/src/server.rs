@@ -1,5 +1,6 @@
-//! The HTTP side: the page, the WebSocket endpoint and a health check; the relay's settings and
-//! shared state (run slots, its vhosts, its lease on the broker); graceful shutdown.
+//! The HTTP side: the page, the WebSocket endpoint, a health check and the workshop's `/api`; the
+//! relay's settings and shared state (run slots, its vhosts, its lease on the broker, the
+//! workshop); graceful shutdown.
 
 use axum::Router;
 use axum::extract::ws::WebSocketUpgrade;
@@ -21,6 +22,7 @@ use warren_shared::{Event, Limits, Scenario, Summary};
 use crate::admission::{self, AddressSlots};
 use crate::connect::{Broker, OVERVIEW_REFRESH};
 use crate::periodic;
+use crate::room::{self, Workshop};
 use crate::run::{self, RunError};
 use crate::slots::{DEFAULT_MAX_WAITING, RunSlots};
 use crate::vhost::lease::Lease;
@@ -68,6 +70,8 @@ pub struct ServerConfig {
     pub allowed_origins: Vec<String>,
     /// What one socket may cost the relay.
     pub sockets: SocketLimits,
+    /// Runs a learner in a workshop room may start in a minute.
+    pub runs_per_minute: usize,
 }
 
 impl ServerConfig {
@@ -82,6 +86,7 @@ impl ServerConfig {
             static_dir,
             allowed_origins: Vec::new(),
             sockets: SocketLimits::default(),
+            runs_per_minute: room::limits::DEFAULT_RUNS_PER_MINUTE,
         }
     }
 }
@@ -133,6 +138,8 @@ pub struct AppState {
     pub shutdown: CancellationToken,
     /// Open sockets per client address.
     pub sockets: AddressSlots,
+    /// The workshop, when the relay serves one (`warren serve --workshop`).
+    pub workshop: Option<Workshop>,
     /// The relay's lease on the broker, given back at shutdown once its vhosts are deleted.
     lease: Arc<Mutex<Option<Lease>>>,
 }
@@ -143,6 +150,12 @@ impl AppState {
     /// left (their deletion goes on in the background), then start the vhost pool, the sweep
     /// every [`ServerConfig::sweep_interval`] and the overview's refresh.
     pub async fn start(broker: Broker, config: ServerConfig) -> Self {
+        Self::start_with(broker, config, None).await
+    }
+
+    /// [`AppState::start`], serving the workshop `opened` (its folder, opened beforehand so that a
+    /// broken database stops the relay before anything else starts).
+    pub async fn start_with(broker: Broker, config: ServerConfig, opened: Option<room::Opened>) -> Self {
         let relay = RelayId::new();
         let lease = match Lease::take(&broker.endpoints, &relay).await {
             Ok(lease) => Some(lease),
@@ -178,7 +191,12 @@ impl AppState {
         );
         sweep::start(vhosts.clone(), config.sweep_interval, shutdown.clone(), &runs);
         refresh_overview(broker.clone(), shutdown.clone(), &runs);
+        let workshop = opened.map(|opened| {
+            let settings = room::Settings::new(&config.limits, config.runs_per_minute);
+            Workshop::start(opened, settings, shutdown.clone(), runs.clone())
+        });
         Self {
+            workshop,
             broker,
             slots: RunSlots::new(config.max_concurrent_runs, config.max_waiting),
             sockets: AddressSlots::new(config.sockets.max_per_address),
@@ -228,7 +246,7 @@ fn refresh_overview(broker: Broker, shutdown: CancellationToken, tracker: &TaskT
     });
 }
 
-/// The router: `/ws`, `/healthz`, and the page for everything else. Serve it with
+/// The router: `/ws`, `/healthz`, the workshop's `/api`, and the page for everything else. Serve it with
 /// `into_make_service_with_connect_info::<SocketAddr>()`, as [`serve`] does: `/ws` counts sockets
 /// per client address.
 pub fn app(state: AppState) -> Router {
@@ -238,7 +256,8 @@ pub fn app(state: AppState) -> Router {
         .append_index_html_on_directories(true);
     let router = Router::new()
         .route("/ws", get(websocket))
-        .route("/healthz", get(health));
+        .route("/healthz", get(health))
+        .merge(room::api::routes());
     if index.is_file() {
         router.fallback_service(page).with_state(state)
     } else {

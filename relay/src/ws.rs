@@ -20,8 +20,15 @@
 //! A scenario that is an exercise (docs/exercises.md) is refused when the learner changed a part
 //! it locks; otherwise its run's events are kept, and `finished` carries the exercise's checks,
 //! decided by the same function in `warren-shared` as everywhere else.
+//!
+//! In a workshop (docs/workshop.md) the socket may take a learner's seat or be the instructor's
+//! (`ws/room.rs`): room requests are answered with room messages, what the room tells its learners
+//! and the watched grid arrive as inputs of the same loop, a learner's run goes through their
+//! gate and is checked against the room's exercise, and its attempt is recorded in a task of its
+//! own once `finished` is sent; `recorded` follows.
 
 mod outbox;
+mod room;
 
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
 use futures_util::StreamExt;
@@ -38,11 +45,13 @@ use warren_shared::{
     SummaryBuilder, parse_scenario, validate,
 };
 
+use crate::room::learner::FinishedRun;
 use crate::run::RunError;
 use crate::server::AppState;
 use crate::slots::{Admission, LineFull, Next, Place, Slot, Ticket};
 use crate::vhost;
 use outbox::{MAX_BATCH, Outbox, Outgoing, Refused};
+use room::{FromRoom, Link, RoomRun};
 
 /// Largest message the relay accepts from a page (a scenario is far smaller).
 pub const MAX_MESSAGE_BYTES: usize = 1024 * 1024;
@@ -51,6 +60,10 @@ pub const MAX_MESSAGE_BYTES: usize = 1024 * 1024;
 pub const MAX_FRAME_BYTES: usize = 16 * 1024 * 1024;
 /// Events buffered between a run and its socket.
 const RUN_EVENT_BUFFER: usize = 4096;
+/// Recorded attempts waiting to be told to the page (a socket has one run at a time).
+const RECORDED_BUFFER: usize = 4;
+/// How long a recorded attempt waits for room in its socket's buffer before it is not told.
+const RECORDED_SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// This socket's run: waiting for a slot, or going on.
 enum Run {
@@ -64,6 +77,7 @@ struct WaitingRun {
     scenario: Box<Scenario>,
     exercise: Option<Box<Exercise>>,
     ticket: Ticket,
+    room: Option<RoomRun>,
 }
 
 /// A run in progress on this socket.
@@ -74,6 +88,8 @@ struct ActiveRun {
     task: JoinHandle<Result<Summary, RunError>>,
     /// The run of an exercise: its scenario and every event so far, for the checks at the end.
     recording: Option<Recording>,
+    /// A learner's run in a workshop room.
+    room: Option<RoomRun>,
 }
 
 /// What an exercise's checks need once its run ends.
@@ -99,6 +115,8 @@ enum Input {
     PingDue,
     Idle,
     Shutdown,
+    Room(FromRoom),
+    Recorded(Option<warren_shared::room::RoomMessage>),
 }
 
 /// Why the session ends.
@@ -128,6 +146,8 @@ pub async fn session(socket: WebSocket, state: AppState, peer: SocketAddr) {
     let (sink, mut stream) = socket.split();
     let out = Outbox::spawn(sink, limits.max_backlog);
     let mut run: Option<Run> = None;
+    let mut link = Link::default();
+    let (recorded, mut recordings) = mpsc::channel(RECORDED_BUFFER);
     let every = limits.ping_interval.max(Duration::from_millis(1)); // an interval of zero panics
     let mut ping = tokio::time::interval_at(Instant::now() + every, every);
     ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -150,13 +170,24 @@ pub async fn session(socket: WebSocket, state: AppState, peer: SocketAddr) {
                 _ = ping.tick() => Input::PingDue,
                 () = &mut idle => Input::Idle,
                 () = state.shutdown.cancelled() => Input::Shutdown,
+                from_room = link.next() => Input::Room(from_room),
+                message = recordings.recv() => Input::Recorded(message),
             }
         };
         if let Input::Frame(Some(Ok(_))) = input {
             idle.as_mut().reset(Instant::now() + limits.idle_timeout);
         }
         flow = match input {
-            Input::Frame(Some(Ok(Message::Text(text)))) => on_text(&text, &state, &mut run, &out),
+            Input::Frame(Some(Ok(Message::Text(text)))) => {
+                let mut socket = Socket {
+                    state: &state,
+                    run: &mut run,
+                    link: &mut link,
+                    out: &out,
+                    peer,
+                };
+                socket.on_text(&text).await
+            }
             Input::Frame(Some(Ok(Message::Binary(_)))) => out
                 .error("binary frames are not understood: send JSON text such as {\"type\":\"stop\"}")
                 .map_err(End::from),
@@ -167,7 +198,7 @@ pub async fn session(socket: WebSocket, state: AppState, peer: SocketAddr) {
                 _ => Ok(()),
             },
             Input::RunEnded(result) => match run.take() {
-                Some(Run::Going(active)) => finish(active, result, &out),
+                Some(Run::Going(active)) => finish(active, result, &out, &state, &recorded),
                 other => {
                     run = other;
                     Ok(())
@@ -187,6 +218,7 @@ pub async fn session(socket: WebSocket, state: AppState, peer: SocketAddr) {
                         &state,
                         slot,
                         waiting.id,
+                        waiting.room,
                     )));
                     Ok(())
                 }
@@ -209,6 +241,12 @@ pub async fn session(socket: WebSocket, state: AppState, peer: SocketAddr) {
                 .error("the relay is shutting down; runs are being stopped")
                 .map_err(End::from)
                 .and(Err(End::Closed)),
+            Input::Room(from_room) => match link.receive(from_room) {
+                Some(message) => out.room(message).map_err(End::from),
+                None => Ok(()),
+            },
+            Input::Recorded(Some(message)) => out.room(message).map_err(End::from),
+            Input::Recorded(None) => Ok(()),
         };
     }
     // The page is gone or dropped: a waiting run leaves the line; a run going on is stopped, and
@@ -260,61 +298,91 @@ async fn hello(state: &AppState) -> ServerMessage {
     })
 }
 
-/// A text frame from the page: a `run` or a `stop`, or an error back.
-fn on_text(text: &Utf8Bytes, state: &AppState, run: &mut Option<Run>, out: &Outbox) -> Flow {
-    if text.len() > MAX_MESSAGE_BYTES {
-        return Ok(out.error(format!(
-            "a message of {} bytes is larger than this relay accepts ({MAX_MESSAGE_BYTES} bytes); a scenario is normally a few kilobytes",
-            text.len()
-        ))?);
-    }
-    let message: ClientMessage = match serde_json::from_str(text.as_str()) {
-        Ok(message) => message,
-        Err(error) => {
+/// What a frame from the page may touch.
+struct Socket<'a> {
+    state: &'a AppState,
+    run: &'a mut Option<Run>,
+    link: &'a mut Link,
+    out: &'a Outbox,
+    peer: SocketAddr,
+}
+
+impl Socket<'_> {
+    /// A text frame from the page: a `run`, a `stop` or a room request, or an error back.
+    async fn on_text(&mut self, text: &Utf8Bytes) -> Flow {
+        let out = self.out;
+        if text.len() > MAX_MESSAGE_BYTES {
             return Ok(out.error(format!(
-                "could not read the message ({error}): send JSON such as {{\"type\":\"run\",\"scenario\":{{...}}}} or {{\"type\":\"stop\"}}"
+                "a message of {} bytes is larger than this relay accepts ({MAX_MESSAGE_BYTES} bytes); a scenario is normally a few kilobytes",
+                text.len()
             ))?);
         }
-    };
-    match message {
-        ClientMessage::Stop => match run.take() {
-            Some(Run::Going(active)) => {
-                active.cancel.cancel();
-                *run = Some(Run::Going(active));
-                Ok(())
+        let message: ClientMessage = match serde_json::from_str(text.as_str()) {
+            Ok(message) => message,
+            Err(error) => {
+                return Ok(out.error(format!(
+                    "could not read the message ({error}): send JSON such as {{\"type\":\"run\",\"scenario\":{{...}}}} or {{\"type\":\"stop\"}}"
+                ))?);
             }
-            // Leaving the line (the ticket is dropped) ends the run before it started.
-            Some(Run::Waiting(waiting)) => Ok(out.message(stopped_while_waiting(&waiting))?),
-            None => Ok(out.error("there is no run to stop on this connection")?),
-        },
-        ClientMessage::Run { .. } if run.is_some() => {
-            Ok(out.error("a run is already going on this connection: stop it or wait for it to finish")?)
-        }
-        ClientMessage::Run { scenario } => {
-            let (scenario, exercise) = match admit(&scenario, &state.config.limits) {
-                Ok(admitted) => admitted,
-                Err(problems) => return Ok(out.message(ServerMessage::Invalid { problems })?),
-            };
-            let id: Arc<str> = vhost::new_run_id().into();
-            let admission = match state.slots.join() {
-                Ok(admission) => admission,
-                Err(full) => return Ok(out.error(line_full(full))?),
-            };
-            out.message(ServerMessage::Accepted { run_id: id.to_string() })?;
-            *run = Some(match admission {
-                Admission::Now(slot) => Run::Going(start(scenario, exercise, state, slot, id)),
-                Admission::Wait(ticket) => {
-                    out.message(waiting_message(&id, ticket.place()))?;
-                    Run::Waiting(WaitingRun {
-                        id,
-                        scenario: Box::new(scenario),
-                        exercise,
-                        ticket,
-                    })
+        };
+        match message {
+            ClientMessage::Stop => match self.run.take() {
+                Some(Run::Going(active)) => {
+                    active.cancel.cancel();
+                    *self.run = Some(Run::Going(active));
+                    Ok(())
                 }
-            });
-            Ok(())
+                // Leaving the line (the ticket is dropped) ends the run before it started.
+                Some(Run::Waiting(waiting)) => Ok(out.message(stopped_while_waiting(&waiting))?),
+                None => Ok(out.error("there is no run to stop on this connection")?),
+            },
+            ClientMessage::Run { .. } if self.run.is_some() => {
+                Ok(out.error("a run is already going on this connection: stop it or wait for it to finish")?)
+            }
+            ClientMessage::Run { scenario } => self.on_run(&scenario).await,
+            request => {
+                let answer = room::request(request, self.state, self.link, self.peer.ip()).await;
+                Ok(out.room(answer)?)
+            }
         }
+    }
+
+    /// A `run`: made ready for who this socket is, admitted, let through the learner's gate,
+    /// then started or put in the line.
+    async fn on_run(&mut self, document: &serde_json::Value) -> Flow {
+        let (state, out) = (self.state, self.out);
+        let mut ready = match self.link.ready(state, document).await {
+            Ok(ready) => ready,
+            Err(refusal) => return Ok(out.room(warren_shared::room::RoomMessage::Refused(refusal))?),
+        };
+        let (scenario, exercise) = match admit(&ready.document, &ready.limits) {
+            Ok(admitted) => admitted,
+            Err(problems) => return Ok(out.message(ServerMessage::Invalid { problems })?),
+        };
+        let room = match self.link.begin(state, &mut ready, &scenario) {
+            Ok(room) => room,
+            Err(refusal) => return Ok(out.room(warren_shared::room::RoomMessage::Refused(refusal))?),
+        };
+        let id: Arc<str> = vhost::new_run_id().into();
+        let admission = match state.slots.join() {
+            Ok(admission) => admission,
+            Err(full) => return Ok(out.error(line_full(full))?),
+        };
+        out.message(ServerMessage::Accepted { run_id: id.to_string() })?;
+        *self.run = Some(match admission {
+            Admission::Now(slot) => Run::Going(start(scenario, exercise, state, slot, id, room)),
+            Admission::Wait(ticket) => {
+                out.message(waiting_message(&id, ticket.place()))?;
+                Run::Waiting(WaitingRun {
+                    id,
+                    scenario: Box::new(scenario),
+                    exercise,
+                    ticket,
+                    room,
+                })
+            }
+        });
+        Ok(())
     }
 }
 
@@ -372,7 +440,14 @@ fn line_full(full: LineFull) -> String {
     )
 }
 
-fn start(scenario: Scenario, exercise: Option<Box<Exercise>>, state: &AppState, slot: Slot, id: Arc<str>) -> ActiveRun {
+fn start(
+    scenario: Scenario,
+    exercise: Option<Box<Exercise>>,
+    state: &AppState,
+    slot: Slot,
+    id: Arc<str>,
+    room: Option<RoomRun>,
+) -> ActiveRun {
     let recording = exercise.map(|exercise| Recording {
         exercise,
         scenario: Box::new(scenario.clone()),
@@ -394,6 +469,7 @@ fn start(scenario: Scenario, exercise: Option<Box<Exercise>>, state: &AppState, 
         events,
         task,
         recording,
+        room,
     }
 }
 
@@ -413,8 +489,16 @@ impl ActiveRun {
     }
 }
 
-/// The run's task ended: its last events, then `finished` (or the error that ended it).
-fn finish(mut run: ActiveRun, result: Result<Result<Summary, RunError>, tokio::task::JoinError>, out: &Outbox) -> Flow {
+/// The run's task ended: its last events, then `finished` (or the error that ended it); a
+/// learner's run of a room exercise goes on to be recorded, in a task whose `recorded` message
+/// comes back through `recorded`.
+fn finish(
+    mut run: ActiveRun,
+    result: Result<Result<Summary, RunError>, tokio::task::JoinError>,
+    out: &Outbox,
+    state: &AppState,
+    recorded: &mpsc::Sender<warren_shared::room::RoomMessage>,
+) -> Flow {
     // Every event was queued before the task ended: send what is left, then the summary.
     let mut rest = Vec::new();
     while let Ok(event) = run.events.try_recv() {
@@ -425,12 +509,37 @@ fn finish(mut run: ActiveRun, result: Result<Result<Summary, RunError>, tokio::t
         Ok(Ok(summary)) => {
             let outcome = summary.outcome.unwrap_or(Outcome::Failed);
             let checks = run.recording.as_ref().map(|r| r.checks(&summary)).unwrap_or_default();
-            Ok(out.message(ServerMessage::Finished {
+            out.message(ServerMessage::Finished {
                 run_id: run.id.to_string(),
                 outcome,
-                summary,
-                checks,
-            })?)
+                summary: summary.clone(),
+                checks: checks.clone(),
+            })?;
+            let plan = run.room.take().and_then(|room| room.attempt);
+            if let (Some(plan), Some(recording), Some(workshop)) = (plan, run.recording.take(), &state.workshop) {
+                let finished = FinishedRun {
+                    plan,
+                    run_id: run.id.to_string(),
+                    scenario: *recording.scenario,
+                    outcome,
+                    checks,
+                    summary,
+                    events: recording.events,
+                };
+                if finished.counts() {
+                    let (workshop, recorded) = (workshop.clone(), recorded.clone());
+                    state.runs.spawn(async move {
+                        match workshop.record(finished).await {
+                            Ok(message) => {
+                                // The session reads these as they come; a session gone drops them.
+                                let _ = tokio::time::timeout(RECORDED_SEND_TIMEOUT, recorded.send(message)).await;
+                            }
+                            Err(error) => tracing::error!(%error, "could not record a learner's attempt"),
+                        }
+                    });
+                }
+            }
+            Ok(())
         }
         Ok(Err(error)) => Ok(out.error(error.to_string())?),
         Err(error) => Ok(out.error(format!("the run failed inside the relay: {error}"))?),

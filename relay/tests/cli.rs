@@ -157,3 +157,77 @@ fn check_refuses_an_invalid_exercise_with_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("has no exercise"));
 }
+
+/// A workshop folder of this test process's own, emptied.
+fn workshop_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("warren-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+#[test]
+fn a_corrupt_workshop_database_stops_serve_with_one_paragraph() {
+    let dir = workshop_dir("corrupt");
+    let database = dir.join("rooms.sqlite3");
+    let garbage = "rooms: none, seats: none, this is not SQLite\n".repeat(200);
+    std::fs::write(&database, &garbage).expect("write");
+    let out = warren(&[
+        "serve",
+        "--workshop",
+        "--workshop-dir",
+        dir.to_str().expect("utf-8 path"),
+        "--listen",
+        "127.0.0.1:0",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "stdout: {}", text(&out.stdout));
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "one paragraph: {stderr}");
+    assert!(stderr.contains(&database.display().to_string()), "where: {stderr}");
+    assert!(stderr.contains("not an SQLite database"), "what: {stderr}");
+    assert!(
+        stderr.contains("mv ") && stderr.contains("--workshop-dir"),
+        "what to do: {stderr}"
+    );
+    assert!(!stderr.contains("panicked"));
+    assert_eq!(
+        std::fs::read_to_string(&database).expect("read"),
+        garbage,
+        "left as it was"
+    );
+}
+
+#[test]
+fn a_workshop_folder_that_cannot_be_made_or_a_short_token_stops_serve_with_one_paragraph() {
+    let dir = workshop_dir("unwritable");
+    let file = dir.join("a-file");
+    std::fs::write(&file, "x").expect("write");
+    let inside_a_file = file.join("workshop");
+    let out = warren(&[
+        "serve",
+        "--workshop",
+        "--workshop-dir",
+        inside_a_file.to_str().expect("utf-8 path"),
+        "--listen",
+        "127.0.0.1:0",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "one paragraph: {stderr}");
+    assert!(stderr.contains("could not create the workshop's folder"), "{stderr}");
+
+    let out = warren(&[
+        "serve",
+        "--workshop",
+        "--workshop-dir",
+        dir.join("ok").to_str().expect("utf-8 path"),
+        "--instructor-token",
+        "short",
+        "--listen",
+        "127.0.0.1:0",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "one paragraph: {stderr}");
+    assert!(stderr.contains("at least 16"), "{stderr}");
+}

@@ -8,6 +8,7 @@
 //! - [`event`]: what the relay observed on the broker during a run.
 //! - [`summary`]: the run summary, folded from events.
 //! - [`protocol`]: the WebSocket messages between page and relay.
+//! - [`room`]: the workshop room: its messages, its setup, progress and the instructor's grid.
 //! - [`order`]: one sort routine shared by every ordering.
 
 pub mod event;
@@ -15,6 +16,7 @@ pub mod exercise;
 mod object;
 pub mod order;
 pub mod protocol;
+pub mod room;
 pub mod scenario;
 pub mod summary;
 mod tracked;

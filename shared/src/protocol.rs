@@ -12,7 +12,7 @@ use crate::wire::wire;
 use serde::{Deserialize, Serialize};
 
 /// Version of this protocol; bumped on any incompatible change.
-pub const PROTOCOL_VERSION: u32 = 3;
+pub const PROTOCOL_VERSION: u32 = 4;
 
 /// Messages from the page to the relay.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -26,6 +26,36 @@ pub enum ClientMessage {
     },
     /// Stop the socket's current run; its vhost is deleted.
     Stop,
+    /// Take a new seat in a workshop room (docs/workshop.md): answered with `seat`, or `refused`.
+    Join {
+        /// The room's join code, in any case, with or without its dash.
+        room: String,
+        /// The learner's display name: trimmed, unique in the room.
+        name: String,
+    },
+    /// Take one's seat again, after a reload or a relay restart: answered with `seat`, or
+    /// `refused`.
+    Rejoin {
+        /// The seat's secret, from an earlier `seat`.
+        seat: String,
+    },
+    /// Ask for the solution of one of the room's exercises: answered with `solution` once the
+    /// room allows it, `refused` before.
+    Solution {
+        /// The exercise's id.
+        exercise: String,
+    },
+    /// Make this socket the instructor's: answered with `instructor`, or `refused`.
+    Instructor {
+        /// The instructor's token, as `warren serve --workshop` printed it.
+        token: String,
+    },
+    /// Watch a room's grid (the instructor's socket only): answered with `grid`, again on
+    /// every change, or `refused`. Watching another room stops watching the first.
+    Watch {
+        /// The room's join code.
+        room: String,
+    },
 }
 
 wire! {

@@ -5,16 +5,19 @@
 //! # Layout
 //! - [`broker`], [`run_example`], [`run_scenario`]: runs through the library, as `warren run` does;
 //!   [`example`] and [`exercise`] load the repository's examples and the tests' own exercises.
-//! - [`Relay`]: a relay serving on a free loopback port, and [`Client`]: a WebSocket client.
+//! - [`Relay`]: a relay serving on a free loopback port (a workshop's too), and [`Client`]: a
+//!   WebSocket client.
 //! - [`browser`]: headless Chromium through chromedriver, and a page object for the playground.
 //! - [`load`]: a relay in its own process, measured from `/proc` while sessions run scenarios.
+//! - [`workshop`]: the instructor's HTTP calls, a learner's and the instructor's sockets.
 
 pub mod browser;
 pub mod load;
+pub mod workshop;
 
 use futures_util::{SinkExt, StreamExt};
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
@@ -25,6 +28,7 @@ use tokio_util::sync::CancellationToken;
 use warren_relay::connect::{Broker, BrokerConfig};
 use warren_relay::server::{self, AppState, ServerConfig};
 use warren_relay::{run, vhost};
+use warren_shared::room::{Incoming, RoomMessage};
 use warren_shared::{Event, EventKind, Limits, Scenario, ServerMessage, Summary};
 
 /// The broker under test.
@@ -165,6 +169,30 @@ impl Relay {
 
     /// Start one whose settings `adjust` changes first (allowed origins, small socket limits).
     pub async fn start_configured(adjust: impl FnOnce(&mut ServerConfig)) -> Self {
+        Self::start_serving(adjust, None).await
+    }
+
+    /// Start one serving a workshop from the folder `dir` with the instructor's `token`, as
+    /// `warren serve --workshop` does (node faults off), with settings `adjust` changes first.
+    pub async fn start_workshop(dir: &Path, token: &str, adjust: impl FnOnce(&mut ServerConfig)) -> Self {
+        let opened = match warren_relay::room::open(dir, Some(token)) {
+            Ok(opened) => opened,
+            Err(error) => panic!("the workshop's folder: {error}"),
+        };
+        Self::start_serving(
+            |config| {
+                config.limits.node_faults = false;
+                adjust(config);
+            },
+            Some(opened),
+        )
+        .await
+    }
+
+    async fn start_serving(
+        adjust: impl FnOnce(&mut ServerConfig),
+        workshop: Option<warren_relay::room::Opened>,
+    ) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
         let mut config = ServerConfig {
@@ -175,7 +203,7 @@ impl Relay {
             ..ServerConfig::new(limits(), warren_relay::cli::default_static_dir())
         };
         adjust(&mut config);
-        let state = AppState::start(broker().await, config).await;
+        let state = AppState::start_with(broker().await, config, workshop).await;
         let stop = CancellationToken::new();
         let signal = stop.clone();
         let serving = state.clone();
@@ -197,6 +225,11 @@ impl Relay {
         if let Some(serving) = self.serving.take() {
             let _ = serving.await;
         }
+    }
+
+    /// The URL of `path` (which starts with `/`) on the relay.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
     }
 
     /// The WebSocket's URL.
@@ -357,6 +390,33 @@ impl Client {
     pub async fn run(&mut self, scenario: &Scenario) {
         let message = serde_json::json!({"type": "run", "scenario": scenario});
         self.send_text(&message.to_string()).await;
+    }
+
+    /// Send a message written as JSON.
+    pub async fn send_json(&mut self, message: &serde_json::Value) {
+        self.send_text(&message.to_string()).await;
+    }
+
+    /// Read the next message of either kind: a run's or a workshop room's.
+    pub async fn recv_any(&mut self) -> Incoming {
+        loop {
+            let frame = tokio::time::timeout(RECV_TIMEOUT, self.socket.next())
+                .await
+                .expect("a message within the timeout")
+                .expect("socket open")
+                .expect("valid frame");
+            if let Message::Text(text) = frame {
+                return Incoming::read(text.as_str()).unwrap_or_else(|e| panic!("bad message {text}: {e}"));
+            }
+        }
+    }
+
+    /// Read the next message, which must be a room's.
+    pub async fn recv_room(&mut self) -> RoomMessage {
+        match self.recv_any().await {
+            Incoming::Room(message) => message,
+            Incoming::Server(other) => panic!("expected a room message, got {other:?}"),
+        }
     }
 
     /// Read the next server message.

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc::{self, error::TrySendError};
 use tokio::task::JoinHandle;
+use warren_shared::room::RoomMessage;
 use warren_shared::{Event, ServerMessage};
 
 /// Most events sent in one frame.
@@ -36,6 +37,8 @@ pub enum Outgoing {
         /// The event.
         event: Event,
     },
+    /// A message of a workshop room.
+    Room(RoomMessage),
     /// A keep-alive ping.
     Ping,
 }
@@ -79,6 +82,11 @@ impl Outbox {
     /// Queue a message without waiting.
     pub fn message(&self, message: ServerMessage) -> Result<(), Refused> {
         self.push(Outgoing::Message(message))
+    }
+
+    /// Queue a room's message without waiting.
+    pub fn room(&self, message: RoomMessage) -> Result<(), Refused> {
+        self.push(Outgoing::Room(message))
     }
 
     /// Queue an `error` message without waiting.
@@ -158,6 +166,7 @@ async fn write(
 fn frame(first: Outgoing, items: &mut mpsc::Receiver<Outgoing>, next: &mut Option<Outgoing>) -> Message {
     let message = match first {
         Outgoing::Ping => return Message::Ping(Bytes::new()),
+        Outgoing::Room(message) => return Message::Text(encode(&message).into()),
         Outgoing::Message(message) => message,
         Outgoing::Event { run_id, event } => {
             let mut events = vec![event];
@@ -181,7 +190,7 @@ fn frame(first: Outgoing, items: &mut mpsc::Receiver<Outgoing>, next: &mut Optio
 }
 
 /// A message as JSON text.
-fn encode(message: &ServerMessage) -> String {
+fn encode(message: &impl serde::Serialize) -> String {
     serde_json::to_string(message)
         .unwrap_or_else(|error| format!(r#"{{"type":"error","message":"could not encode a message: {error}"}}"#))
 }
