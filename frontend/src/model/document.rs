@@ -8,6 +8,7 @@
 use crate::gallery::{self, Example};
 use crate::i18n::{Lang, Text};
 use crate::model::edit::Element;
+use crate::model::exercise::locks;
 use crate::model::layout::{Layout, layout};
 use crate::share;
 use warren_shared::{Limits, Problem, Scenario, parse_scenario, validate};
@@ -299,17 +300,37 @@ impl Document {
     }
 
     /// [`Document::change`] as part of typing into `group` (a form field): consecutive
-    /// changes of the same group are one undo step.
+    /// changes of the same group are one undo step. A change that touches a locked part of the
+    /// scenario's exercise is refused with the paths it touched.
     pub fn change_in<R>(&mut self, group: Option<&str>, change: impl FnOnce(&mut Scenario) -> R) -> Option<R> {
         let Some(mut scenario) = self.current_scenario() else {
             self.edit_error = Some(Text::FixJsonFirst.text(Lang::En).to_owned());
             return None;
         };
+        // An exercise's locked parts are compared before and after the change.
+        let locked = locks::locked_paths(&scenario);
+        let before = (!locked.is_empty())
+            .then(|| serde_json::to_value(&scenario).ok())
+            .flatten();
         let result = change(&mut scenario);
         crate::model::edit::prune_positions(&mut scenario);
         // Through a document: the page keeps one copy of the scenario's serde code.
-        let text = match serde_json::to_value(&scenario).and_then(|doc| serde_json::to_string_pretty(&doc)) {
-            Ok(text) => text,
+        let written = serde_json::to_value(&scenario).and_then(|doc| {
+            let touched = before
+                .map(|before| locks::touched(&locked, &before, &doc))
+                .unwrap_or_default();
+            Ok((serde_json::to_string_pretty(&doc)?, touched))
+        });
+        let text = match written {
+            Ok((_, touched)) if !touched.is_empty() => {
+                self.edit_error = Some(format!(
+                    "{}{}",
+                    Text::LockedInExercise.text(Lang::En),
+                    touched.join(", ")
+                ));
+                return None;
+            }
+            Ok((text, _)) => text,
             Err(error) => {
                 self.edit_error = Some(format!("{}{error}", Text::CannotWriteJson.text(Lang::En)));
                 return None;
@@ -487,6 +508,41 @@ mod tests {
         assert!(d.undo());
         assert_eq!(d.editor.text, before);
         assert!(!d.history.can_redo() || d.redo());
+    }
+
+    #[test]
+    fn the_builder_refuses_to_change_an_exercises_locked_parts_and_says_which() {
+        use crate::model::edit;
+        use crate::model::layout::NodeKind;
+        let mut d = Document::new();
+        d.load_text(include_str!("../../../examples/exercises/01-confirms.json"));
+        let start = d.editor.text.clone();
+        assert_eq!(d.change(|s| s.publishers[0].count = 5), None);
+        assert_eq!(
+            d.edit_error.as_deref(),
+            Some("locked in this exercise (its checks count on it): publishers/producer/count")
+        );
+        let producer = Element::Node(NodeKind::Publisher, "producer".into());
+        assert_eq!(d.change(|s| edit::remove(s, &producer)), None, "which publishers exist");
+        assert_eq!(
+            d.try_change(|s| edit::connect(s, (NodeKind::Publisher, "producer"), (NodeKind::Exchange, ""))),
+            None
+        );
+        assert!(
+            d.edit_error
+                .as_deref()
+                .unwrap_or_default()
+                .ends_with("publishers/producer/exchange")
+        );
+        assert_eq!(d.editor.text, start, "nothing changed");
+        assert!(
+            d.change(|s| edit::add(s, NodeKind::Queue, None)).is_some(),
+            "what is not locked"
+        );
+        assert_eq!(d.edit_error, None);
+        // Typed JSON is the learner's own: the relay refuses a run of a changed locked part.
+        d.edit(&start.replace("\"count\": 100", "\"count\": 5"));
+        assert!(d.editor.text.contains("\"count\": 5"));
     }
 
     #[test]

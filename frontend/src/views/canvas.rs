@@ -155,7 +155,7 @@ fn Canvas(pg: Playground, anim: Anim) -> impl IntoView {
     let layout = Memo::new(move |_| pg.doc.with(|d| d.layout.clone()));
     let trail = Memo::new(move |_| {
         pg.run
-            .with(|r| r.selected.as_ref().map(|id| pg.doc.with(|d| r.trail(id, &d.layout))))
+            .with(|r| (!r.selected.is_empty()).then(|| pg.doc.with(|d| r.trail(&r.selected, &d.layout))))
     });
     let layer = NodeRef::<leptos::html::Canvas>::new();
     let svg = NodeRef::<leptos::svg::Svg>::new();
@@ -166,7 +166,7 @@ fn Canvas(pg: Playground, anim: Anim) -> impl IntoView {
         }
     });
     let view_box = move || layout.with(|l| format!("0 0 {:.0} {:.0}", l.width, l.height));
-    let clear = move |_| pg.run.update(|r| r.selected = None);
+    let clear = move |_| pg.run.update(|r| r.selected.clear());
     let drawing = move || layout.with(|l| draw(l, pg, trail));
     let gestures = CanvasGestures::new(pg, svg);
     view! {
