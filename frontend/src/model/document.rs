@@ -138,6 +138,14 @@ impl Editor {
     }
 }
 
+/// A scenario being changed by the builder, with what its exercise locks.
+struct Changing {
+    /// The locked paths and the scenario as JSON before the change; none without an exercise.
+    before: Option<(Vec<String>, serde_json::Value)>,
+    /// The scenario the change is made to.
+    scenario: Scenario,
+}
+
 /// Why Run did not send anything.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RunRefused {
@@ -303,21 +311,35 @@ impl Document {
     /// changes of the same group are one undo step. A change that touches a locked part of the
     /// scenario's exercise is refused with the paths it touched.
     pub fn change_in<R>(&mut self, group: Option<&str>, change: impl FnOnce(&mut Scenario) -> R) -> Option<R> {
-        let Some(mut scenario) = self.current_scenario() else {
+        let mut changing = self.changing()?;
+        let result = change(&mut changing.scenario);
+        self.commit(group, changing).then_some(result)
+    }
+
+    /// The scenario a change starts from, with what its exercise locks (the paths, and the
+    /// scenario as JSON to compare with); `None`, with [`Document::edit_error`], while the text
+    /// is not a scenario. Not generic, like [`Document::commit`], so that the page has one copy.
+    fn changing(&mut self) -> Option<Changing> {
+        let Some(scenario) = self.current_scenario() else {
             self.edit_error = Some(Text::FixJsonFirst.text(Lang::En).to_owned());
             return None;
         };
-        // An exercise's locked parts are compared before and after the change.
         let locked = locks::locked_paths(&scenario);
         let before = (!locked.is_empty())
-            .then(|| serde_json::to_value(&scenario).ok())
+            .then(|| serde_json::to_value(&scenario).ok().map(|before| (locked, before)))
             .flatten();
-        let result = change(&mut scenario);
+        Some(Changing { before, scenario })
+    }
+
+    /// Write a changed scenario as the document's text (an undo step of `group`); `false`, with
+    /// [`Document::edit_error`], when the change touched a locked part of the exercise or the
+    /// scenario cannot be written.
+    fn commit(&mut self, group: Option<&str>, Changing { before, mut scenario }: Changing) -> bool {
         crate::model::edit::prune_positions(&mut scenario);
         // Through a document: the page keeps one copy of the scenario's serde code.
         let written = serde_json::to_value(&scenario).and_then(|doc| {
             let touched = before
-                .map(|before| locks::touched(&locked, &before, &doc))
+                .map(|(locked, before)| locks::touched(&locked, &before, &doc))
                 .unwrap_or_default();
             Ok((serde_json::to_string_pretty(&doc)?, touched))
         });
@@ -328,12 +350,12 @@ impl Document {
                     Text::LockedInExercise.text(Lang::En),
                     touched.join(", ")
                 ));
-                return None;
+                return false;
             }
             Ok((text, _)) => text,
             Err(error) => {
                 self.edit_error = Some(format!("{}{error}", Text::CannotWriteJson.text(Lang::En)));
-                return None;
+                return false;
             }
         };
         self.edit_error = None;
@@ -343,7 +365,7 @@ impl Document {
             self.forget_missing_selection();
             self.relayout();
         }
-        Some(result)
+        true
     }
 
     /// Like [`Document::change`] for a change that may be refused with a reason.
