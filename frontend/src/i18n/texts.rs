@@ -116,6 +116,7 @@ texts! {
     StateTried: "tried" / "已尝试",
     StatePassed: "passed" / "已通过",
     StopsNodes: "stops nodes: needs the 3-node cluster" / "会停止节点：需要 3 节点集群",
+    NotOnThisRelay: "stops nodes: not on this relay (workshop mode)" / "会停止节点：不能在此 relay 上运行（工作坊模式）",
     NoNodeFaultsHere: "This relay does not allow node faults (workshop mode): this exercise cannot run here."
         / "此 relay 不允许节点故障（工作坊模式）：这个练习无法在这里运行。",
     Check: "Check" / "检查",
@@ -139,6 +140,7 @@ texts! {
     DiffRemove: "remove" / "删除",
     DiffChange: "change" / "修改",
     Yours: "yours" / "你的",
+    SolutionWord: "solution" / "答案",
     Settings: "settings" / "设置",
     Seen: "seen" / "看到",
     Expected: "expected" / "期望",
@@ -942,6 +944,21 @@ pub fn exercise_number(n: usize, total: usize, lang: Lang) -> String {
         Lang::En => format!("Exercise {n} of {total}"),
         Lang::Zh => format!("练习 {n} / {total}"),
     }
+}
+
+/// What a padlock on an element says: `Locked in this exercise: count, routing_key`.
+pub fn locked(lock: &crate::model::exercise::locks::Lock, lang: Lang) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    if lock.whole {
+        parts.push(Text::LockedAll.text(lang));
+    } else {
+        if lock.exists {
+            parts.push(Text::LockedExists.text(lang));
+        }
+        parts.extend(lock.fields.iter().map(String::as_str));
+    }
+    let comma = if lang == Lang::Zh { "、" } else { ", " };
+    format!("{}{}", Text::LockedMark.text(lang), parts.join(comma))
 }
 
 /// `waiting for a free slot: 3rd in line, about 12 s`.

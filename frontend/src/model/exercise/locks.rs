@@ -65,10 +65,8 @@ pub fn lock_of(paths: &[String], list: &str, key: &str) -> Lock {
             (None, _) if named => lock.exists = true,
             (None, _) => lock.whole = true,
             (Some(k), None) if k == key => lock.whole = true,
-            (Some(k), Some(field)) if k == key => {
-                if !lock.fields.iter().any(|f| f == field) {
-                    lock.fields.push(field.to_owned());
-                }
+            (Some(k), Some(field)) if k == key && !lock.fields.iter().any(|f| f == field) => {
+                lock.fields.push(field.to_owned());
             }
             _ => {}
         }
