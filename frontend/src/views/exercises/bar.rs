@@ -34,17 +34,14 @@ on_demand! {
     preload: preload_exercise_bar
 }
 
-/// The document's exercise, read; why it cannot be read, in words (the first problem).
-fn read(pg: Playground) -> Option<Result<Exercise, String>> {
-    pg.doc.with(|d| {
-        let value = d.editor.scenario.as_ref()?.exercise.as_ref()?;
-        Some(exercise::parse(value).map_err(|problems| {
-            problems
-                .into_iter()
-                .next()
-                .map(|p| format!("{}: {}", p.path, p.message))
-                .unwrap_or_default()
-        }))
+/// An exercise's JSON, read; why it cannot be read, in words (the first problem).
+fn read(value: &serde_json::Value) -> Result<Exercise, String> {
+    exercise::parse(value).map_err(|problems| {
+        problems
+            .into_iter()
+            .next()
+            .map(|p| format!("{}: {}", p.path, p.message))
+            .unwrap_or_default()
     })
 }
 
@@ -57,7 +54,12 @@ fn ExerciseBar(
     on_run: Callback<()>,
 ) -> impl IntoView {
     learning.ensure_progress();
-    let exercise = Memo::new(move |_| read(pg));
+    // Read again only when the exercise's JSON changes, not at each edit of the scenario.
+    let value = Memo::new(move |_| {
+        pg.doc
+            .with(|d| d.editor.scenario.as_ref().and_then(|s| s.exercise.clone()))
+    });
+    let exercise = Memo::new(move |_| value.with(|v| v.as_ref().map(read)));
     let id = Memo::new(move |_| pg.doc.with(exercise_id));
     // The exercise's place in the course and the course's length; none outside the course.
     let place = RwSignal::new(None::<(usize, usize)>);

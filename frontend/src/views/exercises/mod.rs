@@ -96,3 +96,30 @@ pub fn lock_icon(title: impl Fn() -> String + Send + Sync + 'static, x: f64, y: 
         </svg>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Lang;
+
+    #[test]
+    fn the_document_names_its_exercise_and_its_title_follows_the_language() {
+        let mut d = crate::Document::new();
+        assert_eq!(exercise_id(&d), None);
+        d.load_text(include_str!("../../../../examples/exercises/04-returns.json"));
+        assert_eq!(exercise_id(&d).as_deref(), Some("returns"));
+        assert_eq!(
+            title_in(&d, "Lost unroutables", Lang::Zh).as_deref(),
+            Some("悄悄消失的消息")
+        );
+        assert_eq!(
+            title_in(&d, "Lost unroutables", Lang::En).as_deref(),
+            Some("Lost unroutables")
+        );
+        assert_eq!(
+            title_in(&d, "Renamed", Lang::Zh),
+            None,
+            "a renamed scenario keeps its name"
+        );
+    }
+}
