@@ -5,8 +5,9 @@
 //! builder (a click on the canvas, a key in the Edit tab's form), passes it (✓), resets it and
 //! undoes the reset, and finds the progress kept after a reload. Then a link opens the fourth
 //! exercise directly (`#exercise=returns`), a failed check's messages light up on the canvas,
-//! the page fits a phone, and in Chinese it shows the exercise in Chinese. Screenshots go to
-//! `target/e2e/exercise-*.png`.
+//! the page fits a phone, and in Chinese it shows the exercise in Chinese. On a relay that
+//! refuses node faults, an exercise that stops nodes says so and cannot be checked. Screenshots
+//! go to `target/e2e/exercise-*.png`.
 //!
 //! Skipped (with a message) only when the page is not built.
 
@@ -268,6 +269,21 @@ async fn a_learner_fails_an_exercise_takes_a_hint_fixes_it_with_the_builder_and_
             assert_eq!(page.text("exercise-number").await.as_deref(), Some("练习 4 / 12"));
             page.screenshot("exercise-zh").await;
             page.js("localStorage.removeItem('warren.lang'); return true;", vec![]).await;
+
+            // A relay that refuses node faults (a workshop): the exercises that stop nodes say so,
+            // and their Check is off rather than refused.
+            let workshop = warren_tests::Relay::start_with(|limits| limits.node_faults = false).await;
+            page.open_url(&format!("http://{}/#exercise=mirror-loss", workshop.addr)).await;
+            page.wait_until("the exercise that crashes a node is open", REACT, || async {
+                page.text("exercise-title").await.as_deref() == Some("The mirror that lost data")
+            })
+            .await;
+            page.appeared("exercise-no-node-faults").await;
+            assert!(page.attr("exercise-check", "disabled").await.is_some(), "no Check here");
+            let marks = page.texts("exercise-needs-node-faults").await;
+            assert_eq!(marks.len(), 2, "{marks:?}");
+            assert!(marks.iter().all(|m| m.contains("not on this relay")), "{marks:?}");
+            page.screenshot("exercise-workshop").await;
         },
     )
     .await;
