@@ -1,4 +1,5 @@
-//! The playground page: gallery, canvas, inspector, event log and summary.
+//! The playground page: gallery (examples and the course's exercises), canvas (with the exercise
+//! being done above it), inspector, event log and summary.
 //!
 //! [`App`] owns the page's state (the [`Playground`]'s signals and the connection's
 //! [`Status`]), the socket and its [`Inbox`], and the keyboard; [`PlaygroundView`] is the screen
@@ -17,6 +18,8 @@ use crate::playground::Playground;
 use crate::socket::{RelaySocket, page_ws_url};
 use crate::views::canvas::Stage;
 use crate::views::examples::Gallery;
+use crate::views::exercises::Learning;
+use crate::views::exercises::bar::exercise_bar;
 use crate::views::inspector::Inspector;
 use crate::views::log::event_log;
 use crate::views::palette::Palette;
@@ -153,6 +156,18 @@ pub fn PlaygroundView(
             anim.with_value(|a| a.reset(pg.layout()));
         }
     });
+    let open_text = Callback::new(move |text: String| {
+        if pg.load_text(&text) {
+            anim.with_value(|a| a.reset(pg.layout()));
+        }
+    });
+    // The course and the exercise being done; a link may name one (`#exercise=<id>`).
+    let learning = Learning::new(pg, &location_hash(), open_text);
+    provide_context(learning);
+    let has_exercise = Memo::new(move |_| {
+        pg.doc
+            .with(|d| d.editor.scenario.as_ref().is_some_and(|s| s.exercise.is_some()))
+    });
     // Editing keys, outside text fields: Delete removes the selection, Ctrl/Cmd+Z undoes,
     // Ctrl/Cmd+Shift+Z (or Ctrl+Y) redoes.
     let editing_keys = window_event_listener(leptos::ev::keydown, move |ev| {
@@ -179,9 +194,13 @@ pub fn PlaygroundView(
             <ShareBanner pg=pg />
             <aside class="gallery" aria-label=tr(Text::PaletteAndExamples)>
                 <Palette pg=pg phase=phase />
-                <Gallery pg=pg phase=phase on_load=load />
+                <Gallery pg=pg phase=phase on_load=load learning=learning status=status />
             </aside>
             <section class="stage" aria-label=tr(Text::Canvas)>
+                {when_first_shown(
+                    move || has_exercise.get(),
+                    move || exercise_bar(pg, learning, status, phase, on_run),
+                )}
                 <Stage pg=pg status=status anim=anim />
             </section>
             <aside class="inspector" aria-label=tr(Text::Inspector)>
@@ -218,11 +237,12 @@ fn Header(
         let lang = lang.get();
         pg.doc.with(|d| {
             let name = d.editor.scenario.as_ref().map(|s| s.name.clone()).unwrap_or_default();
-            // A gallery example keeps its name in the page's language until it is renamed.
+            // A gallery example (or an exercise) keeps its name in the page's language until it
+            // is renamed.
             match d.example() {
                 Some(example) if example.name == name => example.name_in(lang),
                 _ if name.is_empty() => Text::UntitledScenario.text(lang).to_owned(),
-                _ => name,
+                _ => crate::views::exercises::title_in(d, &name, lang).unwrap_or(name),
             }
         })
     };

@@ -113,7 +113,12 @@ impl Inbox {
                 self.pending.borrow_mut().extend(events);
                 self.schedule();
             }
-            ServerMessage::Finished { outcome, summary, .. } => run.update(|r| r.finished(outcome, summary)),
+            ServerMessage::Finished {
+                outcome,
+                summary,
+                checks,
+                ..
+            } => run.update(|r| r.finished(outcome, summary, checks)),
             ServerMessage::Error { message } => {
                 self.status.update(|s| s.last_error = Some(message.clone()));
                 run.update(|r| r.failed(message));

@@ -602,7 +602,7 @@ impl Page {
         if !self.has("scenario-json").await {
             let showing = self
                 .js(
-                    "const t = document.querySelector('[role=tab][aria-selected=true]'); return t ? t.dataset.testid : null;",
+                    "const t = document.querySelector('.inspector [role=tab][aria-selected=true]'); return t ? t.dataset.testid : null;",
                     vec![],
                 )
                 .await;

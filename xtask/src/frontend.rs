@@ -4,8 +4,9 @@
 //! → `wasm-split-cli`, which moves the code only the page's `#[lazy]` functions reach into wasm
 //! files of their own (`split_*.wasm`, fetched by `__wasm_split.js` on first use) → `wasm-bindgen
 //! --target web` on the rest → npm's `wasm-opt` ([`WASM_OPT_FLAGS`]) on every wasm file →
-//! `frontend/dist/` with `index.html`, `style.css` and the Chinese texts (`zh.json`, written by
-//! the frontend's `zh-catalogue` example). The split, bindgen and wasm-opt stages are skipped
+//! `frontend/dist/` with `index.html`, `style.css`, the Chinese texts (`zh.json`, written by
+//! the frontend's `zh-catalogue` example) and the course (`exercises/`: the exercise files and
+//! their index, written by the `course-index` example). The split, bindgen and wasm-opt stages are skipped
 //! when the compiled wasm has not changed since the last build.
 
 use crate::cmd::{self, Error, Result, find_program};
@@ -27,6 +28,10 @@ const SPLIT_FEATURE: &str = "split";
 const SPLIT_LOADER: &str = "__wasm_split.js";
 /// The Chinese texts, as the page fetches them.
 const ZH_CATALOGUE: &str = "zh.json";
+/// The course's folder, in `examples/` and beside the page.
+const COURSE: &str = "exercises";
+/// The course's index in that folder, as the page fetches it.
+const COURSE_INDEX: &str = "index.json";
 /// Base name of the generated files, as `index.html` imports them.
 const OUT_NAME: &str = "warren_frontend";
 /// Static files copied from `frontend/` into `dist/` as they are.
@@ -91,11 +96,41 @@ pub fn build(ws: &Workspace, tools: &WasmTools) -> Result<()> {
         "zh-catalogue",
     ]))?;
     write(&dist.join(ZH_CATALOGUE), &catalogue)?;
+    copy_course(ws)?;
     if !up_to_date {
         write(&ws.tools().join(STAMP), &stamp)?;
     }
     report_size(&wasm, &dist.join(format!("{OUT_NAME}.js")));
     Ok(())
+}
+
+/// The course beside the page: every `examples/exercises/*.json` in `dist/exercises/`, with the
+/// index the page fetches first (written by the frontend's `course-index` example from the same
+/// files).
+fn copy_course(ws: &Workspace) -> Result<()> {
+    let from = ws.root.join("examples").join(COURSE);
+    let to = ws.dist().join(COURSE);
+    recreate(&to)?;
+    let entries = fs::read_dir(&from).map_err(|e| Error::new(format!("could not read {}: {e}", from.display())))?;
+    for entry in entries {
+        let path = entry
+            .map_err(|e| Error::new(format!("could not read {}: {e}", from.display())))?
+            .path();
+        if path.extension().is_some_and(|ext| ext == "json")
+            && let Some(name) = path.file_name()
+        {
+            copy(&path, &to.join(name))?;
+        }
+    }
+    let index = cmd::output_of(cmd::cargo().current_dir(&ws.root).args([
+        "run",
+        "--quiet",
+        "--package",
+        PACKAGE,
+        "--example",
+        "course-index",
+    ]))?;
+    write(&to.join(COURSE_INDEX), &index)
 }
 
 /// On CI, delete the compiled release wasm and its host build once `dist/` holds the page.

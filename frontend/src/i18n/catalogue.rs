@@ -85,8 +85,6 @@ pub fn to_json() -> String {
 mod loaded {
     use super::{Catalogue, FILE};
     use std::sync::OnceLock;
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen_futures::JsFuture;
 
     static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
 
@@ -115,21 +113,8 @@ mod loaded {
         if is_loaded() {
             return Ok(());
         }
-        let failed = |e: wasm_bindgen::JsValue| format!("could not load the Chinese texts ({FILE}): {e:?}");
-        let window = web_sys::window().ok_or("could not load the Chinese texts: no window")?;
-        let response: web_sys::Response = JsFuture::from(window.fetch_with_str(FILE))
-            .await
-            .map_err(failed)?
-            .dyn_into()
-            .map_err(failed)?;
-        if !response.ok() {
-            return Err(format!(
-                "could not load the Chinese texts: the relay answered {} for {FILE}",
-                response.status()
-            ));
-        }
-        let text = JsFuture::from(response.text().map_err(failed)?).await.map_err(failed)?;
-        let catalogue = Catalogue::from_json(&text.as_string().unwrap_or_default())?;
+        let text = crate::fetch::text(FILE, "the Chinese texts").await?;
+        let catalogue = Catalogue::from_json(&text)?;
         let _ = CATALOGUE.set(catalogue);
         Ok(())
     }

@@ -109,6 +109,46 @@ texts! {
     NewHelp: "Start from an empty scenario (Undo brings this one back)" / "从空场景开始（撤销可找回当前场景）",
     MyScenario: "My scenario" / "我的场景",
     Examples: "Examples" / "示例",
+    // Exercises: the gallery's tab, the course's list, the task above the canvas.
+    Exercises: "Exercises" / "练习",
+    CourseLoading: "Loading the course…" / "正在加载课程…",
+    StateNotStarted: "not started" / "未开始",
+    StateTried: "tried" / "已尝试",
+    StatePassed: "passed" / "已通过",
+    StopsNodes: "stops nodes: needs the 3-node cluster" / "会停止节点：需要 3 节点集群",
+    NotOnThisRelay: "stops nodes: not on this relay (workshop mode)" / "会停止节点：不能在此 relay 上运行（工作坊模式）",
+    NoNodeFaultsHere: "This relay does not allow node faults (workshop mode): this exercise cannot run here."
+        / "此 relay 不允许节点故障（工作坊模式）：这个练习无法在这里运行。",
+    Check: "Check" / "检查",
+    CheckHelp: "Run on the broker; the relay checks what happened (Ctrl+Enter)" / "在 broker 上运行，由 relay 检查发生了什么（Ctrl+Enter）",
+    Hint: "Hint" / "提示",
+    HintHelp: "Show the next hint" / "显示下一条提示",
+    NoMoreHints: "No more hints" / "没有更多提示了",
+    Reset: "Reset" / "重置",
+    ResetHelp: "Start again from the exercise's starting scenario (Undo brings your work back)"
+        / "从练习的起始场景重新开始（撤销可找回你的修改）",
+    ResetNotInCourse: "This exercise is not in the course: there is no starting scenario to go back to"
+        / "这个练习不在课程中：没有可以回到的起始场景",
+    ShowSolution: "Show solution" / "查看答案",
+    HideSolution: "Hide solution" / "隐藏答案",
+    SolutionAfterCheck: "The solution can be seen after your first check" / "第一次检查之后才能查看答案",
+    LoadSolution: "Load the solution" / "载入答案",
+    LoadSolutionHelp: "Replace your scenario by the solution (Undo brings yours back)" / "用答案替换你的场景（撤销可找回你的场景）",
+    SolutionIsYours: "Your scenario already is the solution." / "你的场景已经和答案一样了。",
+    SolutionDiffers: "What the solution does differently:" / "答案的不同之处：",
+    DiffAdd: "add" / "添加",
+    DiffRemove: "remove" / "删除",
+    DiffChange: "change" / "修改",
+    Yours: "yours" / "你的",
+    SolutionWord: "solution" / "答案",
+    Settings: "settings" / "设置",
+    Seen: "seen" / "看到",
+    Expected: "expected" / "期望",
+    ChecksHeading: "What the relay checked" / "relay 的检查结果",
+    AllChecksPassed: "Every check passed: exercise done!" / "所有检查都通过了：练习完成！",
+    LockedMark: "Locked in this exercise: " / "在本练习中已锁定：",
+    LockedAll: "all of it" / "全部",
+    LockedExists: "adding, removing, renaming" / "增删或改名",
     // Canvas.
     ClusterNodes: "Cluster nodes" / "集群节点",
     Up: "up" / "运行",
@@ -445,6 +485,9 @@ handle (the dot on its right) to another box to connect them. Add elements from 
     StepNoLongerCuts: "this step no longer cuts connections" / "这个步骤已不再切断连接",
     StepNoLongerApplies: "this step no longer applies a policy" / "这个步骤已不再应用策略",
     PolicyNotValid: "the policy is not valid: " / "策略无效：",
+    LockedInExercise: "locked in this exercise (its checks count on it): " / "在本练习中已锁定（检查依赖它）：",
+    CourseNotLoaded: "could not load the course: " / "无法加载课程：",
+    ExerciseUnreadable: "this exercise cannot be read: " / "无法读取这个练习：",
     PartMissing: "This part of the page could not be loaded from the relay. Reload the page to go on; copy the link first if you changed the scenario."
         / "无法从 relay 加载页面的这一部分。请重新加载页面；如果修改过场景，请先复制链接。",
     UnknownError: "an unknown error" / "未知错误",
@@ -572,6 +615,9 @@ pub const NOTICES: &[Text] = &[
     Text::ElementGone,
     Text::StepGone,
     Text::NeedsNumber,
+    Text::LockedInExercise,
+    Text::CourseNotLoaded,
+    Text::ExerciseUnreadable,
 ];
 
 /// A notice the page wrote in English (an edit refused, a link that did not open, why the relay
@@ -866,6 +912,53 @@ pub fn expects_protocol(version: u32, lang: Lang) -> String {
         Lang::En => format!("this page expects {version}"),
         Lang::Zh => format!("本页需要 {version}"),
     }
+}
+
+/// `2 of 3 checks passed` over an exercise's results.
+pub fn checks_passed(passed: usize, total: usize, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{passed} of {total} checks passed"),
+        Lang::Zh => format!("{total} 项检查通过了 {passed} 项"),
+    }
+}
+
+/// `3 of 12 passed` under the course's progress bar.
+pub fn course_progress(passed: usize, total: usize, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("{passed} of {total} passed"),
+        Lang::Zh => format!("已通过 {passed} / {total}"),
+    }
+}
+
+/// A check result's tooltip: clicking it shows the paths of its `n` messages.
+pub fn show_messages(n: usize, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("Show the paths of these {n} messages on the canvas"),
+        Lang::Zh => format!("在画布上显示这 {n} 条消息的路径"),
+    }
+}
+
+/// `Exercise 3 of 12` above the task.
+pub fn exercise_number(n: usize, total: usize, lang: Lang) -> String {
+    match lang {
+        Lang::En => format!("Exercise {n} of {total}"),
+        Lang::Zh => format!("练习 {n} / {total}"),
+    }
+}
+
+/// What a padlock on an element says: `Locked in this exercise: count, routing_key`.
+pub fn locked(lock: &crate::model::exercise::locks::Lock, lang: Lang) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    if lock.whole {
+        parts.push(Text::LockedAll.text(lang));
+    } else {
+        if lock.exists {
+            parts.push(Text::LockedExists.text(lang));
+        }
+        parts.extend(lock.fields.iter().map(String::as_str));
+    }
+    let comma = if lang == Lang::Zh { "、" } else { ", " };
+    format!("{}{}", Text::LockedMark.text(lang), parts.join(comma))
 }
 
 /// `waiting for a free slot: 3rd in line, about 12 s`.

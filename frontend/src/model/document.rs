@@ -8,6 +8,7 @@
 use crate::gallery::{self, Example};
 use crate::i18n::{Lang, Text};
 use crate::model::edit::Element;
+use crate::model::exercise::locks;
 use crate::model::layout::{Layout, layout};
 use crate::share;
 use warren_shared::{Limits, Problem, Scenario, parse_scenario, validate};
@@ -135,6 +136,14 @@ impl Editor {
             format!("{slug}.json")
         }
     }
+}
+
+/// A scenario being changed by the builder, with what its exercise locks.
+struct Changing {
+    /// The locked paths and the scenario as JSON before the change; none without an exercise.
+    before: Option<(Vec<String>, serde_json::Value)>,
+    /// The scenario the change is made to.
+    scenario: Scenario,
 }
 
 /// Why Run did not send anything.
@@ -299,20 +308,54 @@ impl Document {
     }
 
     /// [`Document::change`] as part of typing into `group` (a form field): consecutive
-    /// changes of the same group are one undo step.
+    /// changes of the same group are one undo step. A change that touches a locked part of the
+    /// scenario's exercise is refused with the paths it touched.
     pub fn change_in<R>(&mut self, group: Option<&str>, change: impl FnOnce(&mut Scenario) -> R) -> Option<R> {
-        let Some(mut scenario) = self.current_scenario() else {
+        let mut changing = self.changing()?;
+        let result = change(&mut changing.scenario);
+        self.commit(group, changing).then_some(result)
+    }
+
+    /// The scenario a change starts from, with what its exercise locks (the paths, and the
+    /// scenario as JSON to compare with); `None`, with [`Document::edit_error`], while the text
+    /// is not a scenario. Not generic, like [`Document::commit`], so that the page has one copy.
+    fn changing(&mut self) -> Option<Changing> {
+        let Some(scenario) = self.current_scenario() else {
             self.edit_error = Some(Text::FixJsonFirst.text(Lang::En).to_owned());
             return None;
         };
-        let result = change(&mut scenario);
+        let locked = locks::locked_paths(&scenario);
+        let before = (!locked.is_empty())
+            .then(|| serde_json::to_value(&scenario).ok().map(|before| (locked, before)))
+            .flatten();
+        Some(Changing { before, scenario })
+    }
+
+    /// Write a changed scenario as the document's text (an undo step of `group`); `false`, with
+    /// [`Document::edit_error`], when the change touched a locked part of the exercise or the
+    /// scenario cannot be written.
+    fn commit(&mut self, group: Option<&str>, Changing { before, mut scenario }: Changing) -> bool {
         crate::model::edit::prune_positions(&mut scenario);
         // Through a document: the page keeps one copy of the scenario's serde code.
-        let text = match serde_json::to_value(&scenario).and_then(|doc| serde_json::to_string_pretty(&doc)) {
-            Ok(text) => text,
+        let written = serde_json::to_value(&scenario).and_then(|doc| {
+            let touched = before
+                .map(|(locked, before)| locks::touched(&locked, &before, &doc))
+                .unwrap_or_default();
+            Ok((serde_json::to_string_pretty(&doc)?, touched))
+        });
+        let text = match written {
+            Ok((_, touched)) if !touched.is_empty() => {
+                self.edit_error = Some(format!(
+                    "{}{}",
+                    Text::LockedInExercise.text(Lang::En),
+                    touched.join(", ")
+                ));
+                return false;
+            }
+            Ok((text, _)) => text,
             Err(error) => {
                 self.edit_error = Some(format!("{}{error}", Text::CannotWriteJson.text(Lang::En)));
-                return None;
+                return false;
             }
         };
         self.edit_error = None;
@@ -322,7 +365,7 @@ impl Document {
             self.forget_missing_selection();
             self.relayout();
         }
-        Some(result)
+        true
     }
 
     /// Like [`Document::change`] for a change that may be refused with a reason.
@@ -492,6 +535,41 @@ mod tests {
         assert!(d.undo());
         assert_eq!(d.editor.text, before);
         assert!(!d.history.can_redo() || d.redo());
+    }
+
+    #[test]
+    fn the_builder_refuses_to_change_an_exercises_locked_parts_and_says_which() {
+        use crate::model::edit;
+        use crate::model::layout::NodeKind;
+        let mut d = Document::new();
+        d.load_text(include_str!("../../../examples/exercises/01-confirms.json"));
+        let start = d.editor.text.clone();
+        assert_eq!(d.change(|s| s.publishers[0].count = 5), None);
+        assert_eq!(
+            d.edit_error.as_deref(),
+            Some("locked in this exercise (its checks count on it): publishers/producer/count")
+        );
+        let producer = Element::Node(NodeKind::Publisher, "producer".into());
+        assert_eq!(d.change(|s| edit::remove(s, &producer)), None, "which publishers exist");
+        assert_eq!(
+            d.try_change(|s| edit::connect(s, (NodeKind::Publisher, "producer"), (NodeKind::Exchange, ""))),
+            None
+        );
+        assert!(
+            d.edit_error
+                .as_deref()
+                .unwrap_or_default()
+                .ends_with("publishers/producer/exchange")
+        );
+        assert_eq!(d.editor.text, start, "nothing changed");
+        assert!(
+            d.change(|s| edit::add(s, NodeKind::Queue, None)).is_some(),
+            "what is not locked"
+        );
+        assert_eq!(d.edit_error, None);
+        // Typed JSON is the learner's own: the relay refuses a run of a changed locked part.
+        d.edit(&start.replace("\"count\": 100", "\"count\": 5"));
+        assert!(d.editor.text.contains("\"count\": 5"));
     }
 
     #[test]

@@ -14,11 +14,14 @@
 //! - [`anim`]: the tokens and flashes of the animation, driven by a clock.
 //! - [`playback`]: the animation's speed, pause and replay clocks.
 //! - [`advice`]: what a run will certainly do and is probably not meant, found before it starts.
+//! - [`exercise`]: exercises: locked parts, the learner's progress, the solution's difference,
+//!   the course's table of contents.
 
 pub mod advice;
 pub mod anim;
 pub mod document;
 pub mod edit;
+pub mod exercise;
 pub mod form;
 pub mod gesture;
 pub mod layout;

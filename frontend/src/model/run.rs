@@ -13,6 +13,7 @@
 use crate::i18n::{Lang, Text, texts};
 use crate::model::layout::{Layout, NodeKind};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use warren_shared::exercise::CheckResult;
 use warren_shared::{
     Event, EventKind, ExchangeType, NodeAction, NodeStatus, Outcome, Problem, QueueSnapshot, Scenario, Summary,
     SummaryBuilder,
@@ -192,8 +193,11 @@ pub struct RunRecord {
     pub filtered: Vec<usize>,
     /// Event types seen, for the filter's choices.
     pub kinds_seen: BTreeMap<&'static str, u64>,
-    /// The message whose path is highlighted.
-    pub selected: Option<String>,
+    /// The messages whose paths are highlighted: one row of the log, or the messages a check's
+    /// result names.
+    pub selected: Vec<String>,
+    /// The exercise's checks as the relay decided them, when the run was of an exercise.
+    pub checks: Vec<CheckResult>,
     /// Each queue's depth over the whole run, from its snapshots.
     pub depth: DepthSeries,
     /// How many events (from the first) the counts, edge traffic, snapshots and nodes are
@@ -316,9 +320,11 @@ impl RunRecord {
         }
     }
 
-    /// The run finished: fold the summary and compare it with the relay's.
-    pub fn finished(&mut self, outcome: Outcome, relay_summary: Summary) {
+    /// The run finished: fold the summary and compare it with the relay's, and keep the checks
+    /// the relay decided (none for a plain scenario).
+    pub fn finished(&mut self, outcome: Outcome, relay_summary: Summary, checks: Vec<CheckResult>) {
         self.phase = Some(Phase::Finished { outcome });
+        self.checks = checks;
         let mine = match self.builder.take() {
             Some(builder) => builder.finish(),
             None => relay_summary.clone(),
@@ -554,8 +560,9 @@ impl RunRecord {
         }
     }
 
-    /// The nodes and edges a message went through, from its events.
-    pub fn trail(&self, id: &str, layout: &Layout) -> (HashSet<usize>, HashSet<usize>) {
+    /// The nodes and edges the messages `ids` went through, from their events.
+    pub fn trail(&self, ids: &[String], layout: &Layout) -> (HashSet<usize>, HashSet<usize>) {
+        let ids: HashSet<&str> = ids.iter().map(String::as_str).collect();
         let mut nodes = HashSet::new();
         let mut edges = HashSet::new();
         let mut add = |from: Option<usize>, to: Option<usize>, nodes: &mut HashSet<usize>| {
@@ -567,7 +574,11 @@ impl RunRecord {
                 }
             }
         };
-        for event in self.events.iter().filter(|e| e.kind.message_id() == Some(id)) {
+        for event in self
+            .events
+            .iter()
+            .filter(|e| e.kind.message_id().is_some_and(|id| ids.contains(id)))
+        {
             match &event.kind {
                 EventKind::Published {
                     publisher, exchange, ..
@@ -899,7 +910,11 @@ mod tests {
         run.accepted("r2".into());
         run.waiting(1, 5_000);
         run.stopping();
-        run.finished(Outcome::Stopped, SummaryBuilder::for_scenario(&scenario).finish());
+        run.finished(
+            Outcome::Stopped,
+            SummaryBuilder::for_scenario(&scenario).finish(),
+            Vec::new(),
+        );
         assert_eq!(
             run.phase(),
             Phase::Finished {
@@ -997,13 +1012,18 @@ mod tests {
         assert_eq!(tone(&run.events[2], &l), "backedup");
 
         let relay = warren_shared::summary::summarize(&scenario, &run.events);
-        run.finished(Outcome::Completed, relay.clone());
+        run.finished(Outcome::Completed, relay.clone(), Vec::new());
         assert!(!run.summary_mismatch);
         assert_eq!(run.summary.as_ref().map(|s| s.delivered_total()), Some(3));
+        assert!(run.checks.is_empty(), "a plain scenario has no checks");
 
-        let (nodes, edges) = run.trail("producer#2", &l);
-        assert_eq!(nodes.len(), 5);
-        assert_eq!(edges.len(), 4);
+        let one = run.trail(&["producer#2".to_owned()], &l);
+        assert_eq!(one.0.len(), 5);
+        assert_eq!(one.1.len(), 4);
+        // Several messages (a check's result names them): every path they took.
+        let ids: Vec<String> = ["producer#1", "producer#2", "producer#9"].map(str::to_owned).into();
+        assert_eq!(run.trail(&ids, &l), one, "the same path, and an id the run never saw");
+        assert_eq!(run.trail(&[], &l), Default::default());
 
         run.set_filter(LogFilter {
             kind: "confirmed".into(),

@@ -7,6 +7,10 @@
 //! can still open old links; a host test decodes a fixed version-1 link so the format cannot
 //! change silently.
 //!
+//! A link may instead name an exercise of the course, `#exercise=<id>` ([`exercise_in`]): the page
+//! opens that exercise from its start (an exercise with the learner's attempt travels as an
+//! ordinary scenario link, its `exercise` included).
+//!
 //! A link that cannot be opened never blanks the page: the document opens an empty scenario
 //! ([`EMPTY_SCENARIO`]) and the page says what is wrong ([`ShareError::message`]). A link whose
 //! scenario decodes but is invalid loads, and the editor lists its problems as for any other
@@ -181,6 +185,19 @@ fn decode_v1(payload: &str) -> Result<(serde_json::Value, Scenario), ShareError>
 pub fn shared_in(fragment: &str) -> Option<Result<(serde_json::Value, Scenario), ShareError>> {
     let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
     fragment.starts_with(KEY).then(|| decode_document(fragment))
+}
+
+/// How a fragment naming an exercise of the course starts (after the `#`): `#exercise=<id>`
+/// opens the course's exercise `id` from its start.
+pub const EXERCISE_KEY: &str = "exercise=";
+
+/// The course exercise a page fragment (with or without its `#`) names, if it names one.
+pub fn exercise_in(fragment: &str) -> Option<&str> {
+    let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+    fragment
+        .strip_prefix(EXERCISE_KEY)
+        .map(str::trim)
+        .filter(|id| !id.is_empty())
 }
 
 /// Check imported text: it must be JSON and a scenario this build reads (a valid one or not).
@@ -358,6 +375,24 @@ mod tests {
         assert_eq!(invalid.share_error, None);
         assert!(!invalid.editor.problems.is_empty());
         assert_eq!(invalid.editor.scenario.as_ref().map(|s| s.publishers.len()), Some(1));
+    }
+
+    #[test]
+    fn a_link_names_an_exercise_of_the_course_and_an_exercise_travels_as_a_scenario() {
+        assert_eq!(exercise_in("#exercise=confirms"), Some("confirms"));
+        assert_eq!(exercise_in("exercise=returns"), Some("returns"));
+        assert_eq!(exercise_in("#exercise="), None);
+        assert_eq!(exercise_in("#s=1.abc"), None);
+        assert!(shared_in("#exercise=confirms").is_none(), "not a scenario link");
+        // A scenario link keeps the exercise and the learner's attempt.
+        let text = include_str!("../../../examples/exercises/04-returns.json");
+        let document: serde_json::Value = serde_json::from_str(text).expect("JSON");
+        let (opened, scenario) = decode_document(&encode_document(&document)).expect("opens");
+        assert_eq!(opened, document);
+        assert_eq!(
+            scenario.exercise.as_ref().map(|e| &e["id"]),
+            Some(&serde_json::json!("returns"))
+        );
     }
 
     #[test]

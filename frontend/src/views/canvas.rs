@@ -1,15 +1,17 @@
 //! The stage: the cluster strip, the problems of a refused run, the topology on an SVG canvas
-//! (with live counts on nodes and edges and the highlighted path of a chosen message), and the
-//! legend.
+//! (with live counts on nodes and edges, the highlighted paths of chosen messages and a padlock on
+//! what an exercise locks), and the legend.
 
 use crate::frame::Anim;
 use crate::i18n::{Text, texts};
+use crate::model::exercise::locks::{self, Lock};
 use crate::model::layout::{EdgeKind, Layout, NodeKind};
 use crate::model::run::Phase;
 use crate::model::state::{Status, count};
 use crate::playground::Playground;
 use crate::views::advice::{AdviceList, AdviceMarks};
 use crate::views::editing::{CanvasGestures, EditNotice, EditOverlay};
+use crate::views::exercises::lock_icon;
 use crate::views::{lang, notice, problem_item, tr};
 use leptos::prelude::*;
 
@@ -155,7 +157,7 @@ fn Canvas(pg: Playground, anim: Anim) -> impl IntoView {
     let layout = Memo::new(move |_| pg.doc.with(|d| d.layout.clone()));
     let trail = Memo::new(move |_| {
         pg.run
-            .with(|r| r.selected.as_ref().map(|id| pg.doc.with(|d| r.trail(id, &d.layout))))
+            .with(|r| (!r.selected.is_empty()).then(|| pg.doc.with(|d| r.trail(&r.selected, &d.layout))))
     });
     let layer = NodeRef::<leptos::html::Canvas>::new();
     let svg = NodeRef::<leptos::svg::Svg>::new();
@@ -166,8 +168,13 @@ fn Canvas(pg: Playground, anim: Anim) -> impl IntoView {
         }
     });
     let view_box = move || layout.with(|l| format!("0 0 {:.0} {:.0}", l.width, l.height));
-    let clear = move |_| pg.run.update(|r| r.selected = None);
-    let drawing = move || layout.with(|l| draw(l, pg, trail));
+    let clear = move |_| pg.run.update(|r| r.selected.clear());
+    // An exercise's locked paths: a padlock on what they lock.
+    let locked = Memo::new(move |_| {
+        pg.doc
+            .with(|d| d.editor.scenario.as_ref().map(locks::locked_paths).unwrap_or_default())
+    });
+    let drawing = move || layout.with(|l| draw(l, pg, trail, locked));
     let gestures = CanvasGestures::new(pg, svg);
     view! {
         <div class="canvas-wrap">
@@ -232,7 +239,7 @@ fn Canvas(pg: Playground, anim: Anim) -> impl IntoView {
 type Trail = Memo<Option<(std::collections::HashSet<usize>, std::collections::HashSet<usize>)>>;
 
 /// Edges and nodes; the parts that change during a run read the playground themselves.
-fn draw(l: &Layout, pg: Playground, trail: Trail) -> impl IntoView + use<> {
+fn draw(l: &Layout, pg: Playground, trail: Trail, locked: Memo<Vec<String>>) -> impl IntoView + use<> {
     let lang = lang();
     let edges = l
         .edges
@@ -328,6 +335,17 @@ fn draw(l: &Layout, pg: Playground, trail: Trail) -> impl IntoView + use<> {
                 let label = n.label.clone();
                 move || texts::canvas_label(&label, lang.get())
             };
+            let lock = {
+                let name = name.clone();
+                Memo::new(move |_| locked.with(|p| locks::lock_of(p, locks::list_of(kind), &name)))
+            };
+            let n_w = n.w;
+            let lock_mark = move || {
+                lock.with(Lock::any).then(|| {
+                    let title = move || lock.with(|l| texts::locked(l, lang.get()));
+                    lock_icon(title, n_w - 16.0, 4.0)
+                })
+            };
             let tags: Vec<String> = n.subtitle.split(" · ").map(str::to_owned).collect();
             let tags = move || {
                 let lang = lang.get();
@@ -354,6 +372,7 @@ fn draw(l: &Layout, pg: Playground, trail: Trail) -> impl IntoView + use<> {
                         </div>
                     </foreignObject>
                     {under}
+                    {lock_mark}
                 </g>
             }
         })

@@ -2,9 +2,10 @@
 //! [`crate::model::form`], each with its validation problems as you type), the element's whole JSON,
 //! and Delete. With nothing selected: the scenario's name, description and policies.
 
-use crate::i18n::{Lang, Text};
+use crate::i18n::{Lang, Text, texts};
 use crate::model::document::Document;
 use crate::model::edit::{self, Element};
+use crate::model::exercise::locks;
 use crate::model::form::{self, Control, Field};
 use crate::model::layout::NodeKind;
 use crate::playground::Playground;
@@ -104,13 +105,31 @@ fn ElementForm(pg: Playground, element: Element, path: String) -> impl IntoView 
             })
         }
     };
+    // What an exercise locks of this element: its fields say so (and the builder refuses them).
+    let lock = Memo::new(move |_| {
+        pg.doc.with(|d| {
+            let s = d.editor.scenario.as_ref()?;
+            Some(locks::lock_of_element(&locks::locked_paths(s), s, d.selected.as_ref()?))
+        })
+    });
     let rows = fields
         .into_iter()
         .map(|f| {
             let shown =
                 move || !f.when_present || value.with(|v| v.as_ref().and_then(|v| form::read(v, f.pointer)).is_some());
+            let field = f.pointer.trim_start_matches('/').split('/').next().unwrap_or_default();
+            let locked = move || lock.with(|l| l.as_ref().is_some_and(|l| l.field(field)));
             let row = field_row(pg, value, path.clone(), f);
-            view! { <div class="form-row" class:hidden=move || !shown()>{row}</div> }
+            view! {
+                <div
+                    class="form-row"
+                    class:hidden=move || !shown()
+                    class:locked=locked
+                    title=move || locked().then(|| lock.with(|l| l.as_ref().map(|l| texts::locked(l, lang.get()))))
+                >
+                    {row}
+                </div>
+            }
         })
         .collect_view();
     let whole = json_area(pg, value, None);

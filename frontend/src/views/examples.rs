@@ -1,15 +1,56 @@
-//! The gallery pane: one button per example, named and summed up in the page's language.
+//! The gallery pane: one button per example, named and summed up in the page's language, and a
+//! switch to the course's exercises (their list is loaded when first shown).
 
-use super::{lang, tr};
+use super::exercises::Learning;
+use super::exercises::list::exercise_list;
+use super::{lang, tr, when_first_shown};
 use crate::gallery;
 use crate::i18n::Lang;
 use crate::i18n::Text;
 use crate::model::run::Phase;
+use crate::model::state::Status;
 use crate::playground::Playground;
 use leptos::prelude::*;
 
 #[component]
-pub(crate) fn Gallery(pg: Playground, phase: Memo<Phase>, on_load: Callback<&'static str>) -> impl IntoView {
+pub(crate) fn Gallery(
+    pg: Playground,
+    phase: Memo<Phase>,
+    on_load: Callback<&'static str>,
+    learning: Learning,
+    status: RwSignal<Status>,
+) -> impl IntoView {
+    let shown = learning.shown;
+    let tab = move |exercises: bool, label: Text, id: &'static str| {
+        view! {
+            <button
+                type="button"
+                role="tab"
+                class:active=move || shown.get() == exercises
+                aria-selected=move || (shown.get() == exercises).to_string()
+                data-testid=id
+                on:click=move |_| shown.set(exercises)
+            >
+                {tr(label)}
+            </button>
+        }
+    };
+    view! {
+        <div class="tabs gallery-tabs" role="tablist">
+            {tab(false, Text::Examples, "tab-examples")}
+            {tab(true, Text::Exercises, "tab-exercises")}
+        </div>
+        <div class="gallery-list" class:hidden=move || shown.get()>
+            <Examples pg=pg phase=phase on_load=on_load />
+        </div>
+        <div class="gallery-list" class:hidden=move || !shown.get()>
+            {when_first_shown(move || shown.get(), move || exercise_list(pg, learning, status, phase))}
+        </div>
+    }
+}
+
+#[component]
+fn Examples(pg: Playground, phase: Memo<Phase>, on_load: Callback<&'static str>) -> impl IntoView {
     let current = move || pg.doc.with(|d| d.editor.example);
     let lang = lang();
     let items = gallery::examples()
@@ -41,12 +82,7 @@ pub(crate) fn Gallery(pg: Playground, phase: Memo<Phase>, on_load: Callback<&'st
             }
         })
         .collect_view();
-    view! {
-        <h2 class="pane-title" lang=move || lang.get().code()>
-            {tr(Text::Examples)}
-        </h2>
-        <ul class="examples" data-testid="gallery">{items}</ul>
-    }
+    view! { <ul class="examples" data-testid="gallery">{items}</ul> }
 }
 
 /// The description without its short opening (such as "A priority queue:"), cut after a sentence.

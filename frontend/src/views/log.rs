@@ -60,45 +60,58 @@ fn EventLog(pg: Playground) -> impl IntoView {
         let lang = lang.get();
         let (start, end) = visible_rows(scroll_top.get(), viewport.get(), total.get());
         let selected = selected.get();
-        pg.doc.with(|d| pg.run.with(|r| {
-            (start..end)
-                .filter_map(|k| {
-                    let index = *r.filtered.get(k)?;
-                    let event = r.events.get(index)?;
-                    let id = event.kind.message_id().map(str::to_owned);
-                    let is_selected = id.is_some() && id == selected;
-                    Some((k, event.t_ms, event.kind.name(), texts::event_word(&event.kind).text(lang), event.kind.actor().map(str::to_owned), id, run::details(event, lang), run::tone(event, &d.layout), is_selected))
+        pg.doc
+            .with(|d| {
+                pg.run.with(|r| {
+                    (start..end)
+                        .filter_map(|k| {
+                            let index = *r.filtered.get(k)?;
+                            let event = r.events.get(index)?;
+                            let id = event.kind.message_id().map(str::to_owned);
+                            let is_selected = id.as_ref().is_some_and(|id| selected.contains(id));
+                            Some((
+                                k,
+                                event.t_ms,
+                                event.kind.name(),
+                                texts::event_word(&event.kind).text(lang),
+                                event.kind.actor().map(str::to_owned),
+                                id,
+                                run::details(event, lang),
+                                run::tone(event, &d.layout),
+                                is_selected,
+                            ))
+                        })
+                        .collect::<Vec<_>>()
                 })
-                .collect::<Vec<_>>()
-        }))
-        .into_iter()
-        .map(|(k, t_ms, kind, word, actor, id, details, tone, is_selected)| {
-            let click_id = id.clone();
-            view! {
-                <div
-                    class=format!("row tone-{tone}")
-                    class:selected=is_selected
-                    class:clickable=click_id.is_some()
-                    data-testid="event-row"
-                    data-type=kind
-                    style:top=format!("{}px", k as f64 * LOG_ROW_HEIGHT)
-                    on:click=move |_| {
-                        if let Some(id) = click_id.clone() {
-                            pg.run.update(|r| {
-                                r.selected = if r.selected.as_deref() == Some(id.as_str()) { None } else { Some(id) };
-                            });
+            })
+            .into_iter()
+            .map(|(k, t_ms, kind, word, actor, id, details, tone, is_selected)| {
+                let click_id = id.clone();
+                view! {
+                    <div
+                        class=format!("row tone-{tone}")
+                        class:selected=is_selected
+                        class:clickable=click_id.is_some()
+                        data-testid="event-row"
+                        data-type=kind
+                        style:top=format!("{}px", k as f64 * LOG_ROW_HEIGHT)
+                        on:click=move |_| {
+                            if let Some(id) = click_id.clone() {
+                                pg.run.update(|r| {
+                                    r.selected = if r.selected == [id.as_str()] { Vec::new() } else { vec![id] };
+                                });
+                            }
                         }
-                    }
-                >
-                    <span class="c-time">{format!("{} ms", count(t_ms))}</span>
-                    <span class="c-type">{word}</span>
-                    <span class="c-actor">{actor.unwrap_or_default()}</span>
-                    <span class="c-id">{id.unwrap_or_default()}</span>
-                    <span class="c-details" title=details.clone()>{details.clone()}</span>
-                </div>
-            }
-        })
-        .collect_view()
+                    >
+                        <span class="c-time">{format!("{} ms", count(t_ms))}</span>
+                        <span class="c-type">{word}</span>
+                        <span class="c-actor">{actor.unwrap_or_default()}</span>
+                        <span class="c-id">{id.unwrap_or_default()}</span>
+                        <span class="c-details" title=details.clone()>{details.clone()}</span>
+                    </div>
+                }
+            })
+            .collect_view()
     };
     let set_filter = move |change: &dyn Fn(&mut LogFilter)| {
         let mut next = pg.run.with_untracked(|r| r.filter.clone());

@@ -1,6 +1,8 @@
 //! The playground's panes, one module each; [`crate::app`] puts them on the screen.
 //!
-//! - [`examples`]: the gallery of examples; [`palette`]: what can be added, undo and redo.
+//! - [`examples`]: the gallery of examples, and its switch to the course; [`palette`]: what can
+//!   be added, undo and redo.
+//! - [`exercises`]: the course (the gallery's Exercises tab) and the exercise above the canvas.
 //! - [`share`]: the header's link to the scenario, the banner of a broken link, file import
 //!   and export.
 //! - [`canvas`]: the stage with the topology and the animation layer; [`advice`]: its notes
@@ -18,6 +20,7 @@ pub mod canvas;
 pub mod editing;
 pub mod element_form;
 pub mod examples;
+pub mod exercises;
 pub mod inspector;
 pub mod log;
 pub mod palette;
@@ -90,27 +93,40 @@ pub(crate) async fn preload_parts() {
     let _ = inspector::preload_json_editor().await;
     let _ = inspector::preload_relay_panel().await;
     let _ = timeline::preload_step_form().await;
+    let _ = exercises::bar::preload_exercise_bar().await;
+    let _ = exercises::list::preload_exercise_list().await;
 }
 
 /// The view `load` gives, mounted the first time `shown` is true and kept after that: the code of
 /// a rarely used part (an [`on_demand!`] function) is fetched only when it is first needed.
 pub(crate) fn when_first_shown<Fut>(
     shown: impl Fn() -> bool + Send + Sync + 'static,
-    load: impl Fn() -> Fut + Copy + Send + Sync + 'static,
-) -> impl IntoView
+    load: impl Fn() -> Fut + Send + Sync + 'static,
+) -> AnyView
 where
     Fut: std::future::Future<Output = Result<AnyView, PartMissing>> + Send + 'static,
 {
+    mount_part(Box::new(shown), Box::new(move || Box::pin(load())))
+}
+
+/// A part's view on its way: its code may still be loading.
+type PartFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Result<AnyView, PartMissing>> + Send>>;
+
+/// [`when_first_shown`] without its types: one copy of the suspense that waits for a part serves
+/// every part of the page.
+fn mount_part(shown: Box<dyn Fn() -> bool + Send + Sync>, load: Box<dyn Fn() -> PartFuture + Send + Sync>) -> AnyView {
     let opened = Memo::new(move |before: Option<&bool>| before.copied().unwrap_or(false) || shown());
+    let load = StoredValue::new(load);
     let part = move || {
+        let future = load.with_value(|load| load());
         Suspend::new(async move {
-            load().await.unwrap_or_else(|PartMissing| {
+            future.await.unwrap_or_else(|PartMissing| {
                 view! { <p class="notice error" role="alert" data-testid="part-missing">{tr(Text::PartMissing)}</p> }
                     .into_any()
             })
         })
     };
-    move || opened.get().then(move || view! { <Suspense>{part}</Suspense> })
+    (move || opened.get().then(move || view! { <Suspense>{part}</Suspense> })).into_any()
 }
 
 /// A text of the catalogue as a reactive closure: it follows the language toggle.

@@ -111,12 +111,18 @@ pub fn ShareBar(
         link.with(|_| ());
         note.set(None);
     });
+    // A link to an exercise of the course (`#exercise=<id>`) opens it in the Exercises tab.
+    let learning = use_context::<super::exercises::Learning>();
     let changed = window_event_listener(leptos::ev::hashchange, move |_| {
         let hash = location_hash();
         let current = link
             .get_untracked()
             .and_then(|l| l.split_once('#').map(|(_, f)| f.to_owned()));
-        if hash.strip_prefix('#') != current.as_deref() {
+        if let Some(id) = crate::share::exercise_in(&hash) {
+            if let Some(learning) = learning {
+                learning.open_course_exercise(id);
+            }
+        } else if hash.strip_prefix('#') != current.as_deref() {
             pg.open_link(&hash);
         }
     });

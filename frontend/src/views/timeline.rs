@@ -7,9 +7,11 @@
 //! What goes where is [`crate::model::timeline`]'s; this module only draws it and turns pointer and
 //! form events into [`Playground::change`]s.
 
+use super::exercises::lock_icon;
 use super::{lang, notice, on_demand, tr, when_first_shown};
 use crate::i18n::{Lang, Text, texts};
 use crate::model::edit::Element;
+use crate::model::exercise::locks::{self, Lock};
 use crate::model::state::Status;
 use crate::model::timeline::{
     self as model, Field, Lane, Marker, Scale, Timeline as Model, actions, at_ms_mut, duration_label, step_problems,
@@ -164,6 +166,15 @@ pub(crate) fn Timeline(
     });
 
     let lang = lang();
+    // An exercise that locks its timeline (its faults, say): a padlock by the title.
+    let locked = Memo::new(move |_| {
+        pg.doc.with(|d| {
+            d.editor
+                .scenario
+                .as_ref()
+                .is_some_and(|s| locks::locked_paths(s).iter().any(|p| p == "timeline"))
+        })
+    });
     let drawing = move || model.with(|m| m.as_ref().map(|t| lanes(t, live)));
     view! {
         <section class="timeline" class:closed=move || !open.get() data-testid="timeline" aria-label=tr(Text::Timeline)>
@@ -182,6 +193,7 @@ pub(crate) fn Timeline(
                     <span class="tl-count">
                         {move || texts::steps(model.with(|m| m.as_ref().map_or(0, |t| t.markers.len())), lang.get())}
                     </span>
+                    {move || locked.get().then(|| lock_icon(move || texts::locked(&Lock { whole: true, ..Lock::default() }, lang.get()), 0.0, 0.0))}
                 </button>
                 <AddStep live=live cluster=cluster />
             </div>

@@ -24,32 +24,56 @@ const NAMED_LISTS: [&str; 5] = ["exchanges", "queues", "policies", "publishers",
 pub fn locked_paths(exercise: &Exercise) -> Vec<String> {
     match &exercise.locked {
         Some(paths) => paths.clone(),
-        None => std::iter::once("publishers".to_owned())
-            .chain(
-                exercise
-                    .solution
-                    .publishers
-                    .iter()
-                    .map(|p| format!("publishers/{}/count", p.name)),
-            )
-            .chain(std::iter::once("timeline".to_owned()))
-            .collect(),
+        None => default_paths(exercise.solution.publishers.iter().map(|p| p.name.as_str())),
     }
 }
 
-/// The locked paths at which `scenario` differs from the exercise, in the order they are listed.
+/// The paths locked when an exercise lists none, for a solution with these publishers: which
+/// publishers exist, each one's count, and the whole timeline.
+pub fn default_paths<'a>(publishers: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    std::iter::once("publishers".to_owned())
+        .chain(publishers.into_iter().map(|name| format!("publishers/{name}/count")))
+        .chain(std::iter::once("timeline".to_owned()))
+        .collect()
+}
+
+/// [`locked_paths`] of an exercise as a scenario keeps it (its `exercise` JSON), without reading
+/// the rest of the exercise: what the page's builder needs on every change, at little cost.
+pub fn paths_in(exercise: &Value) -> Vec<String> {
+    match exercise.get("locked").and_then(Value::as_array) {
+        Some(paths) => paths.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+        None => default_paths(
+            exercise
+                .get("solution")
+                .and_then(|s| s.get("publishers"))
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|p| p.get("name").and_then(Value::as_str)),
+        ),
+    }
+}
+
+/// The locked parts at which `scenario` differs from the exercise, in the order they are listed.
 /// A run of a scenario with any is refused.
 pub fn changed_locked_parts(exercise: &Exercise, scenario: &Scenario) -> Vec<String> {
     let (Some(solution), Some(attempt)) = (as_value(&exercise.solution), as_value(scenario)) else {
         return locked_paths(exercise);
     };
-    locked_paths(exercise)
-        .into_iter()
-        .filter(|path| match part(&solution, path) {
-            Some(locked) => part(&attempt, path) != Some(locked),
-            // A path the solution lacks is an authoring problem, reported by validation.
+    differing(&locked_paths(exercise), &solution, &attempt)
+}
+
+/// The paths among `paths` at which two scenarios, written as JSON with their defaults filled
+/// in, differ. A path that `reference` lacks is skipped (for an exercise, an authoring problem
+/// that validation reports).
+pub fn differing(paths: &[String], reference: &Value, attempt: &Value) -> Vec<String> {
+    paths
+        .iter()
+        .filter(|path| match part(reference, path) {
+            Some(locked) => part(attempt, path) != Some(locked),
             None => false,
         })
+        .cloned()
         .collect()
 }
 
@@ -72,12 +96,26 @@ pub(crate) fn exists(scenario: &Scenario, path: &str) -> bool {
 }
 
 /// The value a locked part is compared by.
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 enum Part<'v> {
-    /// Which parts of a named list exist, sorted.
+    /// Which parts of a named list exist, in any order.
     Names(Vec<&'v str>),
     /// Anything else, as written.
     Value(&'v Value),
+}
+
+impl PartialEq for Part<'_> {
+    /// Names compare as sets (without sorting: the page's builder compares on every change, and a
+    /// sort is code its first load would carry).
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (Self::Names(a), Self::Names(b)) => {
+                a.len() == b.len() && a.iter().all(|n| b.contains(n)) && b.iter().all(|n| a.contains(n))
+            }
+            (Self::Value(a), Self::Value(b)) => a == b,
+            _ => false,
+        }
+    }
 }
 
 fn as_value(scenario: &Scenario) -> Option<Value> {
@@ -103,11 +141,10 @@ fn part<'v>(root: &'v Value, path: &str) -> Option<Part<'v>> {
     }
     match (segments.as_slice(), at) {
         ([list], Value::Array(items)) if NAMED_LISTS.contains(list) => {
-            let mut names: Vec<&str> = items
+            let names: Vec<&str> = items
                 .iter()
                 .filter_map(|item| item.get("name").and_then(Value::as_str))
                 .collect();
-            names.sort_unstable();
             Some(Part::Names(names))
         }
         _ => Some(Part::Value(at)),
@@ -213,6 +250,25 @@ mod tests {
         // A default written out is the default.
         assert!(changed(&e, |s| s["queues"][0]["durable"] = json!(true)).is_empty());
         assert_eq!(changed(&e, |s| s["queues"] = json!([{"name": "b"}])), ["queues/a"]);
+    }
+
+    /// The paths read from the raw `exercise` JSON are those of the read exercise, and two
+    /// scenarios differ at a path exactly where an attempt differs from the solution.
+    #[test]
+    fn the_paths_read_from_json_are_the_exercises() {
+        for locked in [None, Some(vec!["queues/a", "timeline/0"])] {
+            let e = exercise(locked);
+            let value = serde_json::to_value(&e).expect("serialize");
+            assert_eq!(paths_in(&value), locked_paths(&e));
+        }
+        assert_eq!(paths_in(&json!({})), ["publishers", "timeline"]);
+        let before = serde_json::to_value(scenario(start())).expect("serialize");
+        let mut after = before.clone();
+        after["publishers"][0]["count"] = json!(7);
+        after["queues"][0]["durable"] = json!(false);
+        let paths = locked_paths(&exercise(None));
+        assert_eq!(differing(&paths, &before, &after), ["publishers/producer/count"]);
+        assert!(differing(&paths, &before, &before).is_empty());
     }
 
     #[test]
