@@ -9,6 +9,7 @@
 //! - [`summary`]: the run summary, folded from events.
 //! - [`protocol`]: the WebSocket messages between page and relay.
 //! - [`order`]: one sort routine shared by every ordering.
+//! - [`sentences`]: every sentence Warren writes for people, as templates the page can translate.
 
 pub mod event;
 pub mod exercise;
@@ -16,6 +17,7 @@ mod object;
 pub mod order;
 pub mod protocol;
 pub mod scenario;
+pub mod sentences;
 pub mod summary;
 mod tracked;
 pub mod validate;
