@@ -197,6 +197,18 @@ fn matches<'t, 's>(pieces: &[Piece<'t>], sentence: &'s str, found: &mut Vec<(&'t
     }
 }
 
+/// The template among `templates` that `sentence` was made from, with its slots' values: of
+/// several that could have made it, the one with the most text of its own ([`weight`]).
+pub fn reading<'t, 's>(
+    templates: impl IntoIterator<Item = &'t str>,
+    sentence: &'s str,
+) -> Option<(&'t str, Vec<(&'t str, &'s str)>)> {
+    templates
+        .into_iter()
+        .filter_map(|template| captures(template, sentence).map(|found| (template, found)))
+        .max_by_key(|(template, _)| weight(template))
+}
+
 /// How much of `template` is its own text: of two templates that make the same sentence, the one
 /// with more is the better reading.
 pub fn weight(template: &str) -> usize {
