@@ -85,7 +85,7 @@ macro_rules! say {
     ($template:expr $(, $name:ident $(= $value:expr)?)* $(,)?) => {
         $crate::sentences::fill(
             $template,
-            &[$((stringify!($name), &$crate::say!(@value $name $($value)?) as &dyn ::core::fmt::Display)),*],
+            &[$((stringify!($name), &$crate::say!(@value $name $($value)?) as &(dyn ::core::fmt::Display + Sync))),*],
         )
     };
 }
@@ -137,7 +137,8 @@ fn slot(text: &str) -> Option<(&str, &str)> {
 }
 
 /// The sentence `template` makes with these values; a slot without a value stays as written.
-pub fn fill(template: &str, values: &[(&str, &dyn Display)]) -> String {
+/// (The values are `Sync` so that a sentence can be made in an `.await` expression of a task.)
+pub fn fill(template: &str, values: &[(&str, &(dyn Display + Sync))]) -> String {
     let mut out = String::with_capacity(template.len() + 16 * values.len());
     for piece in pieces(template) {
         match piece {
