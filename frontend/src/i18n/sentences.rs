@@ -16,7 +16,7 @@ use crate::{
     model::{edit, state},
     share::{base64url, deflate},
 };
-use warren_shared::sentences;
+use warren_shared::sentences::{self, Piece, pieces};
 #[cfg(not(feature = "split"))]
 use warren_shared::sentences::{foreign, problems as p, relay as r};
 
@@ -72,26 +72,40 @@ fn chinese(sentence: &str, depth: usize) -> Option<String> {
             (slot, value)
         })
         .collect();
-    let filled: Vec<(&str, &(dyn std::fmt::Display + Sync))> = values
-        .iter()
-        .map(|(slot, value)| (*slot, value as &(dyn std::fmt::Display + Sync)))
-        .collect();
-    Some(tidy(&sentences::fill(zh, &filled)))
-}
-
-/// No space between two Chinese characters: a template's space before a slot is for a value in
-/// Latin letters or digits, and goes when the value is said in Chinese.
-fn tidy(text: &str) -> String {
-    let wide = |c: char| matches!(c, '\u{3000}'..='\u{9fff}' | '\u{ff00}'..='\u{ffef}');
-    let chars: Vec<char> = text.chars().collect();
-    chars
-        .iter()
-        .enumerate()
-        .filter(|&(i, &c)| {
-            !(c == ' ' && i > 0 && chars.get(i + 1).is_some_and(|&next| wide(next)) && wide(chars[i - 1]))
-        })
-        .map(|(_, &c)| c)
-        .collect()
+    let value = |piece: Option<&Piece<'_>>| match piece {
+        Some(Piece::Slot(name)) => values.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str()),
+        _ => None,
+    };
+    // A space of the template beside a slot is there for a value in Latin letters or digits: it
+    // goes between Chinese text and a value said in Chinese.
+    let wide = |c: Option<char>| c.is_some_and(|c| matches!(c, '\u{3000}'..='\u{9fff}' | '\u{ff00}'..='\u{ffef}'));
+    let pieces = pieces(zh);
+    let mut out = String::with_capacity(zh.len() + sentence.len());
+    for (i, piece) in pieces.iter().enumerate() {
+        match piece {
+            Piece::Text(text) => {
+                let mut text = text.as_str();
+                if let Some(rest) = text.strip_prefix(' ')
+                    && wide(value(i.checked_sub(1).and_then(|i| pieces.get(i))).and_then(|v| v.chars().last()))
+                    && wide(rest.chars().next())
+                {
+                    text = rest;
+                }
+                if let Some(rest) = text.strip_suffix(' ')
+                    && wide(value(pieces.get(i + 1)).and_then(|v| v.chars().next()))
+                    && wide(rest.chars().last())
+                {
+                    text = rest;
+                }
+                out.push_str(text);
+            }
+            Piece::Slot(name) => match value(Some(piece)) {
+                Some(v) => out.push_str(v),
+                None => out.push_str(&format!("{{{name}}}")),
+            },
+        }
+    }
+    Some(out)
 }
 
 /// A translated slot's value: a sentence, one of the words, or (a name after all) as it is.
@@ -659,7 +673,6 @@ mod tests {
     use super::*;
     use std::collections::BTreeSet;
     use warren_shared::say;
-    use warren_shared::sentences::{Piece, pieces};
 
     fn slots(template: &str) -> BTreeSet<&str> {
         pieces(template)
@@ -717,6 +730,11 @@ mod tests {
             say(&cycle, Lang::Zh),
             "“a b”等待的参与者（最终）又在等待“a b”：谁都不会启动"
         );
+        // Spaces inside a name stay, even between Chinese characters.
+        let chinese_name = say!(p::NO_NAMED, kind = p::QUEUE, name = "订单 队列");
+        assert_eq!(say(&chinese_name, Lang::Zh), "没有名为“订单 队列”的队列");
+        let numbers = say!(p::STEP_TOO_LATE, at = 5000, max = 2000);
+        assert_eq!(say(&numbers, Lang::Zh), "5000 毫秒晚于运行的时间上限 2000 毫秒");
         assert_eq!(say("something we never wrote", Lang::Zh), "something we never wrote");
         assert_eq!(
             translate("there is no queue named q", Lang::Zh),
