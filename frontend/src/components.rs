@@ -25,7 +25,7 @@ pub fn StatusPanel(
                 .map(|warning| {
                     view! {
                         <p class="notice warning" role="alert" data-testid="protocol-warning">
-                            {warning}
+                            {notice(warning)}
                         </p>
                     }
                 })
@@ -136,12 +136,12 @@ fn HelloCards(hello: Hello, stale: bool) -> impl IntoView {
         .map(|f| f.notes)
         .unwrap_or_default()
         .into_iter()
-        .map(|note| view! { <li data-testid="feature-note">{note}</li> })
+        .map(|note| view! { <li data-testid="feature-note">{notice(note)}</li> })
         .collect_view();
     let broker = match (hello.broker, hello.broker_error) {
         (Some(broker), _) => view! { <Broker broker=broker /> }.into_any(),
         (None, Some(error)) => view! {
-            <p class="notice error" data-testid="broker-error">{error}</p>
+            <p class="notice error" data-testid="broker-error">{notice(error)}</p>
         }
         .into_any(),
         (None, None) => view! {

@@ -2,6 +2,8 @@
 //!
 //! - [`texts`]: the page's own words, one catalogue ([`Text`]), the canvas's tags ([`tag`]) and
 //!   the sentences with values.
+//! - [`sentences`]: sentences made from templates (validation problems, what the relay says) in
+//!   Chinese.
 //! - here: the gallery's examples in Chinese (the table [`ZH`], keyed by file stem; English is
 //!   each example's JSON), and the choice of language.
 //!
@@ -9,6 +11,7 @@
 //! decides (`zh*` is Chinese).
 
 pub mod catalogue;
+pub mod sentences;
 pub mod texts;
 
 pub use texts::{Text, tag};

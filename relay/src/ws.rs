@@ -40,6 +40,8 @@ use tokio::task::JoinHandle;
 use tokio::time::{Instant, MissedTickBehavior};
 use tokio_util::sync::CancellationToken;
 use warren_shared::exercise::{self, CheckResult, Exercise};
+use warren_shared::say;
+use warren_shared::sentences::relay as say;
 use warren_shared::{
     ClientMessage, Event, Hello, Limits, Outcome, PROTOCOL_VERSION, Problem, Scenario, ServerMessage, Summary,
     SummaryBuilder, parse_scenario, validate,
@@ -188,9 +190,7 @@ pub async fn session(socket: WebSocket, state: AppState, peer: SocketAddr) {
                 };
                 socket.on_text(&text).await
             }
-            Input::Frame(Some(Ok(Message::Binary(_)))) => out
-                .error("binary frames are not understood: send JSON text such as {\"type\":\"stop\"}")
-                .map_err(End::from),
+            Input::Frame(Some(Ok(Message::Binary(_)))) => out.error(say!(say::BINARY_FRAME)).map_err(End::from),
             Input::Frame(Some(Ok(Message::Close(_))) | None | Some(Err(_))) => Err(End::Closed),
             Input::Frame(Some(Ok(_))) => Ok(()),
             Input::Events(events) => match run.as_mut() {
@@ -230,17 +230,11 @@ pub async fn session(socket: WebSocket, state: AppState, peer: SocketAddr) {
             Input::PingDue => out.push(Outgoing::Ping).map_err(End::from),
             Input::Idle => {
                 tracing::info!(%peer, "closing a WebSocket that sent nothing for {:?}", limits.idle_timeout);
-                out.error(format!(
-                    "closing the connection: nothing came from the page for {:?} (a page that is open answers the relay's pings)",
-                    limits.idle_timeout
-                ))
-                .map_err(End::from)
-                .and(Err(End::Closed))
+                out.error(say!(say::IDLE, s = limits.idle_timeout.as_secs()))
+                    .map_err(End::from)
+                    .and(Err(End::Closed))
             }
-            Input::Shutdown => out
-                .error("the relay is shutting down; runs are being stopped")
-                .map_err(End::from)
-                .and(Err(End::Closed)),
+            Input::Shutdown => out.error(say::SHUTTING_DOWN).map_err(End::from).and(Err(End::Closed)),
             Input::Room(from_room) => match link.receive(from_room) {
                 Some(message) => out.room(message).map_err(End::from),
                 None => Ok(()),
@@ -272,14 +266,11 @@ pub async fn session(socket: WebSocket, state: AppState, peer: SocketAddr) {
 
 /// The last word to a page that fell behind.
 fn fell_behind(backlog: usize, stopped_a_run: bool) -> String {
-    let run = if stopped_a_run {
-        "; its run was stopped and its vhost is being deleted"
+    if stopped_a_run {
+        say!(say::FELL_BEHIND_STOPPED, backlog)
     } else {
-        ""
-    };
-    format!(
-        "the page fell too far behind (over {backlog} messages waiting for it) and the relay closed the connection{run}. Reload the page to go on"
-    )
+        say!(say::FELL_BEHIND, backlog)
+    }
 }
 
 async fn hello(state: &AppState) -> ServerMessage {
@@ -312,17 +303,16 @@ impl Socket<'_> {
     async fn on_text(&mut self, text: &Utf8Bytes) -> Flow {
         let out = self.out;
         if text.len() > MAX_MESSAGE_BYTES {
-            return Ok(out.error(format!(
-                "a message of {} bytes is larger than this relay accepts ({MAX_MESSAGE_BYTES} bytes); a scenario is normally a few kilobytes",
-                text.len()
+            return Ok(out.error(say!(
+                say::MESSAGE_TOO_LARGE,
+                bytes = text.len(),
+                max = MAX_MESSAGE_BYTES
             ))?);
         }
         let message: ClientMessage = match serde_json::from_str(text.as_str()) {
             Ok(message) => message,
             Err(error) => {
-                return Ok(out.error(format!(
-                    "could not read the message ({error}): send JSON such as {{\"type\":\"run\",\"scenario\":{{...}}}} or {{\"type\":\"stop\"}}"
-                ))?);
+                return Ok(out.error(say!(say::UNREADABLE_MESSAGE, error))?);
             }
         };
         match message {
@@ -334,11 +324,9 @@ impl Socket<'_> {
                 }
                 // Leaving the line (the ticket is dropped) ends the run before it started.
                 Some(Run::Waiting(waiting)) => Ok(out.message(stopped_while_waiting(&waiting))?),
-                None => Ok(out.error("there is no run to stop on this connection")?),
+                None => Ok(out.error(say::NOTHING_TO_STOP)?),
             },
-            ClientMessage::Run { .. } if self.run.is_some() => {
-                Ok(out.error("a run is already going on this connection: stop it or wait for it to finish")?)
-            }
+            ClientMessage::Run { .. } if self.run.is_some() => Ok(out.error(say::ALREADY_RUNNING)?),
             ClientMessage::Run { scenario } => self.on_run(&scenario).await,
             request => {
                 let answer = room::request(request, self.state, self.link, self.peer.ip()).await;
@@ -431,12 +419,11 @@ fn stopped_while_waiting(waiting: &WaitingRun) -> ServerMessage {
 
 /// The refusal of a run when the waiting line is full.
 fn line_full(full: LineFull) -> String {
-    format!(
-        "the relay is running {} scenarios, its limit, and {} more are waiting for a free slot, as many as it lets wait; \
-         try again in about {} s",
-        full.running,
-        full.waiting,
-        full.retry_after.as_secs().max(1)
+    say!(
+        say::LINE_FULL,
+        running = full.running,
+        waiting = full.waiting,
+        s = full.retry_after.as_secs().max(1)
     )
 }
 
@@ -542,7 +529,7 @@ fn finish(
             Ok(())
         }
         Ok(Err(error)) => Ok(out.error(error.to_string())?),
-        Err(error) => Ok(out.error(format!("the run failed inside the relay: {error}"))?),
+        Err(error) => Ok(out.error(say!(say::FAILED_INSIDE, error))?),
     }
 }
 
@@ -576,5 +563,45 @@ async fn run_ended(
     match task {
         Some(task) => task.await,
         None => std::future::pending().await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use warren_shared::sentences;
+
+    /// The page translates what the relay says by the template it was made from.
+    #[test]
+    fn what_the_relay_says_reads_back_to_its_template() {
+        let full = LineFull {
+            running: 4,
+            waiting: 8,
+            retry_after: std::time::Duration::from_secs(12),
+        };
+        let said = [
+            (line_full(full), say::LINE_FULL),
+            (fell_behind(512, true), say::FELL_BEHIND_STOPPED),
+            (fell_behind(512, false), say::FELL_BEHIND),
+            (say!(say::BINARY_FRAME), say::BINARY_FRAME),
+            (
+                crate::run::version::warnings(
+                    &warren_shared::parse_scenario(&serde_json::json!({"version": 1, "queues": [
+                        {"name": "my lazy queue", "arguments": {"x-queue-mode": "lazy"}}]}))
+                    .expect("a scenario"),
+                    "4.1.0",
+                )
+                .remove(0),
+                say::LAZY_IGNORED,
+            ),
+        ];
+        for (sentence, template) in said {
+            let (read, _) = sentences::reading(sentences::all(), &sentence).expect("a template");
+            assert_eq!(read, template, "{sentence}");
+        }
+        assert_eq!(
+            say!(say::BINARY_FRAME),
+            "binary frames are not understood: send JSON text such as {\"type\":\"stop\"}"
+        );
     }
 }

@@ -10,6 +10,7 @@
 //! - [`protocol`]: the WebSocket messages between page and relay.
 //! - [`room`]: the workshop room: its messages, its setup, progress and the instructor's grid.
 //! - [`order`]: one sort routine shared by every ordering.
+//! - [`sentences`]: every sentence Warren writes for people, as templates the page can translate.
 
 pub mod event;
 pub mod exercise;
@@ -18,6 +19,7 @@ pub mod order;
 pub mod protocol;
 pub mod room;
 pub mod scenario;
+pub mod sentences;
 pub mod summary;
 mod tracked;
 pub mod validate;

@@ -738,16 +738,17 @@ impl Step {
 
     /// A one-line description for the log.
     pub fn describe(&self) -> String {
+        use crate::sentences::relay as say;
         match self {
-            Self::Start { actor, .. } => format!("start {actor}"),
-            Self::Stop { actor, .. } => format!("stop {actor}"),
-            Self::Purge { queue, .. } => format!("purge {queue}"),
-            Self::ApplyPolicy { policy, .. } => format!("apply policy {}", policy.name),
-            Self::ClearPolicy { name, .. } => format!("clear policy {name}"),
-            Self::StopNode { node, .. } => format!("stop node {node}"),
-            Self::KillNode { node, .. } => format!("kill node {node}"),
-            Self::StartNode { node, .. } => format!("start node {node}"),
-            Self::CutConnections { duration_ms, .. } => format!("cut the relay's connections for {duration_ms} ms"),
+            Self::Start { actor, .. } => crate::say!(say::STEP_START, actor),
+            Self::Stop { actor, .. } => crate::say!(say::STEP_STOP, actor),
+            Self::Purge { queue, .. } => crate::say!(say::STEP_PURGE, queue),
+            Self::ApplyPolicy { policy, .. } => crate::say!(say::STEP_APPLY_POLICY, name = policy.name),
+            Self::ClearPolicy { name, .. } => crate::say!(say::STEP_CLEAR_POLICY, name),
+            Self::StopNode { node, .. } => crate::say!(say::STEP_STOP_NODE, node),
+            Self::KillNode { node, .. } => crate::say!(say::STEP_KILL_NODE, node),
+            Self::StartNode { node, .. } => crate::say!(say::STEP_START_NODE, node),
+            Self::CutConnections { duration_ms, .. } => crate::say!(say::STEP_CUT, ms = duration_ms),
         }
     }
 }

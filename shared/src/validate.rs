@@ -5,9 +5,11 @@
 //! (a quorum queue that is not durable, an argument this broker version refuses) is left to the
 //! broker, so the run can show RabbitMQ's own answer.
 
+use crate::say;
 use crate::scenario::{
     AckMode, Arguments, ConfirmMode, DestinationType, Policy, PriorityRule, SCENARIO_VERSION, Scenario, Start, Step,
 };
+use crate::sentences::problems as say;
 use crate::wire::wire;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -101,18 +103,16 @@ impl Default for Limits {
 pub fn parse_scenario(value: &Value) -> Result<Scenario, Vec<Problem>> {
     let kind = match value {
         Value::Object(_) => None,
-        Value::Null => Some("null"),
-        Value::Bool(_) => Some("a boolean"),
-        Value::Number(_) => Some("a number"),
-        Value::String(_) => Some("a string"),
-        Value::Array(_) => Some("an array"),
+        Value::Null => Some(say::NULL),
+        Value::Bool(_) => Some(say::A_BOOLEAN),
+        Value::Number(_) => Some(say::A_NUMBER),
+        Value::String(_) => Some(say::A_STRING),
+        Value::Array(_) => Some(say::AN_ARRAY),
     };
     if let Some(kind) = kind {
         return Err(vec![Problem::new(
             "",
-            format!(
-                "a scenario is a JSON object such as {{\"version\": {SCENARIO_VERSION}}}, not {kind}; see docs/scenarios.md for the format"
-            ),
+            say!(say::NOT_AN_OBJECT, version = SCENARIO_VERSION, kind),
         )]);
     }
     if let Some(version) = value.get("version").and_then(Value::as_u64)
@@ -120,7 +120,7 @@ pub fn parse_scenario(value: &Value) -> Result<Scenario, Vec<Problem>> {
     {
         return Err(vec![Problem::new(
             "version",
-            format!("this Warren reads scenario format version {SCENARIO_VERSION}, but the document says {version}"),
+            say!(say::WRONG_VERSION, supported = SCENARIO_VERSION, version),
         )]);
     }
     crate::tracked::deserialize::<Scenario>(value).map_err(|(path, error)| {
@@ -134,8 +134,8 @@ pub fn parse_scenario(value: &Value) -> Result<Scenario, Vec<Problem>> {
 /// serde's error as a problem's sentence, pointing at the document that describes the format.
 pub(crate) fn describe_serde_error(raw: &str, doc: &str) -> String {
     // serde_json appends " at line N column M", meaningless for a value already parsed.
-    let text = raw.split(" at line ").next().unwrap_or(raw);
-    format!("{text}; see {doc} for the format")
+    let error = raw.split(" at line ").next().unwrap_or(raw);
+    say!(say::SEE_FORMAT, error, doc)
 }
 
 /// Check a parsed scenario; an empty list means it may run.
@@ -174,13 +174,10 @@ impl Validator<'_> {
             let path = format!("positions[{key:?}]");
             let kind = key.split_once(':').map(|(kind, _)| kind);
             if !kind.is_some_and(|kind| KINDS.contains(&kind)) {
-                self.push(
-                    path.clone(),
-                    "a position's key is `publisher:`, `exchange:`, `queue:` or `consumer:` followed by the element's name",
-                );
+                self.push(path.clone(), say::POSITION_KEY);
             }
             if !(0.0..=EXTENT).contains(&at.x) || !(0.0..=EXTENT).contains(&at.y) {
-                self.push(path, format!("a position lies between 0 and {EXTENT} on both axes"));
+                self.push(path, say!(say::POSITION_RANGE, max = EXTENT));
             }
         }
     }
@@ -193,17 +190,14 @@ impl Validator<'_> {
         if s.version != SCENARIO_VERSION {
             self.push(
                 "version",
-                format!(
-                    "this Warren reads scenario format version {SCENARIO_VERSION}, but the document says {}",
-                    s.version
-                ),
+                say!(say::WRONG_VERSION, supported = SCENARIO_VERSION, version = s.version),
             );
         }
         self.limits_of(s);
         self.settings(s);
         self.positions(s);
-        let exchanges = self.names("exchanges", s.exchanges.iter().map(|e| e.name.as_str()), "exchange");
-        let queues = self.names("queues", s.queues.iter().map(|q| q.name.as_str()), "queue");
+        let exchanges = self.names("exchanges", s.exchanges.iter().map(|e| e.name.as_str()), say::EXCHANGE);
+        let queues = self.names("queues", s.queues.iter().map(|q| q.name.as_str()), say::QUEUE);
         for (i, e) in s.exchanges.iter().enumerate() {
             self.arguments_exchange(&format!("exchanges[{i}].arguments"), &e.arguments);
         }
@@ -212,25 +206,18 @@ impl Validator<'_> {
             if let Some(node) = &q.node {
                 self.node(&format!("queues[{i}].node"), node);
                 if q.exclusive {
-                    self.push(
-                        format!("queues[{i}].node"),
-                        "an exclusive queue belongs to the connection that declares it, which is the run's own \
-                         connection: it cannot be placed on another node",
-                    );
+                    self.push(format!("queues[{i}].node"), say::EXCLUSIVE_ON_NODE);
                 }
             }
         }
         for (i, b) in s.bindings.iter().enumerate() {
             let path = format!("bindings[{i}]");
             if b.source.is_empty() {
-                self.push(
-                    format!("{path}.source"),
-                    "the default exchange cannot be bound; bind a named exchange instead",
-                );
+                self.push(format!("{path}.source"), say::DEFAULT_UNBINDABLE);
             } else if !exchanges.contains(b.source.as_str()) && !BUILTIN_EXCHANGES.contains(&b.source.as_str()) {
                 self.push(
                     format!("{path}.source"),
-                    format!("there is no exchange named \"{}\"", b.source),
+                    say!(say::NO_NAMED, kind = say::EXCHANGE, name = b.source),
                 );
             }
             let known = match b.destination_type {
@@ -242,21 +229,18 @@ impl Validator<'_> {
             };
             if !known {
                 let kind = match b.destination_type {
-                    DestinationType::Queue => "queue",
-                    DestinationType::Exchange => "exchange",
+                    DestinationType::Queue => say::QUEUE,
+                    DestinationType::Exchange => say::EXCHANGE,
                 };
                 self.push(
                     format!("{path}.destination"),
-                    format!("there is no {kind} named \"{}\"", b.destination),
+                    say!(say::NO_NAMED, kind, name = b.destination),
                 );
             }
             if let Some(m) = b.arguments.get("x-match")
                 && !matches!(m.as_str(), Some("all" | "any" | "all-with-x" | "any-with-x"))
             {
-                self.push(
-                    format!("{path}.arguments.x-match"),
-                    "x-match must be \"all\", \"any\", \"all-with-x\" or \"any-with-x\"",
-                );
+                self.push(format!("{path}.arguments.x-match"), say::X_MATCH);
             }
         }
         let mut policy_names = HashSet::new();
@@ -265,15 +249,11 @@ impl Validator<'_> {
             if !policy_names.insert(p.name.as_str()) {
                 self.push(
                     format!("policies[{i}].name"),
-                    format!("another policy is already named \"{}\"", p.name),
+                    say!(say::NAME_TAKEN, what = say::POLICY, name = p.name),
                 );
             }
         }
-        let actors = self.names(
-            "actors",
-            s.actor_names(),
-            "actor (publishers and consumers share one namespace)",
-        );
+        let actors = self.names("actors", s.actor_names(), say::ACTOR);
         for (i, p) in s.publishers.iter().enumerate() {
             self.publisher(i, p, &exchanges, s);
         }
@@ -282,34 +262,22 @@ impl Validator<'_> {
             if !queues.contains(c.queue.as_str()) {
                 self.push(
                     format!("{path}.queue"),
-                    format!("there is no queue named \"{}\"", c.queue),
+                    say!(say::NO_NAMED, kind = say::QUEUE, name = c.queue),
                 );
             }
             if c.ack == AckMode::Auto && !c.rules.is_empty() {
-                self.push(
-                    format!("{path}.rules"),
-                    "nack and reject rules need manual acknowledgements (\"ack\": \"manual\")",
-                );
+                self.push(format!("{path}.rules"), say::RULES_NEED_MANUAL);
             }
             for (r, rule) in c.rules.iter().enumerate() {
                 if rule.when == crate::scenario::RuleMatch::EveryNth(0) {
-                    self.push(
-                        format!("{path}.rules[{r}].when.every_nth"),
-                        "every_nth must be 1 or more",
-                    );
+                    self.push(format!("{path}.rules[{r}].when.every_nth"), say::EVERY_NTH_ZERO);
                 }
             }
             if c.stop_after == Some(0) {
-                self.push(
-                    format!("{path}.stop_after"),
-                    "stop_after must be 1 or more (leave it out to consume until the run ends)",
-                );
+                self.push(format!("{path}.stop_after"), say::STOP_AFTER_ZERO);
             }
             if c.processing_ms > s.settings.max_duration_ms {
-                self.push(
-                    format!("{path}.processing_ms"),
-                    "processing time per message is longer than the whole run",
-                );
+                self.push(format!("{path}.processing_ms"), say::PROCESSING_TOO_LONG);
             }
             self.start(&format!("{path}.start"), &c.name, &c.start, &actors, s);
         }
@@ -319,59 +287,44 @@ impl Validator<'_> {
     fn limits_of(&mut self, s: &Scenario) {
         let l = self.limits;
         let counts = [
-            ("exchanges", s.exchanges.len(), l.max_exchanges),
-            ("queues", s.queues.len(), l.max_queues),
-            ("bindings", s.bindings.len(), l.max_bindings),
-            ("policies", s.policies.len(), l.max_policies),
-            ("timeline", s.timeline.len(), l.max_steps),
-        ];
-        for (path, n, max) in counts {
-            if n > max {
-                self.push(path, format!("{n} {path} is more than this relay's limit of {max}"));
-            }
-        }
-        let actors = s.publishers.len() + s.consumers.len();
-        if actors > l.max_actors {
-            self.push(
+            ("exchanges", say::EXCHANGES, s.exchanges.len(), l.max_exchanges),
+            ("queues", say::QUEUES, s.queues.len(), l.max_queues),
+            ("bindings", say::BINDINGS, s.bindings.len(), l.max_bindings),
+            ("policies", say::POLICIES, s.policies.len(), l.max_policies),
+            ("timeline", say::STEPS, s.timeline.len(), l.max_steps),
+            (
                 "publishers",
-                format!(
-                    "{actors} publishers and consumers is more than this relay's limit of {}",
-                    l.max_actors
-                ),
-            );
+                say::ACTORS,
+                s.publishers.len() + s.consumers.len(),
+                l.max_actors,
+            ),
+        ];
+        for (path, what, n, max) in counts {
+            if n > max {
+                self.push(path, say!(say::OVER_LIMIT, n, what, max));
+            }
         }
         let total = s.total_messages();
         if total > l.max_messages {
-            self.push(
-                "publishers",
-                format!(
-                    "the publishers send {total} messages in all, more than this relay's limit of {} per run",
-                    l.max_messages
-                ),
-            );
+            self.push("publishers", say!(say::TOO_MANY_MESSAGES, total, max = l.max_messages));
         }
     }
 
     fn settings(&mut self, s: &Scenario) {
         let max = self.limits.max_duration_ms;
         if s.settings.max_duration_ms == 0 {
-            self.push(
-                "settings.max_duration_ms",
-                "the run needs some time: give max_duration_ms a positive value",
-            );
+            self.push("settings.max_duration_ms", say::NO_TIME);
         } else if s.settings.max_duration_ms > max {
             self.push(
                 "settings.max_duration_ms",
-                format!(
-                    "{} ms is longer than this relay's limit of {max} ms per run",
-                    s.settings.max_duration_ms
-                ),
+                say!(say::TOO_LONG, ms = s.settings.max_duration_ms, max),
             );
         }
-        if s.settings.snapshot_interval_ms < 200 {
+        const SHORTEST_INTERVAL_MS: u64 = 200;
+        if s.settings.snapshot_interval_ms < SHORTEST_INTERVAL_MS {
             self.push(
                 "settings.snapshot_interval_ms",
-                "queue snapshots can be taken at most every 200 ms",
+                say!(say::SNAPSHOT_INTERVAL, ms = SHORTEST_INTERVAL_MS),
             );
         }
     }
@@ -386,22 +339,13 @@ impl Validator<'_> {
                 format!("{path}[{i}].name")
             };
             if name.trim().is_empty() {
-                self.push(at, format!("every {what} needs a name"));
+                self.push(at, say!(say::NEEDS_NAME, what));
             } else if name.len() > 255 {
-                self.push(
-                    at,
-                    format!(
-                        "the {what} name is {} bytes long; AMQP names are at most 255",
-                        name.len()
-                    ),
-                );
+                self.push(at, say!(say::NAME_TOO_LONG, what, bytes = name.len()));
             } else if name.starts_with("amq.") && path != "actors" {
-                self.push(
-                    at,
-                    format!("names starting with \"amq.\" are reserved by RabbitMQ: rename \"{name}\""),
-                );
+                self.push(at, say!(say::AMQ_RESERVED, name));
             } else if !seen.insert(name) {
-                self.push(at, format!("another {what} is already named \"{name}\""));
+                self.push(at, say!(say::NAME_TAKEN, what, name));
             }
         }
         seen
@@ -411,10 +355,7 @@ impl Validator<'_> {
         if let Some(ae) = args.get("alternate-exchange")
             && !ae.is_string()
         {
-            self.push(
-                format!("{path}.alternate-exchange"),
-                "alternate-exchange must be the name of an exchange (a string)",
-            );
+            self.push(format!("{path}.alternate-exchange"), say::ALTERNATE_EXCHANGE);
         }
     }
 
@@ -429,37 +370,22 @@ impl Validator<'_> {
     fn node(&mut self, path: &str, node: &str) {
         let known = &self.limits.nodes;
         if !known.is_empty() && !known.iter().any(|n| n == node) {
-            self.push(
-                path,
-                format!(
-                    "there is no node named \"{node}\"; this cluster has {}",
-                    known.join(", ")
-                ),
-            );
+            self.push(path, say!(say::NO_NODE, node, nodes = known.join(", ")));
         }
     }
 
     fn policy(&mut self, path: &str, p: &Policy) {
         if p.name.trim().is_empty() {
-            self.push(format!("{path}.name"), "every policy needs a name");
+            self.push(format!("{path}.name"), say!(say::NEEDS_NAME, what = say::POLICY));
         }
         if p.pattern.is_empty() {
-            self.push(
-                format!("{path}.pattern"),
-                "the pattern is a regular expression matched against names; \".*\" matches everything",
-            );
+            self.push(format!("{path}.pattern"), say::POLICY_PATTERN);
         }
         if p.definition.is_empty() {
-            self.push(
-                format!("{path}.definition"),
-                "a policy needs at least one key, e.g. \"alternate-exchange\" or \"max-length\"",
-            );
+            self.push(format!("{path}.definition"), say::POLICY_EMPTY);
         }
         if p.definition.contains_key("max-priority") || p.definition.contains_key("x-max-priority") {
-            self.push(
-                format!("{path}.definition"),
-                "RabbitMQ does not accept priorities in a policy: set x-max-priority on the queue",
-            );
+            self.push(format!("{path}.definition"), say::POLICY_PRIORITY);
         }
     }
 
@@ -468,61 +394,44 @@ impl Validator<'_> {
         if !exchanges.contains(p.exchange.as_str()) && !BUILTIN_EXCHANGES.contains(&p.exchange.as_str()) {
             self.push(
                 format!("{path}.exchange"),
-                format!(
-                    "there is no exchange named \"{}\" (use \"\" for the default exchange)",
-                    p.exchange
-                ),
+                say!(say::NO_EXCHANGE_TO_SEND_TO, name = p.exchange),
             );
         }
         if p.routing_key.len() > 255 {
-            self.push(format!("{path}.routing_key"), "a routing key is at most 255 bytes");
+            self.push(format!("{path}.routing_key"), say::ROUTING_KEY_TOO_LONG);
         }
         if p.count == 0 {
-            self.push(format!("{path}.count"), "a publisher sends at least one message");
+            self.push(format!("{path}.count"), say::NO_MESSAGES);
         }
         if let Some(rate) = p.rate_per_sec
             && !(rate.is_finite() && rate > 0.0)
         {
-            self.push(
-                format!("{path}.rate_per_sec"),
-                "the rate must be a positive number of messages per second (leave it out for as fast as possible)",
-            );
+            self.push(format!("{path}.rate_per_sec"), say::RATE);
         }
         let body = p.max_body_len();
         if body > self.limits.max_body_bytes {
             self.push(
                 format!("{path}.body"),
-                format!(
-                    "a body of {body} bytes is larger than this relay's limit of {} bytes",
-                    self.limits.max_body_bytes
-                ),
+                say!(say::BODY_TOO_LARGE, bytes = body, max = self.limits.max_body_bytes),
             );
         }
         match &p.priority {
-            PriorityRule::EveryNth { n: 0, .. } => self.push(format!("{path}.priority.n"), "n must be 1 or more"),
+            PriorityRule::EveryNth { n: 0, .. } => self.push(format!("{path}.priority.n"), say::N_ZERO),
             PriorityRule::List { priorities } if priorities.is_empty() => {
-                self.push(format!("{path}.priority.priorities"), "give at least one priority")
+                self.push(format!("{path}.priority.priorities"), say::NO_PRIORITIES)
             }
             PriorityRule::Random { min, max, .. } if min > max => {
-                self.push(format!("{path}.priority"), "min must not be larger than max")
+                self.push(format!("{path}.priority"), say::MIN_OVER_MAX)
             }
             _ => {}
         }
         match p.confirm {
-            ConfirmMode::Batch { size: 0 } => {
-                self.push(format!("{path}.confirm.size"), "a batch holds at least one message")
-            }
-            ConfirmMode::Streaming { window: 0 } => self.push(
-                format!("{path}.confirm.window"),
-                "the window must allow at least one message in flight",
-            ),
+            ConfirmMode::Batch { size: 0 } => self.push(format!("{path}.confirm.size"), say::EMPTY_BATCH),
+            ConfirmMode::Streaming { window: 0 } => self.push(format!("{path}.confirm.window"), say::EMPTY_WINDOW),
             _ => {}
         }
         if p.outbox.is_some() && !p.confirm.enabled() {
-            self.push(
-                format!("{path}.outbox"),
-                "the outbox keeps messages until the broker confirms them: choose a confirm mode other than \"off\"",
-            );
+            self.push(format!("{path}.outbox"), say::OUTBOX_NEEDS_CONFIRMS);
         }
         let actors: HashSet<&str> = s.actor_names().collect();
         self.start(&format!("{path}.start"), &p.name, &p.start, &actors, s);
@@ -533,24 +442,15 @@ impl Validator<'_> {
             Start::AtMs(ms) if *ms > s.settings.max_duration_ms => {
                 self.push(
                     path,
-                    format!(
-                        "starts at {ms} ms, after the run's time limit of {} ms",
-                        s.settings.max_duration_ms
-                    ),
+                    say!(say::STARTS_TOO_LATE, at = ms, max = s.settings.max_duration_ms),
                 );
             }
-            Start::After(other) if other == me => self.push(path, "an actor cannot wait for itself"),
+            Start::After(other) if other == me => self.push(path, say::WAITS_FOR_ITSELF),
             Start::After(other) if !actors.contains(other.as_str()) => {
-                self.push(
-                    path,
-                    format!("there is no publisher or consumer named \"{other}\" to wait for"),
-                );
+                self.push(path, say!(say::NO_ACTOR_TO_WAIT_FOR, name = other));
             }
             Start::After(_) if waits_in_a_cycle(me, s) => {
-                self.push(
-                    path,
-                    format!("\"{me}\" waits for an actor that (in the end) waits for \"{me}\": nothing would start"),
-                );
+                self.push(path, say!(say::WAITS_IN_A_CYCLE, name = me));
             }
             Start::OnStep
                 if !s
@@ -558,10 +458,7 @@ impl Validator<'_> {
                     .iter()
                     .any(|st| matches!(st, Step::Start { actor, .. } if actor == me)) =>
             {
-                self.push(
-                    path,
-                    format!("\"{me}\" starts on a timeline step, but no step starts it"),
-                );
+                self.push(path, say!(say::NO_START_STEP, name = me));
             }
             _ => {}
         }
@@ -575,47 +472,35 @@ impl Validator<'_> {
             if step.at_ms() > s.settings.max_duration_ms {
                 self.push(
                     format!("{path}.at_ms"),
-                    format!(
-                        "{} ms is after the run's time limit of {} ms",
-                        step.at_ms(),
-                        s.settings.max_duration_ms
-                    ),
+                    say!(say::STEP_TOO_LATE, at = step.at_ms(), max = s.settings.max_duration_ms),
                 );
             }
             match step {
                 Step::Start { actor, .. } | Step::Stop { actor, .. } if !actors.contains(actor.as_str()) => {
-                    self.push(
-                        format!("{path}.actor"),
-                        format!("there is no publisher or consumer named \"{actor}\""),
-                    );
+                    self.push(format!("{path}.actor"), say!(say::NO_ACTOR, name = actor));
                 }
                 Step::Purge { queue, .. } if !queues.contains(queue.as_str()) => {
-                    self.push(format!("{path}.queue"), format!("there is no queue named \"{queue}\""));
+                    self.push(
+                        format!("{path}.queue"),
+                        say!(say::NO_NAMED, kind = say::QUEUE, name = queue),
+                    );
                 }
                 Step::ApplyPolicy { policy, .. } => {
                     self.policy(&format!("{path}.policy"), policy);
                     applied.insert(policy.name.as_str());
                 }
                 Step::ClearPolicy { name, .. } if !applied.contains(name.as_str()) => {
-                    self.push(
-                        format!("{path}.name"),
-                        format!("no policy named \"{name}\" is set at that time"),
-                    );
+                    self.push(format!("{path}.name"), say!(say::POLICY_NOT_SET, name));
                 }
                 Step::StopNode { node, .. } | Step::KillNode { node, .. } | Step::StartNode { node, .. } => {
                     if self.limits.node_faults {
                         self.node(&format!("{path}.node"), node);
                     } else {
-                        self.push(
-                            format!("{path}.action"),
-                            "node faults are turned off on this relay: stopping a node would hit every run on the \
-                             cluster, so they are allowed only on the cluster Warren manages for a single user \
-                             (not in workshop mode or on an external broker); cut the connections instead",
-                        );
+                        self.push(format!("{path}.action"), say::NODE_FAULTS_OFF);
                     }
                 }
                 Step::CutConnections { duration_ms, .. } if *duration_ms == 0 => {
-                    self.push(format!("{path}.duration_ms"), "a connection cut lasts at least 1 ms");
+                    self.push(format!("{path}.duration_ms"), say::CUT_TOO_SHORT);
                 }
                 _ => {}
             }
@@ -645,20 +530,16 @@ fn queue_argument_problem(key: &str, value: &Value, kind: crate::scenario::Queue
         return None;
     }
     Some(match key {
-        "x-max-priority" => {
-            "x-max-priority must be a whole number from 1 to 255 (RabbitMQ recommends at most 10)".to_owned()
-        }
-        "x-queue-mode" => "x-queue-mode must be \"default\" or \"lazy\"".to_owned(),
-        "x-overflow" => "x-overflow must be \"drop-head\", \"reject-publish\" or \"reject-publish-dlx\"".to_owned(),
-        "x-expires" => "x-expires must be a whole number of milliseconds, 1 or more".to_owned(),
-        "x-queue-type" => "set the queue type with the queue's \"type\" field, not x-queue-type".to_owned(),
+        "x-max-priority" => say::MAX_PRIORITY_ARGUMENT.to_owned(),
+        "x-queue-mode" => say::QUEUE_MODE_ARGUMENT.to_owned(),
+        "x-overflow" => say::OVERFLOW_ARGUMENT.to_owned(),
+        "x-expires" => say::EXPIRES_ARGUMENT.to_owned(),
+        "x-queue-type" => say::QUEUE_TYPE_ARGUMENT.to_owned(),
         "x-dead-letter-exchange"
         | "x-dead-letter-routing-key"
         | "x-queue-master-locator"
-        | "x-queue-leader-locator" => {
-            format!("{key} must be a string")
-        }
-        _ => format!("{key} must be a whole number of 0 or more"),
+        | "x-queue-leader-locator" => say!(say::STRING_ARGUMENT, key),
+        _ => say!(say::NUMBER_ARGUMENT, key),
     })
 }
 

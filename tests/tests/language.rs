@@ -4,13 +4,18 @@
 //! `title`, `placeholder` and `aria-label` there is not one of the catalogue's English texts and
 //! either holds Chinese or is a number, a symbol or a name from the scenario.
 //!
+//! A scenario with problems shows them in Chinese (the JSON tab, a refused run), and the relay's
+//! own words in the log (why an actor stopped) are Chinese as well.
+//!
 //! Skipped (with a message) only when the page is not built (`cargo xtask build-frontend`).
 
 use serde_json::{Value, json};
 use std::collections::BTreeSet;
 use std::time::Duration;
-use warren_frontend::i18n::texts::{SAME_IN_BOTH, Text};
+use warren_frontend::i18n::sentences::say;
+use warren_frontend::i18n::texts::{SAME_IN_BOTH, Text, notice};
 use warren_frontend::i18n::{Lang, zh};
+use warren_shared::{Limits, Problem, parse_scenario, sentences, validate};
 use warren_tests::browser::on_page;
 
 /// How long the example's run may take.
@@ -114,6 +119,19 @@ async fn in_chinese_the_header_palette_log_and_summary_say_nothing_in_english() 
             assert!(options.len() > 1, "the filter lists the types seen");
             assert!(options.iter().all(|t| has_cjk(t)), "filter in English: {options:?}");
 
+            // What the relay said is in Chinese too: why each actor stopped ("finished").
+            let details = page.js(ROW_DETAILS, vec![]).await;
+            let details: Vec<String> = serde_json::from_value(details).expect("texts");
+            let finished = say(sentences::relay::FINISHED, Lang::Zh);
+            assert!(
+                details.iter().any(|d| d == &finished),
+                "no actor stopped with {finished:?}: {details:?}"
+            );
+            assert!(
+                !details.iter().any(|d| d == sentences::relay::FINISHED),
+                "a stop reason in English: {details:?}"
+            );
+
             // Back to English without a reload: the same controls follow.
             page.find("lang-toggle").await.click().await.expect("click EN");
             page.wait_until("the page is in English again", Duration::from_secs(5), || async {
@@ -124,6 +142,87 @@ async fn in_chinese_the_header_palette_log_and_summary_say_nothing_in_english() 
             .await;
             let count = page.text("log-count").await.unwrap_or_default();
             assert!(count.ends_with(" events"), "log count in English: {count}");
+        },
+    )
+    .await;
+}
+
+/// The details column of the rows the log draws.
+const ROW_DETAILS: &str = r#"
+return [...document.querySelectorAll('[data-testid=event-row] .c-details')].map(e => e.textContent.trim());
+"#;
+
+/// A scenario with problems, in the JSON tab and in a refused run: each problem is said in
+/// Chinese, names from the scenario (with spaces in them) kept as they are; a document that does
+/// not parse says so in Chinese as well.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_chinese_the_problems_of_a_scenario_are_said_in_chinese() {
+    on_page(
+        "in_chinese_the_problems_of_a_scenario_are_said_in_chinese",
+        |page| async move {
+            page.load_example("confirms").await;
+            if page.attr("lang-toggle", "data-lang").await.as_deref() != Some("zh") {
+                page.find("lang-toggle").await.click().await.expect("click 中文");
+            }
+            page.wait_until("the page is in Chinese", Duration::from_secs(10), || async {
+                page.attr("lang-toggle", "data-lang").await.as_deref() == Some("zh")
+            })
+            .await;
+            let broken = json!({
+                "version": 1,
+                "name": "broken",
+                "queues": [{"name": "orders"}],
+                "publishers": [{"name": "shop", "exchange": "orders exchange", "routing_key": "orders", "count": 5}],
+                "consumers": [{"name": "worker", "queue": "ghost queue"}]
+            });
+            let problems = validate(&parse_scenario(&broken).expect("parses"), &Limits::default());
+            assert_eq!(problems.len(), 2, "{problems:?}");
+            page.set_json(&serde_json::to_string_pretty(&broken).expect("JSON"))
+                .await;
+            let expected = |problems: &[Problem]| -> Vec<String> {
+                problems
+                    .iter()
+                    .map(|p| format!("{} {}", p.path, notice(&p.message, Lang::Zh)))
+                    .collect()
+            };
+            page.wait_until("the JSON tab lists the problems", Duration::from_secs(10), || async {
+                page.texts("editor-problem").await.len() == problems.len()
+            })
+            .await;
+            let listed = page.texts("editor-problem").await;
+            assert_eq!(listed, expected(&problems), "the JSON tab's problems");
+            assert!(
+                listed.iter().any(|p| p.contains("没有名为“ghost queue”的队列")),
+                "{listed:?}"
+            );
+            assert!(listed.iter().all(|p| !p.contains("there is no")), "{listed:?}");
+            page.screenshot("language-zh-problems").await;
+
+            // Run it anyway: the run is refused with the same problems, in Chinese.
+            page.click_run().await;
+            page.wait_until("the refusal lists the problems", Duration::from_secs(10), || async {
+                !page.texts("problem").await.is_empty()
+            })
+            .await;
+            assert_eq!(
+                page.texts("problem").await,
+                expected(&problems),
+                "the refused run's problems"
+            );
+
+            // A field that is not part of the format: serde's sentence, in Chinese.
+            let unknown = json!({"version": 1, "queues": [{"name": "q", "dureble": true}]});
+            let problems = parse_scenario(&unknown).expect_err("does not parse");
+            page.set_json(&serde_json::to_string_pretty(&unknown).expect("JSON"))
+                .await;
+            page.wait_until(
+                "the JSON tab lists the unknown field",
+                Duration::from_secs(10),
+                || async { page.texts("editor-problem").await == expected(&problems) },
+            )
+            .await;
+            let listed = page.texts("editor-problem").await;
+            assert!(listed[0].contains("未知字段 `dureble`"), "{listed:?}");
         },
     )
     .await;

@@ -5,8 +5,10 @@
 //! build keeps the Chinese inside, and `cargo xtask build-frontend` writes `zh.json` from it with
 //! [`to_json`] (the `zh-catalogue` example), so the file cannot drift from the catalogue.
 //!
-//! The file: `{"texts": [...], "examples": {"stem": {"name": ..., "text": ...}}}`, the texts in
-//! the order of [`super::Text::ALL`].
+//! The file: `{"texts": [...], "examples": {"stem": {"name": ..., "text": ...}}, "sentences":
+//! {"template": "Chinese", ...}, "words": {"word": "Chinese", ...}}`, the texts in the order of
+//! [`super::Text::ALL`]; the sentences and words are those of [`super::sentences`], keyed by
+//! their English, which the release page then needs to carry only when it writes them itself.
 
 use serde_json::Value;
 
@@ -20,6 +22,10 @@ pub struct Catalogue {
     pub texts: Vec<String>,
     /// `(stem, name, explanation)` of every gallery example.
     pub examples: Vec<(String, String, String)>,
+    /// `(template, Chinese)` of every sentence template ([`super::sentences::ZH`]).
+    pub sentences: Vec<(String, String)>,
+    /// `(word, Chinese)` of every word in a translated slot ([`super::sentences::ZH_WORDS`]).
+    pub words: Vec<(String, String)>,
 }
 
 impl Catalogue {
@@ -55,7 +61,25 @@ impl Catalogue {
                 Ok((stem.clone(), field("name")?, field("text")?))
             })
             .collect::<Result<_, String>>()?;
-        Ok(Self { texts, examples })
+        let pairs = |what: &str| -> Result<Vec<(String, String)>, String> {
+            value
+                .get(what)
+                .and_then(Value::as_object)
+                .ok_or_else(|| format!("{FILE} has no {what}"))?
+                .iter()
+                .map(|(en, zh)| {
+                    zh.as_str()
+                        .map(|zh| (en.clone(), zh.to_owned()))
+                        .ok_or_else(|| format!("{FILE}: the Chinese of {en:?} must be a string"))
+                })
+                .collect()
+        };
+        Ok(Self {
+            texts,
+            examples,
+            sentences: pairs("sentences")?,
+            words: pairs("words")?,
+        })
     }
 }
 
@@ -75,9 +99,19 @@ pub fn to_json() -> String {
             ((*stem).to_owned(), Value::Object(example))
         })
         .collect();
+    let pairs = |pairs: &[(&str, &str)]| {
+        Value::Object(
+            pairs
+                .iter()
+                .map(|(en, zh)| ((*en).to_owned(), Value::from(*zh)))
+                .collect(),
+        )
+    };
     let mut file = serde_json::Map::new();
     file.insert("texts".into(), Value::Array(texts));
     file.insert("examples".into(), Value::Object(examples));
+    file.insert("sentences".into(), pairs(super::sentences::ZH));
+    file.insert("words".into(), pairs(super::sentences::ZH_WORDS));
     serde_json::to_string_pretty(&Value::Object(file)).unwrap_or_default()
 }
 
@@ -103,6 +137,16 @@ mod loaded {
             .map(|(_, name, text)| (name.as_str(), text.as_str()))
     }
 
+    /// `(template, Chinese)` of every sentence template; none before the catalogue is loaded.
+    pub fn sentences() -> &'static [(String, String)] {
+        CATALOGUE.get().map_or(&[], |c| c.sentences.as_slice())
+    }
+
+    /// `(word, Chinese)` of every word in a translated slot; none before the catalogue is loaded.
+    pub fn words() -> &'static [(String, String)] {
+        CATALOGUE.get().map_or(&[], |c| c.words.as_slice())
+    }
+
     /// Whether the catalogue is here.
     pub fn is_loaded() -> bool {
         CATALOGUE.get().is_some()
@@ -121,7 +165,7 @@ mod loaded {
 }
 
 #[cfg(feature = "split")]
-pub use loaded::{example, is_loaded, load, text};
+pub use loaded::{example, is_loaded, load, sentences, text, words};
 
 /// Built in: nothing to load.
 #[cfg(not(feature = "split"))]
@@ -147,6 +191,15 @@ mod tests {
             assert_eq!(text.text(super::super::Lang::Zh), zh);
         }
         assert_eq!(catalogue.examples.len(), super::super::ZH.len());
+        let sentences = super::super::sentences::ZH;
+        assert_eq!(catalogue.sentences.len(), sentences.len());
+        for (en, zh) in sentences {
+            assert!(
+                catalogue.sentences.contains(&((*en).to_owned(), (*zh).to_owned())),
+                "{en}"
+            );
+        }
+        assert_eq!(catalogue.words.len(), super::super::sentences::ZH_WORDS.len());
         assert!(Catalogue::from_json("{}").expect_err("no texts").contains("texts"));
     }
 }

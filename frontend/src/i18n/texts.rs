@@ -621,8 +621,10 @@ pub const NOTICES: &[Text] = &[
 ];
 
 /// A notice the page wrote in English (an edit refused, a link that did not open, why the relay
-/// is unreachable), in `lang`: the longest of [`NOTICES`] it starts with is said in `lang`, what
-/// follows (names, the broker's or the browser's words) stays as it is.
+/// is unreachable, a problem of the scenario, what the relay said), in `lang`: the longest of
+/// [`NOTICES`] it starts with is said in `lang`, and what follows (names, the broker's or the
+/// browser's words) stays as it is unless it is a sentence [`super::sentences`] knows; a notice
+/// that starts with none of them is said by [`super::sentences`] when it knows it.
 pub fn notice(message: &str, lang: Lang) -> String {
     if lang == Lang::En {
         return message.to_owned();
@@ -633,8 +635,14 @@ pub fn notice(message: &str, lang: Lang) -> String {
         .filter(|(_, en)| message.starts_with(en))
         .max_by_key(|(_, en)| en.len())
         .map_or_else(
-            || message.to_owned(),
-            |(t, en)| format!("{}{}", t.text(lang), &message[en.len()..]),
+            || super::sentences::say(message, lang),
+            |(t, en)| {
+                format!(
+                    "{}{}",
+                    t.text(lang),
+                    super::sentences::say_rest(&message[en.len()..], lang)
+                )
+            },
         )
 }
 

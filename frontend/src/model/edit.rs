@@ -9,6 +9,7 @@
 use crate::i18n::{Lang, Text};
 use crate::model::layout::NodeKind;
 use serde_json::{Value, json};
+use warren_shared::say;
 use warren_shared::{
     Binding, DestinationType, ExchangeType, Policy, Position, Scenario, Start, Step, parse_scenario, position_key,
 };
@@ -313,6 +314,23 @@ fn sent_key(s: &Scenario, exchange: &str) -> Option<String> {
     keys.all(|k| k == first).then(|| first.to_owned())
 }
 
+/// Why a line between two boxes means nothing; `{from}` and `{to}` are [`KINDS`].
+pub const LINE_MEANS_NOTHING: &str = "a line from {from} to {to} means nothing: publishers send to exchanges, \
+exchanges bind queues and exchanges, queues feed consumers";
+
+/// The boxes a line can join, as [`LINE_MEANS_NOTHING`] names them.
+pub const KINDS: &[&str] = &["a publisher", "an exchange", "a queue", "a consumer"];
+
+/// A box's kind as [`LINE_MEANS_NOTHING`] names it.
+fn a_kind(kind: NodeKind) -> &'static str {
+    KINDS[match kind {
+        NodeKind::Publisher => 0,
+        NodeKind::Exchange => 1,
+        NodeKind::Queue => 2,
+        NodeKind::Consumer => 3,
+    }]
+}
+
 /// Draw a line from one node to another: a publisher sends to an exchange, an exchange binds a
 /// queue or another exchange, a queue feeds a consumer. Returns what was made or changed, or
 /// why that line means nothing.
@@ -366,15 +384,7 @@ pub fn connect(s: &mut Scenario, from: (NodeKind, &str), to: (NodeKind, &str)) -
             from.1.clone_into(&mut consumer.queue);
             Ok(Element::Node(C, to.1.to_owned()))
         }
-        (from_kind, to_kind) => {
-            let (from, to) = (from_kind.as_str(), to_kind.as_str());
-            Err(format!(
-                "a line from {} {from} to {} {to} means nothing: publishers send to exchanges, exchanges bind \
-                 queues and exchanges, queues feed consumers",
-                crate::i18n::texts::article(from),
-                crate::i18n::texts::article(to)
-            ))
-        }
+        (from, to) => Err(say!(LINE_MEANS_NOTHING, from = a_kind(from), to = a_kind(to))),
     }
 }
 

@@ -10,6 +10,7 @@
 //! the broker is often done long before the tokens are, and a replay or the scrubber shows an
 //! earlier moment. The log, the summary and the depth series keep the whole run.
 
+use crate::i18n::sentences::say;
 use crate::i18n::{Lang, Text, texts};
 use crate::model::layout::{Layout, NodeKind};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -660,14 +661,15 @@ pub fn details(event: &Event, lang: Lang) -> String {
         EventKind::Refused { code, text, .. }
         | EventKind::ChannelClosed { code, text, .. }
         | EventKind::ConnectionClosed { code, text } => format!("{code} {text}"),
-        EventKind::Warning { message } => message.clone(),
+        EventKind::Warning { message } => say(message, lang),
         EventKind::ActorStarted { .. } => t(Text::EvActorStarted).to_owned(),
-        EventKind::ActorStopped { reason, .. } => reason.clone(),
+        EventKind::ActorStopped { reason, .. } => say(reason, lang),
         EventKind::StepExecuted { index, description } => {
             format!(
-                "{} {index}{} {description}",
+                "{} {index}{} {}",
                 t(Text::EvStepExecuted),
-                if zh { "：" } else { ":" }
+                if zh { "：" } else { ":" },
+                say(description, lang)
             )
         }
         EventKind::Published {
@@ -703,7 +705,7 @@ pub fn details(event: &Event, lang: Lang) -> String {
             exchange_name(exchange, lang),
             t(Text::Key)
         ),
-        EventKind::PublishFailed { error, .. } => error.clone(),
+        EventKind::PublishFailed { error, .. } => say(error, lang),
         EventKind::Delivered {
             queue,
             redelivered,
@@ -762,7 +764,12 @@ pub fn details(event: &Event, lang: Lang) -> String {
             }
         }
         EventKind::NodeFault { action, message, .. } => {
-            format!("{}{} {message}", action.as_str(), if zh { "：" } else { ":" })
+            let action = match action {
+                NodeAction::Stop => Text::MarkerStop,
+                NodeAction::Kill => Text::MarkerKill,
+                NodeAction::Start => Text::MarkerStart,
+            };
+            format!("{}{} {}", t(action), if zh { "：" } else { ":" }, say(message, lang))
         }
         EventKind::NodesChanged { nodes } => nodes
             .iter()
@@ -776,7 +783,7 @@ pub fn details(event: &Event, lang: Lang) -> String {
                 format!("connections cut for {duration_ms} ms")
             }
         }
-        EventKind::ConnectionLost { reason } => reason.clone(),
+        EventKind::ConnectionLost { reason } => say(reason, lang),
         EventKind::ConnectionRecovered { down_ms } => {
             if zh {
                 format!("{down_ms} 毫秒后恢复")
@@ -785,8 +792,7 @@ pub fn details(event: &Event, lang: Lang) -> String {
             }
         }
         EventKind::ConsumerCancelled { queue, .. } | EventKind::Reconsumed { queue, .. } => queue.clone(),
-        EventKind::QueueUnavailable { reason, .. } => reason.clone(),
-        EventKind::Buffered { reason, .. } => reason.clone(),
+        EventKind::QueueUnavailable { reason, .. } | EventKind::Buffered { reason, .. } => say(reason, lang),
         EventKind::Retried { attempt, .. } => {
             if zh {
                 format!("第 {attempt} 次尝试")
@@ -805,7 +811,7 @@ pub fn details(event: &Event, lang: Lang) -> String {
         EventKind::RunFinished { outcome, message } => {
             let outcome = texts::outcome(*outcome).text(lang);
             message.as_ref().map_or(outcome.to_owned(), |m| {
-                format!("{outcome}{} {m}", if zh { "：" } else { ":" })
+                format!("{outcome}{} {}", if zh { "：" } else { ":" }, say(m, lang))
             })
         }
     }

@@ -5,7 +5,7 @@
 //! this free of web-sys lets it run in host unit tests.
 
 use crate::i18n::{Lang, Text};
-use warren_shared::{Hello, Limits, PROTOCOL_VERSION};
+use warren_shared::{Hello, Limits, PROTOCOL_VERSION, say};
 
 /// The state of the WebSocket to the relay.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +40,10 @@ impl Connection {
         }
     }
 }
+
+/// The warning when the relay speaks another protocol than this page.
+pub const PROTOCOL_MISMATCH: &str = "The relay speaks protocol {relay} but this page was built for protocol {page}. \
+Reload the page; if this stays, rebuild the frontend (cargo xtask build-frontend) and restart the relay.";
 
 /// The relay's limits as `(label, value)` rows, in the order the page shows them.
 pub fn limit_rows(l: &Limits) -> Vec<(Text, String)> {
@@ -143,11 +147,7 @@ impl Status {
             (None, Some(protocol)) => protocol,
             _ => return None,
         };
-        Some(format!(
-            "The relay speaks protocol {relay} but this page was built for protocol \
-             {PROTOCOL_VERSION}. Reload the page; if this stays, rebuild the frontend \
-             (cargo xtask build-frontend) and restart the relay."
-        ))
+        Some(say!(PROTOCOL_MISMATCH, relay, page = PROTOCOL_VERSION))
     }
 }
 

@@ -1,6 +1,17 @@
 //! base64url without padding (RFC 4648, section 5), strict: any other symbol, a length no
 //! encoder writes, or stray bits in the last symbol are refused, so a damaged link is noticed.
 
+use warren_shared::say;
+
+/// What the reader says of a text whose length no encoder writes.
+pub const BAD_LENGTH: &str = "{n} symbols is not a length base64url can have";
+/// What the reader says of a symbol outside the alphabet.
+pub const BAD_SYMBOL: &str = "symbol {symbol} at offset {offset} is not base64url";
+/// What the reader says of a last symbol with stray bits.
+pub const STRAY_BITS: &str = "the last symbol has bits that belong to no byte";
+/// Every sentence the reader says, for the page's translations.
+pub const SENTENCES: &[&str] = &[BAD_LENGTH, BAD_SYMBOL, STRAY_BITS];
+
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /// `bytes` as base64url, without padding.
@@ -21,24 +32,24 @@ pub fn encode(bytes: &[u8]) -> String {
 /// The bytes `text` encodes, or what is wrong with it.
 pub fn decode(text: &str) -> Result<Vec<u8>, String> {
     if text.len() % 4 == 1 {
-        return Err(format!("{} symbols is not a length base64url can have", text.len()));
+        return Err(say!(BAD_LENGTH, n = text.len()));
     }
     let mut out = Vec::with_capacity(text.len() / 4 * 3 + 2);
     for (c, chunk) in text.as_bytes().chunks(4).enumerate() {
         let mut group = 0u32;
         for (i, &symbol) in chunk.iter().enumerate() {
             let value = ALPHABET.iter().position(|&a| a == symbol).ok_or_else(|| {
-                format!(
-                    "symbol {:?} at offset {} is not base64url",
-                    char::from(symbol),
-                    c * 4 + i
+                say!(
+                    BAD_SYMBOL,
+                    symbol = format!("{:?}", char::from(symbol)),
+                    offset = c * 4 + i
                 )
             })?;
             group |= (value as u32) << (18 - 6 * i);
         }
         let bytes = chunk.len() - 1;
         if group << (8 * bytes) & 0x00ff_ffff != 0 {
-            return Err("the last symbol has bits that belong to no byte".to_owned());
+            return Err(STRAY_BITS.to_owned());
         }
         out.extend((0..bytes).map(|i| (group >> (16 - 8 * i)) as u8));
     }

@@ -20,12 +20,58 @@ pub enum InflateError {
 impl std::fmt::Display for InflateError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::CutShort => f.write_str("the data ends too soon (cut short)"),
+            Self::CutShort => f.write_str(CUT_SHORT),
             Self::Invalid(why) => f.write_str(why),
-            Self::TooLarge => f.write_str("the data unpacks to more than the limit"),
+            Self::TooLarge => f.write_str(TOO_LARGE),
         }
     }
 }
+
+/// What the reader says when the data ends too soon.
+pub const CUT_SHORT: &str = "the data ends too soon (cut short)";
+/// What the reader says when the data unpacks to more than the limit.
+pub const TOO_LARGE: &str = "the data unpacks to more than the limit";
+/// A stream that is not DEFLATE: a block has the reserved type 3.
+pub const RESERVED_TYPE: &str = "a block has the reserved type 3";
+/// A stream that is not DEFLATE: a stored block's length is corrupt.
+pub const STORED_LENGTH: &str = "a stored block's length is corrupt";
+/// A stream that is not DEFLATE: a Huffman code is over-subscribed.
+pub const OVER_SUBSCRIBED: &str = "a Huffman code is over-subscribed";
+/// A stream that is not DEFLATE: a Huffman code is incomplete.
+pub const INCOMPLETE: &str = "a Huffman code is incomplete";
+/// A stream that is not DEFLATE: a code is not in its Huffman table.
+pub const NOT_IN_TABLE: &str = "a code is not in its Huffman table";
+/// A stream that is not DEFLATE: a block declares too many codes.
+pub const TOO_MANY_CODES: &str = "a block declares too many codes";
+/// A stream that is not DEFLATE: a length repeats nothing.
+pub const REPEATS_NOTHING: &str = "a length repeats nothing";
+/// A stream that is not DEFLATE: code lengths run past their table.
+pub const LENGTHS_PAST_TABLE: &str = "code lengths run past their table";
+/// A stream that is not DEFLATE: a block has no end-of-block code.
+pub const NO_END_OF_BLOCK: &str = "a block has no end-of-block code";
+/// A stream that is not DEFLATE: a length code is out of range.
+pub const LENGTH_OUT_OF_RANGE: &str = "a length code is out of range";
+/// A stream that is not DEFLATE: a distance code is out of range.
+pub const DISTANCE_OUT_OF_RANGE: &str = "a distance code is out of range";
+/// A stream that is not DEFLATE: a match reaches back before the start.
+pub const BEFORE_THE_START: &str = "a match reaches back before the start";
+/// Every sentence the reader says, for the page's translations.
+pub const SENTENCES: &[&str] = &[
+    CUT_SHORT,
+    TOO_LARGE,
+    RESERVED_TYPE,
+    STORED_LENGTH,
+    OVER_SUBSCRIBED,
+    INCOMPLETE,
+    NOT_IN_TABLE,
+    TOO_MANY_CODES,
+    REPEATS_NOTHING,
+    LENGTHS_PAST_TABLE,
+    NO_END_OF_BLOCK,
+    LENGTH_OUT_OF_RANGE,
+    DISTANCE_OUT_OF_RANGE,
+    BEFORE_THE_START,
+];
 
 const LENGTH_BASE: [u16; 29] = [
     3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258,
@@ -89,7 +135,7 @@ pub fn decompress(data: &[u8], limit: usize) -> Result<Vec<u8>, InflateError> {
                 let (lit, dist) = read_dynamic_header(&mut input)?;
                 inflate_block(&mut input, &mut out, limit, &lit, &dist)?;
             }
-            _ => return Err(InflateError::Invalid("a block has the reserved type 3")),
+            _ => return Err(InflateError::Invalid(RESERVED_TYPE)),
         }
         if last {
             return Ok(out);
@@ -132,7 +178,7 @@ fn stored(input: &mut BitReader<'_>, out: &mut Vec<u8>, limit: usize) -> Result<
     let len = input.bits(16)?;
     let nlen = input.bits(16)?;
     if len != !nlen & 0xffff {
-        return Err(InflateError::Invalid("a stored block's length is corrupt"));
+        return Err(InflateError::Invalid(STORED_LENGTH));
     }
     let end = input.pos + len as usize;
     let bytes = input.data.get(input.pos..end).ok_or(InflateError::CutShort)?;
@@ -166,12 +212,12 @@ impl Decoder {
         for &count in &counts[1..] {
             left = left * 2 - i32::from(count);
             if left < 0 {
-                return Err(InflateError::Invalid("a Huffman code is over-subscribed"));
+                return Err(InflateError::Invalid(OVER_SUBSCRIBED));
             }
         }
         let sparse = counts[2..].iter().all(|&count| count == 0);
         if left > 0 && !(sparse_ok && sparse) {
-            return Err(InflateError::Invalid("a Huffman code is incomplete"));
+            return Err(InflateError::Invalid(INCOMPLETE));
         }
         // Symbols by length, then by value: each length's run starts after the shorter ones.
         let mut next = [0usize; 16];
@@ -198,7 +244,7 @@ impl Decoder {
             first = (first + count) << 1;
             code <<= 1;
         }
-        Err(InflateError::Invalid("a code is not in its Huffman table"))
+        Err(InflateError::Invalid(NOT_IN_TABLE))
     }
 }
 
@@ -207,7 +253,7 @@ fn read_dynamic_header(input: &mut BitReader<'_>) -> Result<(Decoder, Decoder), 
     let dist_count = input.bits(5)? as usize + 1;
     let clen_count = input.bits(4)? as usize + 4;
     if lit_count > 286 || dist_count > 30 {
-        return Err(InflateError::Invalid("a block declares too many codes"));
+        return Err(InflateError::Invalid(TOO_MANY_CODES));
     }
     let mut clen_lengths = [0u8; 19];
     for &symbol in &CLEN_ORDER[..clen_count] {
@@ -220,21 +266,19 @@ fn read_dynamic_header(input: &mut BitReader<'_>) -> Result<(Decoder, Decoder), 
         let (value, repeat) = match symbol {
             0..=15 => (symbol as u8, 1),
             16 => {
-                let previous = *lengths
-                    .last()
-                    .ok_or(InflateError::Invalid("a length repeats nothing"))?;
+                let previous = *lengths.last().ok_or(InflateError::Invalid(REPEATS_NOTHING))?;
                 (previous, 3 + input.bits(2)?)
             }
             17 => (0, 3 + input.bits(3)?),
             _ => (0, 11 + input.bits(7)?),
         };
         if lengths.len() + repeat as usize > lit_count + dist_count {
-            return Err(InflateError::Invalid("code lengths run past their table"));
+            return Err(InflateError::Invalid(LENGTHS_PAST_TABLE));
         }
         lengths.extend(std::iter::repeat_n(value, repeat as usize));
     }
     if lengths[END_OF_BLOCK] == 0 {
-        return Err(InflateError::Invalid("a block has no end-of-block code"));
+        return Err(InflateError::Invalid(NO_END_OF_BLOCK));
     }
     Ok((
         Decoder::new(&lengths[..lit_count], true)?,
@@ -263,16 +307,16 @@ fn inflate_block(
         }
         let slot = symbol - 257;
         if slot >= LENGTH_BASE.len() {
-            return Err(InflateError::Invalid("a length code is out of range"));
+            return Err(InflateError::Invalid(LENGTH_OUT_OF_RANGE));
         }
         let len = usize::from(LENGTH_BASE[slot]) + input.bits(u32::from(LENGTH_EXTRA[slot]))? as usize;
         let slot = dist.decode(input)?;
         if slot >= DIST_BASE.len() {
-            return Err(InflateError::Invalid("a distance code is out of range"));
+            return Err(InflateError::Invalid(DISTANCE_OUT_OF_RANGE));
         }
         let distance = usize::from(DIST_BASE[slot]) + input.bits(u32::from(DIST_EXTRA[slot]))? as usize;
         if distance > out.len() {
-            return Err(InflateError::Invalid("a match reaches back before the start"));
+            return Err(InflateError::Invalid(BEFORE_THE_START));
         }
         if out.len() + len > limit {
             return Err(InflateError::TooLarge);

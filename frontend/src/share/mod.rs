@@ -20,6 +20,7 @@
 pub mod base64url;
 pub mod deflate;
 
+use crate::i18n::sentences::say;
 use crate::i18n::{Lang, Text};
 use deflate::InflateError;
 use std::fmt;
@@ -85,16 +86,22 @@ impl ShareError {
             }
             Self::Base64(error) => format!(
                 "它的数据不是有效的 base64url（{}）；链接是否被截断或改动？",
-                error.trim_end_matches('.')
+                say(error.trim_end_matches('.'), Lang::Zh)
             ),
             Self::Deflate(error) => format!(
                 "它的数据无法解压（{}）；链接是否被截断或改动？",
-                error.trim_end_matches('.')
+                say(error.trim_end_matches('.'), Lang::Zh)
             ),
             Self::TooLarge => format!("它的场景大于 {} KiB", MAX_JSON_BYTES / 1024),
-            Self::Json(error) => format!("它的场景不是有效的 JSON（{error}）"),
+            Self::Json(error) => format!("它的场景不是有效的 JSON（{}）", say(error, Lang::Zh)),
             Self::Scenario(problems) => {
-                let list: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                let list: Vec<String> = problems
+                    .iter()
+                    .map(|p| match p.path.as_str() {
+                        "" => say(&p.message, Lang::Zh),
+                        path => format!("{path}：{}", say(&p.message, Lang::Zh)),
+                    })
+                    .collect();
                 format!("它的场景不是这个 Warren 能读取的：{}", list.join("；"))
             }
         }

@@ -100,7 +100,7 @@ fn ElementForm(pg: Playground, element: Element, path: String) -> impl IntoView 
             pg.doc.with(|d| {
                 form::unclaimed(&d.editor.problems, &path, &pointers)
                     .into_iter()
-                    .map(|p| format!("{}: {}", p.path, p.message))
+                    .map(|p| (p.path.clone(), p.message.clone()))
                     .collect::<Vec<_>>()
             })
         }
@@ -145,7 +145,15 @@ fn ElementForm(pg: Playground, element: Element, path: String) -> impl IntoView 
                 </button>
             </div>
             <ul class="form-problems">
-                {move || other_problems().into_iter().map(|text| view! { <li class="field-problem">{text}</li> }).collect_view()}
+                {move || {
+                    other_problems()
+                        .into_iter()
+                        .map(|(path, message)| {
+                            let message = notice(message);
+                            view! { <li class="field-problem">{path}": "{message}</li> }
+                        })
+                        .collect_view()
+                }}
             </ul>
             {rows}
             <details class="whole-json">
@@ -229,7 +237,7 @@ fn field_row(pg: Playground, value: Memo<Option<Value>>, path: String, f: Field)
         {control}
         <ul class="field-problems">
             {move || error.get().map(|e| view! { <li class="field-problem" data-testid="field-error">{notice(e)}</li> })}
-            {move || problems().into_iter().map(|m| view! { <li class="field-problem" data-testid="field-problem">{m}</li> }).collect_view()}
+            {move || problems().into_iter().map(|m| view! { <li class="field-problem" data-testid="field-problem">{notice(m)}</li> }).collect_view()}
         </ul>
     }
 }

@@ -529,7 +529,7 @@ fn StepForm(live: Live, cluster: Memo<Vec<String>>) -> impl IntoView {
             problems
                 .iter()
                 .filter(|(f, _)| *f == field)
-                .map(|(_, message)| view! { <span class="tl-problem" data-testid="timeline-problem">{message.clone()}</span> })
+                .map(|(_, message)| view! { <span class="tl-problem" data-testid="timeline-problem">{notice(message.clone())}</span> })
                 .collect_view()
         };
         let set_time = move |ev: leptos::ev::Event| {

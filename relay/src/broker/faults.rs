@@ -13,6 +13,8 @@
 
 use std::path::PathBuf;
 use std::time::Duration;
+use warren_shared::say;
+use warren_shared::sentences::relay as say;
 
 use futures_util::future::join_all;
 use tokio::process::Command;
@@ -28,7 +30,7 @@ const KILL_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Debug, thiserror::Error)]
 pub enum FaultError {
     /// The name is not one of the nodes this [`NodeFaults`] may touch.
-    #[error("could not {action} node {node}: it is not one of Warren's RabbitMQ nodes (those are {known})")]
+    #[error("{}", say!(say::UNKNOWN_NODE, action = .action, node = .node, known = .known))]
     UnknownNode {
         /// `stop`, `start` or `kill`.
         action: &'static str,
@@ -38,7 +40,7 @@ pub enum FaultError {
         known: String,
     },
     /// The fault could not be applied.
-    #[error("could not {action} RabbitMQ node {node}: {detail}")]
+    #[error("{}", say!(say::FAULT_FAILED, action = .action, node = .node, error = .detail))]
     Failed {
         /// `stop`, `start` or `kill`.
         action: &'static str,
@@ -99,15 +101,15 @@ impl NodeFaults {
     /// Controlled stop: `rabbitmqctl -n NAME stop_app`. The VM keeps running; clients of the node
     /// are disconnected. Stopping a stopped application is fine.
     pub async fn stop_node(&self, name: &str) -> Result<(), FaultError> {
-        let node = self.node(name, "stop")?;
+        let node = self.node(name, say::STOP)?;
         let failed = |detail: String| FaultError::Failed {
-            action: "stop",
+            action: say::STOP,
             node: node.name.clone(),
             detail,
         };
         let _lock = ClusterLock::acquire().await?;
         if node.live_pid().is_none() {
-            return Err(failed("it is not running".to_owned()));
+            return Err(failed(say::NOT_RUNNING.to_owned()));
         }
         node.ctl_ok(&["stop_app"]).await.map_err(failed)?;
         tracing::info!(node = %node.name, "RabbitMQ node's application stopped");
@@ -119,7 +121,7 @@ impl NodeFaults {
     /// [`NodeFaults::kill_node`]); then waits until its management API lists it as running. A
     /// running node is left as it is.
     pub async fn start_node(&self, name: &str) -> Result<(), FaultError> {
-        let node = self.node(name, "start")?;
+        let node = self.node(name, say::START)?;
         let _lock = ClusterLock::acquire().await?;
         if let Ok(Some(_)) = node.probe().await {
             return Ok(());
@@ -131,32 +133,26 @@ impl NodeFaults {
 
     /// Crash: `kill -9` of the Erlang VM the node's pid file names, and a check that it is gone.
     pub async fn kill_node(&self, name: &str) -> Result<(), FaultError> {
-        let node = self.node(name, "kill")?;
+        let node = self.node(name, say::KILL)?;
         let failed = |detail: String| FaultError::Failed {
-            action: "kill",
+            action: say::KILL,
             node: node.name.clone(),
             detail,
         };
         let _lock = ClusterLock::acquire().await?;
         let Some(pid) = node.live_pid() else {
-            return Err(failed(format!(
-                "it is not running (no Erlang VM has the pid in {})",
-                node.pid_file().display()
-            )));
+            return Err(failed(say!(say::NO_LIVE_PID, file = node.pid_file().display())));
         };
         let status = Command::new("kill")
             .args(["-KILL", &pid.to_string()])
             .status()
             .await
-            .map_err(|e| failed(format!("could not run kill: {e}")))?;
+            .map_err(|error| failed(say!(say::KILL_NOT_RUN, error)))?;
         if !status.success() {
-            return Err(failed(format!("kill -9 {pid} failed ({status})")));
+            return Err(failed(say!(say::KILL_FAILED, pid, status)));
         }
         if !wait_for_exit(pid, KILL_TIMEOUT).await {
-            return Err(failed(format!(
-                "its Erlang VM (pid {pid}) is still alive {} s after kill -9",
-                KILL_TIMEOUT.as_secs()
-            )));
+            return Err(failed(say!(say::STILL_ALIVE, pid, s = KILL_TIMEOUT.as_secs())));
         }
         tracing::info!(node = %node.name, pid, "RabbitMQ node killed");
         Ok(())

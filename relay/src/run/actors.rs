@@ -6,6 +6,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::sync::{Notify, watch};
 use tokio_util::sync::CancellationToken;
+use warren_shared::say;
+use warren_shared::sentences::relay as say;
 use warren_shared::{Scenario, Start};
 
 use super::amqp;
@@ -145,7 +147,7 @@ pub async fn live<Fut>(
 {
     if !actors.wait_for_start(name, start, emitter).await {
         actors.set_phase(name, Phase::Done, emitter);
-        let reason = "never started: it was stopped, or the run ended, before its start".to_owned();
+        let reason = say::NEVER_STARTED.to_owned();
         emitter
             .emit(EventKind::ActorStopped {
                 actor: name.to_owned(),
@@ -163,7 +165,7 @@ pub async fn live<Fut>(
                 report_close(name, &close, emitter).await;
                 close.reason()
             }
-            None => format!("failed: {}", amqp::describe(&error)),
+            None => say!(say::ACTOR_FAILED, error = amqp::describe(&error)),
         },
     };
     actors.set_phase(name, Phase::Done, emitter);

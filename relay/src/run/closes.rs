@@ -20,6 +20,8 @@ use std::fmt;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 use tokio::time::Instant;
+use warren_shared::say;
+use warren_shared::sentences::relay as say;
 
 use super::amqp;
 
@@ -62,7 +64,7 @@ impl BrokerClose {
 
     /// Why an actor stopped, e.g. `closed by RabbitMQ: 403 ACCESS_REFUSED - …`.
     pub fn reason(&self) -> String {
-        format!("closed by RabbitMQ: {self}")
+        say!(say::CLOSED_BY_RABBITMQ, close = self)
     }
 }
 

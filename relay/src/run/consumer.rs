@@ -12,6 +12,8 @@ use lapin::{Channel, Connection};
 use std::sync::Arc;
 use std::time::Duration;
 use warren_shared::event::Settlement;
+use warren_shared::say;
+use warren_shared::sentences::relay as say;
 use warren_shared::{AckMode, Consumer, EventKind, RuleAction};
 
 use super::actors::{self, Actors};
@@ -67,7 +69,7 @@ async fn consume(
                 if !connection.status().connected() {
                     match link.recover(&connection, reason, stop).await {
                         Some(recovered) => connection = recovered,
-                        None => return Ok("stopped".to_owned()),
+                        None => return Ok(say::STOPPED.to_owned()),
                     }
                 } else {
                     emitter
@@ -77,7 +79,7 @@ async fn consume(
                         })
                         .await;
                     if pause(stop).await {
-                        return Ok("stopped".to_owned());
+                        return Ok(say::STOPPED.to_owned());
                     }
                 }
                 continue;
@@ -105,7 +107,7 @@ async fn consume(
                     if connection.status().connected() && channel.status().connected() {
                         continue;
                     }
-                    break End::Broken("the connection was lost".to_owned());
+                    break End::Broken(say::CONNECTION_LOST.to_owned());
                 }
             };
             let delivery = match next {
@@ -114,7 +116,7 @@ async fn consume(
                 None if connection.status().connected() && channel.status().connected() => {
                     break End::CancelledByBroker;
                 }
-                None => break End::Broken("the connection closed".to_owned()),
+                None => break End::Broken(say::CONNECTION_CLOSED.to_owned()),
             };
             received += 1;
             actors.touch(emitter.now_ms());
@@ -128,11 +130,11 @@ async fn consume(
         match end {
             End::Stopped => {
                 close(&channel, &spec.name).await;
-                return Ok("stopped".to_owned());
+                return Ok(say::STOPPED.to_owned());
             }
             End::Finished(n) => {
                 close(&channel, &spec.name).await;
-                return Ok(format!("finished after {n} messages"));
+                return Ok(say!(say::FINISHED_AFTER, n));
             }
             End::CancelledByBroker => {
                 emitter
@@ -143,13 +145,13 @@ async fn consume(
                     .await;
                 let _ = channel.close(200, "consumer cancelled".into()).await;
                 if pause(stop).await {
-                    return Ok("stopped".to_owned());
+                    return Ok(say::STOPPED.to_owned());
                 }
             }
             End::ClosedByBroker(error) => return Err(error),
             End::Broken(reason) => match link.recover(&connection, reason, stop).await {
                 Some(recovered) => connection = recovered,
-                None => return Ok("stopped".to_owned()),
+                None => return Ok(say::STOPPED.to_owned()),
             },
         }
     }

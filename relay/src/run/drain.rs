@@ -7,6 +7,8 @@ use lapin::options::BasicConsumeOptions;
 use lapin::types::FieldTable;
 use std::time::Duration;
 use warren_shared::EventKind;
+use warren_shared::say;
+use warren_shared::sentences::relay as say;
 
 use super::amqp;
 use super::consumer::warren_id;
@@ -29,19 +31,11 @@ pub async fn drain_all(connection: &Connection, queues: &[String], emitter: &Emi
                     .await
             }
             Err(error) if amqp::broker_refusal(&error).is_some_and(|(code, _)| code == 404) => {
-                emitter
-                    .warn(format!(
-                        "{queue} no longer existed when the run ended (an auto-delete queue goes with its last \
-                         consumer), so whatever it held is gone"
-                    ))
-                    .await;
+                emitter.warn(say!(say::QUEUE_GONE_AT_END, queue)).await;
             }
             Err(error) => {
                 emitter
-                    .warn(format!(
-                        "could not read what was left in {queue}: {}",
-                        amqp::describe(&error)
-                    ))
+                    .warn(say!(say::LEFT_UNREADABLE, queue, error = amqp::describe(&error)))
                     .await;
             }
         }

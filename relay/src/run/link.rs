@@ -9,6 +9,8 @@ use std::time::Duration;
 use tokio::sync::Mutex;
 use tokio_util::sync::CancellationToken;
 use warren_shared::EventKind;
+use warren_shared::say;
+use warren_shared::sentences::relay as say;
 
 use super::amqp;
 use super::closes::{Blocking, BrokerClose, Watch};
@@ -107,13 +109,8 @@ impl Link {
             tokio::time::sleep(BLOCKING_CHECK).await;
             for notice in self.watch().blocking() {
                 let text = match notice {
-                    Blocking::Blocked(reason) => format!(
-                        "RabbitMQ blocked the run's connection ({reason}): a resource alarm holds every publisher on the broker until it clears (`rabbitmq-diagnostics alarms` names it)"
-                    ),
-                    Blocking::Unblocked => {
-                        "RabbitMQ unblocked the run's connection: the resource alarm cleared and publishing goes on"
-                            .to_owned()
-                    }
+                    Blocking::Blocked(alarm) => say!(say::BLOCKED, alarm),
+                    Blocking::Unblocked => say::UNBLOCKED.to_owned(),
                 };
                 self.emitter.warn(text).await;
             }
@@ -211,7 +208,7 @@ pub async fn unless_lost<T>(
             result = &mut operation => return result,
             _ = check.tick() => {
                 if !connection.status().connected() {
-                    return Err(io_error(std::io::ErrorKind::ConnectionAborted, "the connection was lost".to_owned()));
+                    return Err(io_error(std::io::ErrorKind::ConnectionAborted, say::CONNECTION_LOST.to_owned()));
                 }
             }
         }
@@ -236,10 +233,7 @@ pub async fn connect(url: &str, name: &str) -> lapin::Result<Connection> {
         Ok(result) => result,
         Err(_) => Err(io_error(
             std::io::ErrorKind::TimedOut,
-            format!(
-                "RabbitMQ accepted the connection but did not finish the AMQP handshake within {} s",
-                CONNECT_TIMEOUT.as_secs()
-            ),
+            say!(say::HANDSHAKE_TIMEOUT, s = CONNECT_TIMEOUT.as_secs()),
         )),
     }
 }

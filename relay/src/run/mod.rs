@@ -40,6 +40,8 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
+use warren_shared::say;
+use warren_shared::sentences::relay as say;
 use warren_shared::{BrokerInfo, Event, EventKind, Outcome, Scenario, Step, Summary, SummaryBuilder};
 
 use crate::broker::address::{BrokerUrl, DEFAULT_AMQP_PORT, redact};
@@ -67,12 +69,10 @@ const STOP_GRACE: Duration = Duration::from_secs(30);
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
     /// The run's vhost could not be created.
-    #[error("could not create the run's vhost: {0}")]
+    #[error("{}", say!(say::VHOST_FAILED, error = .0))]
     Vhost(#[source] ManagementError),
     /// The AMQP connection could not be opened.
-    #[error(
-        "could not connect to RabbitMQ over AMQP at {url}: {reason}. Check that the broker is running and that --amqp-url is right"
-    )]
+    #[error("{}", say!(say::CONNECT_FAILED, url = .url, reason = .reason))]
     Connect {
         /// The URL without credentials.
         url: String,
@@ -156,10 +156,10 @@ pub async fn execute_in(
         .iter()
         .any(|step| matches!(step, Step::CutConnections { .. }));
     let proxy = if cuts {
-        let target = BrokerUrl::parse(&url).map_err(|_| connect_error("the AMQP URL names no host".to_owned()))?;
+        let target = BrokerUrl::parse(&url).map_err(|_| connect_error(say::NO_HOST.to_owned()))?;
         let proxy = Proxy::start(target.host_port(DEFAULT_AMQP_PORT))
             .await
-            .map_err(|error| connect_error(format!("could not start the proxy: {error}")))?;
+            .map_err(|error| connect_error(say!(say::PROXY_FAILED, error)))?;
         url = target.with_address(proxy.addr());
         Some(proxy)
     } else {
@@ -260,15 +260,13 @@ async fn drive_within_limits(
     let limit = tokio::time::sleep(Duration::from_millis(scenario.settings.max_duration_ms) + STUCK_GRACE);
     let waited = tokio::select! {
         ended = &mut driving => return ended,
-        () = limit => format!("{} s after its time limit", STUCK_GRACE.as_secs()),
+        () = limit => say!(say::AFTER_TIME_LIMIT, s = STUCK_GRACE.as_secs()),
         () = cancel.cancelled() => match tokio::time::timeout(STOP_GRACE, &mut driving).await {
             Ok(ended) => return ended,
-            Err(_) => format!("{} s after it was stopped", STOP_GRACE.as_secs()),
+            Err(_) => say!(say::AFTER_STOP, s = STOP_GRACE.as_secs()),
         },
     };
-    let text = format!(
-        "RabbitMQ stopped answering: the run was still waiting for the broker {waited} and was abandoned; check the broker (`warren broker status`) and run again"
-    );
+    let text = say!(say::STUCK, waited);
     emitter.warn(text.clone()).await;
     (Outcome::Failed, Some(text))
 }
@@ -290,7 +288,7 @@ async fn drive(
         Err(error) => {
             return (
                 Outcome::Failed,
-                Some(format!("could not open a channel: {}", amqp::describe(&error))),
+                Some(say!(say::NO_CHANNEL, error = amqp::describe(&error))),
             );
         }
     };
@@ -298,10 +296,7 @@ async fn drive(
         .await
         .is_err()
     {
-        return (
-            Outcome::Refused,
-            Some("RabbitMQ refused part of the topology (see the refused event); no message was sent".to_owned()),
-        );
+        return (Outcome::Refused, Some(say::TOPOLOGY_REFUSED.to_owned()));
     }
 
     let actor_token = CancellationToken::new();
@@ -361,12 +356,9 @@ async fn drive(
     let mut check = tokio::time::interval(END_CHECK);
     let (outcome, message) = loop {
         tokio::select! {
-            () = cancel.cancelled() => break (Outcome::Stopped, Some("stopped before it finished".to_owned())),
+            () = cancel.cancelled() => break (Outcome::Stopped, Some(say::STOPPED_EARLY.to_owned())),
             () = tokio::time::sleep_until(deadline) => {
-                let text = format!(
-                    "the run reached its time limit of {} ms and was stopped (raise settings.max_duration_ms to let it go on)",
-                    scenario.settings.max_duration_ms
-                );
+                let text = say!(say::TIME_LIMIT, ms = scenario.settings.max_duration_ms);
                 emitter.warn(text.clone()).await;
                 break (Outcome::TimeLimit, Some(text));
             }
@@ -384,14 +376,12 @@ async fn drive(
         .await
         .is_err()
     {
-        emitter
-            .warn("some actors did not stop in time and were abandoned")
-            .await;
+        emitter.warn(say::ACTORS_ABANDONED).await;
         tasks.abort_all();
     }
     if !steps.is_finished() {
         steps.abort();
-        emitter.warn("the run ended before every timeline step ran").await;
+        emitter.warn(say::STEPS_LEFT).await;
     }
     snapshot_stop.cancel();
     let _ = tokio::join!(statistics, depths);
@@ -404,10 +394,7 @@ async fn drive(
         }
         Err(error) => {
             emitter
-                .warn(format!(
-                    "could not take the final snapshot or read what was left in the queues: {}",
-                    amqp::describe(&error)
-                ))
+                .warn(say!(say::NO_FINAL_SNAPSHOT, error = amqp::describe(&error)))
                 .await;
         }
     }
@@ -430,11 +417,8 @@ async fn restart_stopped_nodes(broker: &Broker, emitter: &Emitter) {
     let result = faults.restore_all().await;
     for node in down {
         let (ok, message) = match &result {
-            Ok(()) => (
-                true,
-                format!("{node} started again after the run: the scenario left it down"),
-            ),
-            Err(error) => (false, format!("could not start {node} again after the run: {error}")),
+            Ok(()) => (true, say!(say::RESTARTED, node)),
+            Err(error) => (false, say!(say::NOT_RESTARTED, node, error)),
         };
         let action = warren_shared::event::NodeAction::Start;
         emitter

@@ -15,6 +15,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
+use warren_shared::say;
+use warren_shared::sentences::relay as say;
 use warren_shared::{ConfirmMode, EventKind, Publisher, message_id};
 
 use super::actors::{self, Actors};
@@ -60,12 +62,7 @@ impl<'a> Transmitter<'a> {
         let confirms = spec.confirm.enabled() || spec.mandatory;
         if spec.mandatory && !spec.confirm.enabled() {
             emitter
-                .warn(format!(
-                    "{}: Warren's AMQP client shows basic.return only on a confirm channel, so this mandatory \
-                     publisher's channel is in confirm mode; it sends without waiting, and collects the confirms \
-                     when it has sent everything.",
-                    spec.name
-                ))
+                .warn(say!(say::MANDATORY_WITHOUT_CONFIRMS, publisher = spec.name))
                 .await;
         }
         let connection = link.connection().await;
@@ -162,7 +159,7 @@ enum SendError {
 impl SendError {
     fn describe(&self) -> String {
         match self {
-            Self::Down => "the connection to the broker is down".to_owned(),
+            Self::Down => say::BROKER_DOWN.to_owned(),
             Self::Failed(error) => amqp::describe(error),
         }
     }
@@ -230,7 +227,7 @@ impl<'a> Publishing<'a> {
     /// Send everything, then settle what is in flight or held. Returns why it stopped.
     async fn all(mut self) -> String {
         let started = Instant::now();
-        let mut reason = "finished".to_owned();
+        let mut reason = say::FINISHED.to_owned();
         for seq in 1..=self.spec.count {
             if let Some(rate) = self.spec.rate_per_sec {
                 let due = started + Duration::from_secs_f64((seq - 1) as f64 / rate);
@@ -240,7 +237,7 @@ impl<'a> Publishing<'a> {
                 }
             }
             if self.stop.is_cancelled() {
-                reason = "stopped".to_owned();
+                reason = say::STOPPED.to_owned();
                 break;
             }
             if self.closed.is_some() {
@@ -262,20 +259,16 @@ impl<'a> Publishing<'a> {
         self.finish_in_flight().await;
         if self.lost_confirms > 0 {
             let cause = match (&self.closed, &self.last_failure) {
-                (Some(close), _) => format!("RabbitMQ closed the channel first ({close})"),
-                (None, Some(failure)) => format!("the channel or the connection failed first ({failure})"),
-                (None, None) => "the channel or the connection failed first".to_owned(),
+                (Some(close), _) => say!(say::CLOSED_FIRST, close),
+                (None, Some(error)) => say!(say::FAILED_FIRST, error),
+                (None, None) => say::FAILED_FIRST_UNKNOWN.to_owned(),
             };
-            let (n, messages) = match self.lost_confirms {
-                1 => (1, "message was"),
-                n => (n, "messages were"),
+            let publisher = &self.spec.name;
+            let warning = match self.lost_confirms {
+                1 => say!(say::UNCONFIRMED_ONE, publisher, cause),
+                n => say!(say::UNCONFIRMED, publisher, n, cause),
             };
-            self.emitter
-                .warn(format!(
-                    "{}: {n} {messages} neither acked nor nacked: {cause}; without an outbox nothing sends them again",
-                    self.spec.name
-                ))
-                .await;
+            self.emitter.warn(warning).await;
         }
         self.tx.close().await;
         match &self.closed {
@@ -331,7 +324,7 @@ impl<'a> Publishing<'a> {
             Err(error) => {
                 let error = self.send_failed(&error).await;
                 if self.held.is_some() {
-                    self.hold(seq, false, format!("could not publish: {error}")).await;
+                    self.hold(seq, false, say!(say::COULD_NOT_PUBLISH, error)).await;
                 } else {
                     let event = EventKind::PublishFailed {
                         publisher: self.spec.name.clone(),
@@ -366,7 +359,7 @@ impl<'a> Publishing<'a> {
             Err(error) => {
                 let reason = amqp::describe(&error);
                 if self.held.is_some() {
-                    self.hold(seq, true, format!("not confirmed: {reason}")).await;
+                    self.hold(seq, true, say!(say::NOT_CONFIRMED, error = reason)).await;
                 } else {
                     self.lost_confirms += 1;
                 }
@@ -411,7 +404,7 @@ impl<'a> Publishing<'a> {
                 .await;
         }
         if !ack && self.held.is_some() {
-            self.hold(seq, true, "nacked".to_owned()).await;
+            self.hold(seq, true, say::NACKED.to_owned()).await;
         } else if ack {
             self.release(seq).await;
         }
@@ -540,7 +533,7 @@ impl<'a> Publishing<'a> {
             .unwrap_or_default();
         for seq in never_sent {
             let id = message_id(&self.spec.name, seq);
-            let error = "still held in the outbox when the publisher stopped".to_owned();
+            let error = say::STILL_HELD.to_owned();
             self.emitter
                 .emit(EventKind::PublishFailed {
                     publisher: self.spec.name.clone(),
@@ -551,10 +544,10 @@ impl<'a> Publishing<'a> {
         }
         if timed_out {
             self.emitter
-                .warn(format!(
-                    "{}: some confirms had not arrived {} s after it stopped",
-                    self.spec.name,
-                    CONFIRM_GRACE.as_secs()
+                .warn(say!(
+                    say::CONFIRMS_LATE,
+                    publisher = self.spec.name,
+                    s = CONFIRM_GRACE.as_secs()
                 ))
                 .await;
         }

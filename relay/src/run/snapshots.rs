@@ -7,6 +7,8 @@ use std::collections::HashMap;
 use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
+use warren_shared::say;
+use warren_shared::sentences::relay as say;
 use warren_shared::{EventKind, NodeStatus, QueueSnapshot};
 
 use super::amqp;
@@ -67,9 +69,7 @@ pub async fn periodic(
                 failures += 1;
                 urgent = true;
                 if failures == 1 {
-                    emitter
-                        .warn(format!("queue snapshots are unavailable for now: {error}"))
-                        .await;
+                    emitter.warn(say!(say::SNAPSHOTS_UNAVAILABLE, error)).await;
                 }
             }
         }
@@ -143,9 +143,7 @@ pub async fn settled(
             latest = mine;
         }
         if tokio::time::Instant::now() >= deadline {
-            emitter
-                .warn("the management API's statistics had not caught up when the run ended; the last queue snapshot may be a few seconds old")
-                .await;
+            emitter.warn(say::STATISTICS_BEHIND).await;
             break;
         }
         tokio::time::sleep(FINAL_POLL).await;

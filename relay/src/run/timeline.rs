@@ -4,6 +4,8 @@ use crate::broker::faults::NodeFaults;
 use lapin::options::QueuePurgeOptions;
 use std::sync::Arc;
 use warren_shared::event::{EntityKind, NodeAction};
+use warren_shared::say;
+use warren_shared::sentences::relay as say;
 use warren_shared::{EventKind, Step};
 
 use super::actors::{Actors, Phase};
@@ -49,11 +51,11 @@ async fn execute(index: usize, step: &Step, ctx: &StepContext) {
     match step {
         Step::Start { actor, .. } => match (ctx.actors.get(actor), ctx.actors.phase(actor)) {
             (Some(control), Some(Phase::Waiting)) => control.start_now.notify_one(),
-            _ => description.push_str(" (skipped: it had already started or finished)"),
+            _ => description = say!(say::SKIPPED_STARTED, step = description),
         },
         Step::Stop { actor, .. } => match (ctx.actors.get(actor), ctx.actors.phase(actor)) {
             (Some(control), Some(Phase::Running | Phase::Waiting)) => control.stop.cancel(),
-            _ => description.push_str(" (skipped: it had already finished)"),
+            _ => description = say!(say::SKIPPED_FINISHED, step = description),
         },
         Step::Purge { queue, .. } => {
             let purged = async {
@@ -78,7 +80,7 @@ async fn execute(index: usize, step: &Step, ctx: &StepContext) {
                     // else is to be given them.
                     let _ = ctx.link.channel_closed(&error);
                     emitter
-                        .warn(format!("could not purge {queue}: {}", amqp::describe(&error)))
+                        .warn(say!(say::PURGE_FAILED, queue, error = amqp::describe(&error)))
                         .await;
                 }
             }
@@ -94,7 +96,7 @@ async fn execute(index: usize, step: &Step, ctx: &StepContext) {
             }
             Err(error) => {
                 emitter
-                    .warn(format!("could not apply policy {}: {error}", policy.name))
+                    .warn(say!(say::APPLY_POLICY_FAILED, name = policy.name, error))
                     .await
             }
         },
@@ -122,7 +124,7 @@ async fn execute(index: usize, step: &Step, ctx: &StepContext) {
         }
         Step::ClearPolicy { name, .. } => {
             if let Err(error) = ctx.management.clear_policy(&ctx.vhost, name).await {
-                emitter.warn(format!("could not clear policy {name}: {error}")).await;
+                emitter.warn(say!(say::CLEAR_POLICY_FAILED, name, error)).await;
             }
         }
     }
@@ -133,7 +135,7 @@ async fn execute(index: usize, step: &Step, ctx: &StepContext) {
 async fn node_fault(ctx: &StepContext, node: &str, action: NodeAction) {
     let started = ctx.emitter.now_ms();
     let result = match &ctx.faults {
-        None => Err("this relay does not manage the cluster, so it cannot stop or start nodes".to_owned()),
+        None => Err(say::NO_FAULTS.to_owned()),
         Some(faults) => match action {
             NodeAction::Stop => faults.stop_node(node).await,
             NodeAction::Kill => faults.kill_node(node).await,
@@ -146,9 +148,9 @@ async fn node_fault(ctx: &StepContext, node: &str, action: NodeAction) {
         Ok(()) => (
             true,
             match action {
-                NodeAction::Stop => format!("{node} stopped (rabbitmqctl stop_app) in {took} ms"),
-                NodeAction::Kill => format!("{node} crashed (kill -9)"),
-                NodeAction::Start => format!("{node} is running again after {took} ms"),
+                NodeAction::Stop => say!(say::NODE_STOPPED, node, ms = took),
+                NodeAction::Kill => say!(say::NODE_CRASHED, node),
+                NodeAction::Start => say!(say::NODE_RUNNING_AGAIN, node, ms = took),
             },
         ),
         Err(error) => (false, error),

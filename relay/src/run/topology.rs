@@ -5,7 +5,9 @@ use lapin::options::{ExchangeBindOptions, ExchangeDeclareOptions, QueueBindOptio
 use lapin::types::{AMQPValue, FieldTable, LongString, ShortString};
 use lapin::{Channel, Connection, ConnectionProperties};
 use warren_shared::event::EntityKind;
+use warren_shared::say;
 use warren_shared::scenario::{DestinationType, ExchangeType, QueueType};
+use warren_shared::sentences::relay as say;
 use warren_shared::{EventKind, Scenario};
 
 use super::amqp;
@@ -75,13 +77,7 @@ pub async fn declare(
             None => channel.queue_declare(name, options, arguments).await.map(|_| ()),
             Some((_, Some(node))) => declare_on_node(node, vhost, name, options, arguments).await,
             Some((node, None)) => {
-                emitter
-                    .warn(format!(
-                        "{} is meant for node {node}, but the relay does not know that node's address (give it the \
-                         cluster's node URLs); it is declared on the node the relay is connected to",
-                        queue.name
-                    ))
-                    .await;
+                emitter.warn(say!(say::UNKNOWN_ADDRESS, queue = queue.name, node)).await;
                 channel.queue_declare(name, options, arguments).await.map(|_| ())
             }
         };

@@ -2,6 +2,8 @@
 //! each feature it ignores, instead of a silent no-op.
 
 use warren_shared::event::BrokerFeatures;
+use warren_shared::say;
+use warren_shared::sentences::relay as say;
 use warren_shared::{Policy, QueueType, Scenario, Step};
 
 /// A RabbitMQ version as (major, minor); unknown parts read as 0.
@@ -22,29 +24,19 @@ pub fn features(version: &str) -> BrokerFeatures {
         notes: Vec::new(),
     };
     if !known {
-        features.notes.push(format!(
-            "the broker's version ({version}) could not be read, so Warren cannot say which features it honours"
-        ));
+        features.notes.push(say!(say::VERSION_UNREADABLE, version));
         return features;
     }
     if !features.lazy_mode {
-        features.notes.push(format!(
-            "RabbitMQ {version} ignores lazy mode: classic queues keep messages on disk by themselves"
-        ));
+        features.notes.push(say!(say::LAZY_IGNORED_NOTE, version));
     }
     if !features.classic_mirroring {
-        features.notes.push(format!(
-            "RabbitMQ {version} has no classic queue mirroring: use quorum queues"
-        ));
+        features.notes.push(say!(say::NO_MIRRORING_NOTE, version));
     } else if v >= (3, 13) {
-        features.notes.push(format!(
-            "classic queue mirroring is deprecated in RabbitMQ {version}: prefer quorum queues"
-        ));
+        features.notes.push(say!(say::MIRRORING_DEPRECATED_NOTE, version));
     }
     if !features.quorum_priorities {
-        features.notes.push(format!(
-            "RabbitMQ {version} refuses priorities on quorum queues: use a classic queue with x-max-priority"
-        ));
+        features.notes.push(say!(say::QUORUM_PRIORITIES_NOTE, version));
     }
     features
 }
@@ -65,39 +57,25 @@ pub fn warnings(scenario: &Scenario, version: &str) -> Vec<String> {
     let lazy_policy =
         all_policies(scenario).any(|p| p.definition.get("queue-mode").and_then(|m| m.as_str()) == Some("lazy"));
     if v >= (3, 12) && (!lazy_queues.is_empty() || lazy_policy) {
-        out.push(format!(
-            "RabbitMQ {version} ignores lazy mode: since 3.12 every classic queue keeps its messages on disk and \
-             only a small part in memory, so {} will behave like a default queue",
-            if lazy_queues.is_empty() {
-                "the queues the policy matches".to_owned()
-            } else {
-                lazy_queues.join(", ")
-            }
-        ));
+        let queues = if lazy_queues.is_empty() {
+            say::POLICY_QUEUES.to_owned()
+        } else {
+            lazy_queues.join(", ")
+        };
+        out.push(say!(say::LAZY_IGNORED, version, queues));
     }
     let mirroring = all_policies(scenario).any(|p| p.definition.keys().any(|k| k.starts_with("ha-")));
     if v >= (4, 0) && mirroring {
-        out.push(format!(
-            "RabbitMQ {version} has no classic queue mirroring: it refuses ha-* policy keys; use quorum queues \
-             (\"type\": \"quorum\") for replicated queues"
-        ));
+        out.push(say!(say::NO_MIRRORING, version));
     } else if v >= (3, 13) && mirroring {
-        out.push(format!(
-            "classic queue mirroring is deprecated in RabbitMQ {version} and removed in 4.0; quorum queues are the replacement"
-        ));
+        out.push(say!(say::MIRRORING_DEPRECATED, version));
     }
     for queue in scenario.queues.iter().filter(|q| q.kind == QueueType::Quorum) {
         if queue.arguments.contains_key("x-max-priority") && v < (4, 0) {
-            out.push(format!(
-                "RabbitMQ {version} does not support priorities on quorum queues (from 4.0 it does): expect it to refuse {}",
-                queue.name
-            ));
+            out.push(say!(say::QUORUM_PRIORITIES, version, queue = queue.name));
         }
         if queue.arguments.contains_key("x-queue-mode") {
-            out.push(format!(
-                "quorum queues have no lazy mode: expect RabbitMQ to refuse x-queue-mode on {}",
-                queue.name
-            ));
+            out.push(say!(say::QUORUM_LAZY, queue = queue.name));
         }
     }
     out

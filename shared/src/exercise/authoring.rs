@@ -7,7 +7,9 @@
 use super::check::{CODE_EVENTS, CheckKind, QUEUE_EVENTS};
 use super::{Exercise, Text, locked};
 use crate::event::EventKind;
+use crate::say;
 use crate::scenario::Scenario;
+use crate::sentences::problems as say;
 use crate::validate::{Limits, Problem, validate};
 
 /// Every problem of `exercise`, its solution's included (validated under `limits`).
@@ -32,10 +34,7 @@ impl Authoring<'_> {
 
     fn exercise(&mut self, e: &Exercise, limits: &Limits) {
         if e.id.is_empty() || !e.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-            self.push(
-                "exercise.id",
-                "an exercise needs an id of letters, digits and dashes, such as \"catch-unroutables\"",
-            );
+            self.push("exercise.id", say::EXERCISE_ID);
         }
         self.text("exercise.title", &e.title);
         self.text("exercise.task", &e.task);
@@ -43,10 +42,7 @@ impl Authoring<'_> {
             self.text(&format!("exercise.hints[{i}]"), hint);
         }
         if e.checks.is_empty() {
-            self.push(
-                "exercise.checks",
-                "an exercise needs at least one check: what a run must show to pass",
-            );
+            self.push("exercise.checks", say::NO_CHECKS);
         }
         for (i, check) in e.checks.iter().enumerate() {
             let path = format!("exercise.checks[{i}]");
@@ -56,14 +52,7 @@ impl Authoring<'_> {
         if let Some(paths) = &e.locked {
             for (i, path) in paths.iter().enumerate() {
                 if !locked::exists(&e.solution, path) {
-                    self.push(
-                        format!("exercise.locked[{i}]"),
-                        format!(
-                            "the solution has no part \"{path}\" to lock; a path names fields, parts of exchanges, \
-                             queues, policies, publishers and consumers by name, and bindings and timeline steps by \
-                             index, such as \"publishers/producer/count\""
-                        ),
-                    );
+                    self.push(format!("exercise.locked[{i}]"), say!(say::NOTHING_TO_LOCK, path));
                 }
             }
         }
@@ -72,17 +61,14 @@ impl Authoring<'_> {
             self.push(
                 "exercise.needs_node_faults",
                 if faults {
-                    "the solution's timeline stops, kills or starts a node: set needs_node_faults to true"
+                    say::NEEDS_NODE_FAULTS
                 } else {
-                    "the solution's timeline never stops, kills or starts a node: leave needs_node_faults out"
+                    say::NEEDS_NO_NODE_FAULTS
                 },
             );
         }
         if e.solution.exercise.is_some() {
-            self.push(
-                "exercise.solution.exercise",
-                "a solution is a plain scenario: leave its exercise out",
-            );
+            self.push("exercise.solution.exercise", say::NESTED_EXERCISE);
         }
         for problem in validate(&e.solution, limits) {
             let path = if problem.path.is_empty() {
@@ -99,7 +85,7 @@ impl Authoring<'_> {
             if value.trim().is_empty() {
                 self.push(
                     format!("{path}.{language}"),
-                    format!("the text needs its {} version", language_name(language)),
+                    say!(say::TEXT_NEEDS_LANGUAGE, language = language_name(language)),
                 );
             }
         }
@@ -114,19 +100,12 @@ impl Authoring<'_> {
                     } else {
                         self.push(
                             format!("{path}.queue"),
-                            format!(
-                                "a count of {} is over the whole run; only delivered, dead_lettered and left_in_queue \
-                                 count one queue",
-                                of.as_str()
-                            ),
+                            say!(say::COUNT_OF_ONE_QUEUE, counter = of.as_str()),
                         );
                     }
                 }
                 if code.is_some() && !of.takes_code() {
-                    self.push(
-                        format!("{path}.code"),
-                        format!("only returned counts by reply code, not {}", of.as_str()),
-                    );
+                    self.push(format!("{path}.code"), say!(say::COUNT_BY_CODE, counter = of.as_str()));
                 }
             }
             CheckKind::Deliveries {
@@ -138,10 +117,7 @@ impl Authoring<'_> {
             } => {
                 self.queue(&format!("{path}.queue"), queue);
                 if *first == Some(0) {
-                    self.push(
-                        format!("{path}.first"),
-                        "first must be 1 or more (leave it out to look at every delivery)",
-                    );
+                    self.push(format!("{path}.first"), say::FIRST_ZERO);
                 }
                 if let Some(publisher) = publisher {
                     self.publisher(&format!("{path}.publisher"), publisher);
@@ -163,10 +139,7 @@ impl Authoring<'_> {
                 if !EventKind::NAMES.contains(&event.as_str()) {
                     self.push(
                         format!("{path}.event"),
-                        format!(
-                            "there is no event type \"{event}\"; the types are {}",
-                            EventKind::NAMES.join(", ")
-                        ),
+                        say!(say::NO_EVENT_TYPE, event, types = EventKind::NAMES.join(", ")),
                     );
                     return;
                 }
@@ -175,9 +148,7 @@ impl Authoring<'_> {
                 {
                     self.push(
                         format!("{path}.actor"),
-                        format!(
-                            "the solution has no publisher, consumer, queue, exchange, policy or node named \"{actor}\""
-                        ),
+                        say!(say::SOLUTION_HAS_NO, kind = say::ANYTHING, name = actor),
                     );
                 }
                 if let Some(queue) = queue {
@@ -186,20 +157,14 @@ impl Authoring<'_> {
                     } else {
                         self.push(
                             format!("{path}.queue"),
-                            format!(
-                                "a {event} event is not about a queue; these are: {}",
-                                QUEUE_EVENTS.join(", ")
-                            ),
+                            say!(say::EVENT_NOT_ABOUT_A_QUEUE, event, events = QUEUE_EVENTS.join(", ")),
                         );
                     }
                 }
                 if code.is_some() && !CODE_EVENTS.contains(&event.as_str()) {
                     self.push(
                         format!("{path}.code"),
-                        format!(
-                            "a {event} event has no reply code; these have: {}",
-                            CODE_EVENTS.join(", ")
-                        ),
+                        say!(say::EVENT_WITHOUT_CODE, event, events = CODE_EVENTS.join(", ")),
                     );
                 }
             }
@@ -215,18 +180,12 @@ impl Authoring<'_> {
                 if number && (op.is_none() || value.is_none() || is.is_some()) {
                     self.push(
                         format!("{path}.field"),
-                        format!(
-                            "{} is a number: compare it with op and value, such as \"op\": \"=\", \"value\": 0",
-                            field.as_str()
-                        ),
+                        say!(say::FIELD_IS_A_NUMBER, field = field.as_str()),
                     );
                 } else if !number && (is.is_none() || op.is_some() || value.is_some()) {
                     self.push(
                         format!("{path}.field"),
-                        format!(
-                            "{} is a word: say which with is, such as \"is\": \"quorum\"",
-                            field.as_str()
-                        ),
+                        say!(say::FIELD_IS_A_WORD, field = field.as_str()),
                     );
                 }
             }
@@ -237,7 +196,7 @@ impl Authoring<'_> {
                 if !known {
                     self.push(
                         format!("{path}.destination"),
-                        format!("the solution has no queue or exchange named \"{destination}\""),
+                        say!(say::SOLUTION_HAS_NO, kind = say::QUEUE_OR_EXCHANGE, name = destination),
                     );
                 }
                 if let Some(source) = source {
@@ -252,14 +211,11 @@ impl Authoring<'_> {
                 ..
             } => {
                 if name.trim().is_empty() {
-                    self.push(format!("{path}.name"), "name the argument, such as \"ha-mode\"");
+                    self.push(format!("{path}.name"), say::ARGUMENT_NAME);
                 }
                 let targets = [queue, exchange, policy].iter().filter(|t| t.is_some()).count();
                 if targets > 1 {
-                    self.push(
-                        path.to_owned(),
-                        "name at most one of queue, exchange and policy (none looks everywhere)",
-                    );
+                    self.push(path.to_owned(), say::ONE_TARGET);
                 }
                 if let Some(queue) = queue {
                     self.queue(&format!("{path}.queue"), queue);
@@ -275,7 +231,7 @@ impl Authoring<'_> {
                     if !known {
                         self.push(
                             format!("{path}.policy"),
-                            format!("the solution has no policy named \"{policy}\""),
+                            say!(say::SOLUTION_HAS_NO, kind = say::POLICY, name = policy),
                         );
                     }
                 }
@@ -285,19 +241,19 @@ impl Authoring<'_> {
 
     fn queue(&mut self, path: &str, name: &str) {
         if !self.solution.queues.iter().any(|q| q.name == name) {
-            self.push(path, format!("the solution has no queue named \"{name}\""));
+            self.push(path, say!(say::SOLUTION_HAS_NO, kind = say::QUEUE, name));
         }
     }
 
     fn exchange(&mut self, path: &str, name: &str) {
         if !self.solution.exchanges.iter().any(|x| x.name == name) {
-            self.push(path, format!("the solution has no exchange named \"{name}\""));
+            self.push(path, say!(say::SOLUTION_HAS_NO, kind = say::EXCHANGE, name));
         }
     }
 
     fn publisher(&mut self, path: &str, name: &str) {
         if !self.solution.publishers.iter().any(|p| p.name == name) {
-            self.push(path, format!("the solution has no publisher named \"{name}\""));
+            self.push(path, say!(say::SOLUTION_HAS_NO, kind = say::PUBLISHER, name));
         }
     }
 
@@ -319,8 +275,8 @@ impl Authoring<'_> {
 
 fn language_name(code: &str) -> &'static str {
     match code {
-        "zh" => "Chinese (zh)",
-        _ => "English (en)",
+        "zh" => say::CHINESE,
+        _ => say::ENGLISH,
     }
 }
 

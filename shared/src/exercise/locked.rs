@@ -82,9 +82,7 @@ pub fn locked_problems(exercise: &Exercise, scenario: &Scenario) -> Vec<Problem>
     changed_locked_parts(exercise, scenario)
         .into_iter()
         .map(|path| {
-            let message = format!(
-                "{path} is locked in this exercise: the checks count on it, so put it back as the exercise has it"
-            );
+            let message = crate::say!(crate::sentences::problems::LOCKED, path);
             Problem::new(path, message)
         })
         .collect()
