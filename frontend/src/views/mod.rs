@@ -115,18 +115,34 @@ type PartFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Result<AnyV
 /// [`when_first_shown`] without its types: one copy of the suspense that waits for a part serves
 /// every part of the page.
 fn mount_part(shown: Box<dyn Fn() -> bool + Send + Sync>, load: Box<dyn Fn() -> PartFuture + Send + Sync>) -> AnyView {
-    let opened = Memo::new(move |before: Option<&bool>| before.copied().unwrap_or(false) || shown());
+    // Built in (no `split`: tests, development builds), a part is mounted with the page.
+    let opened = Memo::new(move |before: Option<&bool>| {
+        cfg!(not(feature = "split")) || before.copied().unwrap_or(false) || shown()
+    });
     let load = StoredValue::new(load);
-    let part = move || {
-        let future = load.with_value(|load| load());
-        Suspend::new(async move {
-            future.await.unwrap_or_else(|PartMissing| {
-                view! { <p class="notice error" role="alert" data-testid="part-missing">{tr(Text::PartMissing)}</p> }
-                    .into_any()
-            })
+    let shown_or_missing = |result: Result<AnyView, PartMissing>| {
+        result.unwrap_or_else(|PartMissing| {
+            view! { <p class="notice error" role="alert" data-testid="part-missing">{tr(Text::PartMissing)}</p> }
+                .into_any()
         })
     };
-    (move || opened.get().then(move || view! { <Suspense>{part}</Suspense> })).into_any()
+    let part = move || {
+        let mut future = load.with_value(|load| load());
+        // A part whose code is here (built in, or fetched already) shows at once; building it
+        // reads signals that must not remount it.
+        let now = untrack(|| {
+            future
+                .as_mut()
+                .poll(&mut std::task::Context::from_waker(std::task::Waker::noop()))
+        });
+        match now {
+            std::task::Poll::Ready(result) => shown_or_missing(result),
+            std::task::Poll::Pending => {
+                view! { <Suspense>{Suspend::new(async move { shown_or_missing(future.await) })}</Suspense> }.into_any()
+            }
+        }
+    };
+    (move || opened.get().then(part)).into_any()
 }
 
 /// A text of the catalogue as a reactive closure: it follows the language toggle.

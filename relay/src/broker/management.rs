@@ -130,6 +130,20 @@ pub struct VhostInfo {
     pub description: String,
 }
 
+/// The entries of a vhost list that name a vhost (see [`Management::list_vhosts`]).
+fn named_vhosts(entries: Vec<serde_json::Value>) -> Vec<VhostInfo> {
+    entries
+        .into_iter()
+        .filter_map(|entry| match serde_json::from_value::<VhostInfo>(entry) {
+            Ok(info) => Some(info),
+            Err(error) => {
+                tracing::debug!(%error, "left out a vhost entry that names no vhost");
+                None
+            }
+        })
+        .collect()
+}
+
 /// A management API client for one broker (any node of a cluster).
 ///
 /// Cheap to clone: clones share one connection pool.
@@ -332,9 +346,14 @@ impl Management {
 
     /// Every vhost the user can see: names and descriptions only (the sweep lists them every few
     /// seconds, and the full answer carries every vhost's statistics).
+    ///
+    /// While vhosts are being created or deleted, RabbitMQ 3.10 may list one as an empty list
+    /// (`[]`, a record without its name yet): such an entry names nothing and is left out.
     pub async fn list_vhosts(&self) -> Result<Vec<VhostInfo>, ManagementError> {
-        self.get_json("/api/vhosts?columns=name,description", "list vhosts")
-            .await
+        let entries: Vec<serde_json::Value> = self
+            .get_json("/api/vhosts?columns=name,description", "list vhosts")
+            .await?;
+        Ok(named_vhosts(entries))
     }
 
     /// How many client connections are open on `vhost` (0 when the vhost does not exist).
@@ -743,6 +762,15 @@ mod tests {
         let values: Vec<Value> = serde_json::from_str(text).expect("JSON");
         let queue: RawQueue = serde_json::from_value(values[0].clone()).expect("read through Value");
         assert_eq!(queue.into_snapshot().synchronised_mirrors, vec!["a"]);
+    }
+
+    #[test]
+    fn a_vhost_listed_as_an_empty_list_is_left_out() {
+        // As RabbitMQ 3.10 answered while other runs' vhosts were being made.
+        let text = r#"[[],{"description":"Default virtual host","name":"/"},{"name":"warren-run-1"}]"#;
+        let entries: Vec<Value> = serde_json::from_str(text).expect("JSON");
+        let names: Vec<String> = named_vhosts(entries).into_iter().map(|v| v.name).collect();
+        assert_eq!(names, ["/", "warren-run-1"]);
     }
 
     #[test]
