@@ -22,7 +22,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+use tokio_tungstenite::tungstenite::{Error as WsError, Message, Utf8Bytes};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 use tokio_util::sync::CancellationToken;
 use warren_relay::connect::{Broker, BrokerConfig};
@@ -399,16 +399,8 @@ impl Client {
 
     /// Read the next message of either kind: a run's or a workshop room's.
     pub async fn recv_any(&mut self) -> Incoming {
-        loop {
-            let frame = tokio::time::timeout(RECV_TIMEOUT, self.socket.next())
-                .await
-                .expect("a message within the timeout")
-                .expect("socket open")
-                .expect("valid frame");
-            if let Message::Text(text) = frame {
-                return Incoming::read(text.as_str()).unwrap_or_else(|e| panic!("bad message {text}: {e}"));
-            }
-        }
+        let text = self.recv_text().await;
+        Incoming::read(text.as_str()).unwrap_or_else(|e| panic!("bad message {text}: {e}"))
     }
 
     /// Read the next message, which must be a room's.
@@ -421,6 +413,12 @@ impl Client {
 
     /// Read the next server message.
     pub async fn recv(&mut self) -> ServerMessage {
+        let text = self.recv_text().await;
+        serde_json::from_str(text.as_str()).unwrap_or_else(|e| panic!("bad message {text}: {e}"))
+    }
+
+    /// The next text frame (other frames are skipped), within [`RECV_TIMEOUT`].
+    async fn recv_text(&mut self) -> Utf8Bytes {
         loop {
             let frame = tokio::time::timeout(RECV_TIMEOUT, self.socket.next())
                 .await
@@ -428,7 +426,7 @@ impl Client {
                 .expect("socket open")
                 .expect("valid frame");
             if let Message::Text(text) = frame {
-                return serde_json::from_str(text.as_str()).unwrap_or_else(|e| panic!("bad message {text}: {e}"));
+                return text;
             }
         }
     }

@@ -258,29 +258,40 @@ fn judge(
     }
 }
 
-/// Run an exercise's start and solution (side by side) and judge both.
-async fn start_and_solution(broker: &Broker, expected: &Expected) -> Vec<Judged> {
-    let (start, exercise) = load(expected.file);
-    let solution = exercise.solution.clone();
-    let (ran_start, ran_solution) = tokio::join!(run_on(broker, &start), run_on(broker, &solution));
+/// Judge a run of an exercise's start (failing what `expected` says) and one of its solution
+/// (passing everything).
+fn judge_both(
+    expected: &Expected,
+    exercise: &Exercise,
+    (start, ran_start): (&Scenario, &Ran),
+    (solution, ran_solution): (&Scenario, &Ran),
+) -> Vec<Judged> {
     vec![
         judge(
             format!("{}, start", expected.file),
-            &exercise,
-            &start,
-            &ran_start,
+            exercise,
+            start,
+            ran_start,
             expected.fails,
             expected.either,
         ),
         judge(
             format!("{}, solution", expected.file),
-            &exercise,
-            &solution,
-            &ran_solution,
+            exercise,
+            solution,
+            ran_solution,
             &[],
             &[],
         ),
     ]
+}
+
+/// Run an exercise's start and solution (side by side) and judge both.
+async fn start_and_solution(broker: &Broker, expected: &Expected) -> Vec<Judged> {
+    let (start, exercise) = load(expected.file);
+    let solution = exercise.solution.clone();
+    let (ran_start, ran_solution) = tokio::join!(run_on(broker, &start), run_on(broker, &solution));
+    judge_both(expected, &exercise, (&start, &ran_start), (&solution, &ran_solution))
 }
 
 async fn variant(broker: &Broker, variant: &Variant) -> Judged {
@@ -330,24 +341,7 @@ async fn with_faults(broker: &Broker, expected: &Expected) -> Vec<Judged> {
     whole_cluster(broker).await;
     let ran_solution = run_on(broker, &solution).await;
     whole_cluster(broker).await;
-    vec![
-        judge(
-            format!("{}, start", expected.file),
-            &exercise,
-            &start,
-            &ran_start,
-            expected.fails,
-            expected.either,
-        ),
-        judge(
-            format!("{}, solution", expected.file),
-            &exercise,
-            &solution,
-            &ran_solution,
-            &[],
-            &[],
-        ),
-    ]
+    judge_both(expected, &exercise, (&start, &ran_start), (&solution, &ran_solution))
 }
 
 /// Every file of the course has an expectation here, and every expectation a file.
