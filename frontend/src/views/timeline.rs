@@ -175,7 +175,6 @@ pub(crate) fn Timeline(
                 .is_some_and(|s| locks::locked_paths(s).iter().any(|p| p == "timeline"))
         })
     });
-    let drawing = move || model.with(|m| m.as_ref().map(|t| lanes(t, live)));
     view! {
         <section class="timeline" class:closed=move || !open.get() data-testid="timeline" aria-label=tr(Text::Timeline)>
             <div class="tl-head">
@@ -198,7 +197,7 @@ pub(crate) fn Timeline(
                 <AddStep live=live cluster=cluster />
             </div>
             <div class="tl-body" class:hidden=move || !open.get()>
-                {drawing}
+                {when_first_shown(move || open.get(), move || timeline_lanes(model, live))}
                 {when_first_shown(move || live.selected.with(Option::is_some), move || step_form(live, cluster))}
                 {move || {
                     live.error
@@ -208,6 +207,15 @@ pub(crate) fn Timeline(
             </div>
         </section>
     }
+}
+
+on_demand! {
+    /// The axis and the lanes, drawn from when the timeline is first opened (a scenario without
+    /// steps starts with it closed).
+    pub(crate) fn timeline_lanes(model: Memo<Option<Model>>, live: Live) -> AnyView {
+        (move || model.with(|m| m.as_ref().map(|t| lanes(t, live)))).into_any()
+    }
+    preload: preload_timeline_lanes
 }
 
 /// The axis and the lanes.
