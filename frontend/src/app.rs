@@ -15,6 +15,7 @@ use crate::model::document::Document;
 use crate::model::run::{Phase, RunRecord, waiting_text};
 use crate::model::state::Status;
 use crate::playground::Playground;
+use crate::room::RoomLink;
 use crate::socket::{RelaySocket, page_ws_url};
 use crate::views::canvas::Stage;
 use crate::views::examples::Gallery;
@@ -23,6 +24,7 @@ use crate::views::exercises::bar::exercise_bar;
 use crate::views::inspector::Inspector;
 use crate::views::log::event_log;
 use crate::views::palette::Palette;
+use crate::views::room::room_part;
 use crate::views::share::{ShareBanner, ShareBar, location_hash};
 use crate::views::summary::summary_panel;
 use crate::views::{lang, outcome_text, tr, when_first_shown};
@@ -35,6 +37,9 @@ use warren_shared::ClientMessage;
 pub fn App() -> impl IntoView {
     let url = page_ws_url();
     let status = RwSignal::new(Status::connecting(url.clone()));
+    // A workshop room's link (read first: the instructor's leaves the address bar).
+    let search = window().location().search().unwrap_or_default();
+    let entry = crate::room::entry(&search, &location_hash());
     // A link's fragment (`#s=…`) opens the scenario it carries; else the work the browser kept.
     let pg = Playground::new(Document::opened_with(&location_hash(), keep::stored().as_deref()));
     keep::keep(pg);
@@ -54,17 +59,29 @@ pub fn App() -> impl IntoView {
     let reconnect = Callback::new(move |()| opener.with_value(|open| open()));
     let inbox = StoredValue::new_local(inbox);
 
-    let send = move |message: ClientMessage| {
+    let send = Callback::new(move |message: ClientMessage| {
         socket.with_value(|s| match s {
             Some(socket) => socket.send(&message),
             None => Err(Text::NotConnected.text(crate::Lang::En).to_owned()),
         })
-    };
+    });
+    if entry.is_some() {
+        // The room's part is mounted with the page: fetch its code now.
+        leptos::task::spawn_local(async {
+            let _ = crate::views::room::preload_room_part().await;
+        });
+    }
+    let room = entry.map(|entry| RoomLink {
+        entry: StoredValue::new(entry),
+        send,
+        inbox,
+        reconnect,
+    });
     let on_run_click = Callback::new(move |()| {
         if let Ok(value) = pg.begin_run() {
             inbox.with_value(|i| i.forget());
             anim.with_value(|a| a.new_run(pg.layout()));
-            if let Err(error) = send(ClientMessage::Run { scenario: value }) {
+            if let Err(error) = send.run(ClientMessage::Run { scenario: value }) {
                 pg.run.update(|r| r.failed(error));
             }
         }
@@ -72,7 +89,7 @@ pub fn App() -> impl IntoView {
     let on_stop_click = Callback::new(move |()| {
         if pg.busy() {
             pg.run.update(|r| r.stopping());
-            if let Err(error) = send(ClientMessage::Stop) {
+            if let Err(error) = send.run(ClientMessage::Stop) {
                 pg.run.update(|r| r.failed(error));
             }
         }
@@ -98,6 +115,7 @@ pub fn App() -> impl IntoView {
             on_run=on_run_click
             on_stop=on_stop_click
             on_reconnect=reconnect
+            room=room
         />
     }
 }
@@ -129,6 +147,9 @@ pub fn PlaygroundView(
     /// Reconnect was asked for.
     #[prop(optional)]
     on_reconnect: Option<Callback<()>>,
+    /// The workshop room the page is in, if any.
+    #[prop(optional_no_strip)]
+    room: Option<RoomLink>,
 ) -> impl IntoView {
     let phase = Memo::new(move |_| pg.run.with(|r| r.phase()));
     // The run record is shown as far as the animation has got.
@@ -197,6 +218,7 @@ pub fn PlaygroundView(
                 <Gallery pg=pg phase=phase on_load=load learning=learning status=status />
             </aside>
             <section class="stage" aria-label=tr(Text::Canvas)>
+                {room.map(|link| when_first_shown(|| true, move || room_part(link, pg, status, anim, learning, phase)))}
                 {when_first_shown(
                     move || has_exercise.get(),
                     move || exercise_bar(pg, learning, status, phase, on_run),

@@ -36,7 +36,12 @@ pub struct Inbox {
     flushed_at: Cell<f64>,
     /// Whether a hand-over of pending events is on its way.
     scheduled: Cell<bool>,
+    /// Reads the frames of a workshop room (see [`Self::read_rooms_with`]).
+    room: RefCell<Option<RoomReader>>,
 }
+
+/// Reads a frame that is not a run's message; `false` when it is not a room's either.
+pub type RoomReader = Rc<dyn Fn(&str) -> bool>;
 
 impl Inbox {
     /// An inbox feeding `status`, `pg` and `anim`.
@@ -48,6 +53,7 @@ impl Inbox {
             pending: RefCell::new(Vec::new()),
             flushed_at: Cell::new(f64::NEG_INFINITY),
             scheduled: Cell::new(false),
+            room: RefCell::new(None),
         })
     }
 
@@ -81,11 +87,23 @@ impl Inbox {
         }
     }
 
+    /// From now on, frames that are not a run's message go to `reader` (the page of a workshop
+    /// room, loaded on demand, reads the room's messages).
+    pub fn read_rooms_with(&self, reader: RoomReader) {
+        *self.room.borrow_mut() = Some(reader);
+    }
+
     /// A text frame from the relay.
     pub fn text(self: &Rc<Self>, text: &str) {
         match serde_json::from_str::<ServerMessage>(text) {
             Ok(message) => self.receive(message),
-            Err(error) => self.status.update(|s| s.unreadable(text, &error)),
+            Err(error) => {
+                self.flush();
+                let reader = self.room.borrow().clone();
+                if !reader.is_some_and(|read| read(text)) {
+                    self.status.update(|s| s.unreadable(text, &error));
+                }
+            }
         }
     }
 

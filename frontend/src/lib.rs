@@ -25,6 +25,8 @@
 //! - [`frame`]: the one `requestAnimationFrame` loop that animates tokens and flashes, and the
 //!   page's one clock: the run record is shown at its playhead.
 //! - [`keep`]: the scenario kept in `localStorage` and the address bar, so no work is lost.
+//! - [`room`]: whether the page is in a workshop room, as a learner or the instructor (the
+//!   room's pages are loaded on demand: [`views::room`]).
 //! - [`app`]: the page and its header; [`views`]: its panes; [`components`]: the relay status
 //!   panel; [`fatal`]: the banner shown when the page's own code fails.
 //!
@@ -44,6 +46,7 @@ pub mod inbox;
 pub mod keep;
 pub mod model;
 pub mod playground;
+pub mod room;
 pub mod share;
 pub mod socket;
 pub mod views;

@@ -30,6 +30,9 @@ pub struct Playground {
     pub doc: RwSignal<Document>,
     /// The current or last run.
     pub run: RwSignal<RunRecord>,
+    /// Why the scenario may not be changed, when it is shown read-only (a learner's attempt on
+    /// the instructor's page); loading another scenario ends it.
+    pub read_only: RwSignal<Option<String>>,
 }
 
 impl Playground {
@@ -38,6 +41,7 @@ impl Playground {
         Self {
             doc: RwSignal::new(doc),
             run: RwSignal::new(RunRecord::default()),
+            read_only: RwSignal::new(None),
         }
     }
 
@@ -70,8 +74,12 @@ impl Playground {
 
     /// Like [`Self::unlocked`], saying in [`Document::edit_error`] why nothing changed during a run.
     fn editable<R>(self, change: impl FnOnce(&mut Document) -> Option<R>) -> Option<R> {
-        if self.busy() {
-            self.doc.update(|d| d.edit_error = Some(locked().to_owned()));
+        let why = match self.read_only.get_untracked() {
+            Some(why) => Some(why),
+            None => self.busy().then(|| locked().to_owned()),
+        };
+        if let Some(why) = why {
+            self.doc.update(|d| d.edit_error = Some(why));
             return None;
         }
         self.unlocked(change).flatten()
@@ -82,6 +90,7 @@ impl Playground {
         let loaded = self.unlocked(load) == Some(true);
         if loaded {
             self.run.set(RunRecord::default());
+            self.read_only.set(None);
         }
         loaded
     }
@@ -103,7 +112,9 @@ impl Playground {
 
     /// The user edited the JSON (ignored while a run is going on).
     pub fn edit(self, text: &str) {
-        self.unlocked(|d| d.edit(text));
+        if self.read_only.with_untracked(Option::is_none) {
+            self.unlocked(|d| d.edit(text));
+        }
     }
 
     /// Import a scenario's JSON text; an error says why nothing was loaded.
@@ -111,7 +122,11 @@ impl Playground {
         if self.busy() {
             return Err(Text::ImportDuringRun.text(Lang::En).to_owned());
         }
-        self.unlocked(|d| d.import(text)).unwrap_or(Ok(()))
+        let imported = self.unlocked(|d| d.import(text)).unwrap_or(Ok(()));
+        if imported.is_ok() {
+            self.read_only.set(None);
+        }
+        imported
     }
 
     /// Change the scenario from the canvas or a form (see [`Document::change_in`]); refused
@@ -207,11 +222,49 @@ impl Playground {
         }
     }
 
+    /// Show a run recorded elsewhere (a learner's attempt): `scenario`'s text in the document,
+    /// read-only for the reason `why`, and its events, summary and checks as its run, replayed
+    /// from the start. `false` when the scenario could not be loaded (a run is going on).
+    pub fn show_recorded(self, anim: &Rc<AnimLoop>, scenario: &str, recorded: Recorded, why: String) -> bool {
+        if !self.load_text(scenario) {
+            return false;
+        }
+        let Some(parsed) = self.doc.with_untracked(|d| d.editor.scenario.clone()) else {
+            return false;
+        };
+        self.doc.with_untracked(|d| {
+            self.run.update(|r| {
+                r.start(parsed, &d.layout);
+                r.accepted(recorded.run_id);
+                r.append(recorded.events);
+                r.finished(recorded.outcome, recorded.summary, recorded.checks);
+            });
+        });
+        self.read_only.set(Some(why));
+        anim.reset(self.layout());
+        self.replay(anim);
+        true
+    }
+
     /// Replay the finished run from its start, without the relay.
     pub fn replay(self, anim: &Rc<AnimLoop>) {
         self.seek(anim, 0.0);
         anim.set_paused(false);
     }
+}
+
+/// A run recorded by the relay, to show with [`Playground::show_recorded`].
+pub struct Recorded {
+    /// Its id.
+    pub run_id: String,
+    /// Every event, in order.
+    pub events: Vec<Event>,
+    /// How it ended.
+    pub outcome: warren_shared::Outcome,
+    /// The relay's summary.
+    pub summary: warren_shared::Summary,
+    /// The exercise's checks, as the relay decided them.
+    pub checks: Vec<warren_shared::CheckResult>,
 }
 
 /// The run record as the animation reads it: a replay takes its events, and the record shows

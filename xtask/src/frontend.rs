@@ -5,7 +5,8 @@
 //! files of their own (`split_*.wasm`, fetched by `__wasm_split.js` on first use) → `wasm-bindgen
 //! --target web` on the rest → npm's `wasm-opt` ([`WASM_OPT_FLAGS`]) on every wasm file →
 //! `frontend/dist/` with `index.html`, `style.css`, the Chinese texts (`zh.json`, written by
-//! the frontend's `zh-catalogue` example) and the course (`exercises/`: the exercise files and
+//! the frontend's `zh-catalogue` example), the words of a workshop room's pages (`room-words.json`,
+//! by its `room-words` example) and the course (`exercises/`: the exercise files and
 //! their index, written by the `course-index` example). The split, bindgen and wasm-opt stages are skipped
 //! when the compiled wasm has not changed since the last build.
 
@@ -28,6 +29,8 @@ const SPLIT_FEATURE: &str = "split";
 const SPLIT_LOADER: &str = "__wasm_split.js";
 /// The Chinese texts, as the page fetches them.
 const ZH_CATALOGUE: &str = "zh.json";
+/// The words of a workshop room's pages, as the page fetches them.
+const ROOM_WORDS: &str = "room-words.json";
 /// The course's folder, in `examples/` and beside the page.
 const COURSE: &str = "exercises";
 /// The course's index in that folder, as the page fetches it.
@@ -96,6 +99,15 @@ pub fn build(ws: &Workspace, tools: &WasmTools) -> Result<()> {
         "zh-catalogue",
     ]))?;
     write(&dist.join(ZH_CATALOGUE), &catalogue)?;
+    let room_words = cmd::output_of(cmd::cargo().current_dir(&ws.root).args([
+        "run",
+        "--quiet",
+        "--package",
+        PACKAGE,
+        "--example",
+        "room-words",
+    ]))?;
+    write(&dist.join(ROOM_WORDS), &room_words)?;
     copy_course(ws)?;
     if !up_to_date {
         write(&ws.tools().join(STAMP), &stamp)?;

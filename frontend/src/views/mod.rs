@@ -14,6 +14,8 @@
 //! - [`playback`]: speed, pause, replay and the scrubber.
 //! - [`plot`]: each queue's depth over the run.
 //! - [`timeline`]: the timeline editor: steps and faults in lanes, dragged in time.
+//! - [`room`]: a workshop room's pages: the learner's join form and strip, the instructor's
+//!   dashboard.
 
 pub mod advice;
 pub mod canvas;
@@ -26,6 +28,7 @@ pub mod log;
 pub mod palette;
 pub mod playback;
 pub mod plot;
+pub mod room;
 pub mod share;
 pub mod summary;
 pub mod timeline;
@@ -92,6 +95,7 @@ pub(crate) async fn preload_parts() {
     let _ = element_form::preload_selection_form().await;
     let _ = inspector::preload_json_editor().await;
     let _ = inspector::preload_relay_panel().await;
+    let _ = timeline::preload_timeline_lanes().await;
     let _ = timeline::preload_step_form().await;
     let _ = exercises::bar::preload_exercise_bar().await;
     let _ = exercises::list::preload_exercise_list().await;

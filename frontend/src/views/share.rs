@@ -34,10 +34,15 @@ pub fn replace_fragment(fragment: &str) {
 
 /// Offer `text` as a JSON file download named `name` (Blob, object URL, temporary `<a download>`).
 pub fn download(name: &str, text: &str) -> Result<(), String> {
+    download_as(name, text, "application/json")
+}
+
+/// Offer `text` as a download named `name`, of the media type `mime`.
+pub fn download_as(name: &str, text: &str, mime: &str) -> Result<(), String> {
     let failed = |what: &str| format!("the download could not start ({what})");
     let parts = web_sys::js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
+    options.set_type(mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| failed("no Blob"))?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| failed("no object URL"))?;
     let anchor = document()
@@ -118,7 +123,10 @@ pub fn ShareBar(
         let current = link
             .get_untracked()
             .and_then(|l| l.split_once('#').map(|(_, f)| f.to_owned()));
-        if let Some(id) = crate::share::exercise_in(&hash) {
+        if hash.starts_with("#instructor=") {
+            // The instructor's link, pasted into an open page: the page starts again as hers.
+            let _ = window().location().reload();
+        } else if let Some(id) = crate::share::exercise_in(&hash) {
             if let Some(learning) = learning {
                 learning.open_course_exercise(id);
             }

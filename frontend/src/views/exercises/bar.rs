@@ -59,8 +59,24 @@ fn ExerciseBar(
         pg.doc
             .with(|d| d.editor.scenario.as_ref().and_then(|s| s.exercise.clone()))
     });
-    let exercise = Memo::new(move |_| value.with(|v| v.as_ref().map(read)));
     let id = Memo::new(move |_| pg.doc.with(exercise_id));
+    // In a room, the solution is the room's to show: the one it has shown, or why not yet.
+    let room_solution = Memo::new(move |_| {
+        let id = id.get()?;
+        learning.room_solutions.with(|m| m.as_ref()?.get(&id).cloned())
+    });
+    let exercise = Memo::new(move |_| {
+        value.with(|v| {
+            v.as_ref().map(|v| match room_solution.get() {
+                Some(Ok(solution)) => {
+                    let mut v = v.clone();
+                    v["solution"] = solution;
+                    read(&v)
+                }
+                _ => read(v),
+            })
+        })
+    });
     // The exercise's place in the course and the course's length; none outside the course.
     let place = RwSignal::new(None::<(usize, usize)>);
     Effect::new(move |_| {
@@ -120,6 +136,7 @@ fn ExerciseBar(
         }
         .into_any(),
         Some(Ok(ex)) => {
+            let withheld = StoredValue::new(room_solution.get().and_then(Result::err));
             let ex = StoredValue::new(ex);
             let hints_total = ex.with_value(|e| e.hints.len());
             let needs_faults = ex.with_value(|e| e.needs_node_faults);
@@ -215,8 +232,11 @@ fn ExerciseBar(
                                 type="button"
                                 data-testid="exercise-solution"
                                 aria-expanded=move || solution_open.get().to_string()
-                                title=move || (!attempted()).then(|| Text::SolutionAfterCheck.text(lang.get()))
-                                disabled=move || !attempted()
+                                title=move || match withheld.get_value() {
+                                    Some(why) => Some(said(&why, lang.get())),
+                                    None => (!attempted()).then(|| Text::SolutionAfterCheck.text(lang.get()).to_owned()),
+                                }
+                                disabled=move || !attempted() || withheld.with_value(Option::is_some)
                                 on:click=move |_| solution_open.update(|o| *o = !*o)
                             >
                                 {move || if solution_open.get() { Text::HideSolution } else { Text::ShowSolution }.text(lang.get())}

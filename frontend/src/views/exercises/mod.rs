@@ -18,6 +18,7 @@ use crate::keep;
 use crate::model::exercise::progress::{Progress, STORAGE_KEY};
 use crate::playground::Playground;
 use leptos::prelude::*;
+use std::collections::BTreeMap;
 
 /// What the Exercises tab and the task above the canvas share.
 #[derive(Clone, Copy)]
@@ -30,6 +31,9 @@ pub struct Learning {
     pub pending: RwSignal<Option<String>>,
     /// Open a scenario's text in the document (undoable), as loading an example does.
     pub open: Callback<String>,
+    /// In a workshop room, the solutions the room has shown (by exercise id), or why it has not
+    /// (yet); none outside a room, where an exercise carries its own solution.
+    pub room_solutions: RwSignal<Option<BTreeMap<String, Result<serde_json::Value, warren_shared::exercise::Text>>>>,
 }
 
 impl Learning {
@@ -43,6 +47,7 @@ impl Learning {
             progress: RwSignal::new(None),
             pending: RwSignal::new(pending),
             open,
+            room_solutions: RwSignal::new(None),
         }
     }
 
