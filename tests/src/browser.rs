@@ -191,12 +191,33 @@ where
     F: FnOnce(Client) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
-    let browser = match Browser::launch().await {
-        Ok(browser) => browser,
-        Err(error) => panic!("the browser tests need Chromium and chromedriver: {error}"),
-    };
-    let outcome = tokio::spawn(body(browser.client.clone())).await;
-    browser.close().await;
+    with_browsers(1, move |mut clients| body(clients.remove(0))).await;
+}
+
+/// [`with_browser`] with `count` browsers at once, each a Chromium of its own (separate
+/// sessions: separate storage), all closed at the end.
+pub async fn with_browsers<F, Fut>(count: usize, body: F)
+where
+    F: FnOnce(Vec<Client>) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let mut browsers = Vec::new();
+    for _ in 0..count {
+        match Browser::launch().await {
+            Ok(browser) => browsers.push(browser),
+            Err(error) => {
+                for browser in browsers {
+                    browser.close().await;
+                }
+                panic!("the browser tests need Chromium and chromedriver: {error}");
+            }
+        }
+    }
+    let clients = browsers.iter().map(|b| b.client.clone()).collect();
+    let outcome = tokio::spawn(body(clients)).await;
+    for browser in browsers {
+        browser.close().await;
+    }
     if let Err(error) = outcome {
         match error.try_into_panic() {
             Ok(payload) => std::panic::resume_unwind(payload),

@@ -169,12 +169,23 @@ impl Relay {
 
     /// Start one whose settings `adjust` changes first (allowed origins, small socket limits).
     pub async fn start_configured(adjust: impl FnOnce(&mut ServerConfig)) -> Self {
-        Self::start_serving(adjust, None).await
+        Self::start_serving(adjust, None, None).await
     }
 
     /// Start one serving a workshop from the folder `dir` with the instructor's `token`, as
     /// `warren serve --workshop` does (node faults off), with settings `adjust` changes first.
     pub async fn start_workshop(dir: &Path, token: &str, adjust: impl FnOnce(&mut ServerConfig)) -> Self {
+        Self::start_workshop_at(None, dir, token, adjust).await
+    }
+
+    /// [`Self::start_workshop`] listening on `addr` (a relay restarted where pages still point),
+    /// or on a free loopback port.
+    pub async fn start_workshop_at(
+        addr: Option<SocketAddr>,
+        dir: &Path,
+        token: &str,
+        adjust: impl FnOnce(&mut ServerConfig),
+    ) -> Self {
         let opened = match warren_relay::room::open(dir, Some(token)) {
             Ok(opened) => opened,
             Err(error) => panic!("the workshop's folder: {error}"),
@@ -185,6 +196,7 @@ impl Relay {
                 adjust(config);
             },
             Some(opened),
+            addr,
         )
         .await
     }
@@ -192,8 +204,10 @@ impl Relay {
     async fn start_serving(
         adjust: impl FnOnce(&mut ServerConfig),
         workshop: Option<warren_relay::room::Opened>,
+        addr: Option<SocketAddr>,
     ) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        let wanted = addr.unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)));
+        let listener = TcpListener::bind(wanted).await.expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
         let mut config = ServerConfig {
             max_concurrent_runs: 8,
