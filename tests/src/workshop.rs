@@ -230,7 +230,7 @@ impl Teacher {
     pub async fn watch(relay: &Relay, code: &str) -> (Self, Grid) {
         let (mut client, _) = relay.connect().await;
         match ask(&mut client, json!({"type": "instructor", "token": TOKEN})).await {
-            RoomMessage::Instructor { rooms } => assert!(rooms.iter().any(|r| r.code == code), "{rooms:?}"),
+            RoomMessage::Instructor { rooms, .. } => assert!(rooms.iter().any(|r| r.code == code), "{rooms:?}"),
             other => panic!("expected instructor, got {other:?}"),
         }
         match ask(&mut client, json!({"type": "watch", "room": code})).await {

@@ -400,5 +400,23 @@ async fn one_run_at_a_time_and_so_many_a_minute_each_refusal_saying_when() {
     );
     assert_eq!(mirror.code, RefusalCode::NotAllowed);
     assert!(mirror.message.contains("stops nodes"), "{}", mirror.message);
+    assert_eq!(ada.seat.fault_limits, None, "no other limits for learners in this room");
+    // A room that lets learners run them tells their pages the limits those runs have; the
+    // instructor's socket is told her demos' limits.
+    let open = api
+        .create("Faults for all", &["mirror-loss"], json!({"node_faults": "learners"}))
+        .await;
+    let grace = Learner::join(&relay, &open.code, "Grace").await;
+    let faults = grace
+        .seat
+        .fault_limits
+        .clone()
+        .expect("the limits of the fault exercises");
+    assert!(faults.node_faults, "{faults:?}");
+    let (mut teacher, _) = relay.connect().await;
+    match warren_tests::workshop::ask(&mut teacher, json!({"type": "instructor", "token": TOKEN})).await {
+        RoomMessage::Instructor { limits, .. } => assert!(limits.node_faults, "{limits:?}"),
+        other => panic!("expected instructor, got {other:?}"),
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }

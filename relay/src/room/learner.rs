@@ -165,6 +165,8 @@ impl Workshop {
             room: grid::view(&room),
             scenarios,
             progress,
+            fault_limits: (room.node_faults == NodeFaultPolicy::Learners)
+                .then(|| self.inner.settings.demo_limits.clone()),
         });
         Ok((message, link))
     }

@@ -172,7 +172,10 @@ async fn serve(
             if !matches!(link, Link::Instructor(_)) {
                 *link = Link::Instructor(None);
             }
-            Ok(RoomMessage::Instructor { rooms })
+            Ok(RoomMessage::Instructor {
+                rooms,
+                limits: workshop.settings().demo_limits.clone(),
+            })
         }
         ClientMessage::Watch { room } => {
             let Link::Instructor(watching) = link else {

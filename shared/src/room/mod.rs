@@ -23,7 +23,7 @@ pub use setup::{
 };
 
 use crate::protocol::ServerMessage;
-use crate::validate::Problem;
+use crate::validate::{Limits, Problem};
 use crate::wire::{by_name, wire};
 use serde_json::Value;
 
@@ -62,6 +62,9 @@ wire! {
         Instructor = "instructor" {
             /// Every room of the workshop, newest first.
             rooms: Vec<RoomView>,
+            /// The limits of her runs (the demos): node faults allowed where the relay can fault
+            /// nodes. They replace `hello`'s for this socket.
+            limits: Limits,
         },
         /// The watched room's grid, learners × exercises: sent on `watch`, within a second of
         /// every learner's recorded run or join, and every few seconds while stuck times grow.
@@ -88,6 +91,11 @@ wire! {
         pub scenarios: Vec<Value>,
         /// The learner's progress on each exercise, in the room's order.
         pub progress: Vec<ExerciseProgress>,
+        /// The limits of the room's exercises that stop nodes, when the room lets learners run
+        /// them (`node_faults` is `learners`): node faults allowed where the relay can fault
+        /// nodes. Every other run keeps `hello`'s.
+        #[wire(optional)]
+        pub fault_limits: Option<Limits>,
     }
 }
 

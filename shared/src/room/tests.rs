@@ -50,6 +50,7 @@ fn every_room_message_reads_back_what_was_written() {
             room: view(),
             scenarios: vec![json!({"version": 1})],
             progress: vec![progress(ProgressState::NotStarted)],
+            fault_limits: Some(crate::Limits::default()),
         }),
         RoomMessage::Room(view()),
         RoomMessage::Recorded {
@@ -65,7 +66,10 @@ fn every_room_message_reads_back_what_was_written() {
         RoomMessage::Pushed(Push {
             scenario: json!({"version": 1}),
         }),
-        RoomMessage::Instructor { rooms: vec![view()] },
+        RoomMessage::Instructor {
+            rooms: vec![view()],
+            limits: crate::Limits::default(),
+        },
         RoomMessage::Grid(Grid {
             room: view(),
             totals: vec![ExerciseTotal {

@@ -117,8 +117,9 @@ pub fn dashboard(page: Page, token: String) -> AnyView {
         });
     });
     page.read_rooms(move |message| match message {
-        RoomMessage::Instructor { rooms } => {
+        RoomMessage::Instructor { rooms, limits } => {
             desk.denied.set(None);
+            page.use_limits(&limits);
             let first = rooms
                 .iter()
                 .find(|r| !r.closed)

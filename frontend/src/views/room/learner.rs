@@ -117,6 +117,33 @@ pub fn learner_room(page: Page, code: Option<String>) -> AnyView {
         RoomMessage::Instructor { .. } | RoomMessage::Grid(_) => {}
     });
 
+    // A room that lets learners run its exercises that stop nodes runs them with other limits:
+    // the page checks each exercise against the limits it will run with.
+    Effect::new(move |_| {
+        let on = page.pg.doc.with(exercise_id);
+        let hello = page.status.with(|s| s.hello.as_ref().map(|h| h.limits.clone()));
+        let wanted = seat.with(|s| {
+            let s = s.as_ref()?;
+            let faults = s.fault_limits.clone()?;
+            let stops_nodes = s
+                .room
+                .exercises
+                .iter()
+                .any(|e| Some(&e.id) == on.as_ref() && e.needs_node_faults);
+            Some(if stops_nodes {
+                faults
+            } else {
+                warren_shared::Limits {
+                    node_faults: false,
+                    ..faults
+                }
+            })
+        });
+        if let (Some(wanted), Some(_)) = (wanted, hello) {
+            page.use_limits(&wanted);
+        }
+    });
+
     let lang = lang();
     view! {
         {move || asking.get().map(|code| join_form(page, code, error, joining))}

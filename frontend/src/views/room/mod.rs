@@ -83,6 +83,22 @@ impl Page {
         self.link.send.run(message)
     }
 
+    /// The relay runs this socket's scenarios with `limits` (the instructor's demos, a room's
+    /// exercise that stops nodes): the page checks scenarios against them, and says so.
+    pub fn use_limits(self, limits: &warren_shared::Limits) {
+        let differs = self
+            .status
+            .with_untracked(|s| s.hello.as_ref().is_some_and(|h| h.limits != *limits));
+        if differs {
+            self.pg.set_limits(limits);
+            self.status.update(|s| {
+                if let Some(hello) = s.hello.as_mut() {
+                    hello.limits = limits.clone();
+                }
+            });
+        }
+    }
+
     /// From now on, the room's frames go to `receive`.
     pub fn read_rooms(self, receive: impl Fn(RoomMessage) + 'static) {
         // The inbox has read every run's message already: what comes here is a room's or nothing.
