@@ -299,6 +299,42 @@ async fn an_instructor_and_three_learners_run_a_room_through_a_relay_restart() {
         assert_eq!(answer["type"], "refused", "{answer}");
         assert_eq!(answer["code"], "unauthorized", "{answer}");
 
+        // On a phone the learner's strip and the dashboard fit, nothing scrolls sideways; in
+        // Chinese, the room speaks Chinese.
+        for (page, name) in [(&grace, "workshop-learner-390x844"), (&teacher, "workshop-dashboard-390x844")] {
+            page.client.set_window_size(390, 844).await.expect("a phone's window");
+            tokio::time::sleep(Duration::from_millis(600)).await;
+            page.screenshot(name).await;
+            let sideways = page
+                .js("return document.documentElement.scrollWidth > innerWidth + 1;", vec![])
+                .await;
+            assert_eq!(sideways, Value::Bool(false), "{name} scrolls sideways");
+            page.client.set_window_size(1440, 900).await.expect("back to a desktop");
+        }
+        for page in [&teacher, &grace] {
+            click(page, "lang-toggle").await;
+            page.wait_until("the page in Chinese", REACT, || async {
+                page.attr("lang-toggle", "data-lang").await.as_deref() == Some("zh")
+            })
+            .await;
+        }
+        teacher
+            .wait_until("the dashboard in Chinese", REACT, || async {
+                teacher.texts("grid-total").await.first().is_some_and(|t| t.contains("通过"))
+            })
+            .await;
+        teacher.screenshot("workshop-dashboard-zh").await;
+        grace
+            .wait_until("the strip in Chinese", REACT, || async {
+                grace.text("room-you").await.is_some_and(|t| t.starts_with("你"))
+            })
+            .await;
+        grace.screenshot("workshop-learner-zh").await;
+        for page in [&teacher, &grace] {
+            click(page, "lang-toggle").await;
+            page.js("localStorage.removeItem('warren.lang'); return true;", vec![]).await;
+        }
+
         // The relay restarts on the same address and folder: everyone is back, with their progress.
         relay.stop().await;
         let relay = Relay::start_workshop_at(Some(addr), &dir, TOKEN, |_| {}).await;

@@ -41,7 +41,7 @@ pub struct Desk {
     /// What went wrong last, in words.
     pub error: RwSignal<Option<String>>,
     /// What the last action did, in words.
-    pub note: RwSignal<Option<String>>,
+    pub note: RwSignal<Option<(W, String)>>,
     /// The relay refused the token.
     pub denied: RwSignal<Option<Refusal>>,
     /// The attempt shown on the canvas: learner, attempt, exercise.
@@ -165,8 +165,22 @@ pub fn dashboard(page: Page, token: String) -> AnyView {
             .collect_view()
     };
     let choose = move |ev: leptos::ev::Event| desk.watch(event_target_value(&ev));
+    // The dashboard starts below the page's header, whose height depends on the screen.
+    let resized = RwSignal::new(0_u32);
+    let resize = window_event_listener(leptos::ev::resize, move |_| resized.update(|n| *n += 1));
+    on_cleanup(move || resize.remove());
+    let top = move || {
+        resized.track();
+        desk.shown.track();
+        let bottom = document()
+            .query_selector(".bar")
+            .ok()
+            .flatten()
+            .map_or(52.0, |bar| bar.get_bounding_client_rect().bottom());
+        format!("{}px", bottom.max(0.0).round())
+    };
     view! {
-        <div class="dashboard" class:hidden=move || !desk.shown.get() data-testid="dashboard">
+        <div class="dashboard" class:hidden=move || !desk.shown.get() style:top=top data-testid="dashboard">
             <div class="dash-head">
                 <h2>{w(W::Workshop)}</h2>
                 <label class="dash-rooms">
@@ -256,11 +270,7 @@ fn room_panel(desk: Desk, grid: Grid) -> impl IntoView {
         let Ok(scenario) = scenario else { return };
         let body = serde_json::json!({ "scenario": scenario }).to_string();
         desk.call("POST", path("/push"), Some(body), move |sent: Delivered| {
-            desk.note.set(Some(format!(
-                "{} {}",
-                W::SentTo.text(lang.get_untracked()),
-                sent.sockets
-            )));
+            desk.note.set(Some((W::SentTo, sent.sockets.to_string())));
         });
     };
     let close = move |_| {
@@ -312,7 +322,7 @@ fn room_panel(desk: Desk, grid: Grid) -> impl IntoView {
                 <button type="button" data-testid="dash-csv" on:click=results>{w(W::Results)}</button>
                 <button type="button" class="danger" data-testid="dash-close" disabled=closed on:click=close>{w(W::Close)}</button>
             </div>
-            {move || desk.note.get().map(|n| view! { <p class="notice ok" data-testid="dash-note">{n}</p> })}
+            {move || desk.note.get().map(|(word, what)| view! { <p class="notice ok" data-testid="dash-note">{move || format!("{} {what}", word.text(lang.get()))}</p> })}
             {grid_table(grid, open)}
         </section>
     }
