@@ -325,6 +325,15 @@ impl Page {
         self.find("gallery").await;
     }
 
+    /// Click the element `data-testid=testid` once it is on the page.
+    pub async fn click(&self, testid: &str) {
+        self.appeared(testid)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {testid}: {e}"));
+    }
+
     /// Poll `check` every 100 ms until it holds; panics after `limit` naming `what`.
     pub async fn wait_until<F, Fut>(&self, what: &str, limit: Duration, mut check: F)
     where

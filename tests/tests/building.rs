@@ -33,29 +33,21 @@ async fn wait_json(page: &Page, what: &str, check: impl Fn(&Value) -> bool) -> V
     page.scenario().await
 }
 
-async fn click(page: &Page, testid: &str) {
-    page.find(testid)
-        .await
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {testid}: {e}"));
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn build_a_small_scenario_from_scratch_with_mouse_and_keyboard_and_run_it() {
     on_page(
         "build_a_small_scenario_from_scratch_with_mouse_and_keyboard_and_run_it",
         |page| async move {
-            click(&page, "new-scenario").await;
+            page.click("new-scenario").await;
             wait_json(&page, "an empty scenario", |s| {
                 s.get("queues").is_none_or(|q| q == &json!([]))
             })
             .await;
 
             // A publisher first (it has no exchange to send to yet), then an exchange and a queue.
-            click(&page, "palette-publisher").await;
-            click(&page, "palette-exchange").await;
-            click(&page, "palette-queue").await;
+            page.click("palette-publisher").await;
+            page.click("palette-exchange").await;
+            page.click("palette-queue").await;
             let s = wait_json(&page, "three elements", |s| {
                 s["queues"].as_array().is_some_and(|q| q.len() == 1)
             })
@@ -151,7 +143,7 @@ async fn build_a_small_scenario_from_scratch_with_mouse_and_keyboard_and_run_it(
             .await;
 
             // A consumer reads the first queue; move the queue by dragging it.
-            click(&page, "palette-consumer").await;
+            page.click("palette-consumer").await;
             wait_json(&page, "a consumer of queue-1", |s| {
                 s["consumers"][0]["queue"] == "queue-1"
             })

@@ -20,14 +20,6 @@ const REACT: Duration = Duration::from_secs(10);
 /// How long a run of a small exercise may take on the broker.
 const RUN: Duration = Duration::from_secs(60);
 
-async fn click(page: &Page, testid: &str) {
-    page.appeared(testid)
-        .await
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {testid}: {e}"));
-}
-
 /// Every check result shown: (passed, sentence, what it saw).
 async fn results(page: &Page) -> Vec<(bool, String, String)> {
     let value = page
@@ -41,7 +33,7 @@ async fn results(page: &Page) -> Vec<(bool, String, String)> {
 
 /// Check (a run on the broker) and wait for the relay's results.
 async fn check(page: &Page) -> Vec<(bool, String, String)> {
-    click(page, "exercise-check").await;
+    page.click("exercise-check").await;
     page.wait_until("the run starts", REACT, || async {
         page.phase().await != "finished" || !page.has("check-results").await
     })
@@ -83,7 +75,7 @@ async fn a_learner_fails_an_exercise_takes_a_hint_fixes_it_with_the_builder_and_
         "a_learner_fails_an_exercise_takes_a_hint_fixes_it_with_the_builder_and_passes_it",
         |page| async move {
             // The course, in order, nothing started; the two that stop nodes say so.
-            click(&page, "tab-exercises").await;
+            page.click("tab-exercises").await;
             page.appeared("exercise-confirms").await;
             let ids = page
                 .js(
@@ -98,7 +90,7 @@ async fn a_learner_fails_an_exercise_takes_a_hint_fixes_it_with_the_builder_and_
             assert_eq!(page.texts("exercise-needs-node-faults").await.len(), 2);
 
             // Open the first: the task above the canvas, the producer marked as locked.
-            click(&page, "exercise-confirms").await;
+            page.click("exercise-confirms").await;
             page.wait_until("the exercise's task above the canvas", REACT, || async {
                 page.text("exercise-title").await.as_deref() == Some("Did the broker take them?")
             })
@@ -146,14 +138,14 @@ async fn a_learner_fails_an_exercise_takes_a_hint_fixes_it_with_the_builder_and_
             page.screenshot("exercise-failed").await;
 
             // A hint.
-            click(&page, "exercise-hint").await;
+            page.click("exercise-hint").await;
             page.wait_until("a hint is shown", REACT, || async {
                 page.texts("exercise-hint-text").await.len() == 1
             })
             .await;
 
             // The solution, after a check: how it differs from what the learner has.
-            click(&page, "exercise-solution").await;
+            page.click("exercise-solution").await;
             page.appeared("solution").await;
             let changes = page.texts("solution-change").await;
             assert_eq!(changes.len(), 1, "{changes:?}");
@@ -162,7 +154,7 @@ async fn a_learner_fails_an_exercise_takes_a_hint_fixes_it_with_the_builder_and_
                 "{changes:?}"
             );
             page.screenshot("exercise-solution").await;
-            click(&page, "exercise-solution").await;
+            page.click("exercise-solution").await;
 
             // The fix, with the builder: the producer's box (mouse), its confirm mode (keyboard).
             select_box(&page, "publisher", "producer").await;
@@ -174,9 +166,9 @@ async fn a_learner_fails_an_exercise_takes_a_hint_fixes_it_with_the_builder_and_
             .await;
 
             // Now the scenario is the solution's.
-            click(&page, "exercise-solution").await;
+            page.click("exercise-solution").await;
             page.appeared("solution-same").await;
-            click(&page, "exercise-solution").await;
+            page.click("exercise-solution").await;
 
             let passed = check(&page).await;
             assert!(passed.iter().all(|(ok, ..)| *ok), "{passed:?}");
@@ -186,12 +178,12 @@ async fn a_learner_fails_an_exercise_takes_a_hint_fixes_it_with_the_builder_and_
             page.screenshot("exercise-passed").await;
 
             // Reset brings the start back; Undo brings the fix back.
-            click(&page, "exercise-reset").await;
+            page.click("exercise-reset").await;
             page.wait_until("the starting scenario is back", REACT, || async {
                 page.scenario().await["publishers"][0]["confirm"]["mode"] == "off"
             })
             .await;
-            click(&page, "undo-button").await;
+            page.click("undo-button").await;
             page.wait_until("the fix is back", REACT, || async {
                 page.scenario().await["publishers"][0]["confirm"]["mode"] == "stream"
             })
@@ -261,7 +253,7 @@ async fn a_learner_fails_an_exercise_takes_a_hint_fixes_it_with_the_builder_and_
             page.client.set_window_size(1440, 900).await.expect("back to a desktop");
 
             // In Chinese, the exercise speaks Chinese.
-            click(&page, "lang-toggle").await;
+            page.click("lang-toggle").await;
             page.wait_until("the exercise in Chinese", REACT, || async {
                 page.text("exercise-title").await.as_deref() == Some("悄悄消失的消息")
             })

@@ -28,14 +28,6 @@ const RUN: Duration = Duration::from_secs(60);
 /// its own time on a busy machine.
 const LIVE: Duration = Duration::from_secs(5);
 
-async fn click(page: &Page, testid: &str) {
-    page.appeared(testid)
-        .await
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {testid}: {e}"));
-}
-
 async fn type_into(page: &Page, testid: &str, text: &str) {
     let field = page.appeared(testid).await;
     field.clear().await.unwrap_or_else(|e| panic!("clear {testid}: {e}"));
@@ -82,7 +74,7 @@ async fn check(page: &Page) -> bool {
         page.attr("exercise-check", "disabled").await.is_none()
     })
     .await;
-    click(page, "exercise-check").await;
+    page.click("exercise-check").await;
     page.wait_until("the run starts", REACT, || async {
         page.phase().await != "finished" || !page.has("check-results").await
     })
@@ -105,7 +97,7 @@ async fn check(page: &Page) -> bool {
 async fn join(page: &Page, link: &str, name: &str) {
     page.open_url(link).await;
     type_into(page, "room-name", name).await;
-    click(page, "room-join-button").await;
+    page.click("room-join-button").await;
     page.wait_until(&format!("{name} is seated"), REACT, || async {
         page.text("room-you").await.is_some_and(|t| t.contains(name))
     })
@@ -165,7 +157,7 @@ async fn an_instructor_and_three_learners_run_a_room_through_a_relay_restart() {
             )
             .await;
         type_into(&teacher, "new-room-title", "Reliability, Tuesday").await;
-        click(&teacher, "new-room-create").await;
+        teacher.click("new-room-create").await;
         teacher.appeared("join-code").await;
         let code = teacher.text("join-code").await.unwrap_or_default();
         let link = teacher.text("join-link").await.unwrap_or_default();
@@ -180,12 +172,12 @@ async fn an_instructor_and_three_learners_run_a_room_through_a_relay_restart() {
         join(&grace, &link, "Grace").await;
         linus.open_url(&link).await;
         type_into(&linus, "room-name", " ada ").await;
-        click(&linus, "room-join-button").await;
+        linus.click("room-join-button").await;
         linus.appeared("room-error").await;
         let taken = linus.text("room-error").await.unwrap_or_default();
         assert!(taken.contains("already goes by"), "{taken}");
         type_into(&linus, "room-name", "Linus").await;
-        click(&linus, "room-join-button").await;
+        linus.click("room-join-button").await;
         linus
             .wait_until("Linus is seated", REACT, || async {
                 linus.text("room-you").await.is_some_and(|t| t.contains("Linus"))
@@ -213,10 +205,10 @@ async fn an_instructor_and_three_learners_run_a_room_through_a_relay_restart() {
                 grace.attr("exercise-solution", "disabled").await.is_none()
             })
             .await;
-        click(&grace, "exercise-solution").await;
+        grace.click("exercise-solution").await;
         let changes = grace.texts("solution-change").await;
         assert!(changes.iter().any(|c| c.contains("confirm")), "{changes:?}");
-        click(&grace, "load-solution").await;
+        grace.click("load-solution").await;
         assert!(check(&grace).await, "the solution passes");
         grace
             .wait_until("Grace's strip says passed", REACT, || async {
@@ -246,21 +238,21 @@ async fn an_instructor_and_three_learners_run_a_room_through_a_relay_restart() {
         teacher.screenshot("workshop-attempt").await;
 
         // Send it to everyone; move the room on.
-        click(&teacher, "attempt-back").await;
-        click(&teacher, "dash-push").await;
+        teacher.click("attempt-back").await;
+        teacher.click("dash-push").await;
         teacher
             .wait_until("the push reached three pages", REACT, || async {
                 teacher.text("dash-note").await.is_some_and(|t| t.ends_with('3'))
             })
             .await;
         linus.appeared("room-news-open").await;
-        click(&linus, "room-news-open").await;
+        linus.click("room-news-open").await;
         linus
             .wait_until("Linus has the instructor's scenario", REACT, || async {
                 linus.scenario().await["publishers"][0]["confirm"]["mode"] == "off"
             })
             .await;
-        click(&teacher, "dash-next").await;
+        teacher.click("dash-next").await;
         for learner in [&ada, &grace, &linus] {
             learner
                 .wait_until("the room moved on to returns", REACT, || async {
@@ -312,7 +304,7 @@ async fn an_instructor_and_three_learners_run_a_room_through_a_relay_restart() {
             page.client.set_window_size(1440, 900).await.expect("back to a desktop");
         }
         for page in [&teacher, &grace] {
-            click(page, "lang-toggle").await;
+            page.click("lang-toggle").await;
             page.wait_until("the page in Chinese", REACT, || async {
                 page.attr("lang-toggle", "data-lang").await.as_deref() == Some("zh")
             })
@@ -331,7 +323,7 @@ async fn an_instructor_and_three_learners_run_a_room_through_a_relay_restart() {
             .await;
         grace.screenshot("workshop-learner-zh").await;
         for page in [&teacher, &grace] {
-            click(page, "lang-toggle").await;
+            page.click("lang-toggle").await;
             page.js("localStorage.removeItem('warren.lang'); return true;", vec![]).await;
         }
 
