@@ -187,7 +187,12 @@ fn ExerciseBar(
                             <h2 class="ex-title" data-testid="exercise-title">
                                 {move || ex.with_value(|e| said(&e.title, lang.get()))}
                             </h2>
-                            <span class="ex-state" data-testid="exercise-state" data-state=move || entry().state.as_str()>
+                            <span
+                                class="ex-state"
+                                class:hidden=move || pg.read_only.with(Option::is_some)
+                                data-testid="exercise-state"
+                                data-state=move || entry().state.as_str()
+                            >
                                 {move || state_text(entry().state).text(lang.get())}
                             </span>
                         </div>
