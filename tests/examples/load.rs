@@ -14,8 +14,8 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use warren_tests::load::{
-    Abandon, CommandLine, RelayProcess, STEADY_FOR, Sampler, Timing, count_arg, load_average, log_path, mb, millis,
-    or_exit, problems, quantile, run_session, seconds_arg, secs,
+    Abandon, CommandLine, Timing, count_arg, log_path, mb, millis, or_exit, p50_p99, problems, quantile, run_session,
+    seconds_arg, secs, start_idle,
 };
 
 /// How long after the last run ends the memory is read again, unless `--settle SECS`.
@@ -69,19 +69,8 @@ async fn measure(args: &Args) -> Result<(), String> {
     ];
     relay_args.extend(args.common.relay_args.iter().cloned());
     let log = log_path("load-relay.log");
-    let relay = RelayProcess::start(&args.common.relay, &relay_args, &log).await?;
+    let (relay, sampler, idle) = start_idle(&args.common.relay, &relay_args, &log).await?;
     let url = relay.ws_url();
-    let sampler = Sampler::start(relay.pid);
-    if let Some(load) = load_average() {
-        println!("machine load average       {load} (2 cores are shared)");
-    }
-    let filled = sampler.wait_idle().await;
-    println!(
-        "relay idle                 after {:.1} s (threads steady for {} s: the vhost pool is full)",
-        filled.as_secs_f64(),
-        STEADY_FOR.as_secs()
-    );
-    let idle = sampler.now();
 
     let lone = run_session(&url, &scenario, Abandon::Never).await;
     let lone_total = lone.total.ok_or_else(|| {
@@ -143,9 +132,8 @@ async fn measure(args: &Args) -> Result<(), String> {
         ratio(p99)
     );
     println!(
-        "run → first broker event   p50 {}   p99 {}   (`run` sent → first `declared`)",
-        millis(quantile(&firsts, 0.5)),
-        millis(quantile(&firsts, 0.99))
+        "run → first broker event   {}   (`run` sent → first `declared`)",
+        p50_p99(&firsts)
     );
     println!(
         "relay RSS                  idle {:.1} MB   peak {:.1} MB   when the runs ended {:.1} MB   {} s later {:.1} MB   (VmHWM {:.1} MB)",

@@ -8,11 +8,14 @@
 //!   every [`SAMPLE_EVERY`] with the peaks kept, and when the relay is idle.
 //! - [`run_session`], [`run_on`]: one run, timed, on a socket of its own or one already open;
 //!   [`Timing`]: what it measured; [`problems`]: why runs did not complete.
+//! - [`room`]: a workshop room under load (`cargo xtask load --room`).
 //! - [`CommandLine`] and the other small pieces every measuring example shares: its arguments,
 //!   [`quantile`], the printed units, the machine's load, where the relay's log goes.
 //!
 //! Nothing here panics on a figure: a run that fails is reported as such, and a sample that cannot
 //! be read is skipped.
+
+pub mod room;
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -33,7 +36,7 @@ const READY_TIMEOUT: Duration = Duration::from_secs(120);
 /// How long a session waits for the next message before it gives the run up.
 pub const QUIET_TIMEOUT: Duration = Duration::from_secs(120);
 /// How long the relay's thread count must stay the same before it counts as idle.
-pub const STEADY_FOR: Duration = Duration::from_secs(3);
+const STEADY_FOR: Duration = Duration::from_secs(3);
 /// The longest wait for the relay to be idle (a pool of 60 on a busy 3-node cluster takes
 /// seconds).
 const IDLE_LIMIT: Duration = Duration::from_secs(60);
@@ -290,14 +293,42 @@ pub struct Timing {
     pub total: Option<Duration>,
     /// When `finished` was read.
     pub finished_at: Option<Instant>,
+    /// On the relay's clock of the run: when the last actor stopped, and when the run finished.
+    /// What lies between is the run's end: the final queue snapshot, which waits for the
+    /// management API's statistics, and the queues drained.
+    pub relay_ms: RelayClock,
+    /// The warnings the run's events carried.
+    pub warnings: Vec<String>,
     /// Why the session ended without `finished`, when it did.
     pub problem: Option<String>,
+}
+
+/// Moments of a run on the relay's clock (its events' `t_ms`), in milliseconds since it started.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RelayClock {
+    /// When the last actor stopped.
+    pub actors_stopped: Option<u64>,
+    /// When the run finished (`run_finished`).
+    pub finished: Option<u64>,
 }
 
 impl Timing {
     /// Whether the run completed.
     pub fn completed(&self) -> bool {
         self.outcome == Some(Outcome::Completed)
+    }
+
+    /// From the last actor stopping to the run's end, on the relay's clock: the final snapshot
+    /// and the drain.
+    pub fn run_end(&self) -> Option<Duration> {
+        let RelayClock {
+            actors_stopped: Some(stopped),
+            finished: Some(finished),
+        } = self.relay_ms
+        else {
+            return None;
+        };
+        Some(Duration::from_millis(finished.saturating_sub(stopped)))
     }
 }
 
@@ -378,6 +409,9 @@ async fn follow(client: &mut Client, started: Instant, abandon: Abandon, timing:
                             timing.first_broker_event = Some(started.elapsed());
                         }
                         EventKind::Published { .. } if abandon == Abandon::AfterFirstPublish => return,
+                        EventKind::ActorStopped { .. } => timing.relay_ms.actors_stopped = Some(event.t_ms),
+                        EventKind::RunFinished { .. } => timing.relay_ms.finished = Some(event.t_ms),
+                        EventKind::Warning { message } => timing.warnings.push(message.clone()),
                         _ => {}
                     }
                 }
@@ -404,16 +438,25 @@ async fn follow(client: &mut Client, started: Instant, abandon: Abandon, timing:
 
 /// Why runs did not complete, with how many each, in the order first seen.
 pub fn problems(timings: &[Timing]) -> Vec<(String, usize)> {
+    tally(
+        timings
+            .iter()
+            .filter(|t| !t.completed())
+            .map(|timing| match (&timing.problem, timing.outcome) {
+                (Some(problem), _) => problem.clone(),
+                (None, Some(outcome)) => format!("ended {outcome:?}"),
+                (None, None) => "unknown".to_owned(),
+            }),
+    )
+}
+
+/// Each distinct text with how many times it came, in the order first seen.
+pub fn tally(texts: impl IntoIterator<Item = String>) -> Vec<(String, usize)> {
     let mut counts: Vec<(String, usize)> = Vec::new();
-    for timing in timings.iter().filter(|t| !t.completed()) {
-        let why = match (&timing.problem, timing.outcome) {
-            (Some(problem), _) => problem.clone(),
-            (None, Some(outcome)) => format!("ended {outcome:?}"),
-            (None, None) => "unknown".to_owned(),
-        };
-        match counts.iter_mut().find(|(p, _)| *p == why) {
+    for text in texts {
+        match counts.iter_mut().find(|(seen, _)| *seen == text) {
             Some((_, count)) => *count += 1,
-            None => counts.push((why, 1)),
+            None => counts.push((text, 1)),
         }
     }
     counts
@@ -436,6 +479,35 @@ pub fn secs(d: Duration) -> String {
 /// Milliseconds, for printing: `120 ms`, or `-` without a figure.
 pub fn millis(d: Option<Duration>) -> String {
     d.map_or("-".to_owned(), |d| format!("{} ms", d.as_millis()))
+}
+
+/// The median and the 99th percentile of `values`, in milliseconds, for printing:
+/// `p50 12 ms   p99 40 ms`.
+pub fn p50_p99(values: &[Duration]) -> String {
+    format!(
+        "p50 {}   p99 {}",
+        millis(quantile(values, 0.5)),
+        millis(quantile(values, 0.99))
+    )
+}
+
+/// Start `binary serve ARGS` as [`RelayProcess::start`] does and sample it; print the machine's
+/// load, wait until the relay is idle ([`Sampler::wait_idle`]) and print how long that took.
+/// The relay, its sampler, and its usage once idle.
+pub async fn start_idle(binary: &Path, args: &[String], log: &Path) -> Result<(RelayProcess, Sampler, Usage), String> {
+    let relay = RelayProcess::start(binary, args, log).await?;
+    let sampler = Sampler::start(relay.pid);
+    if let Some(load) = load_average() {
+        println!("machine load average       {load} (2 cores are shared)");
+    }
+    let filled = sampler.wait_idle().await;
+    println!(
+        "relay idle                 after {:.1} s (threads steady for {} s: the vhost pool is full)",
+        filled.as_secs_f64(),
+        STEADY_FOR.as_secs()
+    );
+    let idle = sampler.now();
+    Ok((relay, sampler, idle))
 }
 
 /// The machine's load averages over 1, 5 and 15 minutes, as `/proc/loadavg` gives them.
