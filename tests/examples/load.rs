@@ -13,94 +13,46 @@
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
-use warren_tests::load::{Abandon, RelayProcess, Sampler, Timing, log_path, mb, quantile, run_session};
+use warren_tests::load::{
+    Abandon, CommandLine, Timing, count_arg, log_path, mb, millis, or_exit, p50_p99, problems, quantile, run_session,
+    seconds_arg, secs, start_idle,
+};
 
 /// How long after the last run ends the memory is read again, unless `--settle SECS`.
 const SETTLE: Duration = Duration::from_secs(15);
-/// How long the relay's thread count must stay the same before it counts as idle: the vhost
-/// pool opens one AMQP connection (and with it one lapin thread) per ready vhost, so a pool still
-/// filling up shows as threads still coming.
-const STEADY_FOR: Duration = Duration::from_secs(3);
-/// The longest wait for the relay to be idle (a pool of 60 on a busy 3-node cluster takes
-/// seconds).
-const IDLE_LIMIT: Duration = Duration::from_secs(60);
-
-/// Wait until the relay is idle (its threads unchanged for [`STEADY_FOR`], so the vhost pool is
-/// full), and say how long that took.
-async fn wait_idle(sampler: &Sampler) -> Duration {
-    let started = Instant::now();
-    let mut threads = sampler.now().threads;
-    let mut since = Instant::now();
-    while since.elapsed() < STEADY_FOR && started.elapsed() < IDLE_LIMIT {
-        tokio::time::sleep(Duration::from_millis(250)).await;
-        let now = sampler.now().threads;
-        if now != threads {
-            threads = now;
-            since = Instant::now();
-        }
-    }
-    started.elapsed()
-}
 
 struct Args {
-    relay: PathBuf,
+    common: CommandLine,
     sessions: usize,
     scenario: PathBuf,
     settle: Duration,
-    relay_args: Vec<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut relay = None;
     let mut sessions = 60;
     let mut scenario = warren_tests::example_path("priority.json");
     let mut settle = SETTLE;
-    let mut relay_args = Vec::new();
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--relay" => relay = args.next().map(PathBuf::from),
-            "--sessions" => {
-                sessions = args
-                    .next()
-                    .and_then(|n| n.parse().ok())
-                    .filter(|n| *n > 0)
-                    .ok_or("--sessions takes a count of 1 or more")?;
-            }
+    let common = CommandLine::read(|option, args| {
+        match option {
+            "--sessions" => sessions = count_arg(option, args)?,
             "--scenario" => scenario = args.next().map(PathBuf::from).ok_or("--scenario takes a file")?,
-            "--settle" => {
-                settle = args
-                    .next()
-                    .and_then(|n| n.parse().ok())
-                    .map(Duration::from_secs)
-                    .ok_or("--settle takes seconds")?;
-            }
-            "--" => relay_args.extend(args.by_ref()),
-            other => return Err(format!("unknown argument `{other}`")),
+            "--settle" => settle = seconds_arg(option, args)?,
+            _ => return Ok(false),
         }
-    }
+        Ok(true)
+    })?;
     Ok(Args {
-        relay: relay.ok_or("--relay PATH (the built `warren` binary) is required")?,
+        common,
         sessions,
         scenario,
         settle,
-        relay_args,
     })
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let args = match parse_args() {
-        Ok(args) => args,
-        Err(error) => {
-            eprintln!("load: {error}");
-            std::process::exit(2);
-        }
-    };
-    if let Err(error) = measure(&args).await {
-        eprintln!("load: {error}");
-        std::process::exit(1);
-    }
+    let args = or_exit("load", 2, parse_args());
+    or_exit("load", 1, measure(&args).await);
 }
 
 async fn measure(args: &Args) -> Result<(), String> {
@@ -115,22 +67,10 @@ async fn measure(args: &Args) -> Result<(), String> {
         "--max-sockets-per-address".to_owned(),
         (n + 1).to_string(),
     ];
-    relay_args.extend(args.relay_args.iter().cloned());
+    relay_args.extend(args.common.relay_args.iter().cloned());
     let log = log_path("load-relay.log");
-    let relay = RelayProcess::start(&args.relay, &relay_args, &log).await?;
+    let (relay, sampler, idle) = start_idle(&args.common.relay, &relay_args, &log).await?;
     let url = relay.ws_url();
-    let sampler = Sampler::start(relay.pid);
-    if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
-        let load: Vec<&str> = load.split_whitespace().take(3).collect();
-        println!("machine load average       {} (2 cores are shared)", load.join(" "));
-    }
-    let filled = wait_idle(&sampler).await;
-    println!(
-        "relay idle                 after {:.1} s (threads steady for {} s: the vhost pool is full)",
-        filled.as_secs_f64(),
-        STEADY_FOR.as_secs()
-    );
-    let idle = sampler.now();
 
     let lone = run_session(&url, &scenario, Abandon::Never).await;
     let lone_total = lone.total.ok_or_else(|| {
@@ -140,7 +80,7 @@ async fn measure(args: &Args) -> Result<(), String> {
         )
     })?;
 
-    wait_idle(&sampler).await;
+    sampler.wait_idle().await;
     let before = sampler.now();
     sampler.reset();
     let started = Instant::now();
@@ -192,9 +132,8 @@ async fn measure(args: &Args) -> Result<(), String> {
         ratio(p99)
     );
     println!(
-        "run → first broker event   p50 {}   p99 {}   (`run` sent → first `declared`)",
-        millis(quantile(&firsts, 0.5)),
-        millis(quantile(&firsts, 0.99))
+        "run → first broker event   {}   (`run` sent → first `declared`)",
+        p50_p99(&firsts)
     );
     println!(
         "relay RSS                  idle {:.1} MB   peak {:.1} MB   when the runs ended {:.1} MB   {} s later {:.1} MB   (VmHWM {:.1} MB)",
@@ -231,29 +170,4 @@ async fn measure(args: &Args) -> Result<(), String> {
         println!("note: {error}");
     }
     Ok(())
-}
-
-/// Why sessions did not complete, with how many each.
-fn problems(timings: &[Timing]) -> Vec<(String, usize)> {
-    let mut counts: Vec<(String, usize)> = Vec::new();
-    for timing in timings.iter().filter(|t| !t.completed()) {
-        let why = match (&timing.problem, timing.outcome) {
-            (Some(problem), _) => problem.clone(),
-            (None, Some(outcome)) => format!("ended {outcome:?}"),
-            (None, None) => "unknown".to_owned(),
-        };
-        match counts.iter_mut().find(|(p, _)| *p == why) {
-            Some((_, count)) => *count += 1,
-            None => counts.push((why, 1)),
-        }
-    }
-    counts
-}
-
-fn secs(d: Duration) -> String {
-    format!("{:.2} s", d.as_secs_f64())
-}
-
-fn millis(d: Option<Duration>) -> String {
-    d.map_or("-".to_owned(), |d| format!("{} ms", d.as_millis()))
 }

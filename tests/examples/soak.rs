@@ -10,10 +10,11 @@
 //! Usage: `soak --relay PATH [--runs N] [-- RELAY_ARGS]`.
 
 use std::collections::HashSet;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use warren_relay::vhost::{self, RelayId};
-use warren_tests::load::{Abandon, Peaks, RelayProcess, Sampler, Timing, Usage, log_path, mb, run_session};
+use warren_tests::load::{
+    Abandon, CommandLine, Peaks, RelayProcess, Sampler, Timing, Usage, count_arg, log_path, mb, or_exit, run_session,
+};
 
 /// Runs one after another at the start of each round.
 const SEQUENCE: usize = 5;
@@ -44,50 +45,26 @@ fn scenario() -> serde_json::Value {
 }
 
 struct Args {
-    relay: PathBuf,
+    common: CommandLine,
     runs: usize,
-    relay_args: Vec<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut relay = None;
     let mut runs = 1000;
-    let mut relay_args = Vec::new();
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--relay" => relay = args.next().map(PathBuf::from),
-            "--runs" => {
-                runs = args
-                    .next()
-                    .and_then(|n| n.parse().ok())
-                    .filter(|n| *n > 0)
-                    .ok_or("--runs takes a count of 1 or more")?;
-            }
-            "--" => relay_args.extend(args.by_ref()),
-            other => return Err(format!("unknown argument `{other}`")),
+    let common = CommandLine::read(|option, args| {
+        match option {
+            "--runs" => runs = count_arg(option, args)?,
+            _ => return Ok(false),
         }
-    }
-    Ok(Args {
-        relay: relay.ok_or("--relay PATH (the built `warren` binary) is required")?,
-        runs,
-        relay_args,
-    })
+        Ok(true)
+    })?;
+    Ok(Args { common, runs })
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let args = match parse_args() {
-        Ok(args) => args,
-        Err(error) => {
-            eprintln!("soak: {error}");
-            std::process::exit(2);
-        }
-    };
-    if let Err(error) = soak(&args).await {
-        eprintln!("soak: {error}");
-        std::process::exit(1);
-    }
+    let args = or_exit("soak", 2, parse_args());
+    or_exit("soak", 1, soak(&args).await);
 }
 
 /// One relay process and what was seen of it.
@@ -101,7 +78,7 @@ struct Watched {
 
 impl Watched {
     async fn start(args: &Args, relay_args: &[String]) -> Result<Self, String> {
-        let relay = RelayProcess::start(&args.relay, relay_args, &log_path("soak-relay.log")).await?;
+        let relay = RelayProcess::start(&args.common.relay, relay_args, &log_path("soak-relay.log")).await?;
         let sampler = Sampler::start(relay.pid);
         tokio::time::sleep(SETTLE).await;
         let start = sampler.now();
@@ -165,7 +142,7 @@ async fn soak(args: &Args) -> Result<(), String> {
         "--max-sockets-per-address".to_owned(),
         (BURST + 1).to_string(),
     ];
-    relay_args.extend(args.relay_args.iter().cloned());
+    relay_args.extend(args.common.relay_args.iter().cloned());
     let began = Instant::now();
     let mut current = Watched::start(args, &relay_args).await?;
     let first_pid = current.relay.pid;

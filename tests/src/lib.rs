@@ -349,13 +349,13 @@ impl Client {
             .await
             .map_err(|error| format!("could not open the WebSocket {ws_url}: {error}"))?;
         let mut client = Self { socket };
-        match tokio::time::timeout(RECV_TIMEOUT, client.frame()).await {
-            Ok(Some(Message::Text(text))) => serde_json::from_str(text.as_str())
-                .map(|hello| (client, hello))
-                .map_err(|error| format!("could not read the hello: {error}")),
-            Ok(_) => Err("the socket ended before the hello".to_owned()),
-            Err(_) => Err(format!("no hello within {} s", RECV_TIMEOUT.as_secs())),
-        }
+        let text = client
+            .next_text(RECV_TIMEOUT)
+            .await
+            .map_err(|error| format!("no hello: {error}"))?;
+        serde_json::from_str(text.as_str())
+            .map(|hello| (client, hello))
+            .map_err(|error| format!("could not read the hello: {error}"))
     }
 
     async fn after_hello(socket: WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>) -> (Self, ServerMessage) {
@@ -387,7 +387,15 @@ impl Client {
 
     /// Send a raw text frame.
     pub async fn send_text(&mut self, text: &str) {
-        self.socket.send(Message::text(text)).await.expect("send");
+        self.try_send_text(text).await.unwrap_or_else(|error| panic!("{error}"));
+    }
+
+    /// Send a raw text frame; what went wrong otherwise.
+    pub async fn try_send_text(&mut self, text: &str) -> Result<(), String> {
+        self.socket
+            .send(Message::text(text))
+            .await
+            .map_err(|error| format!("could not send on the socket: {error}"))
     }
 
     /// Send a binary frame.
@@ -413,8 +421,16 @@ impl Client {
 
     /// Read the next message of either kind: a run's or a workshop room's.
     pub async fn recv_any(&mut self) -> Incoming {
-        let text = self.recv_text().await;
-        Incoming::read(text.as_str()).unwrap_or_else(|e| panic!("bad message {text}: {e}"))
+        self.try_recv_any(RECV_TIMEOUT)
+            .await
+            .unwrap_or_else(|error| panic!("{error}"))
+    }
+
+    /// Read the next message of either kind within `within` (of the frame before it); what went
+    /// wrong otherwise.
+    pub async fn try_recv_any(&mut self, within: Duration) -> Result<Incoming, String> {
+        let text = self.next_text(within).await?;
+        Incoming::read(text.as_str()).map_err(|error| format!("could not read the message {text}: {error}"))
     }
 
     /// Read the next message, which must be a room's.
@@ -427,20 +443,23 @@ impl Client {
 
     /// Read the next server message.
     pub async fn recv(&mut self) -> ServerMessage {
-        let text = self.recv_text().await;
+        let text = self
+            .next_text(RECV_TIMEOUT)
+            .await
+            .unwrap_or_else(|error| panic!("{error}"));
         serde_json::from_str(text.as_str()).unwrap_or_else(|e| panic!("bad message {text}: {e}"))
     }
 
-    /// The next text frame (other frames are skipped), within [`RECV_TIMEOUT`].
-    async fn recv_text(&mut self) -> Utf8Bytes {
+    /// The next text frame (other frames are skipped, each within `within`), as it arrived; what
+    /// went wrong otherwise. Read the time of arrival right after it, before the frame is parsed.
+    pub async fn next_text(&mut self, within: Duration) -> Result<Utf8Bytes, String> {
         loop {
-            let frame = tokio::time::timeout(RECV_TIMEOUT, self.socket.next())
-                .await
-                .expect("a message within the timeout")
-                .expect("socket open")
-                .expect("valid frame");
-            if let Message::Text(text) = frame {
-                return text;
+            match tokio::time::timeout(within, self.socket.next()).await {
+                Err(_) => return Err(format!("nothing came for {} s", within.as_secs())),
+                Ok(None) => return Err("the socket closed".to_owned()),
+                Ok(Some(Err(error))) => return Err(format!("could not read the socket: {error}")),
+                Ok(Some(Ok(Message::Text(text)))) => return Ok(text),
+                Ok(Some(Ok(_))) => {}
             }
         }
     }

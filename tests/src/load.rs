@@ -5,21 +5,26 @@
 //! # Layout
 //! - [`RelayProcess`]: `warren serve` on a free loopback port, stopped or killed on request.
 //! - [`Usage`], [`Sampler`]: resident memory, threads and CPU time from `/proc/<pid>`, sampled
-//!   every [`SAMPLE_EVERY`] with the peaks kept.
-//! - [`run_session`]: one socket, one run, timed; [`Timing`]: what it measured.
+//!   every [`SAMPLE_EVERY`] with the peaks kept, and when the relay is idle.
+//! - [`run_session`], [`run_on`]: one run, timed, on a socket of its own or one already open;
+//!   [`Timing`]: what it measured; [`problems`]: why runs did not complete.
+//! - [`room`]: a workshop room under load (`cargo xtask load --room`).
+//! - [`CommandLine`] and the other small pieces every measuring example shares: its arguments,
+//!   [`quantile`], the printed units, the machine's load, where the relay's log goes.
 //!
 //! Nothing here panics on a figure: a run that fails is reported as such, and a sample that cannot
 //! be read is skipped.
 
-use futures_util::SinkExt;
+pub mod room;
+
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::process::{Child, Command};
-use tokio_tungstenite::tungstenite::Message;
 use tokio_util::sync::CancellationToken;
+use warren_shared::room::{Incoming, RoomMessage};
 use warren_shared::{EventKind, Outcome, ServerMessage};
 
 use crate::Client;
@@ -29,7 +34,12 @@ pub const SAMPLE_EVERY: Duration = Duration::from_millis(50);
 /// How long a relay may take to listen after it was started (it may start the managed broker).
 const READY_TIMEOUT: Duration = Duration::from_secs(120);
 /// How long a session waits for the next message before it gives the run up.
-const QUIET_TIMEOUT: Duration = Duration::from_secs(120);
+pub const QUIET_TIMEOUT: Duration = Duration::from_secs(120);
+/// How long the relay's thread count must stay the same before it counts as idle.
+const STEADY_FOR: Duration = Duration::from_secs(3);
+/// The longest wait for the relay to be idle (a pool of 60 on a busy 3-node cluster takes
+/// seconds).
+const IDLE_LIMIT: Duration = Duration::from_secs(60);
 
 /// `warren serve` running in its own process.
 pub struct RelayProcess {
@@ -242,6 +252,25 @@ impl Sampler {
             *peaks = Peaks::default();
         }
     }
+
+    /// Wait until the relay is idle: its threads unchanged for [`STEADY_FOR`] (the vhost pool
+    /// opens one AMQP connection, and with it one lapin thread, per ready vhost, so a pool still
+    /// filling up shows as threads still coming), or [`IDLE_LIMIT`] at the most; how long that
+    /// took.
+    pub async fn wait_idle(&self) -> Duration {
+        let started = Instant::now();
+        let mut threads = self.now().threads;
+        let mut since = Instant::now();
+        while since.elapsed() < STEADY_FOR && started.elapsed() < IDLE_LIMIT {
+            tokio::time::sleep(Duration::from_millis(250)).await;
+            let now = self.now().threads;
+            if now != threads {
+                threads = now;
+                since = Instant::now();
+            }
+        }
+        started.elapsed()
+    }
 }
 
 impl Drop for Sampler {
@@ -262,14 +291,44 @@ pub struct Timing {
     pub first_broker_event: Option<Duration>,
     /// From sending `run` to `finished`.
     pub total: Option<Duration>,
+    /// When `finished` was read.
+    pub finished_at: Option<Instant>,
+    /// On the relay's clock of the run: when the last actor stopped, and when the run finished.
+    /// What lies between is the run's end: the final queue snapshot, which waits for the
+    /// management API's statistics, and the queues drained.
+    pub relay_ms: RelayClock,
+    /// The warnings the run's events carried.
+    pub warnings: Vec<String>,
     /// Why the session ended without `finished`, when it did.
     pub problem: Option<String>,
+}
+
+/// Moments of a run on the relay's clock (its events' `t_ms`), in milliseconds since it started.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RelayClock {
+    /// When the last actor stopped.
+    pub actors_stopped: Option<u64>,
+    /// When the run finished (`run_finished`).
+    pub finished: Option<u64>,
 }
 
 impl Timing {
     /// Whether the run completed.
     pub fn completed(&self) -> bool {
         self.outcome == Some(Outcome::Completed)
+    }
+
+    /// From the last actor stopping to the run's end, on the relay's clock: the final snapshot
+    /// and the drain.
+    pub fn run_end(&self) -> Option<Duration> {
+        let RelayClock {
+            actors_stopped: Some(stopped),
+            finished: Some(finished),
+        } = self.relay_ms
+        else {
+            return None;
+        };
+        Some(Duration::from_millis(finished.saturating_sub(stopped)))
     }
 }
 
@@ -285,21 +344,16 @@ pub enum Abandon {
 /// Open a socket to `ws_url`, ask for `scenario` (JSON), and follow the run (or drop it as
 /// `abandon` says). Never panics: what went wrong is in [`Timing::problem`].
 pub async fn run_session(ws_url: &str, scenario: &serde_json::Value, abandon: Abandon) -> Timing {
-    let mut timing = Timing::default();
     let mut client = match Client::connect_to(ws_url).await {
         Ok((client, _hello)) => client,
         Err(error) => {
-            timing.problem = Some(error);
-            return timing;
+            return Timing {
+                problem: Some(error),
+                ..Timing::default()
+            };
         }
     };
-    let request = serde_json::json!({"type": "run", "scenario": scenario}).to_string();
-    let started = Instant::now();
-    if let Err(error) = client.socket.send(Message::text(request)).await {
-        timing.problem = Some(format!("could not send the run: {error}"));
-        return timing;
-    }
-    follow(&mut client, started, abandon, &mut timing).await;
+    let timing = run_on(&mut client, scenario, abandon).await;
     match abandon {
         Abandon::Never => {
             let _ = client.socket.close(None).await;
@@ -309,27 +363,42 @@ pub async fn run_session(ws_url: &str, scenario: &serde_json::Value, abandon: Ab
     timing
 }
 
+/// Ask for `scenario` (JSON) on `client`, a socket already open, and follow the run until it
+/// ends (or until `abandon` says to stop reading). Never panics: what went wrong is in
+/// [`Timing::problem`].
+pub async fn run_on(client: &mut Client, scenario: &serde_json::Value, abandon: Abandon) -> Timing {
+    let mut timing = Timing::default();
+    let request = serde_json::json!({"type": "run", "scenario": scenario}).to_string();
+    let started = Instant::now();
+    match client.try_send_text(&request).await {
+        Ok(()) => follow(client, started, abandon, &mut timing).await,
+        Err(error) => timing.problem = Some(error),
+    }
+    timing
+}
+
 /// Read messages into `timing` until the run ends (or is abandoned).
 async fn follow(client: &mut Client, started: Instant, abandon: Abandon, timing: &mut Timing) {
     loop {
-        let frame = match tokio::time::timeout(QUIET_TIMEOUT, client.frame()).await {
-            Ok(Some(frame)) => frame,
-            Ok(None) => {
-                timing.problem = Some("the socket closed before the run finished".to_owned());
-                return;
-            }
-            Err(_) => {
-                timing.problem = Some(format!("nothing came for {} s", QUIET_TIMEOUT.as_secs()));
+        let message = match client.try_recv_any(QUIET_TIMEOUT).await {
+            Ok(message) => message,
+            Err(error) => {
+                timing.problem = Some(format!("the run did not finish: {error}"));
                 return;
             }
         };
-        let Message::Text(text) = frame else { continue };
-        let message: ServerMessage = match serde_json::from_str(text.as_str()) {
-            Ok(message) => message,
-            Err(error) => {
-                timing.problem = Some(format!("could not read a message: {error}"));
+        let message = match message {
+            Incoming::Server(message) => message,
+            Incoming::Room(RoomMessage::Refused(refusal)) => {
+                timing.problem = Some(format!(
+                    "the room refused the run ({}): {}",
+                    refusal.code.as_str(),
+                    refusal.message
+                ));
                 return;
             }
+            // Nothing else a room says stops a run.
+            Incoming::Room(_) => continue,
         };
         match message {
             ServerMessage::Events { events, .. } => {
@@ -340,12 +409,17 @@ async fn follow(client: &mut Client, started: Instant, abandon: Abandon, timing:
                             timing.first_broker_event = Some(started.elapsed());
                         }
                         EventKind::Published { .. } if abandon == Abandon::AfterFirstPublish => return,
+                        EventKind::ActorStopped { .. } => timing.relay_ms.actors_stopped = Some(event.t_ms),
+                        EventKind::RunFinished { .. } => timing.relay_ms.finished = Some(event.t_ms),
+                        EventKind::Warning { message } => timing.warnings.push(message.clone()),
                         _ => {}
                     }
                 }
             }
             ServerMessage::Finished { outcome, .. } => {
-                timing.total = Some(started.elapsed());
+                let now = Instant::now();
+                timing.total = Some(now - started);
+                timing.finished_at = Some(now);
                 timing.outcome = Some(outcome);
                 return;
             }
@@ -362,6 +436,32 @@ async fn follow(client: &mut Client, started: Instant, abandon: Abandon, timing:
     }
 }
 
+/// Why runs did not complete, with how many each, in the order first seen.
+pub fn problems(timings: &[Timing]) -> Vec<(String, usize)> {
+    tally(
+        timings
+            .iter()
+            .filter(|t| !t.completed())
+            .map(|timing| match (&timing.problem, timing.outcome) {
+                (Some(problem), _) => problem.clone(),
+                (None, Some(outcome)) => format!("ended {outcome:?}"),
+                (None, None) => "unknown".to_owned(),
+            }),
+    )
+}
+
+/// Each distinct text with how many times it came, in the order first seen.
+pub fn tally(texts: impl IntoIterator<Item = String>) -> Vec<(String, usize)> {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for text in texts {
+        match counts.iter_mut().find(|(seen, _)| *seen == text) {
+            Some((_, count)) => *count += 1,
+            None => counts.push((text, 1)),
+        }
+    }
+    counts
+}
+
 /// The `q` quantile (0 to 1) of `values`, nearest rank; `None` when there are none.
 pub fn quantile(values: &[Duration], q: f64) -> Option<Duration> {
     let mut sorted = values.to_vec();
@@ -369,6 +469,111 @@ pub fn quantile(values: &[Duration], q: f64) -> Option<Duration> {
     let last = sorted.len().checked_sub(1)?;
     let rank = ((q * sorted.len() as f64).ceil() as usize).clamp(1, sorted.len()) - 1;
     sorted.get(rank.min(last)).copied()
+}
+
+/// Seconds, for printing: `1.23 s`.
+pub fn secs(d: Duration) -> String {
+    format!("{:.2} s", d.as_secs_f64())
+}
+
+/// Milliseconds, for printing: `120 ms`, or `-` without a figure.
+pub fn millis(d: Option<Duration>) -> String {
+    d.map_or("-".to_owned(), |d| format!("{} ms", d.as_millis()))
+}
+
+/// The median and the 99th percentile of `values`, in milliseconds, for printing:
+/// `p50 12 ms   p99 40 ms`.
+pub fn p50_p99(values: &[Duration]) -> String {
+    format!(
+        "p50 {}   p99 {}",
+        millis(quantile(values, 0.5)),
+        millis(quantile(values, 0.99))
+    )
+}
+
+/// Start `binary serve ARGS` as [`RelayProcess::start`] does and sample it; print the machine's
+/// load, wait until the relay is idle ([`Sampler::wait_idle`]) and print how long that took.
+/// The relay, its sampler, and its usage once idle.
+pub async fn start_idle(binary: &Path, args: &[String], log: &Path) -> Result<(RelayProcess, Sampler, Usage), String> {
+    let relay = RelayProcess::start(binary, args, log).await?;
+    let sampler = Sampler::start(relay.pid);
+    if let Some(load) = load_average() {
+        println!("machine load average       {load} (2 cores are shared)");
+    }
+    let filled = sampler.wait_idle().await;
+    println!(
+        "relay idle                 after {:.1} s (threads steady for {} s: the vhost pool is full)",
+        filled.as_secs_f64(),
+        STEADY_FOR.as_secs()
+    );
+    let idle = sampler.now();
+    Ok((relay, sampler, idle))
+}
+
+/// The machine's load averages over 1, 5 and 15 minutes, as `/proc/loadavg` gives them.
+pub fn load_average() -> Option<String> {
+    let load = std::fs::read_to_string("/proc/loadavg").ok()?;
+    Some(load.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+}
+
+/// What every measuring example is given besides its own options: the relay's binary
+/// (`--relay PATH`) and the arguments for `warren serve` (after `--`).
+#[derive(Debug, Clone)]
+pub struct CommandLine {
+    /// The built `warren` binary.
+    pub relay: PathBuf,
+    /// Arguments for `warren serve`, after the example's own.
+    pub relay_args: Vec<String>,
+}
+
+impl CommandLine {
+    /// Read the program's arguments: `--relay PATH`, `-- RELAY_ARGS`, and every other option
+    /// through `option`, which is given its name and the arguments after it, takes what it
+    /// needs, and says whether it knew the option.
+    pub fn read(
+        mut option: impl FnMut(&str, &mut dyn Iterator<Item = String>) -> Result<bool, String>,
+    ) -> Result<Self, String> {
+        let mut relay = None;
+        let mut relay_args = Vec::new();
+        let mut args = std::env::args().skip(1);
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--relay" => relay = args.next().map(PathBuf::from),
+                "--" => relay_args.extend(args.by_ref()),
+                other if option(other, &mut args)? => {}
+                other => return Err(format!("unknown argument `{other}`")),
+            }
+        }
+        Ok(Self {
+            relay: relay.ok_or("--relay PATH (the built `warren` binary) is required")?,
+            relay_args,
+        })
+    }
+}
+
+/// The count of 1 or more that follows the option `name`.
+pub fn count_arg(name: &str, args: &mut dyn Iterator<Item = String>) -> Result<usize, String> {
+    args.next()
+        .and_then(|n| n.parse().ok())
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("{name} takes a count of 1 or more"))
+}
+
+/// The whole seconds that follow the option `name`.
+pub fn seconds_arg(name: &str, args: &mut dyn Iterator<Item = String>) -> Result<Duration, String> {
+    args.next()
+        .and_then(|n| n.parse().ok())
+        .map(Duration::from_secs)
+        .ok_or_else(|| format!("{name} takes seconds"))
+}
+
+/// End the program `name` when `result` failed: its error on standard error and exit `code`
+/// (2 for a wrong command line, 1 for a measurement that could not be made).
+pub fn or_exit<T>(name: &str, code: i32, result: Result<T, String>) -> T {
+    result.unwrap_or_else(|error| {
+        eprintln!("{name}: {error}");
+        std::process::exit(code)
+    })
 }
 
 /// A file under the workspace's `target/` for a relay's log (the folder is made if missing).

@@ -8,7 +8,7 @@ use tokio::time::Instant;
 use warren_shared::room::{ExerciseProgress, Grid, Incoming, Refusal, RoomMessage, RoomView, Seat};
 use warren_shared::{CheckResult, Outcome, ServerMessage};
 
-use crate::{Client, Relay};
+use crate::{Client, RECV_TIMEOUT, Relay};
 
 /// The instructor's token in the tests.
 pub const TOKEN: &str = "the-instructor-token-of-the-tests";
@@ -22,8 +22,8 @@ pub fn fresh_dir(test: &str) -> PathBuf {
 
 /// The course's exercise `id`, as a learner starts it.
 pub fn start_of(id: &str) -> Value {
-    match warren_relay::room::course::find(id) {
-        Some(exercise) => exercise.document.clone(),
+    match course_exercise(id) {
+        Some((start, _)) => start,
         None => panic!("the course has no exercise {id}"),
     }
 }
@@ -31,10 +31,19 @@ pub fn start_of(id: &str) -> Value {
 /// The solution of the course's exercise `id`, as a learner's page sends it: the solution's
 /// scenario, with the exercise it solves.
 pub fn solution_of(id: &str) -> Value {
-    let start = start_of(id);
+    match course_exercise(id) {
+        Some((_, solution)) => solution,
+        None => panic!("the course has no exercise {id}"),
+    }
+}
+
+/// The course's exercise `id` as a learner's page sends it: its start, and its solution (the
+/// solution's scenario with the exercise it solves); `None` when the course has no such exercise.
+pub fn course_exercise(id: &str) -> Option<(Value, Value)> {
+    let start = warren_relay::room::course::find(id)?.document.clone();
     let mut solution = start["exercise"]["solution"].clone();
     solution["exercise"] = start["exercise"].clone();
-    solution
+    Some((start, solution))
 }
 
 /// An HTTP answer.
@@ -69,9 +78,14 @@ pub struct Api {
 impl Api {
     /// Calls to `relay`.
     pub fn new(relay: &Relay) -> Self {
+        Self::at(relay.url(""))
+    }
+
+    /// Calls to the relay at `base` (`http://host:port`).
+    pub fn at(base: String) -> Self {
         Self {
             http: reqwest::Client::new(),
-            base: relay.url(""),
+            base,
         }
     }
 
@@ -81,44 +95,71 @@ impl Api {
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
-        answer(request.send().await.expect("the relay answers")).await
+        answer(request.send().await.expect("the relay answers"))
+            .await
+            .unwrap_or_else(|error| panic!("{error}"))
     }
 
     /// `POST path` with `token` and a JSON `body`.
     pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Answer {
+        self.try_post(path, token, body)
+            .await
+            .unwrap_or_else(|error| panic!("{error}"))
+    }
+
+    /// `POST path` with `token` and a JSON `body`; what went wrong when no answer came.
+    pub async fn try_post(&self, path: &str, token: Option<&str>, body: &Value) -> Result<Answer, String> {
         let mut request = self.http.post(format!("{}{path}", self.base)).body(body.to_string());
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
-        answer(request.send().await.expect("the relay answers")).await
+        let response = request
+            .send()
+            .await
+            .map_err(|error| format!("could not POST {path}: {error}"))?;
+        answer(response).await
     }
 
     /// Create a room of the course's exercises `ids`, with `more` fields of the request.
     pub async fn create(&self, title: &str, ids: &[&str], more: Value) -> RoomView {
+        self.try_create(title, ids, more)
+            .await
+            .unwrap_or_else(|error| panic!("{error}"))
+    }
+
+    /// Create a room of the course's exercises `ids`, with `more` fields of the request; what
+    /// went wrong when it was not created.
+    pub async fn try_create(&self, title: &str, ids: &[&str], more: Value) -> Result<RoomView, String> {
         let exercises: Vec<Value> = ids.iter().map(|id| json!({"from": "course", "id": id})).collect();
         let mut request = json!({"title": title, "exercises": exercises});
         if let (Some(request), Some(more)) = (request.as_object_mut(), more.as_object()) {
             request.extend(more.clone());
         }
-        let answer = self.post("/api/rooms", Some(TOKEN), &request).await;
-        assert_eq!(answer.status, 201, "{}", answer.text);
-        answer.json()
+        let answer = self.try_post("/api/rooms", Some(TOKEN), &request).await?;
+        if answer.status != 201 {
+            return Err(format!("could not create the room: {} {}", answer.status, answer.text));
+        }
+        serde_json::from_str(&answer.text)
+            .map_err(|error| format!("could not read the new room ({error}): {}", answer.text))
     }
 }
 
-async fn answer(response: reqwest::Response) -> Answer {
+async fn answer(response: reqwest::Response) -> Result<Answer, String> {
     let status = response.status().as_u16();
     let retry_after = response
         .headers()
         .get("retry-after")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok());
-    let text = response.text().await.expect("a body");
-    Answer {
+    let text = response
+        .text()
+        .await
+        .map_err(|error| format!("could not read an answer's body: {error}"))?;
+    Ok(Answer {
         status,
         retry_after,
         text,
-    }
+    })
 }
 
 /// What a learner's run of a room exercise gave.
@@ -149,10 +190,18 @@ pub struct Learner {
 impl Learner {
     /// Join the room with the code `code` as `name`; panics on a refusal.
     pub async fn join(relay: &Relay, code: &str, name: &str) -> Self {
-        let (mut client, _) = relay.connect().await;
-        match ask(&mut client, json!({"type": "join", "room": code, "name": name})).await {
-            RoomMessage::Seat(seat) => Self { client, seat },
-            other => panic!("expected a seat for {name}, got {other:?}"),
+        Self::join_at(&relay.ws_url(), code, name)
+            .await
+            .unwrap_or_else(|error| panic!("{error}"))
+    }
+
+    /// Join the room with the code `code` as `name` on the relay whose WebSocket is `ws_url`;
+    /// what went wrong otherwise (a refusal included).
+    pub async fn join_at(ws_url: &str, code: &str, name: &str) -> Result<Self, String> {
+        let (mut client, _) = Client::connect_to(ws_url).await?;
+        match try_ask(&mut client, json!({"type": "join", "room": code, "name": name})).await? {
+            RoomMessage::Seat(seat) => Ok(Self { client, seat }),
+            other => Err(format!("expected a seat for {name}, got {other:?}")),
         }
     }
 
@@ -211,6 +260,16 @@ pub async fn ask(client: &mut Client, request: Value) -> RoomMessage {
     client.recv_room().await
 }
 
+/// Send `request` on `client` and read the room's answer (within [`RECV_TIMEOUT`]); what went
+/// wrong otherwise.
+pub async fn try_ask(client: &mut Client, request: Value) -> Result<RoomMessage, String> {
+    client.try_send_text(&request.to_string()).await?;
+    match client.try_recv_any(RECV_TIMEOUT).await? {
+        Incoming::Room(message) => Ok(message),
+        Incoming::Server(other) => Err(format!("expected a room message, got {other:?}")),
+    }
+}
+
 /// The refusal in `message`, or a panic.
 pub fn refused(message: RoomMessage) -> Refusal {
     match message {
@@ -228,14 +287,22 @@ pub struct Teacher {
 impl Teacher {
     /// Connect as the instructor, and watch the room `code`: its first grid.
     pub async fn watch(relay: &Relay, code: &str) -> (Self, Grid) {
-        let (mut client, _) = relay.connect().await;
-        match ask(&mut client, json!({"type": "instructor", "token": TOKEN})).await {
-            RoomMessage::Instructor { rooms, .. } => assert!(rooms.iter().any(|r| r.code == code), "{rooms:?}"),
-            other => panic!("expected instructor, got {other:?}"),
+        Self::watch_at(&relay.ws_url(), code)
+            .await
+            .unwrap_or_else(|error| panic!("{error}"))
+    }
+
+    /// Connect as the instructor to the relay whose WebSocket is `ws_url`, and watch the room
+    /// `code`: its first grid; what went wrong otherwise.
+    pub async fn watch_at(ws_url: &str, code: &str) -> Result<(Self, Grid), String> {
+        let (mut client, _) = Client::connect_to(ws_url).await?;
+        match try_ask(&mut client, json!({"type": "instructor", "token": TOKEN})).await? {
+            RoomMessage::Instructor { rooms, .. } if rooms.iter().any(|r| r.code == code) => {}
+            other => return Err(format!("expected instructor with the room {code}, got {other:?}")),
         }
-        match ask(&mut client, json!({"type": "watch", "room": code})).await {
-            RoomMessage::Grid(grid) => (Self { client }, grid),
-            other => panic!("expected a grid, got {other:?}"),
+        match try_ask(&mut client, json!({"type": "watch", "room": code})).await? {
+            RoomMessage::Grid(grid) => Ok((Self { client }, grid)),
+            other => Err(format!("expected a grid, got {other:?}")),
         }
     }
 

@@ -9,8 +9,9 @@
 //! - `lint`: `cargo fmt --check` and clippy (host and wasm32) with warnings as errors.
 //! - `budgets`: the page's performance figures against their budgets (measures, never fails on
 //!   a figure).
-//! - `load [ARGS]`: the release relay's memory, threads, CPU and run times with many runs at once
-//!   (measures, never fails on a figure).
+//! - `load [ARGS]`: the release relay's memory, threads, CPU and run times with many runs at once;
+//!   `load --room [ARGS]`: a workshop room of learners who press Check at once, with the
+//!   instructor's grid (both measure, never fail on a figure).
 //! - `soak [ARGS]`: many runs in sequence and in bursts, some abandoned, the relay killed and
 //!   restarted once; vhosts left and the relay's memory.
 //! - `fuzz [--seconds N] [--runs N] [TARGET...]`: the fuzz targets of `fuzz/`, with a report.
@@ -58,6 +59,14 @@ commands:
                    the memory is read again, default 15; `-- ARGS` go to `warren serve`);
                    prints runs completed, per-run time against the lone run, run to first
                    broker event, relay memory (idle, peak, after), threads and CPU
+  load --room [ARGS]
+                   the same relay serving a workshop: a room of one course exercise
+                   (--exercise ID, default confirms), a lone learner's runs (the median
+                   of 3), then N learners (--learners N, default 60) who press Check
+                   within 2 s, every 4th with the exercise's start, while the instructor
+                   watches the grid; prints runs recorded, verdicts, run time against the
+                   lone run, the grid's lag, relay memory, threads and CPU, and each
+                   goal PASS/MISS
   soak [ARGS]      build the release relay, then 1 000 small runs (--runs N) in sequence and
                    in parallel bursts, a tenth abandoned mid-run, the relay SIGKILLed and
                    restarted half-way; prints runs completed, run vhosts left on the broker
@@ -84,7 +93,10 @@ fn main() -> ExitCode {
         "bench" => bench(&ws, &rest),
         "lint" => no_args(&command, &rest).map_or_else(usage_error, |()| lint(&ws)),
         "budgets" => no_args(&command, &rest).map_or_else(usage_error, |()| budgets(&ws)),
-        "load" => measure_relay(&ws, "load", &rest),
+        "load" => match room_load(&rest) {
+            Some(rest) => measure_relay(&ws, "room_load", &rest),
+            None => measure_relay(&ws, "load", &rest),
+        },
         "soak" => measure_relay(&ws, "soak", &rest),
         "fuzz" => fuzz::Options::parse(&rest).map_or_else(usage_error, |options| fuzz(&ws, &options)),
         "help" | "-h" | "--help" => {
@@ -227,8 +239,18 @@ fn budgets(ws: &Workspace) -> ExitCode {
 /// The budget for the release wasm, gzipped: "at most 400 KB", read the strict way (decimal).
 const WASM_BUDGET_BYTES: u64 = 400_000;
 
+/// `load`'s arguments without `--room` when they ask for the workshop room's load (the flag
+/// counts before `--` only: what follows goes to `warren serve`).
+fn room_load(args: &[String]) -> Option<Vec<String>> {
+    let ours = args.iter().position(|a| a == "--").unwrap_or(args.len());
+    let at = args[..ours].iter().position(|a| a == "--room")?;
+    let mut rest = args.to_vec();
+    rest.remove(at);
+    Some(rest)
+}
+
 /// Build the release relay, start the managed broker, then run the measurement `example`
-/// (`tests/examples/load.rs` or `soak.rs`) against that relay with `args`.
+/// (`tests/examples/load.rs`, `room_load.rs` or `soak.rs`) against that relay with `args`.
 fn measure_relay(ws: &Workspace, example: &'static str, args: &[String]) -> ExitCode {
     let mut plan = Plan::new(example);
     let result = (|| {
@@ -356,4 +378,23 @@ fn lint(ws: &Workspace) -> ExitCode {
         })
     })();
     plan.finish(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::room_load;
+
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|a| (*a).to_owned()).collect()
+    }
+
+    #[test]
+    fn room_is_read_before_the_relays_arguments_only() {
+        assert_eq!(
+            room_load(&args(&["--learners", "10", "--room", "--", "--max-runs", "4"])),
+            Some(args(&["--learners", "10", "--", "--max-runs", "4"]))
+        );
+        assert_eq!(room_load(&args(&["--sessions", "10", "--", "--room"])), None);
+        assert_eq!(room_load(&[]), None);
+    }
 }
