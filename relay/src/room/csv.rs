@@ -117,16 +117,12 @@ mod tests {
     #[test]
     fn a_row_per_learner_and_exercise() {
         let cell = |exercise: &str, state| ExerciseProgress {
-            exercise: exercise.into(),
             state,
             attempts: 2,
             failed_check: Some(Text::new("2 lost, none should be", "丢失 2")),
             first_attempt_at_ms: Some(0),
             last_attempt_at_ms: Some(60_000),
-            passed_at_ms: None,
-            passed_after: None,
-            stuck: None,
-            solution_available: false,
+            ..ExerciseProgress::not_started(exercise)
         };
         let grid = Grid {
             room: RoomView {

@@ -65,6 +65,24 @@ wire! {
     }
 }
 
+impl ExerciseProgress {
+    /// The progress on `exercise` of a learner who has not tried it, and may not see its solution.
+    pub fn not_started(exercise: impl Into<String>) -> Self {
+        Self {
+            exercise: exercise.into(),
+            state: ProgressState::NotStarted,
+            attempts: 0,
+            failed_check: None,
+            first_attempt_at_ms: None,
+            last_attempt_at_ms: None,
+            passed_at_ms: None,
+            passed_after: None,
+            stuck: None,
+            solution_available: false,
+        }
+    }
+}
+
 wire! {
     /// The instructor's grid of one room: learners × exercises.
     #[derive(Debug, Clone, PartialEq)]

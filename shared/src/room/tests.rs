@@ -28,16 +28,13 @@ fn view() -> RoomView {
 
 fn progress(state: ProgressState) -> ExerciseProgress {
     ExerciseProgress {
-        exercise: "confirms".into(),
         state,
         attempts: 2,
         failed_check: Some(Text::new("2 lost", "丢失 2")),
         first_attempt_at_ms: Some(1),
         last_attempt_at_ms: Some(2),
-        passed_at_ms: None,
-        passed_after: None,
         stuck: Some(Stuck::FailedAttempts),
-        solution_available: false,
+        ..ExerciseProgress::not_started("confirms")
     }
 }
 

@@ -250,20 +250,13 @@ mod tests {
 
     fn grid(learners: &[(&str, u64)]) -> Grid {
         let cell = |attempts| ExerciseProgress {
-            exercise: "confirms".into(),
             state: if attempts == 0 {
                 ProgressState::NotStarted
             } else {
                 ProgressState::Trying
             },
             attempts,
-            failed_check: None,
-            first_attempt_at_ms: None,
-            last_attempt_at_ms: None,
-            passed_at_ms: None,
-            passed_after: None,
-            stuck: None,
-            solution_available: false,
+            ..ExerciseProgress::not_started("confirms")
         };
         Grid {
             room: RoomView {

@@ -147,18 +147,7 @@ mod tests {
 
     #[test]
     fn cells_and_totals_read_at_a_glance() {
-        let mut progress = ExerciseProgress {
-            exercise: "confirms".into(),
-            state: ProgressState::NotStarted,
-            attempts: 0,
-            failed_check: None,
-            first_attempt_at_ms: None,
-            last_attempt_at_ms: None,
-            passed_at_ms: None,
-            passed_after: None,
-            stuck: None,
-            solution_available: false,
-        };
+        let mut progress = ExerciseProgress::not_started("confirms");
         assert_eq!(cell_text(&progress), "—");
         progress.state = ProgressState::Trying;
         progress.attempts = 3;
