@@ -203,14 +203,18 @@ mod tests {
     #[test]
     fn process_made_vhosts_are_judged_by_age() {
         let young = for_run(&new_run_id());
-        let now = now_ms();
+        // Judged from the time in their names: another read of the clock may come a millisecond
+        // later (or earlier, when the system clock steps back).
+        let now = parse(&young).expect("a run's vhost").created_ms;
         assert_eq!(judge(&young, None, false, now), Judgement::Keep);
         let later = now + LEFTOVER_AGE.as_millis();
         assert_eq!(judge(&young, None, false, later), Judgement::DeleteIfIdle);
         assert_eq!(judge(&young, None, true, later), Judgement::Keep);
         let me = RelayId::new();
+        let leaseless = new_vhost(None);
+        let made = parse(&leaseless).expect("a run's vhost").created_ms;
         assert_eq!(
-            judge(&new_vhost(None), Some(&me), false, later),
+            judge(&leaseless, Some(&me), false, made + LEFTOVER_AGE.as_millis()),
             Judgement::DeleteIfIdle
         );
     }
