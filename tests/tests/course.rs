@@ -85,8 +85,10 @@ struct Variant {
     what: &'static str,
     /// The change, on the scenario's JSON.
     change: fn(&mut Value),
-    /// The checks it must fail; every other check must pass.
+    /// The checks it must fail; every other check must pass but those in `either`.
     fails: &'static [usize],
+    /// The checks the broker decides by timing.
+    either: &'static [usize],
 }
 
 const VARIANTS: &[Variant] = &[
@@ -95,6 +97,7 @@ const VARIANTS: &[Variant] = &[
         what: "a priority queue, with the consumer attached from the start and no prefetch limit",
         change: |scenario| scenario["queues"][0]["arguments"] = serde_json::json!({"x-max-priority": 10}),
         fails: &[1],
+        either: &[],
     },
     Variant {
         file: "09-priority.json",
@@ -103,7 +106,10 @@ const VARIANTS: &[Variant] = &[
             scenario["queues"][0]["arguments"] = serde_json::json!({"x-max-priority": 10});
             scenario["consumers"][0]["prefetch"] = serde_json::json!(1);
         },
-        fails: &[1],
+        // Usually the consumer takes the first message before the rest are queued, and the
+        // first 20 are not all high; now and then the publisher is ahead and they are.
+        fails: &[],
+        either: &[1],
     },
     Variant {
         file: "02-nack.json",
@@ -112,6 +118,7 @@ const VARIANTS: &[Variant] = &[
             scenario["queues"][0]["arguments"] = serde_json::json!({"x-max-length": 10, "x-overflow": "drop-head"});
         },
         fails: &[0, 2],
+        either: &[],
     },
 ];
 
@@ -308,7 +315,7 @@ async fn variant(broker: &Broker, variant: &Variant) -> Judged {
         &scenario,
         &ran,
         variant.fails,
-        &[],
+        variant.either,
     )
 }
 
