@@ -41,7 +41,7 @@ pub fn learner_room(page: Page, code: Option<String>) -> AnyView {
 
     page.on_connect(move || {
         let wanted = code.get_value();
-        let stored = kept(SEAT_KEY).and_then(|s| s.split_once(' ').map(|(c, s)| (c.to_owned(), s.to_owned())));
+        let stored = kept_seat();
         match (stored, wanted) {
             (Some((kept_code, secret)), wanted)
                 if wanted
@@ -59,7 +59,7 @@ pub fn learner_room(page: Page, code: Option<String>) -> AnyView {
     page.read_rooms(move |message| match message {
         RoomMessage::Seat(new) => {
             joining.set(false);
-            keep::store(SEAT_KEY, &format!("{} {}", plain_code(&new.room.code), new.seat));
+            keep_seat(&new.room.code, &new.seat);
             asking.set(None);
             error.set(None);
             let first = seat.with_untracked(Option::is_none);
@@ -169,6 +169,18 @@ struct Joining {
     news: RwSignal<Vec<News>>,
 }
 
+/// The seat the browser keeps: its room's code and its secret.
+fn kept_seat() -> Option<(String, String)> {
+    let kept = kept(SEAT_KEY)?;
+    let (code, secret) = kept.split_once(' ')?;
+    Some((code.to_owned(), secret.to_owned()))
+}
+
+/// Keep the seat whose secret is `secret` in the room `code` (as [`kept_seat`] reads it).
+fn keep_seat(code: &str, secret: &str) {
+    keep::store(SEAT_KEY, &format!("{} {secret}", plain_code(code)));
+}
+
 /// A refusal, where it belongs: the join form's, the run's, or the news.
 fn refused(page: Page, refusal: Refusal, j: Joining, code: StoredValue<Option<String>>) {
     let Joining {
@@ -181,7 +193,7 @@ fn refused(page: Page, refusal: Refusal, j: Joining, code: StoredValue<Option<St
     match refusal.code {
         RefusalCode::UnknownSeat => {
             // The relay no longer knows the seat (another relay, a new database): join again.
-            let kept_code = kept(SEAT_KEY).and_then(|s| s.split_once(' ').map(|(c, _)| c.to_owned()));
+            let kept_code = kept_seat().map(|(code, _)| code);
             keep::store(SEAT_KEY, "");
             asking.set(code.get_value().or(kept_code));
             error.set(Some(refusal));

@@ -18,7 +18,6 @@ pub mod new_room;
 pub mod words;
 
 use crate::frame::Anim;
-use crate::i18n::Lang;
 use crate::model::run::Phase;
 use crate::model::state::{Connection, Status};
 use crate::playground::Playground;
@@ -140,10 +139,7 @@ pub fn w(word: W) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     move || word.text(lang.get())
 }
 
-/// Text in `{en, zh}` in `lang`.
-pub fn said(text: &warren_shared::exercise::Text, lang: Lang) -> String {
-    crate::views::exercises::results::said(text, lang)
-}
+pub(crate) use crate::views::exercises::results::said;
 
 /// A join code as the relay reads it: letters and digits only, in capitals.
 pub fn plain_code(code: &str) -> String {
