@@ -359,4 +359,20 @@ mod tests {
         assert_eq!(phase(pg), Phase::Invalid);
         assert_eq!(pg.run.with_untracked(|r| r.problems.len()), 2);
     }
+
+    #[test]
+    fn a_read_only_scenario_refuses_edits_in_the_readers_language_until_another_is_loaded() {
+        use crate::i18n::texts;
+        let pg = Playground::new(Document::new());
+        let why = Text::AttemptReadOnly.text(Lang::En);
+        pg.read_only.set(Some(why.to_owned()));
+        assert_eq!(pg.change(|s| edit::add(s, NodeKind::Queue, None)), None);
+        let refused = pg.doc.with_untracked(|d| d.edit_error.clone()).unwrap_or_default();
+        assert_eq!(refused, why);
+        assert_eq!(texts::notice(&refused, Lang::Zh), Text::AttemptReadOnly.text(Lang::Zh));
+
+        assert!(pg.load_example("returns"));
+        assert_eq!(pg.read_only.get_untracked(), None, "another scenario ends it");
+        assert!(pg.change(|s| edit::add(s, NodeKind::Queue, None)).is_some());
+    }
 }

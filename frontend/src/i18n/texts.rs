@@ -461,6 +461,8 @@ handle (the dot on its right) to another box to connect them. Add elements from 
     // an entry ending in a space or a colon is the start of a sentence that goes on.
     Locked: "the scenario cannot change during a run; stop it first" / "运行期间不能修改场景；请先停止运行",
     ImportDuringRun: "a run is going on; import after it ends" / "正在运行；请在运行结束后再导入",
+    AttemptReadOnly: "this is a learner's attempt, shown read-only; open another scenario to edit"
+        / "这是学员的一次尝试，只读显示；打开其他场景即可编辑",
     NotConnected: "not connected to the relay" / "没有连接到 relay",
     NameEmpty: "a name cannot be empty" / "名称不能为空",
     NameTaken: "there is already one named " / "已经有同名的元素：",
@@ -590,6 +592,7 @@ pub fn tag(text: &str, lang: Lang) -> String {
 pub const NOTICES: &[Text] = &[
     Text::Locked,
     Text::ImportDuringRun,
+    Text::AttemptReadOnly,
     Text::NotConnected,
     Text::NameEmpty,
     Text::NameTaken,

@@ -359,7 +359,7 @@ fn open_attempt(desk: Desk, cell: Cell) {
             summary: attempt.summary,
             checks: attempt.checks,
         };
-        let why = W::ReadOnly.text(crate::Lang::En).to_owned();
+        let why = crate::i18n::Text::AttemptReadOnly.text(crate::Lang::En).to_owned();
         let shown = desk
             .page
             .anim

@@ -170,8 +170,6 @@ words! {
     After = "after", "第";
     AttemptNo = "attempt", "次尝试";
     Viewing = "Read-only: the attempt of", "只读：学员的尝试：";
-    ReadOnly = "This is a learner's attempt, shown read-only. Open another scenario to edit.",
-        "这是学员的一次尝试，只读显示。打开其他场景即可编辑。";
     BackToRoom = "Back to the room", "返回房间";
     Forget = "Forget the token", "忘掉令牌";
     NotTheInstructor = "The relay did not accept the instructor's token:", "中继不接受讲师令牌：";
