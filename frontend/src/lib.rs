@@ -16,7 +16,8 @@
 //! - [`gallery`]: the examples, embedded at compile time; [`i18n`]: the page in English and
 //!   Chinese: the catalogue of its own words, and the examples' names and explanations.
 //! - [`course`]: the exercises of the course, fetched from beside the release page when first
-//!   wanted (embedded in other builds); `fetch`: the release page's fetching of such files.
+//!   wanted (embedded in other builds); [`fetch`]: the page's HTTP requests to the relay (such
+//!   files, and the instructor's calls to `/api`).
 //! - [`playground`]: the page's state in signals split by how often they change (the document,
 //!   the run record), with what touches both.
 //! - [`inbox`]: the one inbox for the relay: what the socket brings goes to the connection's
@@ -37,7 +38,6 @@ pub mod app;
 pub mod components;
 pub mod course;
 pub mod fatal;
-#[cfg(feature = "split")]
 pub mod fetch;
 pub mod frame;
 pub mod gallery;
