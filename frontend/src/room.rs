@@ -9,7 +9,8 @@ use leptos::prelude::*;
 use std::rc::Rc;
 use warren_shared::ClientMessage;
 
-/// The `localStorage` key of the learner's seat: `CODE SECRET`.
+/// The `localStorage` key of the learner's seats: a line `CODE SECRET` per room
+/// (`views/room/seats.rs`).
 pub const SEAT_KEY: &str = "warren.seat";
 /// The `localStorage` key of the instructor's token, taken from her link.
 pub const TOKEN_KEY: &str = "warren.instructor";

@@ -8,7 +8,8 @@
 //! shows each change live, with "1/3 passed". The instructor opens Ada's attempt read-only on her
 //! canvas with its checks, sends her canvas to everyone and moves the room on. The relay is then
 //! restarted on the same address and folder: every page reconnects by itself and finds the same
-//! seats and progress, and a reloaded learner page takes its seat again. A learner's page cannot
+//! seats and progress, and a reloaded learner page takes its seat again; a learner who joins a
+//! second room finds her seat in the first when she goes back to it. A learner's page cannot
 //! read another learner's attempt or watch the grid. Screenshots go to `target/e2e/workshop-*.png`.
 //!
 //! Skipped (with a message) only when the page is not built.
@@ -17,7 +18,7 @@ use serde_json::Value;
 use std::time::Duration;
 use warren_tests::Relay;
 use warren_tests::browser::{Page, skip_without_frontend, with_browsers};
-use warren_tests::workshop::{TOKEN, fresh_dir};
+use warren_tests::workshop::{Api, TOKEN, fresh_dir};
 
 /// How long the page may take to react (a part of the page may load first).
 const REACT: Duration = Duration::from_secs(15);
@@ -355,6 +356,22 @@ async fn an_instructor_and_three_learners_run_a_room_through_a_relay_restart() {
             })
             .await;
         teacher.screenshot("workshop-dashboard-restarted").await;
+
+        // Ada joins a second room in the same browser, then goes back to the first: her seat
+        // there is still hers.
+        let second = Api::at(base.trim_end_matches('/').to_owned())
+            .create("Reliability, Wednesday", &["confirms"], serde_json::json!({}))
+            .await;
+        join(&ada, &format!("{base}?room={}", second.code), "Ada").await;
+        assert_eq!(ada.text("room-title").await.as_deref(), Some("Reliability, Wednesday"));
+        ada.open_url(&link).await;
+        ada.wait_until("the first room's seat comes back", REACT, || async {
+            ada.text("room-title").await.as_deref() == Some("Reliability, Tuesday")
+                && ada.text("room-you").await.is_some_and(|t| t.contains("Ada"))
+        })
+        .await;
+        assert_eq!(chip(&ada, "confirms").await.as_deref(), Some("trying"));
+        assert!(!ada.has("room-name").await, "no name asked for");
         relay.stop().await;
     })
     .await;

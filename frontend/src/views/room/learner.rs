@@ -1,15 +1,15 @@
 //! The learner's side of a room: the join form, then the room's strip above the canvas with its
 //! exercises and the learner's own progress (as the relay recorded it), and the instructor's news.
 //!
-//! The seat's secret is kept in `localStorage` ([`SEAT_KEY`]); every time the socket opens the
-//! page sends `rejoin` with it, so a reload or a relay restart puts the learner back in the same
-//! seat. A join link to another room asks for a name again.
+//! The seat's secret is kept in `localStorage` ([`super::seats`], one per room); every time the
+//! socket opens the page sends `rejoin` with the seat of the room its link names, so a reload or
+//! a relay restart puts the learner back in the same seat. A join link to a room the browser has
+//! no seat in asks for a name.
 
+use super::seats::{forget_seat, keep_seat, kept_seat};
 use super::words::W;
-use super::{Page, plain_code, said, seconds, w};
+use super::{Page, said, seconds, w};
 use crate::i18n::Lang;
-use crate::keep;
-use crate::room::{SEAT_KEY, kept};
 use crate::views::exercises::exercise_id;
 use crate::views::lang;
 use leptos::prelude::*;
@@ -41,18 +41,13 @@ pub fn learner_room(page: Page, code: Option<String>) -> AnyView {
 
     page.on_connect(move || {
         let wanted = code.get_value();
-        let stored = kept_seat();
-        match (stored, wanted) {
-            (Some((kept_code, secret)), wanted)
-                if wanted
-                    .as_deref()
-                    .is_none_or(|w| plain_code(w) == plain_code(&kept_code)) =>
-            {
+        match (kept_seat(wanted.as_deref()), wanted) {
+            (Some(kept), _) => {
                 joining.set(true);
-                let _ = page.send(ClientMessage::Rejoin { seat: secret });
+                let _ = page.send(ClientMessage::Rejoin { seat: kept.secret });
             }
-            (_, Some(wanted)) => asking.set(Some(wanted)),
-            (_, None) => {}
+            (None, Some(wanted)) => asking.set(Some(wanted)),
+            (None, None) => {}
         }
     });
 
@@ -169,18 +164,6 @@ struct Joining {
     news: RwSignal<Vec<News>>,
 }
 
-/// The seat the browser keeps: its room's code and its secret.
-fn kept_seat() -> Option<(String, String)> {
-    let kept = kept(SEAT_KEY)?;
-    let (code, secret) = kept.split_once(' ')?;
-    Some((code.to_owned(), secret.to_owned()))
-}
-
-/// Keep the seat whose secret is `secret` in the room `code` (as [`kept_seat`] reads it).
-fn keep_seat(code: &str, secret: &str) {
-    keep::store(SEAT_KEY, &format!("{} {secret}", plain_code(code)));
-}
-
 /// A refusal, where it belongs: the join form's, the run's, or the news.
 fn refused(page: Page, refusal: Refusal, j: Joining, code: StoredValue<Option<String>>) {
     let Joining {
@@ -193,9 +176,12 @@ fn refused(page: Page, refusal: Refusal, j: Joining, code: StoredValue<Option<St
     match refusal.code {
         RefusalCode::UnknownSeat => {
             // The relay no longer knows the seat (another relay, a new database): join again.
-            let kept_code = kept_seat().map(|(code, _)| code);
-            keep::store(SEAT_KEY, "");
-            asking.set(code.get_value().or(kept_code));
+            let wanted = code.get_value();
+            let tried = kept_seat(wanted.as_deref()).map(|kept| kept.code);
+            if let Some(tried) = &tried {
+                forget_seat(tried);
+            }
+            asking.set(wanted.or(tried));
             error.set(Some(refusal));
         }
         RefusalCode::NoRoom | RefusalCode::NameTaken | RefusalCode::BadName | RefusalCode::TooManyFailures
@@ -365,7 +351,7 @@ fn strip(page: Page, seat: Seat, news: RwSignal<Vec<News>>) -> impl IntoView {
             .collect_view()
     });
     let leave = move |_| {
-        keep::store(SEAT_KEY, "");
+        seat.with_value(|s| forget_seat(&s.room.code));
         let _ = window().location().set_href("/");
     };
     view! {

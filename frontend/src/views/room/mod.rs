@@ -8,13 +8,15 @@
 //! - [`dashboard`]: the instructor's rooms, a new room, the join code large enough for a
 //!   projector, the live grid ([`grid`]) and her actions; a learner's attempt opened read-only.
 //! - [`new_room`]: the instructor's form for a new room.
-//! - [`api`]: the instructor's HTTP calls; [`words`]: the room's words in both languages.
+//! - [`api`]: the instructor's HTTP calls; [`words`]: the room's words in both languages;
+//!   [`seats`]: the seats a browser keeps, one per room.
 
 pub mod api;
 pub mod dashboard;
 pub mod grid;
 pub mod learner;
 pub mod new_room;
+pub mod seats;
 pub mod words;
 
 use crate::frame::Anim;
