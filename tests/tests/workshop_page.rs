@@ -107,6 +107,11 @@ async fn join(page: &Page, link: &str, name: &str) {
         page.text("exercise-title").await.as_deref() == Some("Did the broker take them?")
     })
     .await;
+    let rooms_length = page.texts("room-exercise").await.len();
+    page.wait_until("numbered as the room numbers it", REACT, || async {
+        page.text("exercise-number").await == Some(format!("Exercise 1 of {rooms_length}"))
+    })
+    .await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

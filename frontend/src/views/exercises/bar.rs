@@ -91,6 +91,14 @@ fn ExerciseBar(
             }
         });
     });
+    // In a room, its place among the room's exercises instead.
+    let room_place = Memo::new(move |_| {
+        let id = id.get()?;
+        learning.room_exercises.with(|ids| {
+            let ids = ids.as_ref()?;
+            Some((ids.iter().position(|e| *e == id)?, ids.len()))
+        })
+    });
     // Each run the relay checked is an attempt (not when the bar appears after one).
     let checked = Memo::new(move |_| {
         pg.run
@@ -182,7 +190,7 @@ fn ExerciseBar(
                         </button>
                         <div class="ex-heading">
                             <span class="ex-number" data-testid="exercise-number">
-                                {move || place.get().map(|(at, total)| texts::exercise_number(at + 1, total, lang.get()))}
+                                {move || room_place.get().or_else(|| place.get()).map(|(at, total)| texts::exercise_number(at + 1, total, lang.get()))}
                             </span>
                             <h2 class="ex-title" data-testid="exercise-title">
                                 {move || ex.with_value(|e| said(&e.title, lang.get()))}

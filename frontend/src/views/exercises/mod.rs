@@ -34,6 +34,9 @@ pub struct Learning {
     /// In a workshop room, the solutions the room has shown (by exercise id), or why it has not
     /// (yet); none outside a room, where an exercise carries its own solution.
     pub room_solutions: RwSignal<Option<BTreeMap<String, Result<serde_json::Value, warren_shared::exercise::Text>>>>,
+    /// In a workshop room, its exercises' ids in its order: the bar numbers an exercise as the
+    /// room does ("1 of 2"), not as the course does.
+    pub room_exercises: RwSignal<Option<Vec<String>>>,
 }
 
 impl Learning {
@@ -48,6 +51,7 @@ impl Learning {
             pending: RwSignal::new(pending),
             open,
             room_solutions: RwSignal::new(None),
+            room_exercises: RwSignal::new(None),
         }
     }
 

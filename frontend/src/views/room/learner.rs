@@ -204,9 +204,17 @@ fn on_room_exercise(page: Page, seat: &Seat) -> bool {
     id.is_some_and(|id| seat.room.exercises.iter().any(|e| e.id == id))
 }
 
-/// What the room shows of each exercise's solution, into the exercise bar's reach; asks the
-/// relay for the solutions the learner may now see and has not got.
+/// The room's exercises and what it shows of each one's solution, into the exercise bar's reach;
+/// asks the relay for the solutions the learner may now see and has not got.
 fn solutions_of(page: Page, seat: &Seat) {
+    let ids: Vec<String> = seat.room.exercises.iter().map(|e| e.id.clone()).collect();
+    if page
+        .learning
+        .room_exercises
+        .with_untracked(|known| known.as_ref() != Some(&ids))
+    {
+        page.learning.room_exercises.set(Some(ids));
+    }
     let known = page.learning.room_solutions.get_untracked().unwrap_or_default();
     let mut now = BTreeMap::new();
     for (exercise, progress) in seat.room.exercises.iter().zip(&seat.progress) {
