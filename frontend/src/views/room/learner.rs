@@ -30,6 +30,15 @@ enum News {
     Refused(Refusal),
 }
 
+impl News {
+    /// Add this news to `news` (newest last), in place of an older one of the same kind, which
+    /// it makes stale: the room has moved on again, a newer scenario came, a newer refusal.
+    fn add_to(self, news: &mut Vec<News>) {
+        news.retain(|old| std::mem::discriminant(old) != std::mem::discriminant(&self));
+        news.push(self);
+    }
+}
+
 /// The learner's side of the page, for a join link with `code` (none: back to a kept seat).
 pub fn learner_room(page: Page, code: Option<String>) -> AnyView {
     let seat = RwSignal::new(None::<Seat>);
@@ -75,7 +84,7 @@ pub fn learner_room(page: Page, code: Option<String>) -> AnyView {
                 if view.current != s.room.current
                     && let Some(next) = view.exercises.iter().find(|e| e.id == view.current)
                 {
-                    news.update(|n| n.push(News::MovedOn(next.title.clone())));
+                    news.update(|n| News::MovedOn(next.title.clone()).add_to(n));
                 }
                 s.room = view;
             }
@@ -97,7 +106,7 @@ pub fn learner_room(page: Page, code: Option<String>) -> AnyView {
                 m.get_or_insert_default().insert(exercise, Ok(scenario));
             });
         }
-        RoomMessage::Pushed(push) => news.update(|n| n.push(News::Pushed(push.scenario))),
+        RoomMessage::Pushed(push) => news.update(|n| News::Pushed(push.scenario).add_to(n)),
         RoomMessage::Refused(refusal) => refused(
             page,
             refusal,
@@ -193,7 +202,7 @@ fn refused(page: Page, refusal: Refusal, j: Joining, code: StoredValue<Option<St
             if page.pg.busy() {
                 page.pg.run.update(|r| r.failed(refusal.message.clone()));
             }
-            news.update(|n| n.push(News::Refused(refusal)));
+            news.update(|n| News::Refused(refusal).add_to(n));
         }
     }
 }
@@ -455,4 +464,33 @@ pub fn progress_words(progress: &ExerciseProgress, lang: Lang) -> String {
         words.push_str(&said(check, lang));
     }
     words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn moved_on(title: &str) -> News {
+        News::MovedOn(Text {
+            en: title.to_owned(),
+            zh: String::new(),
+        })
+    }
+
+    #[test]
+    fn newer_news_replaces_the_older_of_its_kind() {
+        let mut news = Vec::new();
+        moved_on("Lost unroutables").add_to(&mut news);
+        News::Pushed(serde_json::json!({"name": "first"})).add_to(&mut news);
+        moved_on("Backup exchange").add_to(&mut news);
+        News::Pushed(serde_json::json!({"name": "second"})).add_to(&mut news);
+        assert_eq!(
+            news,
+            [
+                moved_on("Backup exchange"),
+                News::Pushed(serde_json::json!({"name": "second"}))
+            ],
+            "one of each kind, newest last"
+        );
+    }
 }
