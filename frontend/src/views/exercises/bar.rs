@@ -63,7 +63,10 @@ fn ExerciseBar(
     // In a room, the solution is the room's to show: the one it has shown, or why not yet.
     let room_solution = Memo::new(move |_| {
         let id = id.get()?;
-        learning.room_solutions.with(|m| m.as_ref()?.get(&id).cloned())
+        learning.room_exercises.with(|room| {
+            let shown = room.as_ref()?.iter().find(|e| e.id == id)?;
+            Some(shown.solution.clone())
+        })
     });
     let exercise = Memo::new(move |_| {
         value.with(|v| {
@@ -94,9 +97,9 @@ fn ExerciseBar(
     // In a room, its place among the room's exercises instead.
     let room_place = Memo::new(move |_| {
         let id = id.get()?;
-        learning.room_exercises.with(|ids| {
-            let ids = ids.as_ref()?;
-            Some((ids.iter().position(|e| *e == id)?, ids.len()))
+        learning.room_exercises.with(|room| {
+            let room = room.as_ref()?;
+            Some((room.iter().position(|e| e.id == id)?, room.len()))
         })
     });
     // Each run the relay checked is an attempt (not when the bar appears after one).

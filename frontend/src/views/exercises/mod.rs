@@ -18,7 +18,6 @@ use crate::keep;
 use crate::model::exercise::progress::{Progress, STORAGE_KEY};
 use crate::playground::Playground;
 use leptos::prelude::*;
-use std::collections::BTreeMap;
 
 /// What the Exercises tab and the task above the canvas share.
 #[derive(Clone, Copy)]
@@ -31,12 +30,20 @@ pub struct Learning {
     pub pending: RwSignal<Option<String>>,
     /// Open a scenario's text in the document (undoable), as loading an example does.
     pub open: Callback<String>,
-    /// In a workshop room, the solutions the room has shown (by exercise id), or why it has not
-    /// (yet); none outside a room, where an exercise carries its own solution.
-    pub room_solutions: RwSignal<Option<BTreeMap<String, Result<serde_json::Value, warren_shared::exercise::Text>>>>,
-    /// In a workshop room, its exercises' ids in its order: the bar numbers an exercise as the
-    /// room does ("1 of 2"), not as the course does.
-    pub room_exercises: RwSignal<Option<Vec<String>>>,
+    /// In a workshop room, its exercises in its order, each with the solution the room has shown
+    /// or why it has not (yet): the bar numbers an exercise as the room does ("1 of 2"), and shows
+    /// the room's solution. None outside a room, where an exercise carries its own solution and
+    /// has its place in the course.
+    pub room_exercises: RwSignal<Option<Vec<RoomExercise>>>,
+}
+
+/// One exercise of a workshop room, as the task above the canvas sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoomExercise {
+    /// Its id.
+    pub id: String,
+    /// The solution the room has shown, or why it has not (yet).
+    pub solution: Result<serde_json::Value, warren_shared::exercise::Text>,
 }
 
 impl Learning {
@@ -50,7 +57,6 @@ impl Learning {
             progress: RwSignal::new(None),
             pending: RwSignal::new(pending),
             open,
-            room_solutions: RwSignal::new(None),
             room_exercises: RwSignal::new(None),
         }
     }

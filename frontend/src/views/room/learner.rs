@@ -10,11 +10,10 @@ use super::seats::{forget_seat, keep_seat, kept_seat};
 use super::words::W;
 use super::{Page, said, seconds, w};
 use crate::i18n::Lang;
-use crate::views::exercises::exercise_id;
+use crate::views::exercises::{RoomExercise, exercise_id};
 use crate::views::lang;
 use leptos::prelude::*;
 use serde_json::Value;
-use std::collections::BTreeMap;
 use warren_shared::ClientMessage;
 use warren_shared::exercise::Text;
 use warren_shared::room::{ExerciseProgress, ProgressState, Refusal, RefusalCode, RoomMessage, Seat, SolutionPolicy};
@@ -102,8 +101,15 @@ pub fn learner_room(page: Page, code: Option<String>) -> AnyView {
             }
         }
         RoomMessage::Solution { exercise, scenario } => {
-            page.learning.room_solutions.update(|m| {
-                m.get_or_insert_default().insert(exercise, Ok(scenario));
+            page.learning.room_exercises.update(|room| {
+                let room = room.get_or_insert_default();
+                match room.iter_mut().find(|e| e.id == exercise) {
+                    Some(shown) => shown.solution = Ok(scenario),
+                    None => room.push(RoomExercise {
+                        id: exercise,
+                        solution: Ok(scenario),
+                    }),
+                }
             });
         }
         RoomMessage::Pushed(push) => news.update(|n| News::Pushed(push.scenario).add_to(n)),
@@ -216,28 +222,23 @@ fn on_room_exercise(page: Page, seat: &Seat) -> bool {
 /// The room's exercises and what it shows of each one's solution, into the exercise bar's reach;
 /// asks the relay for the solutions the learner may now see and has not got.
 fn solutions_of(page: Page, seat: &Seat) {
-    let ids: Vec<String> = seat.room.exercises.iter().map(|e| e.id.clone()).collect();
-    if page
-        .learning
-        .room_exercises
-        .with_untracked(|known| known.as_ref() != Some(&ids))
-    {
-        page.learning.room_exercises.set(Some(ids));
-    }
-    let known = page.learning.room_solutions.get_untracked().unwrap_or_default();
-    let mut now = BTreeMap::new();
+    let known = page.learning.room_exercises.get_untracked().unwrap_or_default();
+    let mut now = Vec::new();
     for (exercise, progress) in seat.room.exercises.iter().zip(&seat.progress) {
         let id = exercise.id.clone();
-        if let Some(Ok(solution)) = known.get(&id) {
-            now.insert(id, Ok(solution.clone()));
-            continue;
-        }
-        if progress.solution_available {
-            let _ = page.send(ClientMessage::Solution { exercise: id.clone() });
-        }
-        now.insert(id, Err(withheld(seat.room.solutions)));
+        let shown = known.iter().find(|e| e.id == id).and_then(|e| e.solution.clone().ok());
+        let solution = match shown {
+            Some(solution) => Ok(solution),
+            None => {
+                if progress.solution_available {
+                    let _ = page.send(ClientMessage::Solution { exercise: id.clone() });
+                }
+                Err(withheld(seat.room.solutions))
+            }
+        };
+        now.push(RoomExercise { id, solution });
     }
-    page.learning.room_solutions.set(Some(now));
+    page.learning.room_exercises.set(Some(now));
 }
 
 /// Why the solution is not shown yet, in both languages.
@@ -262,8 +263,8 @@ fn open_exercise(page: Page, seat: &Seat, at: usize) {
     let id = document["exercise"]["id"].as_str().unwrap_or_default().to_owned();
     let shown = page
         .learning
-        .room_solutions
-        .with_untracked(|m| m.as_ref().and_then(|m| m.get(&id)?.clone().ok()));
+        .room_exercises
+        .with_untracked(|room| room.as_ref()?.iter().find(|e| e.id == id)?.solution.clone().ok());
     let solution = shown.unwrap_or_else(|| {
         let mut start = document.clone();
         if let Some(start) = start.as_object_mut() {
